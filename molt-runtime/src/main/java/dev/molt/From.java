@@ -1,0 +1,103 @@
+package dev.molt;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The caller of a {@link GenServer#call}: what {@code handleCall} receives to reply to later with
+ * {@link GenServer#reply(From, Object)}.
+ *
+ * <p>A {@code From} is also the call itself: it carries the request into the server's mailbox,
+ * watches the server like a monitor, and holds the one outcome the caller waits for (a reply,
+ * the server's end, or the caller's timeout, whichever comes first). A reply that comes after
+ * the timeout is dropped, as with OTP's aliases.
+ */
+public final class From implements ProcessCell.Watcher {
+  private static final Object NULL = new Object();
+  private static final Object TIMED_OUT = new Object();
+
+  final Object request;
+  private final Thread waiter;
+  private final Pid caller;
+  private volatile Object outcome;
+
+  /** The server ended before replying. */
+  record Ended(ExitReason reason) {}
+
+  From(Object request) {
+    this.request = request;
+    this.waiter = Thread.currentThread();
+    ProcessCell self = ProcessCell.current();
+    this.caller = self == null ? null : self.pid;
+  }
+
+  /** The calling process; empty when the call came from a thread that is not a process. */
+  public java.util.Optional<Pid> caller() {
+    return java.util.Optional.ofNullable(caller);
+  }
+
+  /** Sets the outcome if there is none yet; true if this call set it. */
+  boolean complete(Object value) {
+    Object encoded = value == null ? NULL : value;
+    if (outcome == null && OUTCOME.compareAndSet(this, null, encoded)) {
+      LockSupport.unpark(waiter);
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void down(ProcessCell process, ExitReason reason) {
+    complete(new Ended(reason));
+  }
+
+  /**
+   * Waits for the outcome: the reply (null decoded), an {@link Ended}, or {@code TIMED_OUT}
+   * (see {@link #timedOut}). A process killed while it waits unwinds with {@link ProcessExit}.
+   */
+  Object await(long timeoutNanos) {
+    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : System.nanoTime() + timeoutNanos;
+    ProcessCell self = ProcessCell.current();
+    Object result;
+    while ((result = outcome) == null) {
+      if (self != null) {
+        self.checkNotKilled();
+      }
+      if (timeoutNanos == Long.MAX_VALUE) {
+        LockSupport.park(this);
+      } else {
+        long wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          complete(TIMED_OUT);
+          continue;
+        }
+        LockSupport.parkNanos(this, wait);
+      }
+      if (Thread.currentThread().isInterrupted() && outcome == null) {
+        if (self != null) {
+          self.checkNotKilled();
+        }
+        complete(TIMED_OUT);
+      }
+    }
+    return result == NULL ? null : result;
+  }
+
+  static boolean timedOut(Object result) {
+    return result == TIMED_OUT;
+  }
+
+  private static final java.lang.invoke.VarHandle OUTCOME;
+
+  static {
+    try {
+      OUTCOME = java.lang.invoke.MethodHandles.lookup().findVarHandle(From.class, "outcome", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "From[" + (caller == null ? waiter.toString() : caller.toString()) + "]";
+  }
+}

@@ -1,0 +1,104 @@
+package dev.molt;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+
+/**
+ * A process's mailbox: many producers, one consumer (the process itself).
+ *
+ * <p>{@link #put} never blocks. The consumer parks when the queue is empty and announces it in
+ * {@code parked}; a producer that sees the flag after its offer unparks it. Both sides write
+ * their own variable and then read the other's (volatile on both sides), so one of them always
+ * sees the other and no wake-up is lost.
+ *
+ * <p>Selective receive keeps the messages it passes over in {@code saved}, which only the
+ * consumer touches. Messages in {@code saved} are older than any in the queue, so every receive
+ * looks there first and the order between two messages of one sender is kept.
+ */
+final class Mailbox {
+  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  private final ArrayDeque<Object> saved = new ArrayDeque<>();
+  private final ProcessCell owner;
+  private volatile boolean parked;
+
+  Mailbox(ProcessCell owner) {
+    this.owner = owner;
+  }
+
+  void put(Object message) {
+    queue.offer(message);
+    if (parked) {
+      parked = false;
+      LockSupport.unpark(owner.thread);
+    }
+  }
+
+  /** Any message, oldest first; null when {@code timeoutNanos} passed ({@code Long.MAX_VALUE}: wait forever). */
+  Object take(long timeoutNanos) {
+    Object message = saved.pollFirst();
+    if (message != null) {
+      return message;
+    }
+    message = queue.poll();
+    if (message != null) {
+      return message;
+    }
+    return await(null, timeoutNanos);
+  }
+
+  /** The oldest message that matches; the ones passed over stay, in order. */
+  Object take(Predicate<Object> match, long timeoutNanos) {
+    for (Iterator<Object> it = saved.iterator(); it.hasNext(); ) {
+      Object message = it.next();
+      if (match.test(message)) {
+        it.remove();
+        return message;
+      }
+    }
+    return await(match, timeoutNanos);
+  }
+
+  private Object await(Predicate<Object> match, long timeoutNanos) {
+    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : System.nanoTime() + timeoutNanos;
+    while (true) {
+      Object message = queue.poll();
+      if (message != null) {
+        if (match == null || match.test(message)) {
+          return message;
+        }
+        saved.addLast(message);
+        continue;
+      }
+      owner.checkNotKilled();
+      long wait = 0;
+      if (timeoutNanos != Long.MAX_VALUE) {
+        wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          return null;
+        }
+      }
+      parked = true;
+      if (queue.isEmpty()) {
+        if (timeoutNanos == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else {
+          LockSupport.parkNanos(this, wait);
+        }
+      }
+      parked = false;
+    }
+  }
+
+  /** Messages waiting, for diagnostics (a racy count when read from another process). */
+  int size() {
+    return saved.size() + queue.size();
+  }
+
+  /** Wakes the consumer so that it notices it was killed. */
+  void wake() {
+    LockSupport.unpark(owner.thread);
+  }
+}

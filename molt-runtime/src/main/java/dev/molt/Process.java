@@ -1,0 +1,255 @@
+package dev.molt;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Processes: the interface to spawn them, send to them, link and monitor them, name them and
+ * time them. Each process runs on a virtual thread of its own.
+ *
+ * <p>Functions that act for "this process" ({@link #self()}, {@link #receive()}, {@link #link},
+ * {@link #monitor}, {@link #trapExit}) must be called from inside a process; elsewhere they throw
+ * {@link IllegalStateException}. {@link #send}, {@link #exit(Pid, ExitReason)}, the registry and
+ * {@link GenServer#call} work from any thread.
+ */
+public final class Process {
+  /** A timeout that never expires. */
+  public static final Duration INFINITY = ChronoUnit.FOREVER.getDuration();
+
+  private Process() {}
+
+  // ---- spawning ------------------------------------------------------------------------
+
+  /** Starts a process running {@code body}. */
+  public static Pid spawn(ProcessBody body) {
+    return ProcessCell.spawn(Objects.requireNonNull(body, "body"), null, false).pid;
+  }
+
+  /** Starts a process linked to this one, atomically: the link exists before {@code body} runs. */
+  public static Pid spawnLink(ProcessBody body) {
+    return ProcessCell.spawn(Objects.requireNonNull(body, "body"), me("spawnLink"), false).pid;
+  }
+
+  /** A pid and the monitor on it, set before the process runs. */
+  public record Spawned(Pid pid, Ref monitor) {}
+
+  /** Starts a process monitored by this one; the monitor is set before {@code body} runs. */
+  public static Spawned spawnMonitor(ProcessBody body) {
+    ProcessCell self = me("spawnMonitor");
+    ProcessCell cell = new ProcessCell();
+    Ref ref = monitor(self, cell);
+    cell.start(Objects.requireNonNull(body, "body"), null);
+    return new Spawned(cell.pid, ref);
+  }
+
+  /** The calling process. */
+  public static Pid self() {
+    return me("self").pid;
+  }
+
+  /** The calling process, or empty when called from a thread that is not a process. */
+  public static Optional<Pid> current() {
+    ProcessCell cell = ProcessCell.current();
+    return cell == null ? Optional.empty() : Optional.of(cell.pid);
+  }
+
+  // ---- messages ------------------------------------------------------------------------
+
+  /** Puts {@code message} in the mailbox of {@code to}; never blocks, and drops it if {@code to} is dead. */
+  public static void send(Pid to, Object message) {
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(message, "a message must not be null");
+    if (to.cell.isAlive()) {
+      to.cell.mailbox.put(message);
+    }
+  }
+
+  /** Sends to a registered name; throws if no process has that name, as OTP's {@code Name ! Msg} does. */
+  public static void send(String name, Object message) {
+    ProcessCell cell = Registry.whereis(name);
+    if (cell == null) {
+      throw new IllegalArgumentException("no process is registered as " + name);
+    }
+    send(cell.pid, message);
+  }
+
+  /** The oldest message in this process's mailbox, waiting as long as it takes. */
+  public static Object receive() {
+    return me("receive").mailbox.take(Long.MAX_VALUE);
+  }
+
+  /** The oldest message, or empty when none arrives within {@code timeout}. */
+  public static Optional<Object> receive(Duration timeout) {
+    return Optional.ofNullable(me("receive").mailbox.take(Timeouts.nanos(timeout)));
+  }
+
+  /**
+   * Selective receive: the oldest message that {@code match} accepts, or empty after {@code
+   * timeout}. The messages passed over stay in the mailbox, in order.
+   */
+  public static Optional<Object> receive(Predicate<Object> match, Duration timeout) {
+    Objects.requireNonNull(match, "match");
+    return Optional.ofNullable(me("receive").mailbox.take(match, Timeouts.nanos(timeout)));
+  }
+
+  /** Selective receive of the oldest message of {@code type} that {@code match} accepts. */
+  public static <T> Optional<T> receive(Class<T> type, Predicate<? super T> match, Duration timeout) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(match, "match");
+    Object message = me("receive").mailbox.take(m -> type.isInstance(m) && match.test(type.cast(m)), Timeouts.nanos(timeout));
+    return Optional.ofNullable(type.cast(message));
+  }
+
+  // ---- links, monitors, exits ---------------------------------------------------------
+
+  /** Links this process and {@code other}. If {@code other} is dead, this process gets an exit signal {@code noproc}. */
+  public static void link(Pid other) {
+    me("link").link(Objects.requireNonNull(other, "other").cell);
+  }
+
+  public static void unlink(Pid other) {
+    me("unlink").unlink(Objects.requireNonNull(other, "other").cell);
+  }
+
+  /** Whether {@code a} is linked to {@code b}. */
+  public static boolean isLinked(Pid a, Pid b) {
+    return a.cell.isLinkedTo(b.cell);
+  }
+
+  /**
+   * Monitors {@code target}: when it ends, this process receives a {@link Down} with the returned
+   * ref. On a dead process the {@code Down} (reason {@code noproc}) arrives at once.
+   */
+  public static Ref monitor(Pid target) {
+    return monitor(me("monitor"), Objects.requireNonNull(target, "target").cell);
+  }
+
+  private static Ref monitor(ProcessCell owner, ProcessCell target) {
+    Ref ref = new Ref(target);
+    Pid watched = target.pid;
+    if (!target.watch(ref, (cell, reason) -> owner.mailbox.put(new Down(ref, watched, reason)))) {
+      owner.mailbox.put(new Down(ref, watched, ExitReason.noproc()));
+    }
+    return ref;
+  }
+
+  /** Removes a monitor; a {@code Down} already delivered stays in the mailbox. */
+  public static void demonitor(Ref ref) {
+    if (ref.target != null) {
+      ref.target.unwatch(ref);
+    }
+  }
+
+  /** Removes a monitor and any {@code Down} for it already in this process's mailbox. */
+  public static void demonitorFlush(Ref ref) {
+    demonitor(ref);
+    me("demonitor").mailbox.take(m -> m instanceof Down down && down.ref() == ref, 0);
+  }
+
+  /** Ends this process with {@code reason}. */
+  public static ProcessExit exit(ExitReason reason) {
+    me("exit");
+    throw new ProcessExit(Objects.requireNonNull(reason, "reason"));
+  }
+
+  /**
+   * Sends an exit signal to {@code target}, as OTP's {@code exit/2}: see {@link Signals} for what
+   * the target does with it. Works from any thread; the signal then comes from no process.
+   */
+  public static void exit(Pid target, ExitReason reason) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(reason, "reason");
+    ProcessCell self = ProcessCell.current();
+    Signals.exit(target.cell, self == null ? null : self.pid, reason, false);
+    if (self != null) {
+      self.checkNotKilled();
+    }
+  }
+
+  /** Sets whether this process receives exit signals as {@link Exit} messages; returns the old setting. */
+  public static boolean trapExit(boolean trap) {
+    ProcessCell self = me("trapExit");
+    boolean old = self.trapExit;
+    self.trapExit = trap;
+    return old;
+  }
+
+  public static boolean isAlive(Pid pid) {
+    return pid.cell.isAlive();
+  }
+
+  /** The reason a dead process ended with; empty while it is alive. */
+  public static Optional<ExitReason> exitReason(Pid pid) {
+    return Optional.ofNullable(pid.cell.exitReason());
+  }
+
+  /** Every live process of the node. */
+  public static List<Pid> processes() {
+    return ProcessTable.pids();
+  }
+
+  /** How many messages wait in {@code pid}'s mailbox (a snapshot). */
+  public static int mailboxSize(Pid pid) {
+    return pid.cell.mailbox.size();
+  }
+
+  // ---- registry --------------------------------------------------------------------------
+
+  /** Registers {@code pid} under {@code name}; a name already taken is an error naming its holder. */
+  public static void register(String name, Pid pid) {
+    Registry.register(name, Objects.requireNonNull(pid, "pid").cell);
+  }
+
+  /** Frees {@code name}; false if it was not registered. */
+  public static boolean unregister(String name) {
+    return Registry.unregister(name);
+  }
+
+  public static Optional<Pid> whereis(String name) {
+    ProcessCell cell = Registry.whereis(name);
+    return cell == null ? Optional.empty() : Optional.of(cell.pid);
+  }
+
+  /** The name {@code pid} is registered under, if any. */
+  public static Optional<String> registeredName(Pid pid) {
+    return Optional.ofNullable(pid.cell.name);
+  }
+
+  public static List<String> registered() {
+    return Registry.registered();
+  }
+
+  // ---- timers ----------------------------------------------------------------------------
+
+  /** Sends {@code message} to {@code to} after {@code delay}. */
+  public static TimerRef sendAfter(Duration delay, Pid to, Object message) {
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(message, "message");
+    return Timers.sendAfter(Timeouts.nanos(delay), to, message);
+  }
+
+  /** Sends {@code message} to whoever holds {@code name} when the timer fires; dropped if nobody does. */
+  public static TimerRef sendAfter(Duration delay, String name, Object message) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(message, "message");
+    return Timers.sendAfter(Timeouts.nanos(delay), name, message);
+  }
+
+  /** Cancels a timer; true if it had not fired yet. */
+  public static boolean cancelTimer(TimerRef timer) {
+    return Timers.cancel(Objects.requireNonNull(timer, "timer"));
+  }
+
+  static ProcessCell me(String operation) {
+    ProcessCell cell = ProcessCell.current();
+    if (cell == null) {
+      throw new IllegalStateException(
+          operation + " must be called from inside a Molt process; start one with Process.spawn");
+    }
+    return cell;
+  }
+}

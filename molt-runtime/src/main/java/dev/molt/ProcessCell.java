@@ -1,0 +1,212 @@
+package dev.molt;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process: a virtual thread, a mailbox, and the watchers that hear of its end.
+ *
+ * <p><b>Watchers.</b> Links and monitors live in one map, created on first use so that an idle
+ * process without links costs no map. The key is the linked {@code ProcessCell}, or the
+ * {@link Ref} of a monitor, or the {@link From} of a pending call; the value for a monitor or a
+ * call is the {@link Watcher} to tell. Whoever removes an entry fires it: the dying process when
+ * it drains the map, or a late registrant that finds the process already dead. So every
+ * watcher fires exactly once, with no lock.
+ *
+ * <p><b>Death.</b> A process is dead from the moment {@code exitReason} is set. An exit signal
+ * kills the target at once (its links and monitors fire, its name is freed) and interrupts its
+ * thread; the thread unwinds at its next receive or call with {@link ProcessExit}.
+ */
+final class ProcessCell {
+  static final ScopedValue<ProcessCell> SELF = ScopedValue.newInstance();
+
+  private static final Logger LOG = LoggerFactory.getLogger(Process.class);
+  private static final AtomicLong IDS = new AtomicLong(63);
+  private static final Object LINK = new Object();
+  private static final VarHandle EXIT_REASON;
+  private static final VarHandle WATCHERS;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      EXIT_REASON = lookup.findVarHandle(ProcessCell.class, "exitReason", ExitReason.class);
+      WATCHERS = lookup.findVarHandle(ProcessCell.class, "watchers", ConcurrentHashMap.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final long id = IDS.incrementAndGet();
+  final Pid pid = new Pid(this);
+  final Mailbox mailbox = new Mailbox(this);
+  Thread thread;
+  volatile boolean trapExit;
+  volatile String name;
+  /** What the process runs, for diagnostics and for the code server's index. */
+  volatile Object behaviour;
+
+  private volatile ExitReason exitReason;
+  private volatile ConcurrentHashMap<Object, Object> watchers;
+
+  boolean isAlive() {
+    return exitReason == null;
+  }
+
+  ExitReason exitReason() {
+    return exitReason;
+  }
+
+  /** Throws in the process's own thread once an exit signal has killed it. */
+  void checkNotKilled() {
+    ExitReason reason = exitReason;
+    if (reason != null) {
+      throw new ProcessExit(reason);
+    }
+  }
+
+  static ProcessCell current() {
+    return SELF.isBound() ? SELF.get() : null;
+  }
+
+  static ProcessCell spawn(ProcessBody body, ProcessCell linkTo, boolean trapExit) {
+    ProcessCell cell = new ProcessCell();
+    cell.trapExit = trapExit;
+    cell.start(body, linkTo);
+    return cell;
+  }
+
+  /** The one place where processes get their threads. */
+  void start(ProcessBody body, ProcessCell linkTo) {
+    thread = Thread.ofVirtual().unstarted(() -> run(body));
+    ProcessTable.add(this);
+    if (linkTo != null) {
+      linkTo.link(this);
+    }
+    thread.start();
+  }
+
+  private void run(ProcessBody body) {
+    ExitReason reason;
+    try {
+      ScopedValue.where(SELF, this).call(() -> {
+        body.run();
+        return null;
+      });
+      reason = ExitReason.normal();
+    } catch (ProcessExit exit) {
+      reason = exit.reason();
+    } catch (Throwable t) {
+      if (Guard.isFatal(t)) {
+        Signals.die(this, ExitReason.crash(t));
+        throw (VirtualMachineError) t;
+      }
+      reason = Guard.crashReason(t);
+    }
+    if (exitReason == null && !(reason instanceof ExitReason.Normal) && !(reason instanceof ExitReason.Shutdown)) {
+      LOG.error("process {} exited: {}", pid, reason, reason.cause());
+    }
+    Signals.die(this, reason);
+  }
+
+  // ---- watchers --------------------------------------------------------------------------
+
+  private ConcurrentHashMap<Object, Object> watchers() {
+    ConcurrentHashMap<Object, Object> map = watchers;
+    if (map == null) {
+      map = new ConcurrentHashMap<>(4);
+      if (!WATCHERS.compareAndSet(this, null, map)) {
+        map = watchers;
+      }
+    }
+    return map;
+  }
+
+  /** Adds a watcher; false when the process is already dead and the watcher was not kept. */
+  boolean watch(Object key, Watcher watcher) {
+    ConcurrentHashMap<Object, Object> map = watchers();
+    map.put(key, watcher);
+    return exitReason == null || map.remove(key) == null;
+  }
+
+  void unwatch(Object key) {
+    ConcurrentHashMap<Object, Object> map = watchers;
+    if (map != null) {
+      map.remove(key);
+    }
+  }
+
+  /** Links both ways; when {@code other} is dead, this process gets {@code noproc} from it. */
+  void link(ProcessCell other) {
+    if (other == this) {
+      return;
+    }
+    watchers().put(other, LINK);
+    ConcurrentHashMap<Object, Object> theirs = other.watchers();
+    theirs.put(this, LINK);
+    if (other.exitReason != null && theirs.remove(this) != null) {
+      unwatch(other);
+      Signals.exit(this, other.pid, ExitReason.noproc(), true);
+    }
+  }
+
+  void unlink(ProcessCell other) {
+    unwatch(other);
+    other.unwatch(this);
+  }
+
+  boolean isLinkedTo(ProcessCell other) {
+    ConcurrentHashMap<Object, Object> map = watchers;
+    return map != null && map.get(other) == LINK;
+  }
+
+  /**
+   * Marks the process dead with {@code reason}; false if it already was. The caller then
+   * {@linkplain #drainWatchers fires the watchers}.
+   */
+  boolean markDead(ExitReason reason) {
+    if (!EXIT_REASON.compareAndSet(this, null, reason)) {
+      return false;
+    }
+    ProcessTable.remove(this);
+    String registered = name;
+    if (registered != null) {
+      Registry.release(registered, this);
+    }
+    return true;
+  }
+
+  /** Fires monitors and calls, and hands each linked process to {@code onLink}. */
+  void drainWatchers(ExitReason reason, java.util.function.Consumer<ProcessCell> onLink) {
+    ConcurrentHashMap<Object, Object> map = watchers;
+    if (map == null) {
+      return;
+    }
+    for (Object key : map.keySet()) {
+      Object value = map.remove(key);
+      if (value == null) {
+        continue;
+      }
+      if (value == LINK) {
+        ProcessCell linked = (ProcessCell) key;
+        linked.unwatch(this);
+        onLink.accept(linked);
+      } else {
+        ((Watcher) value).down(this, reason);
+      }
+    }
+  }
+
+  /** Told once when the watched process ends. Runs in the thread that ended it: keep it short. */
+  interface Watcher {
+    void down(ProcessCell process, ExitReason reason);
+  }
+
+  @Override
+  public String toString() {
+    return pid.toString();
+  }
+}

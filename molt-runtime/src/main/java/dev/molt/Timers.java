@@ -1,0 +1,34 @@
+package dev.molt;
+
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** The node's timer wheel: one daemon platform thread that only sends messages. */
+final class Timers {
+  private static final ScheduledThreadPoolExecutor SCHEDULER = create();
+
+  private Timers() {}
+
+  private static ScheduledThreadPoolExecutor create() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "molt-timers");
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  static TimerRef sendAfter(long delayNanos, Object destination, Object message) {
+    return new TimerRef(SCHEDULER.schedule(() -> {
+      ProcessCell target = destination instanceof Pid pid ? pid.cell : Registry.whereis((String) destination);
+      if (target != null && target.isAlive()) {
+        target.mailbox.put(message);
+      }
+    }, delayNanos, TimeUnit.NANOSECONDS));
+  }
+
+  static boolean cancel(TimerRef timer) {
+    return timer.future.cancel(false);
+  }
+}
