@@ -55,10 +55,18 @@ public final class From implements ProcessCell.Watcher {
    * (see {@link #timedOut}). A process killed while it waits unwinds with {@link ProcessExit}.
    */
   Object await(long timeoutNanos) {
-    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : System.nanoTime() + timeoutNanos;
+    long start = System.nanoTime();
+    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
     ProcessCell self = ProcessCell.current();
+    int budget = self == null ? Spin.FOREIGN : self.spinBudget;
+    int spins = 0;
     Object result;
     while ((result = outcome) == null) {
+      if (spins < budget) {
+        spins++;
+        Thread.onSpinWait();
+        continue;
+      }
       if (self != null) {
         self.checkNotKilled();
       }
@@ -78,6 +86,9 @@ public final class From implements ProcessCell.Watcher {
         }
         complete(TIMED_OUT);
       }
+    }
+    if (self != null) {
+      self.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
     }
     return result == NULL ? null : result;
   }

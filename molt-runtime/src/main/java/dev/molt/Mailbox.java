@@ -14,6 +14,9 @@ import java.util.function.Predicate;
  * their own variable and then read the other's (volatile on both sides), so one of them always
  * sees the other and no wake-up is lost.
  *
+ * <p>Before parking, the consumer {@linkplain Spin spins} briefly: in a call, the next message
+ * usually comes within a microsecond, sooner than a park and unpark would take.
+ *
  * <p>Selective receive keeps the messages it passes over in {@code saved}, which only the
  * consumer touches. Messages in {@code saved} are older than any in the queue, so every receive
  * looks there first and the order between two messages of one sender is kept.
@@ -62,21 +65,33 @@ final class Mailbox {
   }
 
   private Object await(Predicate<Object> match, long timeoutNanos) {
-    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : System.nanoTime() + timeoutNanos;
+    long start = System.nanoTime();
+    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
+    int budget = timeoutNanos == 0 ? 0 : owner.spinBudget;
+    int spins = 0;
     while (true) {
       Object message = queue.poll();
       if (message != null) {
         if (match == null || match.test(message)) {
+          if (timeoutNanos != 0) {
+            owner.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
+          }
           return message;
         }
         saved.addLast(message);
         continue;
       }
       owner.checkNotKilled();
+      if (spins < budget) {
+        spins++;
+        Thread.onSpinWait();
+        continue;
+      }
       long wait = 0;
       if (timeoutNanos != Long.MAX_VALUE) {
         wait = deadline - System.nanoTime();
         if (wait <= 0) {
+          owner.spinBudget = Spin.adapt(budget, Long.MAX_VALUE);
           return null;
         }
       }

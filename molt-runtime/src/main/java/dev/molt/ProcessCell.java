@@ -45,6 +45,8 @@ final class ProcessCell {
   final Mailbox mailbox = new Mailbox(this);
   Thread thread;
   volatile boolean trapExit;
+  /** How long this process spins before parking; see {@link Spin}. Touched only by its own thread. */
+  int spinBudget;
   volatile String name;
   /** What the process runs, for diagnostics and for the code server's index. */
   volatile Object behaviour;
