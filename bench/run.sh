@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Molt against Erlang/OTP, side by side, in one run on this machine.
+#
+#   bench/run.sh [FIGURE...]      figures: call_1client call_4clients idle_processes_1m (default: all)
+#
+# For each figure it prints one line:
+#   RESULT <figure> molt=<value> erlang=<value> ratio=<times better>
+# The ratio always reads "times better than Erlang": molt/erlang where more is better,
+# erlang/molt where less is better. Installs Debian's erlang-base and elixir if missing.
+# Benchmarks, not tests: they never run in the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+all=(call_1client call_4clients idle_processes_1m)
+figures=("$@")
+[ ${#figures[@]} -gt 0 ] || figures=("${all[@]}")
+for f in "${figures[@]}"; do
+  case " ${all[*]} " in *" $f "*) ;; *) echo "unknown figure: $f (known: ${all[*]})" >&2; exit 2 ;; esac
+done
+
+if ! command -v erl >/dev/null 2>&1; then
+  echo "installing Erlang/OTP and Elixir from Debian's packages..." >&2
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq erlang-base elixir >/dev/null
+fi
+
+echo "building molt-bench..." >&2
+./mvnw -q -DskipTests -pl molt-bench -am package >&2
+. .mvn/molt-jdk.sh
+java="$JAVA_HOME/bin/java"
+jar=molt-bench/target/benchmarks.jar
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+erlc -o "$out" bench/erlang/molt_bench.erl
+
+value() { sed -n 's/^VALUE //p' | tail -n 1; }
+molt() { "$java" "$@" 2>/dev/null | value; }
+erlang() { erl -noshell +P 2000000 -pa "$out" -eval "molt_bench:main([$1])" -s init stop | value; }
+
+# result FIGURE MOLT ERLANG higher|lower
+result() {
+  awk -v f="$1" -v m="$2" -v e="$3" -v better="$4" 'BEGIN {
+    r = (better == "higher") ? m / e : e / m
+    printf "RESULT %s molt=%.0f erlang=%.0f ratio=%.2f\n", f, m, e, r }'
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $("$java" -version 2>&1 | head -n 1), $(erl -noshell -eval 'io:format("Erlang/OTP ~s", [erlang:system_info(otp_release)]), halt().')" >&2
+for f in "${figures[@]}"; do
+  echo "running $f..." >&2
+  case "$f" in
+    call_1client)
+      result "$f" "$(molt -cp "$jar" dev.molt.bench.CallFigure 1)" "$(erlang '"call","1"')" higher ;;
+    call_4clients)
+      result "$f" "$(molt -cp "$jar" dev.molt.bench.CallFigure 4)" "$(erlang '"call","4"')" higher ;;
+    idle_processes_1m)
+      result "$f" "$(molt -Xmx8g -cp "$jar" dev.molt.bench.IdleProcesses 1000000)" "$(erlang '"idle","1000000"')" lower ;;
+  esac
+done
