@@ -1,14 +1,23 @@
 package dev.molt;
 
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A timer started by {@link Process#sendAfter}; pass it to {@link Process#cancelTimer}. */
+/**
+ * A timer started by {@link Process#sendAfter}; pass it to {@link Process#cancelTimer}.
+ *
+ * <p>A timer fires or is cancelled, never both: whichever of the two wins the state change from
+ * {@code PENDING} decides, so a cancel that returns true guarantees the message was not sent.
+ */
 public final class TimerRef {
-  final ScheduledFuture<?> future;
+  static final int PENDING = 0;
+  static final int FIRED = 1;
+  static final int CANCELLED = 2;
 
-  TimerRef(ScheduledFuture<?> future) {
-    this.future = future;
-  }
+  final AtomicInteger state = new AtomicInteger(PENDING);
+  volatile ScheduledFuture<?> future;
+
+  TimerRef() {}
 
   @Override
   public String toString() {

@@ -1,5 +1,6 @@
 package dev.molt;
 
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -20,15 +21,28 @@ final class Timers {
   }
 
   static TimerRef sendAfter(long delayNanos, Object destination, Object message) {
-    return new TimerRef(SCHEDULER.schedule(() -> {
+    TimerRef timer = new TimerRef();
+    timer.future = SCHEDULER.schedule(() -> {
+      if (!timer.state.compareAndSet(TimerRef.PENDING, TimerRef.FIRED)) {
+        return;
+      }
       ProcessCell target = destination instanceof Pid pid ? pid.cell : Registry.whereis((String) destination);
       if (target != null && target.isAlive()) {
         target.mailbox.put(message);
       }
-    }, delayNanos, TimeUnit.NANOSECONDS));
+    }, delayNanos, TimeUnit.NANOSECONDS);
+    return timer;
   }
 
+  /** True if the timer had not fired: its message will never be sent. */
   static boolean cancel(TimerRef timer) {
-    return timer.future.cancel(false);
+    if (!timer.state.compareAndSet(TimerRef.PENDING, TimerRef.CANCELLED)) {
+      return false;
+    }
+    ScheduledFuture<?> future = timer.future;
+    if (future != null) {
+      future.cancel(false);
+    }
+    return true;
   }
 }

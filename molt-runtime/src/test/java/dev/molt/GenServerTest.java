@@ -19,6 +19,7 @@ class GenServerTest {
   /** A counter server used across these tests. */
   static final class Counter implements GenServer<Integer> {
     final List<String> terminated = new CopyOnWriteArrayList<>();
+    final CountDownLatch release = new CountDownLatch(1);
 
     @Override
     public Init<Integer> init(Object arg) {
@@ -44,7 +45,7 @@ class GenServerTest {
         case "stop" -> Stop.withReply(ExitReason.normal(), "stopping", n);
         case "slow" -> {
           try {
-            Thread.sleep(300);
+            release.await();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -193,11 +194,13 @@ class GenServerTest {
 
   @Test
   void aCallTimesOutAndTheLateReplyIsDropped() throws Exception {
-    Pid pid = GenServer.start(new Counter(), 0);
+    Counter counter = new Counter();
+    Pid pid = GenServer.start(counter, 0);
     Object afterwards = InProcess.call(() -> {
       assertThatThrownBy(() -> GenServer.call(pid, "slow", Duration.ofMillis(50)))
           .isInstanceOfSatisfying(CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT))
           .hasMessageContaining("50 ms");
+      counter.release.countDown();
       Object reply = GenServer.call(pid, "get");
       return List.of(reply, Process.receive(Duration.ofMillis(20)).isPresent());
     });

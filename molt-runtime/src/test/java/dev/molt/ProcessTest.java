@@ -325,6 +325,40 @@ class ProcessTest {
     assertThat(got).isEqualTo("hello");
   }
 
+  /**
+   * Regression: cancelTimer used to ask the ScheduledFuture, which is not done until its task
+   * returns, so a timer whose message had already been received could still "cancel".
+   */
+  @Test
+  void cancelTimerIsTrueExactlyWhenTheMessageWillNeverArrive() throws Exception {
+    List<Object> got = InProcess.call(() -> {
+      Pid me = Process.self();
+      List<Integer> cancelled = new ArrayList<>();
+      List<TimerRef> timers = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        timers.add(Process.sendAfter(Duration.ofNanos(i * 10_000L), me, i));
+      }
+      for (int i = 0; i < timers.size(); i++) {
+        if (Process.cancelTimer(timers.get(i))) {
+          cancelled.add(i);
+        }
+      }
+      List<Integer> arrived = new ArrayList<>();
+      while (arrived.size() + cancelled.size() < timers.size()) {
+        arrived.add((Integer) Process.receive(WAIT).orElseThrow());
+      }
+      boolean more = Process.receive(Duration.ofMillis(20)).isPresent();
+      return List.of(cancelled, arrived, more);
+    });
+    @SuppressWarnings("unchecked")
+    List<Integer> cancelled = (List<Integer>) got.get(0);
+    @SuppressWarnings("unchecked")
+    List<Integer> arrived = (List<Integer>) got.get(1);
+    assertThat(arrived).doesNotContainAnyElementsOf(cancelled);
+    assertThat(arrived.size() + cancelled.size()).isEqualTo(300);
+    assertThat(got.get(2)).isEqualTo(false);
+  }
+
   @Test
   void spawnMonitorSeesEvenAnInstantCrash() throws Exception {
     Down down = InProcess.call(() -> {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,7 @@ class SupervisorTest {
     public void terminate(ExitReason reason, String id) throws InterruptedException {
       events.add("stop " + id.replace(":hang", "") + " " + reason);
       if (id.endsWith(":hang")) {
-        Thread.sleep(60_000);
+        new CountDownLatch(1).await(); // never released: only a kill ends this child
       }
     }
   }
