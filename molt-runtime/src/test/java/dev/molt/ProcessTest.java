@@ -84,17 +84,13 @@ class ProcessTest {
   @Test
   void aLinkedCrashKillsTheOtherSide() throws Exception {
     Down down = InProcess.call(() -> {
-      CountDownLatch linked = new CountDownLatch(1);
-      Pid victim = Process.spawn(() -> {
-        Pid crasher = Process.spawnLink(() -> {
+      Process.Spawned victim = Process.spawnMonitor(() -> {
+        Process.spawnLink(() -> {
           throw new IllegalStateException("boom");
         });
-        linked.countDown();
         Process.receive();
       });
-      Ref ref = Process.monitor(victim);
-      linked.await();
-      return Process.receive(Down.class, d -> d.ref() == ref, WAIT).orElseThrow();
+      return Process.receive(Down.class, d -> d.ref() == victim.monitor(), WAIT).orElseThrow();
     });
     assertThat(down.reason()).isInstanceOf(ExitReason.Crash.class);
     assertThat(down.reason().cause()).hasMessage("boom");
