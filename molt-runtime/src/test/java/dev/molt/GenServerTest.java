@@ -340,19 +340,7 @@ class GenServerTest {
         log.add(reason + ":" + state);
       }
     };
-    Down down = InProcess.call(() -> {
-      CountDownLatch started = new CountDownLatch(1);
-      Pid[] server = new Pid[1];
-      Pid parent = Process.spawn(() -> {
-        server[0] = GenServer.startLink(trapper, null);
-        started.countDown();
-        Process.receive();
-      });
-      started.await();
-      Ref ref = Process.monitor(server[0]);
-      Process.exit(parent, ExitReason.shutdown());
-      return Process.receive(Down.class, d -> d.ref() == ref, WAIT).orElseThrow();
-    });
+    Down down = downAfterParentShutdown(trapper, null);
     assertThat(down.reason()).isEqualTo(ExitReason.shutdown());
     assertThat(log).containsExactly("shutdown:state");
   }
@@ -360,11 +348,18 @@ class GenServerTest {
   @Test
   void aServerNotTrappingExitsDiesWithItsParentWithoutTerminate() throws Exception {
     Counter counter = new Counter();
-    Down down = InProcess.call(() -> {
+    Down down = downAfterParentShutdown(counter, 0);
+    assertThat(down.reason()).isEqualTo(ExitReason.shutdown());
+    assertThat(counter.terminated).isEmpty();
+  }
+
+  /** Starts {@code callbacks} linked to a parent process, shuts the parent down, and returns the server's Down. */
+  private static <S> Down downAfterParentShutdown(GenServer<S> callbacks, Object arg) throws Exception {
+    return InProcess.call(() -> {
       CountDownLatch started = new CountDownLatch(1);
       Pid[] server = new Pid[1];
       Pid parent = Process.spawn(() -> {
-        server[0] = GenServer.startLink(counter, 0);
+        server[0] = GenServer.startLink(callbacks, arg);
         started.countDown();
         Process.receive();
       });
@@ -373,8 +368,6 @@ class GenServerTest {
       Process.exit(parent, ExitReason.shutdown());
       return Process.receive(Down.class, d -> d.ref() == ref, WAIT).orElseThrow();
     });
-    assertThat(down.reason()).isEqualTo(ExitReason.shutdown());
-    assertThat(counter.terminated).isEmpty();
   }
 
   @Test
