@@ -6,6 +6,8 @@
  */
 module dev.molt.runtime {
   requires org.slf4j;
+  requires java.compiler;
+  requires java.sql;
 
   exports dev.molt;
 }

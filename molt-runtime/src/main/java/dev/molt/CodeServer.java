@@ -1,0 +1,403 @@
+package dev.molt;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The code server: loads modules, each version into a class loader of its own, and keeps at
+ * most two versions of each, current and old.
+ *
+ * <p>Loading is done in two phases, as OTP's {@code prepare_loading}/{@code finish_loading}:
+ * {@link #prepare} reads, defines and links every class of every module given (and relinks the
+ * modules that depend on them) without changing anything; {@link #finish} switches them all at
+ * once. A process running a module moves to the new version at its next message, with its
+ * state migrated by the new version's {@code codeChange}; {@link Sys} controls when instead.
+ *
+ * <table>
+ *   <caption>A module's versions</caption>
+ *   <tr><th>operation</th><th>before</th><th>after</th></tr>
+ *   <tr><td>load</td><td>current A, no old</td><td>current B, old A</td></tr>
+ *   <tr><td>load</td><td>current B, old A</td><td>refused ({@code NOT_PURGED}) unless purging first</td></tr>
+ *   <tr><td>purge</td><td>old A</td><td>no old; processes still on A are killed</td></tr>
+ *   <tr><td>softPurge</td><td>old A</td><td>no old, or refused ({@code IN_USE}) while processes run A</td></tr>
+ *   <tr><td>delete</td><td>current B, no old</td><td>no current, old B</td></tr>
+ * </table>
+ *
+ * <p>The runtime ({@code dev.molt}), the JDK and the packages declared {@link #stable} are
+ * sticky: a module that defines one of their classes is refused.
+ */
+public final class CodeServer {
+  private static final Logger LOG = LoggerFactory.getLogger(CodeServer.class);
+  private static final ModuleTable TABLE = new ModuleTable();
+  private static final List<String> STICKY = new CopyOnWriteArrayList<>(
+      List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.molt.internal."));
+  private static final List<CodeChangeFailure> FAILURES = new CopyOnWriteArrayList<>();
+
+  private CodeServer() {}
+
+  /** Declares the classes under {@code packagePrefix} part of the stable layer: they can never be reloaded. */
+  public static void stable(String packagePrefix) {
+    STICKY.add(Objects.requireNonNull(packagePrefix, "packagePrefix"));
+  }
+
+  /** Loads one module: prepare, then finish. Refused with {@code NOT_PURGED} if it has old code. */
+  public static LoadResult load(ModuleSource source) {
+    return finish(prepare(List.of(source), false));
+  }
+
+  /** Loads one module, purging its old code first if it has any. */
+  public static LoadResult loadPurging(ModuleSource source) {
+    return finish(prepare(List.of(source), true));
+  }
+
+  /**
+   * Reads, defines and links every class of {@code sources}, and prepares relinked versions of the
+   * modules that depend on them. Changes nothing; any failure throws {@link CodeException}.
+   */
+  public static Prepared prepare(List<ModuleSource> sources, boolean purgeFirst) {
+    Map<String, ModuleSource> byName = new LinkedHashMap<>();
+    for (ModuleSource source : sources) {
+      if (byName.put(source.name(), source) != null) {
+        throw new IllegalArgumentException("module " + source.name() + " is given twice");
+      }
+    }
+    Map<String, ClassBytes.Read> reads = new LinkedHashMap<>();
+    for (ModuleSource source : sources) {
+      ClassBytes.Read read = ClassBytes.read(source, compileClasspath(source));
+      checkSticky(source.name(), read.bytes().keySet());
+      reads.put(source.name(), read);
+    }
+    synchronized (TABLE) {
+      checkConflicts(reads, byName.keySet());
+      if (!purgeFirst) {
+        for (String name : byName.keySet()) {
+          checkPurged(name);
+        }
+      }
+      Map<String, ModuleVersion> prepared = new LinkedHashMap<>();
+      List<ModuleVersion> loaded = new ArrayList<>();
+      for (ModuleSource source : sources) {
+        ClassBytes.Read read = reads.get(source.name());
+        ModuleVersion version = newVersion(source, read.bytes(), read.stamps(), 0, prepared);
+        prepared.put(source.name(), version);
+        loaded.add(version);
+      }
+      List<ModuleVersion> relinked = new ArrayList<>();
+      for (ModuleVersion dependent : TABLE.dependents(byName.keySet())) {
+        if (!purgeFirst) {
+          checkPurged(dependent.name());
+        }
+        ModuleVersion copy = newVersion(dependent.source, dependent.bytes, dependent.stamps,
+            dependent.relinkOf == 0 ? dependent.version : dependent.relinkOf, prepared);
+        prepared.put(dependent.name(), copy);
+        relinked.add(copy);
+      }
+      for (ModuleVersion version : prepared.values()) {
+        LinkCheck.check(version);
+      }
+      return new Prepared(List.copyOf(loaded), List.copyOf(relinked), TABLE.generation, purgeFirst);
+    }
+  }
+
+  /** Switches every module of {@code prepared} in at once. Fails, changing nothing, if the table moved since. */
+  public static LoadResult finish(Prepared prepared) {
+    Objects.requireNonNull(prepared, "prepared");
+    List<ModuleVersion> all = new ArrayList<>(prepared.loaded);
+    all.addAll(prepared.relinked);
+    synchronized (TABLE) {
+      if (TABLE.generation != prepared.generation) {
+        throw new IllegalStateException("modules changed since this load was prepared; prepare it again");
+      }
+      if (prepared.purgeFirst) {
+        for (ModuleVersion version : all) {
+          purgeLocked(version.name(), false);
+        }
+      }
+      for (ModuleVersion version : all) {
+        checkPurged(version.name());
+      }
+      for (ModuleVersion version : all) {
+        ModuleTable.Entry entry = version.entry;
+        entry.old = entry.current;
+        entry.lastVersion = version.version;
+        entry.current = version;
+      }
+      TABLE.generation++;
+    }
+    LOG.info("loaded {}{}", prepared.loaded, prepared.relinked.isEmpty() ? "" : ", relinked " + prepared.relinked);
+    return new LoadResult(prepared.modules(), prepared.relinked());
+  }
+
+  /**
+   * Removes the old code of {@code module}, killing the processes still running it. Returns
+   * false if there was no old code. An unknown module is an error.
+   */
+  public static boolean purge(String module) {
+    synchronized (TABLE) {
+      TABLE.existing(module);
+      return purgeLocked(module, false);
+    }
+  }
+
+  /** Removes the old code of {@code module} unless processes still run it (then {@code IN_USE}). */
+  public static boolean softPurge(String module) {
+    synchronized (TABLE) {
+      TABLE.existing(module);
+      return purgeLocked(module, true);
+    }
+  }
+
+  /** Makes the current code of {@code module} old: new processes can no longer start on it. */
+  public static void delete(String module) {
+    synchronized (TABLE) {
+      ModuleTable.Entry entry = TABLE.existing(module);
+      checkPurged(module);
+      if (entry.current == null) {
+        throw new CodeException(CodeException.Kind.NOT_FOUND, "module " + module + " has no current code to delete");
+      }
+      entry.old = entry.current;
+      entry.current = null;
+      TABLE.generation++;
+    }
+  }
+
+  public static boolean isLoaded(String module) {
+    synchronized (TABLE) {
+      ModuleTable.Entry entry = TABLE.entries.get(module);
+      return entry != null && entry.current != null;
+    }
+  }
+
+  /** The current version of {@code module}. */
+  public static Optional<ModuleInfo> which(String module) {
+    synchronized (TABLE) {
+      ModuleTable.Entry entry = TABLE.entries.get(module);
+      return entry == null || entry.current == null ? Optional.empty()
+          : Optional.of(entry.current.info(ModuleInfo.Status.CURRENT));
+    }
+  }
+
+  /** Every loaded version, current and old. */
+  public static List<ModuleInfo> allLoaded() {
+    synchronized (TABLE) {
+      List<ModuleInfo> infos = new ArrayList<>();
+      for (ModuleTable.Entry entry : TABLE.entries.values()) {
+        if (entry.current != null) {
+          infos.add(entry.current.info(ModuleInfo.Status.CURRENT));
+        }
+        if (entry.old != null) {
+          infos.add(entry.old.info(ModuleInfo.Status.OLD));
+        }
+      }
+      return infos;
+    }
+  }
+
+  /** Modules whose jar, classes or sources changed on disk since their current version was loaded. */
+  public static List<String> modified() {
+    List<ModuleVersion> current = new ArrayList<>();
+    synchronized (TABLE) {
+      for (ModuleTable.Entry entry : TABLE.entries.values()) {
+        if (entry.current != null) {
+          current.add(entry.current);
+        }
+      }
+    }
+    return current.stream().filter(v -> !ClassBytes.stamps(v.source).equals(v.stamps)).map(ModuleVersion::name).toList();
+  }
+
+  /** The processes running the old version of {@code module}. */
+  public static List<Pid> oldProcesses(String module) {
+    ModuleVersion old;
+    synchronized (TABLE) {
+      old = TABLE.existing(module).old;
+    }
+    return old == null ? List.of() : old.processes.stream().map(cell -> cell.pid).toList();
+  }
+
+  /** The processes running the current version of {@code module}. */
+  public static List<Pid> processes(String module) {
+    ModuleVersion current;
+    synchronized (TABLE) {
+      current = TABLE.existing(module).current;
+    }
+    return current == null ? List.of() : current.processes.stream().map(cell -> cell.pid).toList();
+  }
+
+  /**
+   * A new instance of the current version of {@code type}'s class if a loaded module defines a
+   * class of that name, else of {@code type} itself. This is how code outside a module starts a
+   * process on the module's current code: {@code GenServer.start(CodeServer.newInstance(KV.class), arg)}.
+   */
+  public static <T> T newInstance(Class<? extends T> type, Class<T> as) {
+    Class<?> actual = currentClass(type.getName()).orElse(type);
+    try {
+      var constructor = actual.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return as.cast(constructor.newInstance());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("cannot instantiate " + actual.getName() + " from " + actual.getClassLoader()
+          + ": it needs a no-argument constructor", e);
+    }
+  }
+
+  /** The class named {@code className} in the current version of the module that defines it. */
+  public static Optional<Class<?>> currentClass(String className) {
+    synchronized (TABLE) {
+      for (ModuleTable.Entry entry : TABLE.entries.values()) {
+        ModuleVersion current = entry.current;
+        if (current != null && current.loader.owns(className)) {
+          return Optional.of(current.loader.ownClass(className));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Code changes that failed since the node started, oldest first: each process stayed on its old code. */
+  public static List<CodeChangeFailure> failures() {
+    return List.copyOf(FAILURES);
+  }
+
+  static void reportFailure(CodeChangeFailure failure) {
+    FAILURES.add(failure);
+    LOG.error("code change of {} from {} v{} to v{} failed; it stays on v{}: {}", failure.pid(), failure.module(),
+        failure.fromVersion(), failure.toVersion(), failure.fromVersion(), failure.reason());
+  }
+
+  /** The version of the module a class belongs to, or null for a class outside every module. */
+  static ModuleVersion versionOf(Class<?> type) {
+    if (type.getClassLoader() instanceof ModuleClassLoader loader) {
+      synchronized (TABLE) {
+        ModuleTable.Entry entry = TABLE.entries.get(loader.module());
+        if (entry != null) {
+          for (ModuleVersion version : new ModuleVersion[] {entry.current, entry.old}) {
+            if (version != null && version.loader == loader) {
+              return version;
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  static ModuleTable table() {
+    return TABLE;
+  }
+
+  // ---- internals ---------------------------------------------------------------------
+
+  private static ModuleVersion newVersion(ModuleSource source, Map<String, byte[]> bytes, Map<String, Long> stamps,
+      int relinkOf, Map<String, ModuleVersion> prepared) {
+    List<ModuleClassLoader> dependencies = new ArrayList<>();
+    for (String dependency : source.dependsOn()) {
+      ModuleVersion version = prepared.get(dependency);
+      if (version == null) {
+        ModuleTable.Entry entry = TABLE.entries.get(dependency);
+        version = entry == null ? null : entry.current;
+      }
+      if (version == null) {
+        throw new CodeException(CodeException.Kind.NOT_FOUND,
+            "module " + source.name() + " depends on " + dependency + ", which is not loaded; load it first or with it");
+      }
+      dependencies.add(version.loader);
+    }
+    ModuleTable.Entry entry = TABLE.entry(source.name());
+    return new ModuleVersion(source, entry, entry.lastVersion + 1, Map.copyOf(bytes), stamps, relinkOf, dependencies,
+        CodeServer.class.getClassLoader());
+  }
+
+  private static List<Path> compileClasspath(ModuleSource source) {
+    List<Path> paths = new ArrayList<>();
+    synchronized (TABLE) {
+      for (String dependency : source.dependsOn()) {
+        ModuleTable.Entry entry = TABLE.entries.get(dependency);
+        if (entry != null && entry.current != null && entry.current.source.kind() != ModuleSource.Kind.SOURCES) {
+          paths.add(entry.current.source.paths().getFirst());
+        }
+      }
+    }
+    return paths;
+  }
+
+  private static void checkSticky(String module, Set<String> classNames) {
+    for (String className : classNames) {
+      String pkg = className.lastIndexOf('.') < 0 ? "" : className.substring(0, className.lastIndexOf('.'));
+      if (pkg.equals("dev.molt")) {
+        throw new CodeException(CodeException.Kind.STICKY, "module " + module + " defines " + className
+            + ", a class of the Molt runtime; the runtime is sticky and cannot be reloaded (upgrade it by restarting the node)");
+      }
+      for (String prefix : STICKY) {
+        if (className.startsWith(prefix)) {
+          throw new CodeException(CodeException.Kind.STICKY, "module " + module + " defines " + className
+              + ", which is in the stable layer (" + prefix + "*); stable classes are sticky and cannot be reloaded");
+        }
+      }
+    }
+  }
+
+  private static void checkConflicts(Map<String, ClassBytes.Read> reads, Set<String> loading) {
+    Map<String, String> owners = TABLE.owners(loading);
+    Map<String, String> mine = new HashMap<>();
+    for (Map.Entry<String, ClassBytes.Read> read : reads.entrySet()) {
+      for (String className : read.getValue().bytes().keySet()) {
+        String owner = owners.get(className);
+        if (owner == null) {
+          owner = mine.putIfAbsent(className, read.getKey());
+        }
+        if (owner != null) {
+          throw new CodeException(CodeException.Kind.CONFLICT, "module " + read.getKey() + " defines " + className
+              + ", which module " + owner + " already defines; a class belongs to one module");
+        }
+      }
+    }
+  }
+
+  private static void checkPurged(String module) {
+    ModuleTable.Entry entry = TABLE.entries.get(module);
+    if (entry != null && entry.old != null) {
+      int holders = entry.old.processes.size();
+      throw new CodeException(CodeException.Kind.NOT_PURGED, "module " + module + " v" + (entry.lastVersion + 1)
+          + " cannot be loaded: " + entry.old + " is still old code held by " + holders + " process"
+          + (holders == 1 ? "" : "es") + "; purge it or wait");
+    }
+  }
+
+  private static boolean purgeLocked(String module, boolean soft) {
+    ModuleTable.Entry entry = TABLE.entries.get(module);
+    if (entry == null || entry.old == null) {
+      return false;
+    }
+    ModuleVersion old = entry.old;
+    if (soft && !old.processes.isEmpty()) {
+      throw new CodeException(CodeException.Kind.IN_USE, "module " + module + ": " + old + " is still run by "
+          + old.processes.size() + " processes " + old.processes + "; soft purge refused");
+    }
+    for (ProcessCell cell : Set.copyOf(old.processes)) {
+      LOG.warn("purging {}: killing {}, which still runs it", old, cell.pid);
+      Process.exit(cell.pid, ExitReason.kill());
+      old.processes.remove(cell);
+    }
+    entry.old = null;
+    TABLE.purged.add(new ModuleTable.Purged(module, old.version, new java.lang.ref.WeakReference<>(old.loader),
+        List.copyOf(old.bytes.keySet())));
+    TABLE.generation++;
+    return true;
+  }
+
+  static Set<String> stickyPrefixes() {
+    return new HashSet<>(STICKY);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.molt;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The class loader of one module version: the live wiring, kept apart from the version's
+ * immutable description ({@link ModuleVersion}).
+ *
+ * <p>Delegation order, explicitly:
+ * <ol>
+ *   <li>the module's own classes, defined here, even if the stable layer has a class of the
+ *       same name (a copy of the module on the application class path does not shadow it);</li>
+ *   <li>the classes of the modules it depends on, in their <em>current</em> versions at the
+ *       time this version was prepared;</li>
+ *   <li>the parent: the stable layer (the JDK, Molt's API, and the libraries of the release).</li>
+ * </ol>
+ */
+final class ModuleClassLoader extends ClassLoader {
+  static {
+    registerAsParallelCapable();
+  }
+
+  private final String module;
+  private final int version;
+  private final Map<String, byte[]> bytes;
+  private final List<ModuleClassLoader> dependencies;
+
+  ModuleClassLoader(String module, int version, Map<String, byte[]> bytes, List<ModuleClassLoader> dependencies,
+      ClassLoader stable) {
+    super(module + "@" + version, stable);
+    this.module = module;
+    this.version = version;
+    this.bytes = bytes;
+    this.dependencies = dependencies;
+  }
+
+  String module() {
+    return module;
+  }
+
+  int version() {
+    return version;
+  }
+
+  boolean owns(String className) {
+    return bytes.containsKey(className);
+  }
+
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    synchronized (getClassLoadingLock(name)) {
+      Class<?> own = ownClass(name);
+      if (own != null) {
+        return own;
+      }
+      for (ModuleClassLoader dependency : dependencies) {
+        Class<?> theirs = dependency.ownClass(name);
+        if (theirs != null) {
+          return theirs;
+        }
+      }
+      return super.loadClass(name, resolve);
+    }
+  }
+
+  /** A class of this module, defined on first use; null if the module has none by that name. */
+  Class<?> ownClass(String name) {
+    byte[] code = bytes.get(name);
+    if (code == null) {
+      return null;
+    }
+    synchronized (getClassLoadingLock(name)) {
+      Class<?> loaded = findLoadedClass(name);
+      return loaded != null ? loaded : defineClass(name, code, 0, code.length);
+    }
+  }
+
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    Class<?> own = ownClass(name);
+    if (own == null) {
+      throw new ClassNotFoundException(name + " (module " + module + " v" + version + ")");
+    }
+    return own;
+  }
+
+  @Override
+  public String toString() {
+    return "ModuleClassLoader[" + module + " v" + version + "]";
+  }
+}

@@ -1,0 +1,58 @@
+package dev.molt;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One version of a module: what was loaded (immutable), its class loader, and the processes
+ * that run it (the runtime's own index, which upgrades use instead of walking supervisors).
+ */
+final class ModuleVersion {
+  final ModuleSource source;
+  final ModuleTable.Entry entry;
+  final int version;
+  final Map<String, byte[]> bytes;
+  final Map<String, Long> stamps;
+  final Instant loadedAt;
+  final int relinkOf;
+  final ModuleClassLoader loader;
+  final Set<ProcessCell> processes = ConcurrentHashMap.newKeySet();
+
+  ModuleVersion(ModuleSource source, ModuleTable.Entry entry, int version, Map<String, byte[]> bytes,
+      Map<String, Long> stamps, int relinkOf, List<ModuleClassLoader> dependencies, ClassLoader stable) {
+    this.source = source;
+    this.entry = entry;
+    this.version = version;
+    this.bytes = bytes;
+    this.stamps = stamps;
+    this.loadedAt = Instant.now();
+    this.relinkOf = relinkOf;
+    this.loader = new ModuleClassLoader(source.name(), version, bytes, dependencies, stable);
+  }
+
+  /** Whether a newer version of this module is current: its processes should move on. */
+  boolean superseded() {
+    ModuleVersion current = entry.current;
+    return current != this && current != null;
+  }
+
+  String name() {
+    return source.name();
+  }
+
+  ModuleInfo info(ModuleInfo.Status status) {
+    return new ModuleInfo(name(), version, status, origin(), loadedAt, List.copyOf(new java.util.TreeSet<>(bytes.keySet())), relinkOf);
+  }
+
+  String origin() {
+    return source.kind() == ModuleSource.Kind.SOURCES ? "sources " + source.paths() : source.paths().getFirst().toString();
+  }
+
+  @Override
+  public String toString() {
+    return name() + " v" + version;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.molt;
+
+import java.util.List;
+
+/**
+ * A load that has been read, defined and linked but not switched in: the opaque result of
+ * {@link CodeServer#prepare}, to give to {@link CodeServer#finish}. Dropping it changes nothing.
+ */
+public final class Prepared {
+  final List<ModuleVersion> loaded;
+  final List<ModuleVersion> relinked;
+  final long generation;
+  final boolean purgeFirst;
+
+  Prepared(List<ModuleVersion> loaded, List<ModuleVersion> relinked, long generation, boolean purgeFirst) {
+    this.loaded = loaded;
+    this.relinked = relinked;
+    this.generation = generation;
+    this.purgeFirst = purgeFirst;
+  }
+
+  /** The modules this load brings, as they will be once finished. */
+  public List<ModuleInfo> modules() {
+    return loaded.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList();
+  }
+
+  /** The modules that depend on a loaded one and get a relinked version in the same finish. */
+  public List<ModuleInfo> relinked() {
+    return relinked.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList();
+  }
+
+  @Override
+  public String toString() {
+    return "Prepared" + loaded + (relinked.isEmpty() ? "" : " relinking " + relinked);
+  }
+}
