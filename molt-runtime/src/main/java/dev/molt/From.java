@@ -15,7 +15,8 @@ public final class From implements ProcessCell.Watcher {
   private static final Object NULL = new Object();
   private static final Object TIMED_OUT = new Object();
 
-  final Object request;
+  /** The request; replaced by its migration when it reaches newer code. */
+  Object request;
   private final Thread waiter;
   private final Pid caller;
   private volatile Object outcome;

@@ -49,12 +49,18 @@ public interface GenServer<S> {
   default void terminate(ExitReason reason, S state) throws Exception {}
 
   /**
-   * Turns the state of an older version of this server into this version's state. The default
-   * returns it as it is.
+   * Turns the state of an older version of this server into this version's state, when the
+   * process moves to this version. The default maps it by class name ({@link Migration}): records
+   * by component, enums by constant, collections element by element. Override it to do more, and
+   * call {@code Migration.migrate(oldState, getClass())} for the default part.
+   *
+   * @param oldVsn the version number of the module the state comes from
+   * @param oldState the state, built from the old version's classes
+   * @param extra what the upgrade passes ({@link Sys#changeCode}); null for a lazy switch
    */
   @SuppressWarnings("unchecked")
   default S codeChange(Object oldVsn, Object oldState, Object extra) throws Exception {
-    return (S) oldState;
+    return (S) Migration.migrate(oldState, getClass());
   }
 
   // ---- client API -------------------------------------------------------------------------

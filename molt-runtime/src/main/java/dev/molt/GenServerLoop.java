@@ -16,12 +16,18 @@ final class GenServerLoop<S> implements ProcessBody {
   /** Asks the loop to stop with {@code reason}; the stopper watches for the end. */
   record StopRequest(ExitReason reason) {}
 
-  private final GenServer<S> callbacks;
+  private GenServer<S> callbacks;
   private final Object arg;
   private final String name;
   private final From starter;
   private final Pid parent;
   private S state;
+  /** The module version the callbacks come from, or null when they are not module code. */
+  private ModuleVersion version;
+  /** The version a lazy switch last failed to reach; not tried again until a newer one. */
+  private ModuleVersion failedTarget;
+  private ProcessCell self;
+  private final SystemState system = new SystemState();
 
   private GenServerLoop(GenServer<S> callbacks, Object arg, String name, From starter, Pid parent) {
     this.callbacks = callbacks;
@@ -108,8 +114,13 @@ final class GenServerLoop<S> implements ProcessBody {
 
   @Override
   public void run() {
-    ProcessCell self = ProcessCell.current();
+    self = ProcessCell.current();
     self.behaviour = callbacks;
+    version = CodeServer.versionOf(callbacks.getClass());
+    if (version != null) {
+      self.runs = version;
+      version.processes.add(self);
+    }
     if (name != null) {
       try {
         Registry.register(name, self);
@@ -144,18 +155,176 @@ final class GenServerLoop<S> implements ProcessBody {
 
   private void loop(Mailbox mailbox) {
     while (true) {
-      Object message = mailbox.take(Long.MAX_VALUE);
+      Object message = system.suspended
+          ? mailbox.take(this::isSystemMessage, Long.MAX_VALUE)
+          : mailbox.take(Long.MAX_VALUE);
+      if (message instanceof From call && call.request instanceof SysRequest request) {
+        handleSystem(call, request);
+        continue;
+      }
+      if (message instanceof Exit exit && exit.from() == parent) {
+        stop(exit.reason());
+      } else if (message instanceof StopRequest stop) {
+        stop(stop.reason());
+      }
+      if (version != null) {
+        if (version.superseded() && version.entry.current != failedTarget) {
+          switchCode(version.entry.current, null);
+        }
+        message = adapt(message);
+      }
+      system.messages++;
+      if (system.observed()) {
+        system.event("in " + message);
+      }
       if (message instanceof From call) {
         handleCall(call);
       } else if (message instanceof Cast cast) {
         handleCast(cast.request());
-      } else if (message instanceof Exit exit && exit.from() == parent) {
-        stop(exit.reason());
-      } else if (message instanceof StopRequest stop) {
-        stop(stop.reason());
       } else {
         handleInfo(message);
       }
+      if (system.observed()) {
+        system.event("state " + state);
+      }
+    }
+  }
+
+  private boolean isSystemMessage(Object message) {
+    return message instanceof From call && call.request instanceof SysRequest
+        || message instanceof Exit exit && exit.from() == parent
+        || message instanceof StopRequest;
+  }
+
+  /** A message built from another version of this module's classes, mapped to the ones that run now. */
+  private Object adapt(Object message) {
+    ModuleClassLoader loader = version.loader;
+    try {
+      if (message instanceof From call) {
+        if (call.request != null && Migration.foreign(call.request.getClass(), loader)) {
+          call.request = Migration.to(loader, call.request, "request");
+        }
+        return call;
+      }
+      if (message instanceof Cast cast) {
+        return cast.request() != null && Migration.foreign(cast.request().getClass(), loader)
+            ? new Cast(Migration.to(loader, cast.request(), "request")) : cast;
+      }
+      return Migration.foreign(message.getClass(), loader) ? Migration.to(loader, message, "message") : message;
+    } catch (MigrationException e) {
+      throw crash(e);
+    }
+  }
+
+  // ---- system messages -----------------------------------------------------------------
+
+  private void handleSystem(From call, SysRequest request) {
+    Object reply = switch (request) {
+      case SysRequest.Suspend s -> {
+        system.suspended = true;
+        yield "ok";
+      }
+      case SysRequest.Resume r -> {
+        system.suspended = false;
+        yield "ok";
+      }
+      case SysRequest.ChangeCode change -> changeCode(change);
+      case SysRequest.GetState g -> state;
+      case SysRequest.ReplaceState replace -> replaceState(replace);
+      case SysRequest.GetStatus g -> status();
+      case SysRequest.GetStatistics g -> system.statistics();
+      case SysRequest.Trace trace -> {
+        system.trace = trace.on();
+        yield "ok";
+      }
+      case SysRequest.Log log -> {
+        system.keep(log.keep());
+        yield "ok";
+      }
+      case SysRequest.GetLog g -> system.log();
+    };
+    call.complete(reply);
+  }
+
+  private Object changeCode(SysRequest.ChangeCode change) {
+    if (!system.suspended) {
+      return refused(new IllegalStateException("process " + self.pid + " is not suspended; changeCode is accepted only "
+          + "between Sys.suspend and Sys.resume"));
+    }
+    if (version == null || !version.name().equals(change.module())) {
+      return refused(new IllegalArgumentException("process " + self.pid + " does not run module " + change.module()
+          + (version == null ? " (its code is not a module's)" : " (it runs " + version + ")")));
+    }
+    ModuleVersion target = version.entry.current;
+    if (target == null || target == version) {
+      return "ok";
+    }
+    CodeChangeFailure failure = switchCode(target, change.extra());
+    if (failure != null) {
+      return refused(new CodeException(CodeException.Kind.BAD_CLASS, "code change of " + self.pid + " from " + version
+          + " to v" + target.version + " failed; it stays on " + version + " with its state: " + failure.reason(),
+          failure.reason().cause()));
+    }
+    return "ok";
+  }
+
+  private Object replaceState(SysRequest.ReplaceState replace) {
+    try {
+      @SuppressWarnings("unchecked")
+      S next = (S) replace.replace().apply(state);
+      state = next;
+      return state;
+    } catch (RuntimeException e) {
+      return refused(new IllegalStateException("replaceState failed in " + self.pid + "; the state is unchanged: " + e, e));
+    }
+  }
+
+  private ProcessStatus status() {
+    return new ProcessStatus(self.pid, self.name, callbacks.getClass().getName(), version == null ? null : version.name(),
+        version == null ? 0 : version.version,
+        system.suspended ? ProcessStatus.Status.SUSPENDED : ProcessStatus.Status.RUNNING, state,
+        self.mailbox.size(), system.lastFailure);
+  }
+
+  private static SysRequest.Refused refused(RuntimeException error) {
+    return new SysRequest.Refused(error);
+  }
+
+  /**
+   * Moves this process to {@code target}: new callbacks from the target's class of the same
+   * name, and the state through their {@code codeChange}. On any failure nothing changes and the
+   * failure is reported and returned.
+   */
+  @SuppressWarnings("unchecked")
+  private CodeChangeFailure switchCode(ModuleVersion target, Object extra) {
+    try {
+      Class<?> next = target.loader.ownClass(callbacks.getClass().getName());
+      if (next == null) {
+        throw new IllegalStateException(callbacks.getClass().getName() + " no longer exists in " + target);
+      }
+      var constructor = next.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      GenServer<S> nextCallbacks = (GenServer<S>) constructor.newInstance();
+      S nextState = nextCallbacks.codeChange(version.version, state, extra);
+      version.processes.remove(self);
+      target.processes.add(self);
+      self.runs = target;
+      self.behaviour = nextCallbacks;
+      version = target;
+      callbacks = nextCallbacks;
+      state = nextState;
+      failedTarget = null;
+      system.codeChanges++;
+      return null;
+    } catch (Throwable t) {
+      ExitReason reason = Guard.crashReason(t instanceof java.lang.reflect.InvocationTargetException e ? e.getCause() : t);
+      CodeChangeFailure failure = new CodeChangeFailure(self.pid, version.name(), version.version, target.version, reason,
+          java.time.Instant.now());
+      failedTarget = target;
+      system.lastFailure = failure;
+      system.failedCodeChanges++;
+      CodeServer.reportFailure(failure);
+      return failure;
     }
   }
 

@@ -48,8 +48,10 @@ final class ProcessCell {
   /** How long this process spins before parking; see {@link Spin}. Touched only by its own thread. */
   int spinBudget;
   volatile String name;
-  /** What the process runs, for diagnostics and for the code server's index. */
+  /** What the process runs, for diagnostics. */
   volatile Object behaviour;
+  /** The module version the process runs, in that version's index of processes; null for none. */
+  volatile ModuleVersion runs;
 
   private volatile ExitReason exitReason;
   private volatile ConcurrentHashMap<Object, Object> watchers;
@@ -174,6 +176,10 @@ final class ProcessCell {
       return false;
     }
     ProcessTable.remove(this);
+    ModuleVersion version = runs;
+    if (version != null) {
+      version.processes.remove(this);
+    }
     String registered = name;
     if (registered != null) {
       Registry.release(registered, this);

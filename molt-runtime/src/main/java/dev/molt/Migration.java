@@ -1,0 +1,320 @@
+package dev.molt;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.WrongMethodTypeException;
+import java.lang.reflect.Array;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Value migration: maps a value built from one version of a module's classes to the classes of
+ * another version, by class name. This is the default {@code codeChange}, and what happens to a
+ * message that reaches a process on newer code than the one that built it.
+ *
+ * <ul>
+ *   <li>Records are rebuilt by component name with their canonical constructor. A component the
+ *       old record lacks takes its {@link Default}; a component the new record lacks is dropped.</li>
+ *   <li>Enums map by constant name; sealed hierarchies follow, since each case maps by its name.</li>
+ *   <li>{@code List}, {@code Set}, {@code Map}, {@code Optional} and arrays are mapped element by
+ *       element into a collection of the same kind and mutability. A collection holding nothing
+ *       to map is kept as it is, so the common case costs one scan and no copy.</li>
+ *   <li>Everything else — the JDK, the stable layer, other modules — passes through unchanged.
+ *       Identity is kept: an object reached twice maps to one object, and cycles through mutable
+ *       collections are rebuilt as cycles.</li>
+ *   <li>Lambdas, anonymous classes, threads, class loaders and other non-record classes of the
+ *       module cannot be mapped: {@link MigrationException} names the path and suggests handling
+ *       the value in {@code codeChange}.</li>
+ * </ul>
+ *
+ * <p>The plan for a record (its constructor, the accessors to read and the defaults to fill) is
+ * computed once per pair of classes and kept with the old class, so it goes when the old code is
+ * purged.
+ */
+public final class Migration {
+  private static final ClassValue<Map<Class<?>, RecordPlan>> PLANS = new ClassValue<>() {
+    @Override
+    protected Map<Class<?>, RecordPlan> computeValue(Class<?> type) {
+      return new ConcurrentHashMap<>();
+    }
+  };
+
+  private final ModuleClassLoader target;
+  private final IdentityHashMap<Object, Object> mapped = new IdentityHashMap<>();
+  private final Set<Object> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private Migration(ModuleClassLoader target) {
+    this.target = target;
+  }
+
+  /**
+   * Maps {@code value} to the classes of the module version that defined {@code anchor}: call it
+   * from an overridden {@code codeChange} as {@code Migration.migrate(oldState, getClass())}. Values
+   * are returned unchanged if {@code anchor} is not module code.
+   */
+  public static Object migrate(Object value, Class<?> anchor) {
+    if (!(anchor.getClassLoader() instanceof ModuleClassLoader loader)) {
+      return value;
+    }
+    return to(loader, value, "state");
+  }
+
+  static Object to(ModuleClassLoader target, Object value, String path) {
+    return new Migration(target).map(value, path);
+  }
+
+  /** Whether values of {@code type} must be mapped to reach {@code target}: a fast check for messages. */
+  static boolean foreign(Class<?> type, ModuleClassLoader target) {
+    ClassLoader loader = type.getClassLoader();
+    return loader != target && (loader instanceof ModuleClassLoader m && m.module().equals(target.module())
+        || loader != null && target.owns(type.getName()));
+  }
+
+  private Object map(Object value, String path) {
+    if (value == null) {
+      return null;
+    }
+    Object done = mapped.get(value);
+    if (done != null) {
+      return done;
+    }
+    Class<?> type = value.getClass();
+    if (foreign(type, target) || type.getClassLoader() instanceof ModuleClassLoader m && m.module().equals(target.module())
+        && m != target) {
+      return mapModuleValue(value, type, path);
+    }
+    if (type.getClassLoader() instanceof ModuleClassLoader) {
+      return value;
+    }
+    if (value instanceof Optional<?> optional) {
+      Object inner = optional.orElse(null);
+      Object mappedInner = map(inner, path + ".get()");
+      return remember(value, mappedInner == inner ? value : Optional.ofNullable(mappedInner));
+    }
+    if (type.isArray() && !type.getComponentType().isPrimitive()) {
+      return mapArray((Object[]) value, path);
+    }
+    if (value instanceof List<?> list) {
+      return mapCollection(list, path);
+    }
+    if (value instanceof Set<?> set) {
+      return mapCollection(set, path);
+    }
+    if (value instanceof Map<?, ?> map) {
+      return mapMap(map, path);
+    }
+    return value;
+  }
+
+  private Object mapModuleValue(Object value, Class<?> type, String path) {
+    if (type.isEnum() || type.getSuperclass() != null && type.getSuperclass().isEnum()) {
+      Class<?> enumType = type.isEnum() ? type : type.getSuperclass();
+      Class<?> newType = targetClass(enumType, path);
+      String constant = ((Enum<?>) value).name();
+      for (Object candidate : newType.getEnumConstants()) {
+        if (((Enum<?>) candidate).name().equals(constant)) {
+          return remember(value, candidate);
+        }
+      }
+      throw new MigrationException(path, "enum constant " + enumType.getSimpleName() + "." + constant + " of " + describe(type)
+          + " no longer exists in " + target.module() + " v" + target.version() + "; handle it in codeChange");
+    }
+    if (type.isRecord()) {
+      if (!inProgress.add(value)) {
+        throw new MigrationException(path, "record " + type.getName() + " is part of a cycle through records, which cannot "
+            + "be rebuilt; handle it in codeChange");
+      }
+      try {
+        return remember(value, plan(type, path).build(value, this, path));
+      } finally {
+        inProgress.remove(value);
+      }
+    }
+    String what = type.isHidden() || type.isSynthetic() ? "lambda" : type.isAnonymousClass() ? "anonymous class " + type.getName()
+        : value instanceof Thread ? "thread" : value instanceof ClassLoader ? "class loader" : "instance of " + type.getName()
+        + " (not a record or an enum)";
+    throw new MigrationException(path, what + " of " + describe(type) + " cannot be migrated; handle it in codeChange");
+  }
+
+  private String describe(Class<?> type) {
+    return type.getClassLoader() instanceof ModuleClassLoader m ? m.module() + " v" + m.version() : "the application class path";
+  }
+
+  private RecordPlan plan(Class<?> oldType, String path) {
+    Class<?> newType = targetClass(oldType, path);
+    Map<Class<?>, RecordPlan> plans = PLANS.get(oldType);
+    RecordPlan plan = plans.get(newType);
+    if (plan == null) {
+      plan = RecordPlan.of(oldType, newType, path);
+      plans.put(newType, plan);
+    }
+    return plan;
+  }
+
+  private Class<?> targetClass(Class<?> oldType, String path) {
+    Class<?> newType = target.ownClass(oldType.getName());
+    if (newType == null) {
+      throw new MigrationException(path, oldType.getName() + " of " + describe(oldType) + " no longer exists in "
+          + target.module() + " v" + target.version() + "; handle it in codeChange");
+    }
+    return newType;
+  }
+
+  private Object remember(Object from, Object to) {
+    mapped.put(from, to);
+    return to;
+  }
+
+  private Object mapArray(Object[] array, String path) {
+    Object[] copy = null;
+    for (int i = 0; i < array.length; i++) {
+      Object element = map(array[i], path + "[" + i + "]");
+      if (copy == null && element != array[i]) {
+        Class<?> component = array.getClass().getComponentType();
+        Class<?> newComponent = foreign(component, target) ? targetClass(component, path) : component;
+        copy = (Object[]) Array.newInstance(newComponent, array.length);
+        System.arraycopy(array, 0, copy, 0, i);
+        remember(array, copy);
+      }
+      if (copy != null) {
+        copy[i] = element;
+      }
+    }
+    return copy == null ? array : copy;
+  }
+
+  /**
+   * A mutable collection gets its (empty) copy registered before its elements are mapped, so an
+   * element that leads back to it maps to the copy: cycles come out as cycles. If no element
+   * changed and nothing pointed back, the original is kept.
+   */
+  @SuppressWarnings("unchecked")
+  private Object mapCollection(Collection<?> collection, String path) {
+    boolean mutable = Collections2.isKnownMutable(collection.getClass());
+    Collection<Object> early = mutable ? (Collection<Object>) Collections2.rebuild(collection, List.of(), path) : null;
+    if (early != null) {
+      remember(collection, early);
+    }
+    List<Object> elements = new ArrayList<>(collection.size());
+    boolean changed = false;
+    int i = 0;
+    for (Object element : collection) {
+      Object m = map(element, path + "[" + i++ + "]");
+      changed |= m != element;
+      elements.add(m);
+    }
+    if (!changed) {
+      return remember(collection, collection);
+    }
+    if (early != null) {
+      early.addAll(elements);
+      return early;
+    }
+    return remember(collection, Collections2.rebuild(collection, elements, path));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object mapMap(Map<?, ?> map, String path) {
+    boolean mutable = Collections2.isKnownMutable(map.getClass());
+    Map<Object, Object> early = mutable ? Collections2.rebuild(map, Map.of(), path) : null;
+    if (early != null) {
+      remember(map, early);
+    }
+    Map<Object, Object> entries = new LinkedHashMap<>();
+    boolean changed = false;
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      Object key = map(entry.getKey(), path + ".key(" + entry.getKey() + ")");
+      Object value = map(entry.getValue(), path + "{" + entry.getKey() + "}");
+      changed |= key != entry.getKey() || value != entry.getValue();
+      entries.put(key, value);
+    }
+    if (!changed) {
+      return remember(map, map);
+    }
+    if (early != null) {
+      early.putAll(entries);
+      return early;
+    }
+    return remember(map, Collections2.rebuild(map, entries, path));
+  }
+
+  /** How to rebuild one old record class as one new record class. */
+  private record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] defaults, String[] names) {
+    static RecordPlan of(Class<?> oldType, Class<?> newType, String path) {
+      if (!newType.isRecord()) {
+        throw new MigrationException(path, oldType.getName() + " was a record and is not one any more; handle it in codeChange");
+      }
+      RecordComponent[] components = newType.getRecordComponents();
+      Map<String, RecordComponent> old = new LinkedHashMap<>();
+      for (RecordComponent component : oldType.getRecordComponents()) {
+        old.put(component.getName(), component);
+      }
+      MethodHandle[] readers = new MethodHandle[components.length];
+      Object[] defaults = new Object[components.length];
+      String[] names = new String[components.length];
+      Class<?>[] types = new Class<?>[components.length];
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        for (int i = 0; i < components.length; i++) {
+          RecordComponent component = components[i];
+          names[i] = component.getName();
+          types[i] = component.getType();
+          RecordComponent before = old.get(component.getName());
+          if (before != null) {
+            var accessor = before.getAccessor();
+            accessor.setAccessible(true);
+            readers[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+          } else {
+            defaults[i] = Defaults.of(newType, component, path);
+          }
+        }
+        var canonical = newType.getDeclaredConstructor(types);
+        canonical.setAccessible(true);
+        MethodHandle constructor = lookup.unreflectConstructor(canonical).asSpreader(Object[].class, components.length)
+            .asType(MethodType.methodType(Object.class, Object[].class));
+        return new RecordPlan(constructor, readers, defaults, names);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        if (e instanceof MigrationException migration) {
+          throw migration;
+        }
+        throw new MigrationException(path, "cannot plan the migration of " + oldType.getName() + ": " + e);
+      }
+    }
+
+    Object build(Object value, Migration migration, String path) {
+      Object[] args = new Object[readers.length];
+      for (int i = 0; i < readers.length; i++) {
+        if (readers[i] == null) {
+          args[i] = defaults[i];
+          continue;
+        }
+        try {
+          args[i] = migration.map((Object) readers[i].invokeExact(value), path + "." + names[i]);
+        } catch (MigrationException e) {
+          throw e;
+        } catch (Throwable t) {
+          throw new MigrationException(path + "." + names[i], "cannot be read: " + t);
+        }
+      }
+      try {
+        return (Object) constructor.invokeExact(args);
+      } catch (ClassCastException | WrongMethodTypeException e) {
+        throw new MigrationException(path, "a component changed type in a way that cannot be mapped (" + e.getMessage()
+            + "); handle it in codeChange");
+      } catch (Throwable t) {
+        throw new MigrationException(path, "the new record's constructor refused the migrated values: " + t);
+      }
+    }
+  }
+
+}

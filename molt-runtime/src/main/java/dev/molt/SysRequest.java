@@ -1,0 +1,29 @@
+package dev.molt;
+
+import java.util.function.UnaryOperator;
+
+/** The system messages of {@link Sys}, handled by the generic loop, never by the callbacks. */
+sealed interface SysRequest {
+  record Suspend() implements SysRequest {}
+
+  record Resume() implements SysRequest {}
+
+  record ChangeCode(String module, Object oldVsn, Object extra) implements SysRequest {}
+
+  record GetState() implements SysRequest {}
+
+  record ReplaceState(UnaryOperator<Object> replace) implements SysRequest {}
+
+  record GetStatus() implements SysRequest {}
+
+  record GetStatistics() implements SysRequest {}
+
+  record Trace(boolean on) implements SysRequest {}
+
+  record Log(int keep) implements SysRequest {}
+
+  record GetLog() implements SysRequest {}
+
+  /** A refused system request: the facade throws {@code error}. */
+  record Refused(RuntimeException error) {}
+}
