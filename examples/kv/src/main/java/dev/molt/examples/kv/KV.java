@@ -2,6 +2,7 @@ package dev.molt.examples.kv;
 
 import dev.molt.CallResult;
 import dev.molt.CastResult;
+import dev.molt.CodeServer;
 import dev.molt.From;
 import dev.molt.GenServer;
 import dev.molt.Init;
@@ -12,7 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The talk's key-value server (version 1: no logging).
+ * The talk's key-value server, version 1 (no logging). Versions 2 (the talk's logging patch)
+ * and 3 (a request counter in the state) are in {@code examples/kv/versions/}.
  *
  * <pre>
  * def get(pid \\ __MODULE__, key, default \\ nil)
@@ -21,11 +23,14 @@ import java.util.Map;
  * def handle_call({:put, key, value}, _caller, state),   do: {:reply, :ok, Map.put(state, key, value)}
  * </pre>
  *
- * <p>The state is the map, passed in and returned; this object keeps nothing.
+ * <p>The state is a {@link State} value, passed in and returned; this object keeps nothing.
  */
-public final class KV implements GenServer<Map<String, Object>> {
+public final class KV implements GenServer<KV.State> {
   /** The name the server registers under, as {@code __MODULE__} in the talk. */
   public static final String NAME = "kv";
+
+  /** The server's state: the talk's map. */
+  public record State(Map<String, Object> data) {}
 
   /** {@code {:get, key, default}} */
   public record Get(String key, Object defaultValue) {}
@@ -33,8 +38,10 @@ public final class KV implements GenServer<Map<String, Object>> {
   /** {@code {:put, key, value}} */
   public record Put(String key, Object value) {}
 
+  /** Starts the server on the current version of the kv module if one is loaded, else on this class. */
+  @SuppressWarnings("unchecked")
   public static Pid startLink() {
-    return GenServer.startLink(NAME, new KV(), null);
+    return GenServer.startLink(NAME, CodeServer.newInstance(KV.class, GenServer.class), null);
   }
 
   public static Object get(String key) {
@@ -50,16 +57,16 @@ public final class KV implements GenServer<Map<String, Object>> {
   }
 
   @Override
-  public Init<Map<String, Object>> init(Object arg) {
-    return Init.ok(new HashMap<>());
+  public Init<State> init(Object arg) {
+    return Init.ok(new State(new HashMap<>()));
   }
 
   @Override
-  public CallResult<Map<String, Object>> handleCall(Object request, From from, Map<String, Object> state) {
+  public CallResult<State> handleCall(Object request, From from, State state) {
     return switch (request) {
-      case Get(String key, Object defaultValue) -> new Reply<>(state.getOrDefault(key, defaultValue), state);
+      case Get(String key, Object defaultValue) -> new Reply<>(state.data().getOrDefault(key, defaultValue), state);
       case Put(String key, Object value) -> {
-        state.put(key, value);
+        state.data().put(key, value);
         yield new Reply<>("ok", state);
       }
       default -> new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
@@ -67,7 +74,7 @@ public final class KV implements GenServer<Map<String, Object>> {
   }
 
   @Override
-  public CastResult<Map<String, Object>> handleCast(Object request, Map<String, Object> state) {
+  public CastResult<State> handleCast(Object request, State state) {
     return new NoReply<>(state);
   }
 }
