@@ -29,7 +29,7 @@ final class ClassBytes {
   /** Class name to bytes, and the on-disk stamps used to tell whether the module changed. */
   record Read(Map<String, byte[]> bytes, Map<String, Long> stamps) {}
 
-  static Read read(ModuleSource source, List<Path> compileClasspath) {
+  static Read read(ModuleSource source, List<Map<String, byte[]>> compileClasspath) {
     try {
       return switch (source.kind()) {
         case JAR -> readJar(source);
@@ -105,7 +105,7 @@ final class ClassBytes {
     return new Read(bytes, stamps(source));
   }
 
-  private static Read compile(ModuleSource source, List<Path> classpath) throws IOException {
+  private static Read compile(ModuleSource source, List<Map<String, byte[]>> dependencies) throws IOException {
     for (Path file : source.paths()) {
       if (!Files.isRegularFile(file)) {
         throw new NoSuchFileException(file.toString());
@@ -117,10 +117,18 @@ final class ClassBytes {
           "module " + source.name() + " cannot be compiled: this JVM has no Java compiler (run Molt on a JDK, not a JRE)");
     }
     Path out = Files.createTempDirectory("molt-" + source.name() + "-");
+    Path deps = Files.createTempDirectory("molt-" + source.name() + "-deps-");
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null)) {
       files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(out));
-      List<Path> path = new ArrayList<>(classpath);
+      for (Map<String, byte[]> dependency : dependencies) {
+        for (Map.Entry<String, byte[]> entry : dependency.entrySet()) {
+          Path file = deps.resolve(entry.getKey().replace('.', '/') + ".class");
+          Files.createDirectories(file.getParent());
+          Files.write(file, entry.getValue());
+        }
+      }
+      List<Path> path = new ArrayList<>(List.of(deps));
       for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
         if (!entry.isBlank()) {
           path.add(Path.of(entry));
@@ -138,6 +146,7 @@ final class ClassBytes {
       return new Read(read.bytes(), stamps(source));
     } finally {
       deleteTree(out);
+      deleteTree(deps);
     }
   }
 

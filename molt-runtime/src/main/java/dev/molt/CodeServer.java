@@ -74,7 +74,7 @@ public final class CodeServer {
     }
     Map<String, ClassBytes.Read> reads = new LinkedHashMap<>();
     for (ModuleSource source : sources) {
-      ClassBytes.Read read = ClassBytes.read(source, compileClasspath(source));
+      ClassBytes.Read read = ClassBytes.read(source, compileClasspath(source, reads));
       checkSticky(source.name(), read.bytes().keySet());
       reads.put(source.name(), read);
     }
@@ -240,7 +240,7 @@ public final class CodeServer {
    * class of that name, else of {@code type} itself. This is how code outside a module starts a
    * process on the module's current code: {@code GenServer.start(CodeServer.newInstance(KV.class), arg)}.
    */
-  public static <T> T newInstance(Class<? extends T> type, Class<T> as) {
+  public static <T> T newInstance(Class<?> type, Class<T> as) {
     Class<?> actual = currentClass(type.getName()).orElse(type);
     try {
       var constructor = actual.getDeclaredConstructor();
@@ -319,17 +319,26 @@ public final class CodeServer {
         CodeServer.class.getClassLoader());
   }
 
-  private static List<Path> compileClasspath(ModuleSource source) {
-    List<Path> paths = new ArrayList<>();
+  /** The classes a module's sources compile against: its dependencies, as being loaded or as loaded now. */
+  private static List<Map<String, byte[]>> compileClasspath(ModuleSource source, Map<String, ClassBytes.Read> reading) {
+    List<Map<String, byte[]>> classes = new ArrayList<>();
+    if (source.kind() != ModuleSource.Kind.SOURCES) {
+      return classes;
+    }
     synchronized (TABLE) {
       for (String dependency : source.dependsOn()) {
+        ClassBytes.Read read = reading.get(dependency);
+        if (read != null) {
+          classes.add(read.bytes());
+          continue;
+        }
         ModuleTable.Entry entry = TABLE.entries.get(dependency);
-        if (entry != null && entry.current != null && entry.current.source.kind() != ModuleSource.Kind.SOURCES) {
-          paths.add(entry.current.source.paths().getFirst());
+        if (entry != null && entry.current != null) {
+          classes.add(entry.current.bytes);
         }
       }
     }
-    return paths;
+    return classes;
   }
 
   private static void checkSticky(String module, Set<String> classNames) {
