@@ -89,8 +89,10 @@ public final class Migration {
       return done;
     }
     Class<?> type = value.getClass();
-    if (foreign(type, target) || type.getClassLoader() instanceof ModuleClassLoader m && m.module().equals(target.module())
-        && m != target) {
+    if (type.isArray() && !type.getComponentType().isPrimitive()) {
+      return mapArray((Object[]) value, path);
+    }
+    if (ofOtherVersion(type)) {
       return mapModuleValue(value, type, path);
     }
     if (type.getClassLoader() instanceof ModuleClassLoader) {
@@ -100,9 +102,6 @@ public final class Migration {
       Object inner = optional.orElse(null);
       Object mappedInner = map(inner, path + ".get()");
       return remember(value, mappedInner == inner ? value : Optional.ofNullable(mappedInner));
-    }
-    if (type.isArray() && !type.getComponentType().isPrimitive()) {
-      return mapArray((Object[]) value, path);
     }
     if (value instanceof List<?> list) {
       return mapCollection(list, path);
@@ -114,6 +113,12 @@ public final class Migration {
       return mapMap(map, path);
     }
     return value;
+  }
+
+  /** A class of this module that is not the target version's: one to map. */
+  private boolean ofOtherVersion(Class<?> type) {
+    return foreign(type, target)
+        || type.getClassLoader() instanceof ModuleClassLoader m && m.module().equals(target.module()) && m != target;
   }
 
   private Object mapModuleValue(Object value, Class<?> type, String path) {
@@ -181,7 +186,7 @@ public final class Migration {
       Object element = map(array[i], path + "[" + i + "]");
       if (copy == null && element != array[i]) {
         Class<?> component = array.getClass().getComponentType();
-        Class<?> newComponent = foreign(component, target) ? targetClass(component, path) : component;
+        Class<?> newComponent = ofOtherVersion(component) ? targetClass(component, path) : component;
         copy = (Object[]) Array.newInstance(newComponent, array.length);
         System.arraycopy(array, 0, copy, 0, i);
         remember(array, copy);
