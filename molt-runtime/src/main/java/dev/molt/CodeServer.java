@@ -106,6 +106,9 @@ public final class CodeServer {
       for (ModuleVersion version : prepared.values()) {
         LinkCheck.check(version);
       }
+      for (ModuleVersion version : loaded) {
+        MigrationCheck.check(version.entry.current, version);
+      }
       return new Prepared(List.copyOf(loaded), List.copyOf(relinked), TABLE.generation, purgeFirst);
     }
   }

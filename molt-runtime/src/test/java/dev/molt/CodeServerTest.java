@@ -213,6 +213,21 @@ class CodeServerTest {
   }
 
   @Test
+  void aNewComponentWithoutADefaultIsRefusedBeforeAnythingSwitches() throws IOException {
+    CodeServer.load(v(1));
+    Pid pid = start();
+    ModuleSource noDefault = server("v2", "record State(int n, String added) {}", "new State(0, \"\")", "\"v2\"");
+    assertThatThrownBy(() -> CodeServer.load(noDefault))
+        .isInstanceOf(CodeException.class)
+        .hasMessageContaining("gains component added, which has no @Default");
+    assertThat(GenServer.call(pid, "x")).isEqualTo("v1");
+    ModuleSource withDefault = server("v3", "record State(int n, @Default(\"none\") String added) {}",
+        "new State(0, \"\")", "state.added()");
+    CodeServer.load(withDefault);
+    assertThat(GenServer.call(pid, "x")).isEqualTo("none");
+  }
+
+  @Test
   void prepareChangesNothingUntilFinish() throws IOException {
     CodeServer.load(v(1));
     Pid pid = start();
