@@ -268,13 +268,26 @@ public final class CodeServer {
     return Optional.empty();
   }
 
-  /** Code changes that failed since the node started, oldest first: each process stayed on its old code. */
+  /**
+   * Purged versions whose class loader is still reachable after a GC, with their likely holders.
+   * Runs a full GC: a diagnostic, not something to call in a hot loop.
+   */
+  public static List<Leak> leaks() {
+    synchronized (TABLE) {
+      return LeakFinder.find(TABLE.purged);
+    }
+  }
+
+  /** Code changes that failed recently (the last 100), oldest first: each process stayed on its old code. */
   public static List<CodeChangeFailure> failures() {
     return List.copyOf(FAILURES);
   }
 
   static void reportFailure(CodeChangeFailure failure) {
     FAILURES.add(failure);
+    while (FAILURES.size() > 100) {
+      FAILURES.removeFirst();
+    }
     LOG.error("code change of {} from {} v{} to v{} failed; it stays on v{}: {}", failure.pid(), failure.module(),
         failure.fromVersion(), failure.toVersion(), failure.fromVersion(), failure.reason());
   }

@@ -43,7 +43,7 @@ final class ProcessCell {
   final long id = IDS.incrementAndGet();
   final Pid pid = new Pid(this);
   final Mailbox mailbox = new Mailbox(this);
-  Thread thread;
+  volatile Thread thread;
   volatile boolean trapExit;
   /** How long this process spins before parking; see {@link Spin}. Touched only by its own thread. */
   int spinBudget;
@@ -114,6 +114,8 @@ final class ProcessCell {
       LOG.error("process {} exited: {}", pid, reason, reason.cause());
     }
     Signals.die(this, reason);
+    // A pid outlives its process; let it not keep the thread, and through it the code it ran.
+    thread = null;
   }
 
   // ---- watchers --------------------------------------------------------------------------
@@ -179,7 +181,9 @@ final class ProcessCell {
     ModuleVersion version = runs;
     if (version != null) {
       version.processes.remove(this);
+      runs = null;
     }
+    behaviour = null;
     String registered = name;
     if (registered != null) {
       Registry.release(registered, this);
