@@ -62,8 +62,9 @@ final class Signals {
   }
 
   private static void kill(ProcessCell target, ExitReason reason, ArrayDeque<Signal> work) {
-    if (dieInto(target, reason, work) && target.thread != Thread.currentThread()) {
-      target.thread.interrupt();
+    Thread thread = target.thread;
+    if (dieInto(target, reason, work) && thread != null && thread != Thread.currentThread()) {
+      thread.interrupt();
     }
   }
 

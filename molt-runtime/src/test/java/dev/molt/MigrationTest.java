@@ -158,12 +158,30 @@ class MigrationTest {
   }
 
   @Test
-  void aNewComponentWithoutADefaultIsAnError() throws Exception {
+  void aNewComponentWithoutADefaultIsRefusedWhenTheVersionIsLoaded() throws Exception {
+    load("v1", V1);
+    assertThatThrownBy(() -> load("v2", V2.replace("record Square(double side)", "record Square(double side, int corners)")))
+        .isInstanceOf(CodeException.class)
+        .hasMessageContaining("gains component corners, which has no @Default");
+  }
+
+  @Test
+  void aNewComponentWithoutADefaultFailsMigrationWithItsPath() throws Exception {
     ClassLoader v1 = load("v1", V1);
-    Object square = make(v1, "Square", 1.0);
-    ClassLoader v2 = load("v2", V2.replace("record Square(double side)", "record Square(double side, int corners)"));
-    assertThatThrownBy(() -> migrate(square, v2))
-        .hasMessageContaining("component corners")
+    Object item = make(v1, "Holder", List.of(make(v1, "Square", 1.0)));
+    String server = String.join("\n",
+        "public static final class Server implements dev.molt.GenServer<Object> {",
+        "  public dev.molt.Init<Object> init(Object a) { return dev.molt.Init.ok(a); }",
+        "  public dev.molt.CallResult<Object> handleCall(Object r, dev.molt.From f, Object s) { return new dev.molt.Reply<>(s, s); }",
+        "  public dev.molt.CastResult<Object> handleCast(Object r, Object s) { return new dev.molt.NoReply<>(s); }",
+        "  public Object codeChange(Object v, Object s, Object e) { return s; }",
+        "}",
+        "public static Class<?> anchor()");
+    String overriding = V2.replace("record Square(double side)", "record Square(double side, int corners)")
+        .replace("public static Class<?> anchor()", server);
+    ClassLoader v2 = load("v2", overriding);
+    assertThatThrownBy(() -> migrate(item, v2))
+        .isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.value[0].corners"))
         .hasMessageContaining("is new and has no @Default");
   }
 
