@@ -115,6 +115,62 @@ public final class Migration {
     return value;
   }
 
+  /**
+   * Whether anything reachable from {@code value} through collections, maps, optionals and arrays
+   * must be mapped. A read-only scan, so that the common state — a big map of JDK values — costs
+   * one pass and no copy.
+   */
+  private boolean needs(Object value, IdentityHashMap<Object, Boolean> visited) {
+    if (value == null) {
+      return false;
+    }
+    Class<?> type = value.getClass();
+    if (type.getClassLoader() == null && !(value instanceof Collection<?> || value instanceof Map<?, ?>
+        || value instanceof Optional<?> || type.isArray())) {
+      return false;
+    }
+    if (ofOtherVersion(type) || mapped.containsKey(value)) {
+      return true;
+    }
+    if (visited.put(value, Boolean.TRUE) != null) {
+      return false;
+    }
+    if (type.isArray()) {
+      if (type.getComponentType().isPrimitive()) {
+        return false;
+      }
+      if (ofOtherVersion(type.getComponentType())) {
+        return true;
+      }
+      for (Object element : (Object[]) value) {
+        if (needs(element, visited)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (value instanceof Collection<?> collection) {
+      for (Object element : collection) {
+        if (needs(element, visited)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (needs(entry.getKey(), visited) || needs(entry.getValue(), visited)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (value instanceof Optional<?> optional) {
+      return needs(optional.orElse(null), visited);
+    }
+    return false;
+  }
+
   /** A class of this module that is not the target version's: one to map. */
   private boolean ofOtherVersion(Class<?> type) {
     return foreign(type, target)
@@ -205,6 +261,9 @@ public final class Migration {
    */
   @SuppressWarnings("unchecked")
   private Object mapCollection(Collection<?> collection, String path) {
+    if (!needs(collection, new IdentityHashMap<>())) {
+      return remember(collection, collection);
+    }
     boolean mutable = Collections2.isKnownMutable(collection.getClass());
     Collection<Object> early = mutable ? (Collection<Object>) Collections2.rebuild(collection, List.of(), path) : null;
     if (early != null) {
@@ -230,6 +289,9 @@ public final class Migration {
 
   @SuppressWarnings("unchecked")
   private Object mapMap(Map<?, ?> map, String path) {
+    if (!needs(map, new IdentityHashMap<>())) {
+      return remember(map, map);
+    }
     boolean mutable = Collections2.isKnownMutable(map.getClass());
     Map<Object, Object> early = mutable ? Collections2.rebuild(map, Map.of(), path) : null;
     if (early != null) {

@@ -1,60 +1,83 @@
 package dev.molt.examples.kv;
 
 import dev.molt.ApplicationController;
-import dev.molt.ChildInfo;
-import dev.molt.ExitReason;
+import dev.molt.CodeServer;
+import dev.molt.LoadResult;
+import dev.molt.ModuleSource;
 import dev.molt.Pid;
 import dev.molt.Process;
+import dev.molt.ProcessStatus;
 import dev.molt.Restart;
-import dev.molt.Supervisor;
-import java.util.concurrent.TimeUnit;
+import dev.molt.Sys;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 
 /**
- * The README's demo: starts the kv application and replays the talk's IEx session against it,
- * then shows the supervisor restarting a killed server.
+ * The README's demo: the talk's hot-loading session, live. KV v1 runs with data; the logging
+ * patch (v2) goes in through suspend, changeCode and resume; then v3, which adds a request
+ * counter to the state, goes in with a plain load and switches at the next message.
  */
 public final class KvDemo {
   private KvDemo() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    Path classes = classesDirectory();
+    Path versions = classes.getParent().getParent().resolve("versions");
+
+    LoadResult v1 = CodeServer.load(ModuleSource.directory("kv", classes));
+    step("code server", "loaded kv v" + v1.loaded().getFirst().version() + " from " + classes);
     ApplicationController node = ApplicationController.node();
     node.load(KvApplication.spec());
     node.ensureAllStarted("kv", Restart.PERMANENT);
-    step("application started", node.whichApplications());
     Pid kv = Process.whereis(KV.NAME).orElseThrow();
-    step("KV registered as", KV.NAME + " " + kv);
+    step("application kv started", "KV is " + kv + ", running " + running(kv));
 
     step("KV.get(\"a\")", KV.get("a"));
     step("KV.put(\"a\", 42)", KV.put("a", 42));
+    for (int i = 0; i < 10_000; i++) {
+      KV.put("key" + i, i);
+    }
+    step("KV.put(...) x 10,000", "done");
     step("KV.get(\"a\")", KV.get("a"));
-    step("KV.get(\"b\", 0)", KV.get("b", 0));
 
-    Pid sup = Process.whereis("kv_sup").orElseThrow();
-    Process.exit(kv, ExitReason.kill());
-    Pid restarted = waitForRestart(sup, kv);
-    step("killed " + kv + "; kv_sup restarted it as", restarted);
-    step("KV.get(\"a\") on the fresh server", KV.get("a"));
-    step("KV.put(\"a\", 42)", KV.put("a", 42));
+    LoadResult v2 = CodeServer.load(ModuleSource.sources("kv", versions.resolve("v2/KV.java")));
+    step("compiled and loaded the logging patch", "kv v" + v2.loaded().getFirst().version()
+        + "; KV still runs " + running(kv) + " (old code: " + CodeServer.oldProcesses("kv") + ")");
+    long start = System.nanoTime();
+    Sys.suspend(kv);
+    Sys.changeCode(kv, "kv", v1.loaded().getFirst().version(), null);
+    Sys.resume(kv);
+    long pause = (System.nanoTime() - start) / 1_000;
+    step("Sys.suspend / changeCode / resume", "KV now runs " + running(kv) + "; paused " + pause + " us");
+    step("KV.get(\"a\")  (the [kv] line above is v2's log)", KV.get("a"));
+    step("KV.put(\"b\", 2)", KV.put("b", 2));
+    step("state kept", "a=" + KV.get("a") + ", key9999=" + KV.get("key9999"));
+
+    CodeServer.purge("kv");
+    LoadResult v3 = CodeServer.load(ModuleSource.sources("kv", versions.resolve("v3/KV.java")));
+    step("loaded v3 (request counter) with a plain load", "kv v" + v3.loaded().getFirst().version()
+        + "; KV still runs " + running(kv) + " until its next message");
     step("KV.get(\"a\")", KV.get("a"));
+    ProcessStatus status = Sys.getStatus(kv);
+    step("KV switched lazily", "runs " + running(kv) + ", requests counted since the switch: "
+        + status.state().getClass().getMethod("requests").invoke(status.state()));
+    step("code changes / failures", Sys.statistics(kv).codeChanges() + " / " + CodeServer.failures().size());
 
     node.stop("kv");
     step("application stopped; running", node.whichApplications());
   }
 
-  private static Pid waitForRestart(Pid sup, Pid old) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      for (ChildInfo child : Supervisor.whichChildren(sup)) {
-        if (child.pid() != null && child.pid() != old) {
-          return child.pid();
-        }
-      }
-      Thread.onSpinWait();
-    }
-    throw new IllegalStateException("kv_sup did not restart kv within 5 s");
+  private static String running(Pid pid) {
+    ProcessStatus status = Sys.getStatus(pid);
+    return status.module() + " v" + status.version();
+  }
+
+  private static Path classesDirectory() throws URISyntaxException {
+    return Path.of(KvDemo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
   private static void step(String what, Object result) {
-    System.out.printf("%-45s %s%n", what, result);
+    System.out.printf("%-48s %s%n", what, result);
+    System.out.flush();
   }
 }
