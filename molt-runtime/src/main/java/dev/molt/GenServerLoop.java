@@ -302,9 +302,7 @@ final class GenServerLoop<S> implements ProcessBody {
       if (next == null) {
         throw new IllegalStateException(callbacks.getClass().getName() + " no longer exists in " + target);
       }
-      var constructor = next.getDeclaredConstructor();
-      constructor.setAccessible(true);
-      GenServer<S> nextCallbacks = (GenServer<S>) constructor.newInstance();
+      GenServer<S> nextCallbacks = (GenServer<S>) target.constructor(next).newInstance();
       S nextState = nextCallbacks.codeChange(version.version, state, extra);
       version.processes.remove(self);
       target.processes.add(self);

@@ -73,6 +73,26 @@ public final class Migration {
     return new Migration(target).map(value, path);
   }
 
+  /**
+   * Computes ahead the plans for every record class that {@code from} and {@code to} both define,
+   * so that the pause of a code change does not pay for them. A class whose plan cannot be made
+   * is left for the code change itself to report.
+   */
+  static void prepare(ModuleClassLoader from, ModuleClassLoader to, java.util.Collection<String> classNames) {
+    for (String name : classNames) {
+      Class<?> oldType = from.ownClass(name);
+      Class<?> newType = to.ownClass(name);
+      if (oldType == null || newType == null || !oldType.isRecord() || !newType.isRecord()) {
+        continue;
+      }
+      try {
+        PLANS.get(oldType).computeIfAbsent(newType, type -> RecordPlan.of(oldType, type, "state"));
+      } catch (MigrationException e) {
+        // reported with its real path if a value of this class is ever migrated
+      }
+    }
+  }
+
   /** Whether values of {@code type} must be mapped to reach {@code target}: a fast check for messages. */
   static boolean foreign(Class<?> type, ModuleClassLoader target) {
     ClassLoader loader = type.getClassLoader();

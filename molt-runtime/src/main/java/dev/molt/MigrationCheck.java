@@ -14,7 +14,12 @@ final class MigrationCheck {
   private MigrationCheck() {}
 
   static void check(ModuleVersion current, ModuleVersion next) {
-    if (current == null || overridesCodeChange(next)) {
+    initializeBehaviours(next);
+    if (current == null) {
+      return;
+    }
+    Migration.prepare(current.loader, next.loader, current.bytes.keySet());
+    if (overridesCodeChange(next)) {
       return;
     }
     for (String name : next.bytes.keySet()) {
@@ -39,6 +44,30 @@ final class MigrationCheck {
               + name + " gains component " + component.getName() + ", which has no @Default, and the module does not "
               + "override codeChange; state of " + current + " could not be migrated. Declare a @Default or override codeChange");
         }
+      }
+    }
+  }
+
+  /**
+   * Links and initializes the module's records and behaviour classes now, and looks up their
+   * constructors, so that the pause of a code change does not pay for bytecode verification and
+   * reflection. A static initializer that fails refuses the load here, before anything switches.
+   */
+  private static void initializeBehaviours(ModuleVersion version) {
+    for (String name : version.bytes.keySet()) {
+      Class<?> type = version.loader.ownClass(name);
+      if (!type.isRecord() && !GenServer.class.isAssignableFrom(type)) {
+        continue;
+      }
+      try {
+        Class.forName(name, true, version.loader);
+        if (GenServer.class.isAssignableFrom(type) && !type.isInterface()
+            && !java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+          version.constructor(type);
+        }
+      } catch (LinkageError | ClassNotFoundException e) {
+        throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + version + ": class " + name
+            + " cannot be initialized: " + (e.getCause() == null ? e : e.getCause()), e);
       }
     }
   }

@@ -20,6 +20,7 @@ final class ModuleVersion {
   final int relinkOf;
   final ModuleClassLoader loader;
   final Set<ProcessCell> processes = ConcurrentHashMap.newKeySet();
+  private final Map<Class<?>, java.lang.reflect.Constructor<?>> constructors = new ConcurrentHashMap<>();
 
   ModuleVersion(ModuleSource source, ModuleTable.Entry entry, int version, Map<String, byte[]> bytes,
       Map<String, Long> stamps, int relinkOf, List<ModuleClassLoader> dependencies, ClassLoader stable) {
@@ -41,6 +42,19 @@ final class ModuleVersion {
 
   String name() {
     return source.name();
+  }
+
+  /** The no-argument constructor of one of this version's classes, looked up once. */
+  java.lang.reflect.Constructor<?> constructor(Class<?> type) {
+    return constructors.computeIfAbsent(type, t -> {
+      try {
+        var constructor = t.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        return constructor;
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException(t.getName() + " needs a no-argument constructor to be started or switched to", e);
+      }
+    });
   }
 
   ModuleInfo info(ModuleInfo.Status status) {
