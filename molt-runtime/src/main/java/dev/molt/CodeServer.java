@@ -416,6 +416,7 @@ public final class CodeServer {
       old.processes.remove(cell);
     }
     entry.old = null;
+    Migration.forget(old.loader);
     TABLE.purged.add(new ModuleTable.Purged(module, old.version, new java.lang.ref.WeakReference<>(old.loader),
         List.copyOf(old.bytes.keySet())));
     TABLE.generation++;

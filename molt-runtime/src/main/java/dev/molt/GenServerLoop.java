@@ -17,7 +17,7 @@ final class GenServerLoop<S> implements ProcessBody {
   record StopRequest(ExitReason reason) {}
 
   private GenServer<S> callbacks;
-  private final Object arg;
+  private Object arg;
   private final String name;
   private final From starter;
   private final Pid parent;
@@ -131,26 +131,38 @@ final class GenServerLoop<S> implements ProcessBody {
         return;
       }
     }
+    if (init()) {
+      loop(self.mailbox);
+    }
+  }
+
+  /**
+   * Runs {@code init} and acks the starter; false if the server is not to run. A method of its
+   * own so that nothing of the first version (its Init, its argument) stays on the stack of a
+   * server that later moves to newer code: it would keep the old class loader reachable.
+   */
+  private boolean init() {
     Init<S> init;
     try {
       init = callbacks.init(arg);
     } catch (Throwable t) {
       throw Guard.exitFor(t);
     }
+    arg = null;
     switch (init) {
       case Init.Ok<S> ok -> {
         state = ok.state();
         starter.complete(self.pid);
+        return true;
       }
       case Init.Ignore<S> ignore -> {
         starter.complete(Init.Ignore.class);
-        return;
+        return false;
       }
       case Init.Fail<S> fail -> throw new ProcessExit(fail.reason());
       case null -> throw Guard.exitFor(new IllegalStateException(
           callbacks.getClass().getName() + ".init returned null; return Init.ok(state), Init.ignore() or Init.fail(reason)"));
     }
-    loop(self.mailbox);
   }
 
   private void loop(Mailbox mailbox) {

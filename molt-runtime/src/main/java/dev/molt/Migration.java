@@ -93,6 +93,16 @@ public final class Migration {
     }
   }
 
+  /**
+   * Drops the plans kept with the classes of a purged version. A plan refers to the newer class it
+   * builds; without this, an old version that something still holds would hold every later one.
+   */
+  static void forget(ModuleClassLoader purged) {
+    for (Class<?> type : purged.definedClasses()) {
+      PLANS.remove(type);
+    }
+  }
+
   /** Whether values of {@code type} must be mapped to reach {@code target}: a fast check for messages. */
   static boolean foreign(Class<?> type, ModuleClassLoader target) {
     ClassLoader loader = type.getClassLoader();

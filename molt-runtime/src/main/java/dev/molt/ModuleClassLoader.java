@@ -76,6 +76,18 @@ final class ModuleClassLoader extends ClassLoader {
     }
   }
 
+  /** The classes of this module that have been defined so far. */
+  java.util.List<Class<?>> definedClasses() {
+    java.util.List<Class<?>> defined = new java.util.ArrayList<>();
+    for (String name : bytes.keySet()) {
+      Class<?> loaded = findLoadedClass(name);
+      if (loaded != null) {
+        defined.add(loaded);
+      }
+    }
+    return defined;
+  }
+
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
     Class<?> own = ownClass(name);
