@@ -229,6 +229,15 @@ public final class CodeServer {
     return old == null ? List.of() : old.processes.stream().map(cell -> cell.pid).toList();
   }
 
+  /** How many processes run the old version of {@code module}: {@link #oldProcesses}, without the list. */
+  public static int oldProcessCount(String module) {
+    ModuleVersion old;
+    synchronized (TABLE) {
+      old = TABLE.existing(module).old;
+    }
+    return old == null ? 0 : old.processes.size();
+  }
+
   /** The processes running the current version of {@code module}. */
   public static List<Pid> processes(String module) {
     ModuleVersion current;

@@ -50,8 +50,9 @@ public final class Migration {
   };
 
   private final ModuleClassLoader target;
-  private final IdentityHashMap<Object, Object> mapped = new IdentityHashMap<>();
-  private final Set<Object> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Old object to new, for identity and cycles; made on first use (most states need few entries). */
+  private IdentityHashMap<Object, Object> mapped;
+  private Set<Object> inProgress;
 
   private Migration(ModuleClassLoader target) {
     this.target = target;
@@ -114,11 +115,15 @@ public final class Migration {
     if (value == null) {
       return null;
     }
-    Object done = mapped.get(value);
+    Class<?> type = value.getClass();
+    if (type.getClassLoader() == null && !(value instanceof Collection<?> || value instanceof Map<?, ?>
+        || value instanceof Optional<?> || type.isArray())) {
+      return value;
+    }
+    Object done = mapped == null ? null : mapped.get(value);
     if (done != null) {
       return done;
     }
-    Class<?> type = value.getClass();
     if (type.isArray() && !type.getComponentType().isPrimitive()) {
       return mapArray((Object[]) value, path);
     }
@@ -159,7 +164,7 @@ public final class Migration {
         || value instanceof Optional<?> || type.isArray())) {
       return false;
     }
-    if (ofOtherVersion(type) || mapped.containsKey(value)) {
+    if (ofOtherVersion(type) || mapped != null && mapped.containsKey(value)) {
       return true;
     }
     if (visited.put(value, Boolean.TRUE) != null) {
@@ -221,6 +226,9 @@ public final class Migration {
           + " no longer exists in " + target.module() + " v" + target.version() + "; handle it in codeChange");
     }
     if (type.isRecord()) {
+      if (inProgress == null) {
+        inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
       if (!inProgress.add(value)) {
         throw new MigrationException(path, "record " + type.getName() + " is part of a cycle through records, which cannot "
             + "be rebuilt; handle it in codeChange");
@@ -262,6 +270,9 @@ public final class Migration {
   }
 
   private Object remember(Object from, Object to) {
+    if (mapped == null) {
+      mapped = new IdentityHashMap<>();
+    }
     mapped.put(from, to);
     return to;
   }
