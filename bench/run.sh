@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Molt against Erlang/OTP, side by side, in one run on this machine.
 #
-#   bench/run.sh [FIGURE...]      figures: call_1client call_4clients idle_processes_1m (default: all)
+#   bench/run.sh [FIGURE...]      (default: all figures)
+#     call_1client call_4clients idle_processes_1m
+#     swap_pause_us upgrade_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us
 #
 # For each figure it prints one line:
 #   RESULT <figure> molt=<value> erlang=<value> ratio=<times better>
@@ -11,7 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(call_1client call_4clients idle_processes_1m)
+all=(call_1client call_4clients idle_processes_1m swap_pause_us upgrade_100k_processes_ms
+  metaspace_growth_kb_per_1000_reloads load_module_us)
 figures=("$@")
 [ ${#figures[@]} -gt 0 ] || figures=("${all[@]}")
 for f in "${figures[@]}"; do
@@ -33,16 +36,19 @@ jar=molt-bench/target/benchmarks.jar
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 erlc -o "$out" bench/erlang/molt_bench.erl
+erl_dir="$PWD/bench/erlang"
 
 value() { sed -n 's/^VALUE //p' | tail -n 1; }
-molt() { "$java" "$@" 2>/dev/null | value; }
+molt() { "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" 2>/dev/null | value; }
 erlang() { erl -noshell +P 2000000 -pa "$out" -eval "molt_bench:main([$1])" -s init stop | value; }
 
 # result FIGURE MOLT ERLANG higher|lower
+# A ratio needs two positive figures: a growth of 0 (or less) on either side prints ratio=n/a.
 result() {
   awk -v f="$1" -v m="$2" -v e="$3" -v better="$4" 'BEGIN {
+    if (m <= 0 || e <= 0) { printf "RESULT %s molt=%.1f erlang=%.1f ratio=n/a\n", f, m, e; exit }
     r = (better == "higher") ? m / e : e / m
-    printf "RESULT %s molt=%.0f erlang=%.0f ratio=%.2f\n", f, m, e, r }'
+    printf "RESULT %s molt=%.1f erlang=%.1f ratio=%.2f\n", f, m, e, r }'
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $("$java" -version 2>&1 | head -n 1), $(erl -noshell -eval 'io:format("Erlang/OTP ~s", [erlang:system_info(otp_release)]), halt().')" >&2
@@ -55,5 +61,14 @@ for f in "${figures[@]}"; do
       result "$f" "$(molt -cp "$jar" dev.molt.bench.CallFigure 4)" "$(erlang '"call","4"')" higher ;;
     idle_processes_1m)
       result "$f" "$(molt -Xmx8g -cp "$jar" dev.molt.bench.IdleProcesses 1000000)" "$(erlang '"idle","1000000"')" lower ;;
+    swap_pause_us)
+      result "$f" "$(molt -cp "$jar" dev.molt.bench.SwapPause)" "$(erlang "\"swap\",\"$erl_dir\"")" lower ;;
+    upgrade_100k_processes_ms)
+      result "$f" "$(molt -Xmx4g -cp "$jar" dev.molt.bench.Upgrade100k 100000)" \
+        "$(erlang "\"upgrade\",\"$erl_dir\",\"100000\"")" lower ;;
+    metaspace_growth_kb_per_1000_reloads)
+      result "$f" "$(molt -cp "$jar" dev.molt.bench.MetaspaceReloads)" "$(erlang "\"code_memory\",\"$erl_dir\"")" lower ;;
+    load_module_us)
+      result "$f" "$(molt -cp "$jar" dev.molt.bench.LoadModule)" "$(erlang "\"load\",\"$erl_dir\"")" lower ;;
   esac
 done

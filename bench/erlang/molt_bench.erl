@@ -3,6 +3,12 @@
 %%                  made by Clients processes; 4 warm-up seconds, then the median of 12 one-second
 %%                  rounds (Molt's JMH run: 2 forks x 6 one-second iterations).
 %%   idle N         erlang:memory(processes) growth per process for N processes waiting in receive.
+%%   swap Dir       swap_pause_us: sys:suspend, code:load_binary, sys:change_code, sys:resume of the
+%%                  KV server (10,000 keys) under 4 calling processes; median of 200 after 50.
+%%   upgrade Dir N  upgrade_100k_processes_ms: what release_handler does for N gen_servers of one
+%%                  module (suspend each, load, change_code each, resume each); median of 3 after 1.
+%%   code_memory Dir  erlang:memory(code) growth in KB over 1,000 load/purge cycles, after 200.
+%%   load Dir       load_module_us: code:atomic_load of 20 small modules; median of 200 after 50.
 %% Each prints one line: VALUE <number>.
 -module(molt_bench).
 -behaviour(gen_server).
@@ -31,7 +37,98 @@ main(["idle", NArg]) ->
     [receive ready -> ok end || _ <- Pids],
     After = erlang:memory(processes),
     [P ! stop || P <- Pids],
-    print((After - Before) / N).
+    print((After - Before) / N);
+main(["swap", Dir]) ->
+    {Mod, Bin} = compiled(Dir, "molt_kv"),
+    {module, Mod} = code:load_binary(Mod, "molt_kv.erl", Bin),
+    {ok, Server} = gen_server:start(Mod, 10000, []),
+    Keys = list_to_tuple([integer_to_binary(I) || I <- lists:seq(0, 9999)]),
+    Clients = [spawn(fun() -> caller(Server, Keys, C * 2500) end) || C <- lists:seq(0, 3)],
+    Pauses = [swap(Server, Mod, Bin) || _ <- lists:seq(1, 250)],
+    [exit(C, kill) || C <- Clients],
+    io:format("swaps 200, max ~.1f us~n", [lists:max(lists:nthtail(50, Pauses))]),
+    print(median(lists:nthtail(50, Pauses)));
+main(["upgrade", Dir, NArg]) ->
+    N = list_to_integer(NArg),
+    {Mod, Bin} = compiled(Dir, "molt_worker"),
+    {module, Mod} = code:load_binary(Mod, "molt_worker.erl", Bin),
+    Pids = [element(2, gen_server:start(Mod, I, [])) || I <- lists:seq(1, N)],
+    Times = [upgrade(Pids, Mod, Bin) || _ <- lists:seq(1, 4)],
+    [io:format("upgrade of ~p processes: ~.1f ms~n", [N, T]) || T <- Times],
+    print(median(tl(Times)));
+main(["code_memory", Dir]) ->
+    {Mod, Bin} = compiled(Dir, "molt_kv"),
+    {module, Mod} = code:load_binary(Mod, "molt_kv.erl", Bin),
+    {ok, Server} = gen_server:start(Mod, 100, []),
+    reload(Server, Mod, Bin, 200),
+    Before = erlang:memory(code),
+    reload(Server, Mod, Bin, 1000),
+    After = erlang:memory(code),
+    print((After - Before) / 1024);
+main(["load", Dir]) ->
+    Modules = [twenty(I) || I <- lists:seq(1, 20)],
+    _ = Dir,
+    Times = [atomic_load(Modules) || _ <- lists:seq(1, 250)],
+    print(median(lists:nthtail(50, Times))).
+
+compiled(Dir, Name) ->
+    {ok, Mod, Bin} = compile:file(filename:join(Dir, Name ++ ".erl"), [binary]),
+    {Mod, Bin}.
+
+caller(Server, Keys, I) ->
+    gen_server:call(Server, element(I rem 10000 + 1, Keys)),
+    caller(Server, Keys, I + 1).
+
+swap(Server, Mod, Bin) ->
+    code:soft_purge(Mod),
+    Start = erlang:monotonic_time(nanosecond),
+    ok = sys:suspend(Server),
+    {module, Mod} = code:load_binary(Mod, "molt_kv.erl", Bin),
+    ok = sys:change_code(Server, Mod, undefined, []),
+    ok = sys:resume(Server),
+    (erlang:monotonic_time(nanosecond) - Start) / 1000.
+
+%% What release_handler does for an update instruction: suspend each process, load, change
+%% code in each, resume each, one process at a time.
+upgrade(Pids, Mod, Bin) ->
+    true = code:soft_purge(Mod),
+    garbage_collect(),
+    Start = erlang:monotonic_time(nanosecond),
+    [ok = sys:suspend(P) || P <- Pids],
+    {module, Mod} = code:load_binary(Mod, "molt_worker.erl", Bin),
+    [ok = sys:change_code(P, Mod, undefined, []) || P <- Pids],
+    [ok = sys:resume(P) || P <- Pids],
+    [gen_server:cast(P, tick) || P <- Pids],
+    (erlang:monotonic_time(nanosecond) - Start) / 1.0e6.
+
+reload(_, _, _, 0) -> ok;
+reload(Server, Mod, Bin, N) ->
+    code:soft_purge(Mod),
+    {module, Mod} = code:load_binary(Mod, "molt_kv.erl", Bin),
+    gen_server:call(Server, <<"1">>),
+    reload(Server, Mod, Bin, N - 1).
+
+twenty(I) ->
+    Name = "molt_c" ++ integer_to_list(I),
+    Source = "-module(" ++ Name ++ ").\n-export([new/1, value/1, twice/1, describe/1, sum/1]).\n"
+        "new(V) -> {c, V}.\nvalue({c, V}) -> V.\ntwice({c, V}) -> V * 2.\n"
+        "describe({c, V}) -> \"C(\" ++ integer_to_list(V) ++ \")\".\nsum(Vs) -> lists:sum(Vs).\n",
+    {ok, Tokens, _} = erl_scan:string(Source),
+    Forms = split_forms(Tokens, [], []),
+    {ok, Mod, Bin} = compile:forms(Forms, [binary]),
+    {Mod, Name ++ ".erl", Bin}.
+
+split_forms([], [], Forms) -> lists:reverse(Forms);
+split_forms([{dot, _} = Dot | Rest], Acc, Forms) ->
+    {ok, Form} = erl_parse:parse_form(lists:reverse([Dot | Acc])),
+    split_forms(Rest, [], [Form | Forms]);
+split_forms([Token | Rest], Acc, Forms) -> split_forms(Rest, [Token | Acc], Forms).
+
+atomic_load(Modules) ->
+    [code:soft_purge(M) || {M, _, _} <- Modules],
+    Start = erlang:monotonic_time(nanosecond),
+    ok = code:atomic_load(Modules),
+    (erlang:monotonic_time(nanosecond) - Start) / 1000.
 
 %% One second of calls from Clients processes; returns calls per second.
 round(Server, Keys, Clients) ->
