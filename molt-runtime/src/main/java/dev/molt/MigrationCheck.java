@@ -63,9 +63,14 @@ final class MigrationCheck {
         Class.forName(name, true, version.loader);
         if (GenServer.class.isAssignableFrom(type) && !type.isInterface()
             && !java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
-          version.constructor(type);
+          // one instance now, so that the reflective accessor exists before any process switches;
+          // callbacks hold no state, so an instance is only its class
+          version.constructor(type).newInstance();
         }
-      } catch (LinkageError | ClassNotFoundException e) {
+      } catch (ReflectiveOperationException e) {
+        throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + version + ": behaviour " + name
+            + " cannot be instantiated with its no-argument constructor: " + (e.getCause() == null ? e : e.getCause()), e);
+      } catch (LinkageError e) {
         throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + version + ": class " + name
             + " cannot be initialized: " + (e.getCause() == null ? e : e.getCause()), e);
       }

@@ -32,7 +32,7 @@ public final class SwapPause {
     Pid server = GenServer.start(CodeServer.newInstance(CodeServer.currentClass("bench.kv.Kv").orElseThrow(), GenServer.class), Integer.getInteger("keys", 10_000));
     AtomicBoolean stop = new AtomicBoolean();
     List<Pid> clients = new ArrayList<>();
-    for (int c = 0; c < 4; c++) {
+    for (int c = 0; c < Integer.getInteger("clients", 4); c++) {
       int offset = c * 2_500;
       clients.add(Process.spawn(() -> {
         int i = offset;
