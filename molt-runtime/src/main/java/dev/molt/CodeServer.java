@@ -2,8 +2,6 @@ package dev.molt;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,14 +73,14 @@ public final class CodeServer {
     Map<String, ClassBytes.Read> reads = new LinkedHashMap<>();
     for (ModuleSource source : sources) {
       ClassBytes.Read read = ClassBytes.read(source, compileClasspath(source, reads));
-      checkSticky(source.name(), read.bytes().keySet());
+      LoadChecks.sticky(source.name(), read.bytes().keySet());
       reads.put(source.name(), read);
     }
     synchronized (TABLE) {
-      checkConflicts(reads, byName.keySet());
+      LoadChecks.conflicts(TABLE, reads, byName.keySet());
       if (!purgeFirst) {
         for (String name : byName.keySet()) {
-          checkPurged(name);
+          LoadChecks.purged(TABLE, name);
         }
       }
       Map<String, ModuleVersion> prepared = new LinkedHashMap<>();
@@ -96,7 +94,7 @@ public final class CodeServer {
       List<ModuleVersion> relinked = new ArrayList<>();
       for (ModuleVersion dependent : TABLE.dependents(byName.keySet())) {
         if (!purgeFirst) {
-          checkPurged(dependent.name());
+          LoadChecks.purged(TABLE, dependent.name());
         }
         ModuleVersion copy = newVersion(dependent.source, dependent.bytes, dependent.stamps,
             dependent.relinkOf == 0 ? dependent.version : dependent.relinkOf, prepared);
@@ -128,7 +126,7 @@ public final class CodeServer {
         }
       }
       for (ModuleVersion version : all) {
-        checkPurged(version.name());
+        LoadChecks.purged(TABLE, version.name());
       }
       for (ModuleVersion version : all) {
         ModuleTable.Entry entry = version.entry;
@@ -165,7 +163,7 @@ public final class CodeServer {
   public static void delete(String module) {
     synchronized (TABLE) {
       ModuleTable.Entry entry = TABLE.existing(module);
-      checkPurged(module);
+      LoadChecks.purged(TABLE, module);
       if (entry.current == null) {
         throw new CodeException(CodeException.Kind.NOT_FOUND, "module " + module + " has no current code to delete");
       }
@@ -366,48 +364,8 @@ public final class CodeServer {
     return classes;
   }
 
-  private static void checkSticky(String module, Set<String> classNames) {
-    for (String className : classNames) {
-      String pkg = className.lastIndexOf('.') < 0 ? "" : className.substring(0, className.lastIndexOf('.'));
-      if (pkg.equals("dev.molt")) {
-        throw new CodeException(CodeException.Kind.STICKY, "module " + module + " defines " + className
-            + ", a class of the Molt runtime; the runtime is sticky and cannot be reloaded (upgrade it by restarting the node)");
-      }
-      for (String prefix : STICKY) {
-        if (className.startsWith(prefix)) {
-          throw new CodeException(CodeException.Kind.STICKY, "module " + module + " defines " + className
-              + ", which is in the stable layer (" + prefix + "*); stable classes are sticky and cannot be reloaded");
-        }
-      }
-    }
-  }
 
-  private static void checkConflicts(Map<String, ClassBytes.Read> reads, Set<String> loading) {
-    Map<String, String> owners = TABLE.owners(loading);
-    Map<String, String> mine = new HashMap<>();
-    for (Map.Entry<String, ClassBytes.Read> read : reads.entrySet()) {
-      for (String className : read.getValue().bytes().keySet()) {
-        String owner = owners.get(className);
-        if (owner == null) {
-          owner = mine.putIfAbsent(className, read.getKey());
-        }
-        if (owner != null) {
-          throw new CodeException(CodeException.Kind.CONFLICT, "module " + read.getKey() + " defines " + className
-              + ", which module " + owner + " already defines; a class belongs to one module");
-        }
-      }
-    }
-  }
 
-  private static void checkPurged(String module) {
-    ModuleTable.Entry entry = TABLE.entries.get(module);
-    if (entry != null && entry.old != null) {
-      int holders = entry.old.processes.size();
-      throw new CodeException(CodeException.Kind.NOT_PURGED, "module " + module + " v" + (entry.lastVersion + 1)
-          + " cannot be loaded: " + entry.old + " is still old code held by " + holders + " process"
-          + (holders == 1 ? "" : "es") + "; purge it or wait");
-    }
-  }
 
   private static boolean purgeLocked(String module, boolean soft) {
     ModuleTable.Entry entry = TABLE.entries.get(module);
@@ -432,7 +390,7 @@ public final class CodeServer {
     return true;
   }
 
-  static Set<String> stickyPrefixes() {
-    return new HashSet<>(STICKY);
+  static List<String> stickyPrefixes() {
+    return STICKY;
   }
 }

@@ -67,36 +67,36 @@ public interface GenServer<S> {
 
   /** Starts an unnamed server, unlinked; returns once {@code init} has returned (null if it returned {@link Init.Ignore}). */
   static <S> Pid start(GenServer<S> callbacks, Object arg) {
-    return GenServerLoop.start(null, callbacks, arg, false, Timeouts.DEFAULT);
+    return GenServerCalls.start(null, callbacks, arg, false, Timeouts.DEFAULT);
   }
 
   /** Starts a server registered as {@code name}, unlinked. A name already taken fails with the holder's pid. */
   static <S> Pid start(String name, GenServer<S> callbacks, Object arg) {
-    return GenServerLoop.start(Objects.requireNonNull(name, "name"), callbacks, arg, false, Timeouts.DEFAULT);
+    return GenServerCalls.start(Objects.requireNonNull(name, "name"), callbacks, arg, false, Timeouts.DEFAULT);
   }
 
   /** Starts an unnamed server linked to the calling process. */
   static <S> Pid startLink(GenServer<S> callbacks, Object arg) {
-    return GenServerLoop.start(null, callbacks, arg, true, Timeouts.DEFAULT);
+    return GenServerCalls.start(null, callbacks, arg, true, Timeouts.DEFAULT);
   }
 
   /** Starts a server registered as {@code name} and linked to the calling process. */
   static <S> Pid startLink(String name, GenServer<S> callbacks, Object arg) {
-    return GenServerLoop.start(Objects.requireNonNull(name, "name"), callbacks, arg, true, Timeouts.DEFAULT);
+    return GenServerCalls.start(Objects.requireNonNull(name, "name"), callbacks, arg, true, Timeouts.DEFAULT);
   }
 
   /** As {@link #startLink(String, GenServer, Object)}, waiting at most {@code initTimeout} for {@code init}; {@code name} may be null. */
   static <S> Pid startLink(String name, GenServer<S> callbacks, Object arg, Duration initTimeout) {
-    return GenServerLoop.start(name, callbacks, arg, true, initTimeout);
+    return GenServerCalls.start(name, callbacks, arg, true, initTimeout);
   }
 
   /** Calls {@code server} and waits up to 5 seconds for the reply. */
   static Object call(Pid server, Object request) {
-    return GenServerLoop.call(Objects.requireNonNull(server, "server").cell, server, request, Timeouts.DEFAULT);
+    return GenServerCalls.call(Objects.requireNonNull(server, "server").cell, server, request, Timeouts.DEFAULT);
   }
 
   static Object call(Pid server, Object request, Duration timeout) {
-    return GenServerLoop.call(Objects.requireNonNull(server, "server").cell, server, request, timeout);
+    return GenServerCalls.call(Objects.requireNonNull(server, "server").cell, server, request, timeout);
   }
 
   /** Calls the server registered as {@code name}; no such name fails at once with kind {@code NOPROC}. */
@@ -109,7 +109,7 @@ public interface GenServer<S> {
     if (cell == null) {
       throw CallException.noproc(name, request);
     }
-    return GenServerLoop.call(cell, name, request, timeout);
+    return GenServerCalls.call(cell, name, request, timeout);
   }
 
   /** Sends {@code request} to {@code handleCast}; never fails, even if the server is dead. */
@@ -136,6 +136,6 @@ public interface GenServer<S> {
 
   /** Stops {@code server} with {@code reason}: {@code terminate} runs, then it ends. Waits for the end. */
   static void stop(Pid server, ExitReason reason, Duration timeout) {
-    GenServerLoop.stop(Objects.requireNonNull(server, "server"), Objects.requireNonNull(reason, "reason"), timeout);
+    GenServerCalls.stop(Objects.requireNonNull(server, "server"), Objects.requireNonNull(reason, "reason"), timeout);
   }
 }

@@ -1,6 +1,5 @@
 package dev.molt;
 
-import java.time.Duration;
 
 /**
  * The generic loop behind {@link GenServer}: takes a message, dispatches it to the callbacks
@@ -29,87 +28,12 @@ final class GenServerLoop<S> implements ProcessBody {
   private ProcessCell self;
   private final SystemState system = new SystemState();
 
-  private GenServerLoop(GenServer<S> callbacks, Object arg, String name, From starter, Pid parent) {
+  GenServerLoop(GenServer<S> callbacks, Object arg, String name, From starter, Pid parent) {
     this.callbacks = callbacks;
     this.arg = arg;
     this.name = name;
     this.starter = starter;
     this.parent = parent;
-  }
-
-  static <S> Pid start(String name, GenServer<S> callbacks, Object arg, boolean link, Duration initTimeout) {
-    java.util.Objects.requireNonNull(callbacks, "callbacks");
-    long timeout = Timeouts.nanos(initTimeout);
-    ProcessCell self = ProcessCell.current();
-    ProcessCell parent = link ? self : null;
-    From starter = new From("init");
-    ProcessCell cell = new ProcessCell();
-    cell.watch(starter, starter);
-    cell.start(new GenServerLoop<>(callbacks, arg, name, starter, parent == null ? cell.pid : parent.pid), parent);
-    Object outcome = starter.await(timeout);
-    cell.unwatch(starter);
-    if (outcome instanceof Pid pid) {
-      return pid;
-    }
-    if (outcome == Init.Ignore.class) {
-      return null;
-    }
-    if (From.timedOut(outcome)) {
-      if (parent != null) {
-        parent.unlink(cell);
-      }
-      Process.exit(cell.pid, ExitReason.kill());
-      throw new StartException(describe(callbacks, name) + " did not finish init within "
-          + initTimeout.toMillis() + " ms", ExitReason.of("timeout"), null);
-    }
-    if (outcome instanceof StartException alreadyStarted) {
-      throw alreadyStarted;
-    }
-    ExitReason reason = ((From.Ended) outcome).reason();
-    throw new StartException(describe(callbacks, name) + " failed to start: " + reason, reason, null);
-  }
-
-  private static String describe(GenServer<?> callbacks, String name) {
-    return callbacks.getClass().getName() + (name == null ? "" : " (" + name + ")");
-  }
-
-  static Object call(ProcessCell server, Object serverName, Object request, Duration timeout) {
-    long nanos = Timeouts.nanos(timeout);
-    if (server == ProcessCell.current()) {
-      throw new CallException(CallException.Kind.CALLING_SELF, serverName, request, null,
-          "a process cannot call itself");
-    }
-    From from = new From(request);
-    if (!server.watch(from, from)) {
-      throw CallException.noproc(serverName, request);
-    }
-    server.mailbox.put(from);
-    Object outcome = from.await(nanos);
-    server.unwatch(from);
-    if (outcome instanceof From.Ended ended) {
-      throw CallException.exited(serverName, request, ended.reason());
-    }
-    if (From.timedOut(outcome)) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new CallException(CallException.Kind.INTERRUPTED, serverName, request, null, "the caller was interrupted");
-      }
-      throw CallException.timeout(serverName, request, nanos);
-    }
-    return outcome;
-  }
-
-  static void stop(Pid server, ExitReason reason, Duration timeout) {
-    long nanos = Timeouts.nanos(timeout);
-    From watcher = new From("stop");
-    if (!server.cell.watch(watcher, watcher)) {
-      throw CallException.noproc(server, "stop");
-    }
-    server.cell.mailbox.put(new StopRequest(reason));
-    Object outcome = watcher.await(nanos);
-    server.cell.unwatch(watcher);
-    if (From.timedOut(outcome)) {
-      throw CallException.timeout(server, "stop", nanos);
-    }
   }
 
   @Override

@@ -1,11 +1,6 @@
 package dev.molt;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.WrongMethodTypeException;
 import java.lang.reflect.Array;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -111,7 +106,7 @@ public final class Migration {
         || loader != null && target.owns(type.getName()));
   }
 
-  private Object map(Object value, String path) {
+  Object map(Object value, String path) {
     if (value == null) {
       return null;
     }
@@ -356,73 +351,5 @@ public final class Migration {
     return remember(map, Collections2.rebuild(map, entries, path));
   }
 
-  /** How to rebuild one old record class as one new record class. */
-  private record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] defaults, String[] names) {
-    static RecordPlan of(Class<?> oldType, Class<?> newType, String path) {
-      if (!newType.isRecord()) {
-        throw new MigrationException(path, oldType.getName() + " was a record and is not one any more; handle it in codeChange");
-      }
-      RecordComponent[] components = newType.getRecordComponents();
-      Map<String, RecordComponent> old = new LinkedHashMap<>();
-      for (RecordComponent component : oldType.getRecordComponents()) {
-        old.put(component.getName(), component);
-      }
-      MethodHandle[] readers = new MethodHandle[components.length];
-      Object[] defaults = new Object[components.length];
-      String[] names = new String[components.length];
-      Class<?>[] types = new Class<?>[components.length];
-      try {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        for (int i = 0; i < components.length; i++) {
-          RecordComponent component = components[i];
-          names[i] = component.getName();
-          types[i] = component.getType();
-          RecordComponent before = old.get(component.getName());
-          if (before != null) {
-            var accessor = before.getAccessor();
-            accessor.setAccessible(true);
-            readers[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
-          } else {
-            defaults[i] = Defaults.of(newType, component, path);
-          }
-        }
-        var canonical = newType.getDeclaredConstructor(types);
-        canonical.setAccessible(true);
-        MethodHandle constructor = lookup.unreflectConstructor(canonical).asSpreader(Object[].class, components.length)
-            .asType(MethodType.methodType(Object.class, Object[].class));
-        return new RecordPlan(constructor, readers, defaults, names);
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        if (e instanceof MigrationException migration) {
-          throw migration;
-        }
-        throw new MigrationException(path, "cannot plan the migration of " + oldType.getName() + ": " + e);
-      }
-    }
-
-    Object build(Object value, Migration migration, String path) {
-      Object[] args = new Object[readers.length];
-      for (int i = 0; i < readers.length; i++) {
-        if (readers[i] == null) {
-          args[i] = defaults[i];
-          continue;
-        }
-        try {
-          args[i] = migration.map((Object) readers[i].invokeExact(value), path + "." + names[i]);
-        } catch (MigrationException e) {
-          throw e;
-        } catch (Throwable t) {
-          throw new MigrationException(path + "." + names[i], "cannot be read: " + t);
-        }
-      }
-      try {
-        return (Object) constructor.invokeExact(args);
-      } catch (ClassCastException | WrongMethodTypeException e) {
-        throw new MigrationException(path, "a component changed type in a way that cannot be mapped (" + e.getMessage()
-            + "); handle it in codeChange");
-      } catch (Throwable t) {
-        throw new MigrationException(path, "the new record's constructor refused the migrated values: " + t);
-      }
-    }
-  }
 
 }

@@ -27,7 +27,7 @@ public final class Supervisor {
 
   /** Starts a supervisor linked to nothing, as for a test or a node's root. */
   public static Pid start(SupervisorSpec spec) {
-    Pid pid = GenServerLoop.start(null, new SupervisorServer(), Objects.requireNonNull(spec, "spec"), false, Process.INFINITY);
+    Pid pid = GenServerCalls.start(null, new SupervisorServer(), Objects.requireNonNull(spec, "spec"), false, Process.INFINITY);
     return pid;
   }
 

@@ -94,7 +94,7 @@ public final class Sys {
   }
 
   private static Object ask(Pid pid, SysRequest request, Duration timeout) {
-    Object reply = GenServerLoop.call(Objects.requireNonNull(pid, "pid").cell, pid, request, timeout);
+    Object reply = GenServerCalls.call(Objects.requireNonNull(pid, "pid").cell, pid, request, timeout);
     if (reply instanceof SysRequest.Refused refused) {
       throw refused.error();
     }

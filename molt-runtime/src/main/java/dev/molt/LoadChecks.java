@@ -1,0 +1,53 @@
+package dev.molt;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The checks {@link CodeServer#prepare} and {@link CodeServer#finish} make before changing anything. */
+final class LoadChecks {
+  private LoadChecks() {}
+
+  static void sticky(String module, Set<String> classNames) {
+    for (String className : classNames) {
+      String pkg = className.lastIndexOf('.') < 0 ? "" : className.substring(0, className.lastIndexOf('.'));
+      if (pkg.equals("dev.molt")) {
+        throw new CodeException(CodeException.Kind.STICKY, "module " + module + " defines " + className
+            + ", a class of the Molt runtime; the runtime is sticky and cannot be reloaded (upgrade it by restarting the node)");
+      }
+      for (String prefix : CodeServer.stickyPrefixes()) {
+        if (className.startsWith(prefix)) {
+          throw new CodeException(CodeException.Kind.STICKY, "module " + module + " defines " + className
+              + ", which is in the stable layer (" + prefix + "*); stable classes are sticky and cannot be reloaded");
+        }
+      }
+    }
+  }
+
+  static void conflicts(ModuleTable table, Map<String, ClassBytes.Read> reads, Set<String> loading) {
+    Map<String, String> owners = table.owners(loading);
+    Map<String, String> mine = new HashMap<>();
+    for (Map.Entry<String, ClassBytes.Read> read : reads.entrySet()) {
+      for (String className : read.getValue().bytes().keySet()) {
+        String owner = owners.get(className);
+        if (owner == null) {
+          owner = mine.putIfAbsent(className, read.getKey());
+        }
+        if (owner != null) {
+          throw new CodeException(CodeException.Kind.CONFLICT, "module " + read.getKey() + " defines " + className
+              + ", which module " + owner + " already defines; a class belongs to one module");
+        }
+      }
+    }
+  }
+
+  static void purged(ModuleTable table, String module) {
+    ModuleTable.Entry entry = table.entries.get(module);
+    if (entry != null && entry.old != null) {
+      int holders = entry.old.processes.size();
+      throw new CodeException(CodeException.Kind.NOT_PURGED, "module " + module + " v" + (entry.lastVersion + 1)
+          + " cannot be loaded: " + entry.old + " is still old code held by " + holders + " process"
+          + (holders == 1 ? "" : "es") + "; purge it or wait");
+    }
+  }
+}
