@@ -136,8 +136,10 @@ public final class CodeServer {
       }
       TABLE.generation++;
     }
-    LOG.info("loaded {}{}", prepared.loaded, prepared.relinked.isEmpty() ? "" : ", relinked " + prepared.relinked);
-    return new LoadResult(prepared.modules(), prepared.relinked());
+    if (LOG.isInfoEnabled()) {
+      LOG.info("loaded {}{}", prepared.loaded, prepared.relinked.isEmpty() ? "" : ", relinked " + prepared.relinked);
+    }
+    return prepared.result;
   }
 
   /**

@@ -155,6 +155,10 @@ public final class Migration {
       return false;
     }
     Class<?> type = value.getClass();
+    if (type == String.class || type == Integer.class || type == Long.class || type == Boolean.class
+        || type == Double.class) {
+      return false;
+    }
     if (type.getClassLoader() == null && !(value instanceof Collection<?> || value instanceof Map<?, ?>
         || value instanceof Optional<?> || type.isArray())) {
       return false;

@@ -12,21 +12,26 @@ public final class Prepared {
   final long generation;
   final boolean purgeFirst;
 
+  /** What finish returns, made here so that finish itself only switches. */
+  final LoadResult result;
+
   Prepared(List<ModuleVersion> loaded, List<ModuleVersion> relinked, long generation, boolean purgeFirst) {
     this.loaded = loaded;
     this.relinked = relinked;
     this.generation = generation;
     this.purgeFirst = purgeFirst;
+    this.result = new LoadResult(loaded.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList(),
+        relinked.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList());
   }
 
   /** The modules this load brings, as they will be once finished. */
   public List<ModuleInfo> modules() {
-    return loaded.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList();
+    return result.loaded();
   }
 
   /** The modules that depend on a loaded one and get a relinked version in the same finish. */
   public List<ModuleInfo> relinked() {
-    return relinked.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList();
+    return result.relinked();
   }
 
   @Override

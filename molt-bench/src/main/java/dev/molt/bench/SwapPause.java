@@ -51,10 +51,17 @@ public final class SwapPause {
         Prepared prepared = CodeServer.prepare(List.of(source), false);
         long start = System.nanoTime();
         Sys.suspend(server);
+        long a = System.nanoTime();
         CodeServer.finish(prepared);
+        long b = System.nanoTime();
         Sys.changeCode(server, "kv", from, null);
+        long c = System.nanoTime();
         Sys.resume(server);
         long pause = System.nanoTime() - start;
+        if (Boolean.getBoolean("steps") && round % 25 == 0) {
+          System.out.printf("suspend %d finish %d changeCode %d resume %d us%n", (a - start) / 1000, (b - a) / 1000,
+              (c - b) / 1000, (System.nanoTime() - c) / 1000);
+        }
         if (round >= 50) {
           pauses.add(pause / 1_000.0);
         }
