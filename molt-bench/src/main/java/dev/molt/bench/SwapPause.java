@@ -43,6 +43,8 @@ public final class SwapPause {
       }));
     }
     CompletableFuture<List<Double>> result = new CompletableFuture<>();
+    @SuppressWarnings("unchecked")
+    List<Double>[] steps = new List[] {new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()};
     Process.spawn(() -> {
       List<Double> pauses = new ArrayList<>();
       for (int round = 0; round < 250; round++) {
@@ -58,9 +60,11 @@ public final class SwapPause {
         long c = System.nanoTime();
         Sys.resume(server);
         long pause = System.nanoTime() - start;
-        if (Boolean.getBoolean("steps") && round % 25 == 0) {
-          System.out.printf("suspend %d finish %d changeCode %d resume %d us%n", (a - start) / 1000, (b - a) / 1000,
-              (c - b) / 1000, (System.nanoTime() - c) / 1000);
+        if (round >= 50) {
+          steps[0].add((a - start) / 1e3);
+          steps[1].add((b - a) / 1e3);
+          steps[2].add((c - b) / 1e3);
+          steps[3].add((start + pause - c) / 1e3);
         }
         if (round >= 50) {
           pauses.add(pause / 1_000.0);
@@ -71,7 +75,9 @@ public final class SwapPause {
     List<Double> pauses = result.get();
     stop.set(true);
     clients.forEach(pid -> Process.exit(pid, ExitReason.kill()));
-    System.out.printf("swaps %d, max %.1f us%n", pauses.size(), pauses.stream().mapToDouble(d -> d).max().orElse(0));
+    System.out.printf("swaps %d, max %.1f us; medians: suspend %.1f, finish %.1f, changeCode %.1f, resume %.1f us%n",
+        pauses.size(), pauses.stream().mapToDouble(d -> d).max().orElse(0), BenchModules.median(steps[0]),
+        BenchModules.median(steps[1]), BenchModules.median(steps[2]), BenchModules.median(steps[3]));
     System.out.printf("VALUE %.1f%n", BenchModules.median(pauses));
     System.exit(0);
   }
