@@ -48,7 +48,8 @@ public final class KvDemo {
     Sys.changeCode(kv, "kv", v1.loaded().getFirst().version(), null);
     Sys.resume(kv);
     long pause = (System.nanoTime() - start) / 1_000;
-    step("Sys.suspend / changeCode / resume", "KV now runs " + running(kv) + "; paused " + pause + " us");
+    step("Sys.suspend / changeCode / resume", "KV now runs " + running(kv) + "; paused " + pause
+        + " us (the first code change of this JVM runs cold code; see docs/benchmarks.md)");
     step("KV.get(\"a\")  (the [kv] line above is v2's log)", KV.get("a"));
     step("KV.put(\"b\", 2)", KV.put("b", 2));
     step("state kept", "a=" + KV.get("a") + ", key9999=" + KV.get("key9999"));
