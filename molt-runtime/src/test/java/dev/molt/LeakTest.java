@@ -57,8 +57,8 @@ class LeakTest {
         public final class Leaky {
           public static void start() {
             Thread thread = new Thread(() -> {
-              while (true) {
-                try { Thread.sleep(60_000); } catch (InterruptedException e) { return; }
+              while (!Thread.interrupted()) {
+                java.util.concurrent.locks.LockSupport.park();
               }
             }, "leaky-worker-%s");
             thread.setDaemon(true);

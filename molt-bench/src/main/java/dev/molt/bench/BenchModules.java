@@ -79,6 +79,20 @@ final class BenchModules {
     return out;
   }
 
+  /** Compiles and loads the KV module and starts a server on it holding {@code keys} keys. */
+  @SuppressWarnings("unchecked")
+  static dev.molt.Pid startKv(int keys) throws IOException {
+    dev.molt.ModuleSource source = dev.molt.ModuleSource.directory("kv", compile("kv", List.of(KV)));
+    dev.molt.CodeServer.load(source);
+    Class<?> kv = dev.molt.CodeServer.currentClass("bench.kv.Kv").orElseThrow();
+    return dev.molt.GenServer.start(dev.molt.CodeServer.newInstance(kv, dev.molt.GenServer.class), keys);
+  }
+
+  /** The source the KV module was last loaded from. */
+  static dev.molt.ModuleSource kvSource() {
+    return dev.molt.ModuleSource.directory("kv", java.nio.file.Path.of(dev.molt.CodeServer.which("kv").orElseThrow().origin()));
+  }
+
   static double median(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(null);

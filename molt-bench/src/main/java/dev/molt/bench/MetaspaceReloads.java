@@ -6,8 +6,6 @@ import dev.molt.ModuleSource;
 import dev.molt.Pid;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * metaspace_growth_kb_per_1000_reloads: metaspace in use after a full GC, measured after 200
@@ -21,10 +19,8 @@ public final class MetaspaceReloads {
 
   @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
-    Path classes = BenchModules.compile("kv", List.of(BenchModules.KV));
-    ModuleSource source = ModuleSource.directory("kv", classes);
-    CodeServer.load(source);
-    Pid server = GenServer.start(CodeServer.newInstance(CodeServer.currentClass("bench.kv.Kv").orElseThrow(), GenServer.class), 100);
+    Pid server = BenchModules.startKv(100);
+    ModuleSource source = BenchModules.kvSource();
     cycles(source, server, 200);
     long start = metaspaceAfterGc();
     cycles(source, server, 1_000);

@@ -8,7 +8,6 @@ import dev.molt.Pid;
 import dev.molt.Prepared;
 import dev.molt.Process;
 import dev.molt.Sys;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +25,8 @@ public final class SwapPause {
 
   @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
-    Path classes = BenchModules.compile("kv", List.of(BenchModules.KV));
-    ModuleSource source = ModuleSource.directory("kv", classes);
-    CodeServer.load(source);
-    Pid server = GenServer.start(CodeServer.newInstance(CodeServer.currentClass("bench.kv.Kv").orElseThrow(), GenServer.class), Integer.getInteger("keys", 10_000));
+    Pid server = BenchModules.startKv(Integer.getInteger("keys", 10_000));
+    ModuleSource source = BenchModules.kvSource();
     AtomicBoolean stop = new AtomicBoolean();
     List<Pid> clients = new ArrayList<>();
     for (int c = 0; c < Integer.getInteger("clients", 4); c++) {
