@@ -56,10 +56,15 @@ public final class From implements ProcessCell.Watcher {
    * (see {@link #timedOut}). A process killed while it waits unwinds with {@link ProcessExit}.
    */
   Object await(long timeoutNanos) {
+    return await(timeoutNanos, true);
+  }
+
+  /** As {@link #await(long)}; without {@code spin}, parks at once if there is no outcome yet. */
+  Object await(long timeoutNanos, boolean spin) {
     long start = System.nanoTime();
     long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
     ProcessCell self = ProcessCell.current();
-    int budget = self == null ? Spin.FOREIGN : self.spinBudget;
+    int budget = !spin ? 0 : self == null ? Spin.FOREIGN : self.spinBudget;
     int spins = 0;
     Object result;
     while ((result = outcome) == null) {
@@ -88,7 +93,7 @@ public final class From implements ProcessCell.Watcher {
         complete(TIMED_OUT);
       }
     }
-    if (self != null) {
+    if (self != null && spin) {
       self.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
     }
     return result == NULL ? null : result;

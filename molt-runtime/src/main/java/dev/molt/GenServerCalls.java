@@ -56,8 +56,11 @@ final class GenServerCalls {
     if (!server.watch(from, from)) {
       throw CallException.noproc(serverName, request);
     }
-    server.mailbox.put(from);
-    Object outcome = from.await(nanos);
+    boolean woke = server.mailbox.put(from);
+    // A system request that woke its server (suspended or idle: a code change in progress) does
+    // not spin for the reply: the woken server runs next on this carrier, and spinning would only
+    // hold it off. Ordinary calls keep spinning, which is what makes a busy call loop fast.
+    Object outcome = from.await(nanos, !(woke && request instanceof SysRequest));
     server.unwatch(from);
     if (outcome instanceof From.Ended ended) {
       throw CallException.exited(serverName, request, ended.reason());

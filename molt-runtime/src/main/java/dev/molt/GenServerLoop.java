@@ -92,7 +92,7 @@ final class GenServerLoop<S> implements ProcessBody {
   private void loop(Mailbox mailbox) {
     while (true) {
       Object message = system.suspended
-          ? mailbox.take(this::isSystemMessage, Long.MAX_VALUE)
+          ? mailbox.take(this::isSystemMessage, Long.MAX_VALUE, false)
           : mailbox.take(Long.MAX_VALUE);
       if (message instanceof From call && call.request instanceof SysRequest request) {
         handleSystem(call, request);

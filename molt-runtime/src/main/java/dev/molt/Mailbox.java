@@ -31,12 +31,15 @@ final class Mailbox {
     this.owner = owner;
   }
 
-  void put(Object message) {
+  /** Adds a message; true if the consumer was parked and this woke it. */
+  boolean put(Object message) {
     queue.offer(message);
     if (parked) {
       parked = false;
       LockSupport.unpark(owner.thread);
+      return true;
     }
+    return false;
   }
 
   /** Any message, oldest first; null when {@code timeoutNanos} passed ({@code Long.MAX_VALUE}: wait forever). */
@@ -54,6 +57,11 @@ final class Mailbox {
 
   /** The oldest message that matches; the ones passed over stay, in order. */
   Object take(Predicate<Object> match, long timeoutNanos) {
+    return take(match, timeoutNanos, true);
+  }
+
+  /** As {@link #take(Predicate, long)}; without {@code spin}, parks at once when nothing matches. */
+  Object take(Predicate<Object> match, long timeoutNanos, boolean spin) {
     for (Iterator<Object> it = saved.iterator(); it.hasNext(); ) {
       Object message = it.next();
       if (match.test(message)) {
@@ -61,19 +69,23 @@ final class Mailbox {
         return message;
       }
     }
-    return await(match, timeoutNanos);
+    return await(match, timeoutNanos, spin);
   }
 
   private Object await(Predicate<Object> match, long timeoutNanos) {
+    return await(match, timeoutNanos, true);
+  }
+
+  private Object await(Predicate<Object> match, long timeoutNanos, boolean spin) {
     long start = System.nanoTime();
     long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
-    int budget = timeoutNanos == 0 ? 0 : owner.spinBudget;
+    int budget = timeoutNanos == 0 || !spin ? 0 : owner.spinBudget;
     int spins = 0;
     while (true) {
       Object message = queue.poll();
       if (message != null) {
         if (match == null || match.test(message)) {
-          if (timeoutNanos != 0) {
+          if (timeoutNanos != 0 && spin) {
             owner.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
           }
           return message;
@@ -91,7 +103,9 @@ final class Mailbox {
       if (timeoutNanos != Long.MAX_VALUE) {
         wait = deadline - System.nanoTime();
         if (wait <= 0) {
-          owner.spinBudget = Spin.adapt(budget, Long.MAX_VALUE);
+          if (spin) {
+            owner.spinBudget = Spin.adapt(budget, Long.MAX_VALUE);
+          }
           return null;
         }
       }
