@@ -99,7 +99,11 @@ public final class Migration {
     }
   }
 
-  /** Whether values of {@code type} must be mapped to reach {@code target}: a fast check for messages. */
+  /**
+   * Whether values of {@code type} must be mapped to reach {@code target}: a class of another
+   * version of the same module, or a class of the same name loaded elsewhere (the copy on the
+   * application class path). A fast check, made for every message a module's process receives.
+   */
   static boolean foreign(Class<?> type, ModuleClassLoader target) {
     ClassLoader loader = type.getClassLoader();
     return loader != target && (loader instanceof ModuleClassLoader m && m.module().equals(target.module())
@@ -122,7 +126,7 @@ public final class Migration {
     if (type.isArray() && !type.getComponentType().isPrimitive()) {
       return mapArray((Object[]) value, path);
     }
-    if (ofOtherVersion(type)) {
+    if (foreign(type, target)) {
       return mapModuleValue(value, type, path);
     }
     if (type.getClassLoader() instanceof ModuleClassLoader) {
@@ -163,7 +167,7 @@ public final class Migration {
         || value instanceof Optional<?> || type.isArray())) {
       return false;
     }
-    if (ofOtherVersion(type) || mapped != null && mapped.containsKey(value)) {
+    if (foreign(type, target) || mapped != null && mapped.containsKey(value)) {
       return true;
     }
     if (visited.put(value, Boolean.TRUE) != null) {
@@ -173,7 +177,7 @@ public final class Migration {
       if (type.getComponentType().isPrimitive()) {
         return false;
       }
-      if (ofOtherVersion(type.getComponentType())) {
+      if (foreign(type.getComponentType(), target)) {
         return true;
       }
       for (Object element : (Object[]) value) {
@@ -203,12 +207,6 @@ public final class Migration {
       return needs(optional.orElse(null), visited);
     }
     return false;
-  }
-
-  /** A class of this module that is not the target version's: one to map. */
-  private boolean ofOtherVersion(Class<?> type) {
-    return foreign(type, target)
-        || type.getClassLoader() instanceof ModuleClassLoader m && m.module().equals(target.module()) && m != target;
   }
 
   private Object mapModuleValue(Object value, Class<?> type, String path) {
@@ -282,7 +280,7 @@ public final class Migration {
       Object element = map(array[i], path + "[" + i + "]");
       if (copy == null && element != array[i]) {
         Class<?> component = array.getClass().getComponentType();
-        Class<?> newComponent = ofOtherVersion(component) ? targetClass(component, path) : component;
+        Class<?> newComponent = foreign(component, target) ? targetClass(component, path) : component;
         copy = (Object[]) Array.newInstance(newComponent, array.length);
         System.arraycopy(array, 0, copy, 0, i);
         remember(array, copy);
