@@ -325,6 +325,25 @@ public final class Migration {
     return remember(collection, Collections2.rebuild(collection, elements, path));
   }
 
+  /** A map whose keys its declared type proves need no mapping (see {@link Leaves}). */
+  Object mapValuesOnly(Object value, String path) {
+    if (!(value instanceof Map<?, ?> map) || foreign(value.getClass(), target)) {
+      return map(value, path);
+    }
+    Object done = mapped == null ? null : mapped.get(value);
+    if (done != null) {
+      return done;
+    }
+    IdentityHashMap<Object, Boolean> visited = new IdentityHashMap<>();
+    visited.put(map, Boolean.TRUE);
+    for (Object element : map.values()) {
+      if (needs(element, visited)) {
+        return mapMap(map, path);
+      }
+    }
+    return remember(map, map);
+  }
+
   @SuppressWarnings("unchecked")
   private Object mapMap(Map<?, ?> map, String path) {
     if (!needs(map, new IdentityHashMap<>())) {

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** How to rebuild one old record class as one new record class. */
-record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] defaults, String[] names) {
+record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] defaults, String[] names, Leaves[] leaves) {
   static RecordPlan of(Class<?> oldType, Class<?> newType, String path) {
     if (!newType.isRecord()) {
       throw new MigrationException(path, oldType.getName() + " was a record and is not one any more; handle it in codeChange");
@@ -22,12 +22,14 @@ record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] def
     MethodHandle[] readers = new MethodHandle[components.length];
     Object[] defaults = new Object[components.length];
     String[] names = new String[components.length];
+    Leaves[] leaves = new Leaves[components.length];
     Class<?>[] types = new Class<?>[components.length];
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       for (int i = 0; i < components.length; i++) {
         RecordComponent component = components[i];
         names[i] = component.getName();
+        leaves[i] = Leaves.of(component.getGenericType());
         types[i] = component.getType();
         RecordComponent before = old.get(component.getName());
         if (before != null) {
@@ -42,7 +44,7 @@ record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] def
       canonical.setAccessible(true);
       MethodHandle constructor = lookup.unreflectConstructor(canonical).asSpreader(Object[].class, components.length)
           .asType(MethodType.methodType(Object.class, Object[].class));
-      return new RecordPlan(constructor, readers, defaults, names);
+      return new RecordPlan(constructor, readers, defaults, names, leaves);
     } catch (ReflectiveOperationException | RuntimeException e) {
       if (e instanceof MigrationException migration) {
         throw migration;
@@ -59,7 +61,12 @@ record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] def
         continue;
       }
       try {
-        args[i] = migration.map((Object) readers[i].invokeExact(value), path + "." + names[i]);
+        Object component = (Object) readers[i].invokeExact(value);
+        args[i] = switch (leaves[i]) {
+          case ALL -> component;
+          case MAP_KEYS -> migration.mapValuesOnly(component, path + "." + names[i]);
+          case NONE -> migration.map(component, path + "." + names[i]);
+        };
       } catch (MigrationException e) {
         throw e;
       } catch (Throwable t) {

@@ -38,6 +38,7 @@ class MigrationTest {
         public record Square(double side) implements Shape {}
         public record Item(String name, Color color, Shape shape) {}
         public record Holder(Object value) {}
+        public record Index(java.util.Map<String, Object> byName, java.util.Map<String, Integer> counts) {}
       }
       """;
 
@@ -53,6 +54,7 @@ class MigrationTest {
           static java.util.List<String> noTags() { return java.util.List.of(); }
         }
         public record Holder(Object value) {}
+        public record Index(java.util.Map<String, Object> byName, java.util.Map<String, Integer> counts) {}
         public static Class<?> anchor() { return Types.class; }
       }
       """;
@@ -119,6 +121,26 @@ class MigrationTest {
     assertThat(parts.get(7)).as("nothing to map: the same map").isSameAs(plain);
     assertThat(parts.get(8)).isEqualTo(Set.of(newRed));
   }
+
+  @Test
+  void declaredTypesSpareTheScanOfWhatCannotHoldModuleValues() throws Exception {
+    ClassLoader v1 = load("v1", V1);
+    Map<String, Object> byName = new HashMap<>(Map.of("red", color(v1, "RED"), "plain", 7));
+    Map<String, Integer> counts = new HashMap<>(Map.of("a", 1));
+    Object index = make(v1, "Index", byName, counts);
+    ClassLoader v2 = load("v2", V2);
+    Object migrated = migrate(index, v2);
+    Map<?, ?> newByName = (Map<?, ?>) migrated.getClass().getMethod("byName").invoke(migrated);
+    assertThat(newByName.get("red")).isSameAs(color(v2, "RED"));
+    assertThat(newByName.get("plain")).isEqualTo(7);
+    assertThat(migrated.getClass().getMethod("counts").invoke(migrated)).as("Map<String, Integer>: kept as is").isSameAs(counts);
+    assertThat(Leaves.of(Index.class.getRecordComponents()[0].getGenericType())).isEqualTo(Leaves.MAP_KEYS);
+    assertThat(Leaves.of(Index.class.getRecordComponents()[1].getGenericType())).isEqualTo(Leaves.ALL);
+    assertThat(Leaves.of(Index.class.getRecordComponents()[2].getGenericType())).isEqualTo(Leaves.NONE);
+  }
+
+  /** Declared types for the Leaves checks above. */
+  record Index(Map<String, Object> byName, List<Long> ids, Map<Object, String> byKey) {}
 
   @Test
   void identityAndCyclesArePreserved() throws Exception {
