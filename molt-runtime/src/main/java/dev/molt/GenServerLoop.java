@@ -192,7 +192,11 @@ final class GenServerLoop<S> implements ProcessBody {
           + (version == null ? " (its code is not a module's)" : " (it runs " + version + ")")));
     }
     ModuleVersion target = version.entry.current;
-    if (target == null || target == version) {
+    if (target == null) {
+      return refused(new CodeException(CodeException.Kind.NOT_FOUND, "module " + change.module()
+          + " has no current code (it was deleted); process " + self.pid + " stays on " + version));
+    }
+    if (target == version) {
       return "ok";
     }
     CodeChangeFailure failure = switchCode(target, change.extra());

@@ -228,6 +228,21 @@ class CodeServerTest {
   }
 
   @Test
+  void changeCodeToADeletedModuleIsRefusedAndTheProcessKeepsServing() throws IOException {
+    CodeServer.load(v(1));
+    Pid pid = start();
+    CodeServer.delete(module);
+    Sys.suspend(pid);
+    assertThatThrownBy(() -> Sys.changeCode(pid, module, 1, null))
+        .isInstanceOfSatisfying(CodeException.class, e -> assertThat(e.kind()).isEqualTo(CodeException.Kind.NOT_FOUND))
+        .hasMessageContaining("has no current code");
+    Sys.resume(pid);
+    assertThat(GenServer.call(pid, "x")).isEqualTo("v1");
+    CodeServer.purge(module);
+    assertThat(pid.isAlive()).isFalse();
+  }
+
+  @Test
   void prepareChangesNothingUntilFinish() throws IOException {
     CodeServer.load(v(1));
     Pid pid = start();
