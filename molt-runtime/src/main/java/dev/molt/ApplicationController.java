@@ -1,6 +1,5 @@
 package dev.molt;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +33,6 @@ import java.util.function.Consumer;
  * start code can read it while the controller is busy starting it.
  */
 public final class ApplicationController {
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static volatile ApplicationController node;
 
   private final Pid pid;

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 /** The callbacks behind {@link ApplicationController}; see there for the semantics. */
 final class ControllerServer implements GenServer<ControllerServer.State> {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationController.class);
+  private static final ChildShutdown STOP_TIMEOUT = ChildShutdown.timeout(java.time.Duration.ofSeconds(30));
 
   record Load(ApplicationSpec spec, Map<String, Object> config) {}
 
@@ -155,16 +156,7 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
     }
     ApplicationCallback callback = state.loaded.get(name).callback();
     guarded(name, "prepStop", callback::prepStop);
-    Pid supervisor = app.supervisor();
-    Ref ref = Process.monitor(supervisor);
-    Process.unlink(supervisor);
-    Process.receive(Exit.class, e -> e.from() == supervisor, java.time.Duration.ZERO);
-    Process.exit(supervisor, ExitReason.shutdown());
-    if (Process.receive(Down.class, d -> d.ref() == ref, java.time.Duration.ofSeconds(30)).isEmpty()) {
-      LOG.warn("application {}: its supervisor {} did not stop within 30 s; killing it", name, supervisor);
-      Process.exit(supervisor, ExitReason.kill());
-      Process.receive(Down.class, d -> d.ref() == ref, Process.INFINITY);
-    }
+    Shutdowns.stop(app.supervisor(), STOP_TIMEOUT, "application " + name + ": its top supervisor");
     guarded(name, "stop", callback::stop);
     LOG.info("application {} stopped", name);
     return "ok";

@@ -1,6 +1,5 @@
 package dev.molt;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -276,31 +275,7 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       return;
     }
     child.pid = null;
-    Ref ref = Process.monitor(pid);
-    Process.unlink(pid);
-    Process.receive(Exit.class, e -> e.from() == pid, Duration.ZERO);
-    switch (child.spec.shutdown()) {
-      case ChildShutdown.BrutalKill kill -> {
-        Process.exit(pid, ExitReason.kill());
-        awaitDown(ref, Process.INFINITY);
-      }
-      case ChildShutdown.Timeout timeout -> {
-        Process.exit(pid, ExitReason.shutdown());
-        if (!awaitDown(ref, timeout.timeout())) {
-          LOG.warn("supervisor {}: child {} did not stop within {}; killing it", Process.self(), child.spec.id(), timeout.timeout());
-          Process.exit(pid, ExitReason.kill());
-          awaitDown(ref, Process.INFINITY);
-        }
-      }
-      case ChildShutdown.Infinity infinity -> {
-        Process.exit(pid, ExitReason.shutdown());
-        awaitDown(ref, Process.INFINITY);
-      }
-    }
-  }
-
-  private static boolean awaitDown(Ref ref, Duration timeout) {
-    return Process.receive(Down.class, d -> d.ref() == ref, timeout).isPresent();
+    Shutdowns.stop(pid, child.spec.shutdown(), "supervisor " + Process.self() + ": child " + child.spec.id());
   }
 
   private static Child find(State state, Pid pid) {
