@@ -56,11 +56,11 @@ final class ClassBytes {
         if (Files.isDirectory(path)) {
           try (Stream<Path> files = Files.walk(path)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-              stamps.put(file.toString(), Files.getLastModifiedTime(file).toMillis() ^ Files.size(file) << 20);
+              stamps.put(file.toString(), stamp(file));
             }
           }
         } else {
-          stamps.put(path.toString(), Files.getLastModifiedTime(path).toMillis() ^ Files.size(path) << 20);
+          stamps.put(path.toString(), stamp(path));
         }
       } catch (IOException e) {
         stamps.put(path.toString(), -1L);
@@ -88,21 +88,34 @@ final class ClassBytes {
     return new Read(bytes, stamps(source));
   }
 
+  private static long stamp(Path file) throws IOException {
+    return Files.getLastModifiedTime(file).toMillis() ^ Files.size(file) << 20;
+  }
+
   private static Read readDirectory(ModuleSource source) throws IOException {
     Path root = source.paths().getFirst();
     if (!Files.isDirectory(root)) {
       throw new NoSuchFileException(root.toString());
     }
+    Map<String, Long> stamps = new HashMap<>();
+    return new Read(classesIn(root, stamps), stamps);
+  }
+
+  /** The class files under {@code root}; with {@code stamps}, every file's stamp, in the same walk. */
+  private static Map<String, byte[]> classesIn(Path root, Map<String, Long> stamps) throws IOException {
     Map<String, byte[]> bytes = new LinkedHashMap<>();
     try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        if (stamps != null) {
+          stamps.put(file.toString(), stamp(file));
+        }
         String relative = root.relativize(file).toString().replace('\\', '/');
-        if (!relative.endsWith("module-info.class")) {
+        if (relative.endsWith(".class") && !relative.endsWith("module-info.class")) {
           bytes.put(className(relative), Files.readAllBytes(file));
         }
       }
     }
-    return new Read(bytes, stamps(source));
+    return bytes;
   }
 
   private static Read compile(ModuleSource source, List<Map<String, byte[]>> dependencies) throws IOException {
@@ -142,8 +155,7 @@ final class ClassBytes {
         throw new CodeException(CodeException.Kind.COMPILE_ERROR,
             "module " + source.name() + " does not compile:\n" + describe(diagnostics));
       }
-      Read read = readDirectory(ModuleSource.directory(source.name(), out));
-      return new Read(read.bytes(), stamps(source));
+      return new Read(classesIn(out, null), stamps(source));
     } finally {
       deleteTree(out);
       deleteTree(deps);
