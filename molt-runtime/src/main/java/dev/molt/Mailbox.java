@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  */
 final class Mailbox {
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-  private final ArrayDeque<Object> saved = new ArrayDeque<>();
+  /** Made on the first selective receive that passes a message over: most processes never need it. */
+  private ArrayDeque<Object> saved;
   private final ProcessCell owner;
   private volatile boolean parked;
 
@@ -44,11 +45,10 @@ final class Mailbox {
 
   /** Any message, oldest first; null when {@code timeoutNanos} passed ({@code Long.MAX_VALUE}: wait forever). */
   Object take(long timeoutNanos) {
-    Object message = saved.pollFirst();
-    if (message != null) {
-      return message;
+    if (saved != null && !saved.isEmpty()) {
+      return saved.pollFirst();
     }
-    message = queue.poll();
+    Object message = queue.poll();
     if (message != null) {
       return message;
     }
@@ -62,7 +62,7 @@ final class Mailbox {
 
   /** As {@link #take(Predicate, long)}; without {@code spin}, parks at once when nothing matches. */
   Object take(Predicate<Object> match, long timeoutNanos, boolean spin) {
-    for (Iterator<Object> it = saved.iterator(); it.hasNext(); ) {
+    for (Iterator<Object> it = saved == null ? java.util.Collections.emptyIterator() : saved.iterator(); it.hasNext(); ) {
       Object message = it.next();
       if (match.test(message)) {
         it.remove();
@@ -89,6 +89,9 @@ final class Mailbox {
             owner.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
           }
           return message;
+        }
+        if (saved == null) {
+          saved = new ArrayDeque<>();
         }
         saved.addLast(message);
         continue;
@@ -123,7 +126,8 @@ final class Mailbox {
 
   /** Messages waiting, for diagnostics (a racy count when read from another process). */
   int size() {
-    return saved.size() + queue.size();
+    ArrayDeque<Object> passedOver = saved;
+    return (passedOver == null ? 0 : passedOver.size()) + queue.size();
   }
 
   /** Wakes the consumer so that it notices it was killed. */
