@@ -3,7 +3,8 @@
 #
 #   bench/run.sh [FIGURE...]      (default: all figures)
 #     call_1client call_4clients idle_processes_1m
-#     swap_pause_us upgrade_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us
+#     swap_pause_us swap_pause_10k_keys_us upgrade_100k_processes_ms
+#     metaspace_growth_kb_per_1000_reloads load_module_us
 #
 # For each figure it prints one line:
 #   RESULT <figure> molt=<value> erlang=<value> ratio=<times better>
@@ -13,8 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(call_1client call_4clients idle_processes_1m swap_pause_us upgrade_100k_processes_ms
-  metaspace_growth_kb_per_1000_reloads load_module_us)
+all=(call_1client call_4clients idle_processes_1m swap_pause_us swap_pause_10k_keys_us
+  upgrade_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us)
 figures=("$@")
 [ ${#figures[@]} -gt 0 ] || figures=("${all[@]}")
 for f in "${figures[@]}"; do
@@ -62,7 +63,11 @@ for f in "${figures[@]}"; do
     idle_processes_1m)
       result "$f" "$(molt -Xmx8g -cp "$jar" dev.molt.bench.IdleProcesses 1000000)" "$(erlang '"idle","1000000"')" lower ;;
     swap_pause_us)
-      result "$f" "$(molt -cp "$jar" dev.molt.bench.SwapPause)" "$(erlang "\"swap\",\"$erl_dir\"")" lower ;;
+      result "$f" "$(molt -Dkeys=1 -cp "$jar" dev.molt.bench.SwapPause)" \
+        "$(erlang "\"swap\",\"$erl_dir\",\"1\"")" lower ;;
+    swap_pause_10k_keys_us)
+      result "$f" "$(molt -Dkeys=10000 -cp "$jar" dev.molt.bench.SwapPause)" \
+        "$(erlang "\"swap\",\"$erl_dir\",\"10000\"")" lower ;;
     upgrade_100k_processes_ms)
       result "$f" "$(molt -Xmx4g -cp "$jar" dev.molt.bench.Upgrade100k 100000)" \
         "$(erlang "\"upgrade\",\"$erl_dir\",\"100000\"")" lower ;;

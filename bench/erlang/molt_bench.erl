@@ -3,8 +3,8 @@
 %%                  made by Clients processes; 4 warm-up seconds, then the median of 12 one-second
 %%                  rounds (Molt's JMH run: 2 forks x 6 one-second iterations).
 %%   idle N         erlang:memory(processes) growth per process for N processes waiting in receive.
-%%   swap Dir       swap_pause_us: sys:suspend, code:load_binary, sys:change_code, sys:resume of the
-%%                  KV server (10,000 keys) under 4 calling processes; median of 200 after 50.
+%%   swap Dir Keys  swap_pause_us: sys:suspend, code:load_binary, sys:change_code, sys:resume of the
+%%                  KV server holding Keys keys under 4 calling processes; median of 200 after 1,000.
 %%   upgrade Dir N  upgrade_100k_processes_ms: what release_handler does for N gen_servers of one
 %%                  module (suspend each, load, change_code each, resume each); median of 3 after 1.
 %%   code_memory Dir  erlang:memory(code) growth in KB over 1,000 load/purge cycles, after 200.
@@ -38,16 +38,18 @@ main(["idle", NArg]) ->
     After = erlang:memory(processes),
     [P ! stop || P <- Pids],
     print((After - Before) / N);
-main(["swap", Dir]) ->
+main(["swap", Dir, KeysArg]) ->
+    N = list_to_integer(KeysArg),
     {Mod, Bin} = compiled(Dir, "molt_kv"),
     {module, Mod} = code:load_binary(Mod, "molt_kv.erl", Bin),
-    {ok, Server} = gen_server:start(Mod, 10000, []),
-    Keys = list_to_tuple([integer_to_binary(I) || I <- lists:seq(0, 9999)]),
+    {ok, Server} = gen_server:start(Mod, N, []),
+    Keys = list_to_tuple([integer_to_binary(I) || I <- lists:seq(0, N - 1)]),
     Clients = [spawn(fun() -> caller(Server, Keys, C * 2500) end) || C <- lists:seq(0, 3)],
-    Pauses = [swap(Server, Mod, Bin) || _ <- lists:seq(1, 250)],
+    Pauses = [swap(Server, Mod, Bin) || _ <- lists:seq(1, 1200)],
     [exit(C, kill) || C <- Clients],
-    io:format("swaps 200, max ~.1f us~n", [lists:max(lists:nthtail(50, Pauses))]),
-    print(median(lists:nthtail(50, Pauses)));
+    io:format("first 20 swaps: median ~.1f us~n", [median(lists:sublist(Pauses, 20))]),
+    io:format("swaps 200, max ~.1f us~n", [lists:max(lists:nthtail(1000, Pauses))]),
+    print(median(lists:nthtail(1000, Pauses)));
 main(["upgrade", Dir, NArg]) ->
     N = list_to_integer(NArg),
     {Mod, Bin} = compiled(Dir, "molt_worker"),
@@ -76,7 +78,7 @@ compiled(Dir, Name) ->
     {Mod, Bin}.
 
 caller(Server, Keys, I) ->
-    gen_server:call(Server, element(I rem 10000 + 1, Keys)),
+    gen_server:call(Server, element(I rem tuple_size(Keys) + 1, Keys)),
     caller(Server, Keys, I + 1).
 
 swap(Server, Mod, Bin) ->

@@ -51,12 +51,19 @@ public final class CodeServer {
 
   /** Loads one module: prepare, then finish. Refused with {@code NOT_PURGED} if it has old code. */
   public static LoadResult load(ModuleSource source) {
-    return finish(prepare(List.of(source), false));
+    return logged(finish(prepare(List.of(source), false)));
   }
 
   /** Loads one module, purging its old code first if it has any. */
   public static LoadResult loadPurging(ModuleSource source) {
-    return finish(prepare(List.of(source), true));
+    return logged(finish(prepare(List.of(source), true)));
+  }
+
+  private static LoadResult logged(LoadResult result) {
+    if (LOG.isInfoEnabled()) {
+      LOG.info("loaded {}{}", result.loaded(), result.relinked().isEmpty() ? "" : ", relinked " + result.relinked());
+    }
+    return result;
   }
 
   /**
@@ -111,7 +118,11 @@ public final class CodeServer {
     }
   }
 
-  /** Switches every module of {@code prepared} in at once. Fails, changing nothing, if the table moved since. */
+  /**
+   * Switches every module of {@code prepared} in at once. Fails, changing nothing, if the table
+   * moved since. Does no I/O, since it usually runs while processes are suspended: it logs only
+   * at DEBUG, and whoever called it reports the {@link LoadResult} once they are resumed.
+   */
   public static LoadResult finish(Prepared prepared) {
     Objects.requireNonNull(prepared, "prepared");
     List<ModuleVersion> all = new ArrayList<>(prepared.loaded);
@@ -136,8 +147,8 @@ public final class CodeServer {
       }
       TABLE.generation++;
     }
-    if (LOG.isInfoEnabled()) {
-      LOG.info("loaded {}{}", prepared.loaded, prepared.relinked.isEmpty() ? "" : ", relinked " + prepared.relinked);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("switched {}{}", prepared.loaded, prepared.relinked.isEmpty() ? "" : ", relinked " + prepared.relinked);
     }
     return prepared.result;
   }

@@ -56,11 +56,12 @@ final class GenServerCalls {
     if (!server.watch(from, from)) {
       throw CallException.noproc(serverName, request);
     }
-    boolean woke = server.mailbox.put(from);
-    // A system request that woke its server (suspended or idle: a code change in progress) does
-    // not spin for the reply: the woken server runs next on this carrier, and spinning would only
-    // hold it off. Ordinary calls keep spinning, which is what makes a busy call loop fast.
-    Object outcome = from.await(nanos, !(woke && request instanceof SysRequest));
+    server.mailbox.put(from);
+    // Ordinary calls spin for the reply, which is what makes a busy call loop fast. Two do not:
+    // a system request (during a code change the server it woke runs next on this carrier, and
+    // spinning would only hold it off; GenServerLoop.handleSystem has the other half), and a call
+    // to a suspended server, which will not answer before it is resumed.
+    Object outcome = from.await(nanos, !(request instanceof SysRequest) && !server.mailbox.selective());
     server.unwatch(from);
     if (outcome instanceof From.Ended ended) {
       throw CallException.exited(serverName, request, ended.reason());

@@ -1,5 +1,6 @@
 package dev.molt;
 
+import java.util.function.Predicate;
 
 /**
  * The generic loop behind {@link GenServer}: takes a message, dispatches it to the callbacks
@@ -92,7 +93,7 @@ final class GenServerLoop<S> implements ProcessBody {
   private void loop(Mailbox mailbox) {
     while (true) {
       Object message = system.suspended
-          ? mailbox.take(this::isSystemMessage, Long.MAX_VALUE, false)
+          ? mailbox.takeOnly(systemMessage)
           : mailbox.take(Long.MAX_VALUE);
       if (message instanceof From call && call.request instanceof SysRequest request) {
         handleSystem(call, request);
@@ -125,6 +126,8 @@ final class GenServerLoop<S> implements ProcessBody {
       }
     }
   }
+
+  private final Predicate<Object> systemMessage = this::isSystemMessage;
 
   private boolean isSystemMessage(Object message) {
     return message instanceof From call && call.request instanceof SysRequest
@@ -180,6 +183,12 @@ final class GenServerLoop<S> implements ProcessBody {
       case SysRequest.GetLog g -> system.log();
     };
     call.complete(reply);
+    if (!system.suspended) {
+      // The caller parked (system requests never spin) and the JDK queued it on this carrier. A
+      // running server goes on to ordinary messages and could keep the carrier for a long time:
+      // let the caller run first. A suspended server parks next anyway.
+      Thread.yield();
+    }
   }
 
   private Object changeCode(SysRequest.ChangeCode change) {

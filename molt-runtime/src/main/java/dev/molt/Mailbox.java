@@ -27,6 +27,8 @@ final class Mailbox {
   private ArrayDeque<Object> saved;
   private final ProcessCell owner;
   private volatile boolean parked;
+  /** While set, only a message it accepts wakes the parked consumer (see {@link #takeOnly}). */
+  private volatile Predicate<Object> wakeFor;
 
   Mailbox(ProcessCell owner) {
     this.owner = owner;
@@ -36,6 +38,10 @@ final class Mailbox {
   boolean put(Object message) {
     queue.offer(message);
     if (parked) {
+      Predicate<Object> only = wakeFor;
+      if (only != null && !only.test(message)) {
+        return false;
+      }
       parked = false;
       LockSupport.unpark(owner.thread);
       return true;
@@ -70,6 +76,26 @@ final class Mailbox {
       }
     }
     return await(match, timeoutNanos, spin);
+  }
+
+  /** True while the consumer waits only for messages that {@link #takeOnly} accepts: a hint for senders not to spin for a reply. */
+  boolean selective() {
+    return wakeFor != null;
+  }
+
+  /**
+   * The oldest message that {@code match} accepts, waiting without spinning; a message it does not
+   * accept does not even wake this process. {@code match} also runs in the senders' threads, so it
+   * must be cheap, side-effect free and thread-safe. For a suspended server, which must not be
+   * woken by every call that reaches it.
+   */
+  Object takeOnly(Predicate<Object> match) {
+    wakeFor = match;
+    try {
+      return take(match, Long.MAX_VALUE, false);
+    } finally {
+      wakeFor = null;
+    }
   }
 
   private Object await(Predicate<Object> match, long timeoutNanos) {

@@ -82,7 +82,16 @@ final class BenchModules {
   /** Compiles and loads the KV module and starts a server on it holding {@code keys} keys. */
   @SuppressWarnings("unchecked")
   static dev.molt.Pid startKv(int keys) throws IOException {
-    dev.molt.ModuleSource source = dev.molt.ModuleSource.directory("kv", compile("kv", List.of(KV)));
+    return startKv(keys, false);
+  }
+
+  /**
+   * As {@link #startKv(int)}; with {@code typed}, the state's map is declared
+   * {@code Map<String, Integer>}, which proves to migration that no value needs mapping.
+   */
+  static dev.molt.Pid startKv(int keys, boolean typed) throws IOException {
+    String code = typed ? KV.replace("Map<String, Object>", "Map<String, Integer>") : KV;
+    dev.molt.ModuleSource source = dev.molt.ModuleSource.directory("kv", compile("kv", List.of(code)));
     dev.molt.CodeServer.load(source);
     Class<?> kv = dev.molt.CodeServer.currentClass("bench.kv.Kv").orElseThrow();
     return dev.molt.GenServer.start(dev.molt.CodeServer.newInstance(kv, dev.molt.GenServer.class), keys);
