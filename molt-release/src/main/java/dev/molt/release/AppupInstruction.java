@@ -1,0 +1,59 @@
+package dev.molt.release;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One high-level step of an {@link Appup}, as a person writes it. The relup generator turns them
+ * into {@link RelupInstruction}s.
+ */
+public sealed interface AppupInstruction {
+  /** What to do with processes still on the old code after the switch. */
+  enum Purge { SOFT, BRUTAL }
+
+  /** New code for a module whose processes may switch lazily, at their next message: no suspension. */
+  record LoadModule(String module) implements AppupInstruction {}
+
+  /**
+   * New code for a module whose processes are suspended, moved with {@code codeChange(oldVsn,
+   * state, extra)} and resumed. {@code timeout} bounds the suspension (null: no bound).
+   * {@code dependsOn} are modules whose processes must be suspended too and resumed after.
+   */
+  record Update(String module, String extra, Duration timeout, Purge prePurge, Purge postPurge, List<String> dependsOn)
+      implements AppupInstruction {
+    public Update {
+      dependsOn = List.copyOf(dependsOn);
+    }
+  }
+
+  record AddModule(String module) implements AppupInstruction {}
+
+  record DeleteModule(String module) implements AppupInstruction {}
+
+  record AddApplication(String application) implements AppupInstruction {}
+
+  record RemoveApplication(String application) implements AppupInstruction {}
+
+  record RestartApplication(String application) implements AppupInstruction {}
+
+  /**
+   * The supervisor registered as {@code supervisor} takes the child specs its application's new
+   * version gives it; the children {@code start} are started and {@code stop} stopped.
+   */
+  record UpdateSupervisor(String supervisor, List<String> start, List<String> stop) implements AppupInstruction {
+    public UpdateSupervisor {
+      start = List.copyOf(start);
+      stop = List.copyOf(stop);
+    }
+  }
+
+  /** Calls {@code className.method(String...)}, a static method of the new code, with {@code args}. */
+  record Apply(String className, String method, List<String> args) implements AppupInstruction {
+    public Apply {
+      args = List.copyOf(args);
+    }
+  }
+
+  /** The application's config becomes the new release's, and its callback's {@code configChange} is called. */
+  record ConfigChange(String application) implements AppupInstruction {}
+}

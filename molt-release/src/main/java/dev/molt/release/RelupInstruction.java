@@ -1,0 +1,67 @@
+package dev.molt.release;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One low-level step of a {@link Relup} script, run by the release handler in order. Everything
+ * before {@link PointOfNoReturn} is undone if a step fails: no process has resumed on new code
+ * yet. After it, a failure is reported and the script goes on.
+ */
+public sealed interface RelupInstruction {
+  /** Reads, defines and links the target release's versions of {@code modules}; switches nothing (checkInstall stops here). */
+  record Prepare(List<String> modules) implements RelupInstruction {
+    public Prepare {
+      modules = List.copyOf(modules);
+    }
+  }
+
+  /** Suspends every process running one of {@code modules}, all in parallel, within {@code timeout} (null: unbounded). */
+  record Suspend(List<String> modules, Duration timeout) implements RelupInstruction {
+    public Suspend {
+      modules = List.copyOf(modules);
+    }
+  }
+
+  /** Makes the prepared versions current and the {@code deleted} modules old, all at once. */
+  record Switch(List<String> deleted) implements RelupInstruction {
+    public Switch {
+      deleted = List.copyOf(deleted);
+    }
+  }
+
+  /** Moves every suspended process of {@code module} to its new version through {@code codeChange}. */
+  record CodeChange(String module, String extra) implements RelupInstruction {}
+
+  /** Calls a static method of the new code. */
+  record Apply(String className, String method, List<String> args) implements RelupInstruction {
+    public Apply {
+      args = List.copyOf(args);
+    }
+  }
+
+  /** From here on nothing is undone: the next step resumes processes on new code. */
+  record PointOfNoReturn() implements RelupInstruction {}
+
+  /** Resumes the processes suspended for {@code modules}. */
+  record Resume(List<String> modules) implements RelupInstruction {
+    public Resume {
+      modules = List.copyOf(modules);
+    }
+  }
+
+  record StopApplication(String application) implements RelupInstruction {}
+
+  record StartApplication(String application) implements RelupInstruction {}
+
+  /** See {@link AppupInstruction.UpdateSupervisor}. */
+  record UpdateSupervisor(String supervisor, List<String> start, List<String> stop) implements RelupInstruction {
+    public UpdateSupervisor {
+      start = List.copyOf(start);
+      stop = List.copyOf(stop);
+    }
+  }
+
+  /** Gives the application the target release's config and calls its {@code configChange}. */
+  record ConfigChange(String application) implements RelupInstruction {}
+}

@@ -1,0 +1,12 @@
+/**
+ * Releases: the release descriptor, appup and relup text formats, the relup generator, and the
+ * release handler that unpacks, installs, makes permanent and downgrades releases on a node.
+ *
+ * <p>Only {@code dev.molt.release} is exported. Implementation classes are package-private.
+ */
+module dev.molt.release {
+  requires transitive dev.molt.runtime;
+  requires org.slf4j;
+
+  exports dev.molt.release;
+}
