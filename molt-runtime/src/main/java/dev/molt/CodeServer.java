@@ -125,8 +125,7 @@ public final class CodeServer {
    */
   public static LoadResult finish(Prepared prepared) {
     Objects.requireNonNull(prepared, "prepared");
-    List<ModuleVersion> all = new ArrayList<>(prepared.loaded);
-    all.addAll(prepared.relinked);
+    List<ModuleVersion> all = prepared.all();
     synchronized (TABLE) {
       if (TABLE.generation != prepared.generation) {
         throw new IllegalStateException("modules changed since this load was prepared; prepare it again");
@@ -151,6 +150,61 @@ public final class CodeServer {
       LOG.debug("switched {}{}", prepared.loaded, prepared.relinked.isEmpty() ? "" : ", relinked " + prepared.relinked);
     }
     return prepared.result;
+  }
+
+  /**
+   * Switches like {@link #finish}, but holds the switch: processes of these modules do not move
+   * to the new versions at their next message until {@link #commit}, only by an explicit
+   * {@link Sys#changeCode}; {@link #rollback} undoes the switch. This is how a release install
+   * stays undoable until its point of no return.
+   */
+  public static LoadResult finishHeld(Prepared prepared) {
+    synchronized (TABLE) {
+      for (ModuleVersion version : prepared.all()) {
+        version.entry.held = true;
+      }
+      try {
+        return finish(prepared);
+      } catch (RuntimeException e) {
+        for (ModuleVersion version : prepared.all()) {
+          version.entry.held = false;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Ends the hold of {@link #finishHeld}: processes of these modules now switch at their next message. */
+  public static void commit(Prepared prepared) {
+    synchronized (TABLE) {
+      for (ModuleVersion version : prepared.all()) {
+        version.entry.held = false;
+      }
+    }
+  }
+
+  /**
+   * Undoes {@link #finishHeld}: the versions that were current before are current again and the
+   * new ones are purged (a process still on one is killed, with a warning). Processes that
+   * changed code must have been put back first ({@link Sys#revertCodeChange}).
+   */
+  public static void rollback(Prepared prepared) {
+    synchronized (TABLE) {
+      for (ModuleVersion version : prepared.all()) {
+        if (version.entry.current != version) {
+          throw new IllegalStateException("cannot roll back " + version + ": module " + version.name() + " moved on to "
+              + version.entry.current);
+        }
+      }
+      for (ModuleVersion version : prepared.all()) {
+        ModuleTable.Entry entry = version.entry;
+        entry.current = entry.old;
+        entry.old = version;
+        entry.held = false;
+        purgeLocked(version.name(), false);
+      }
+    }
+    LOG.info("rolled back {}{}", prepared.loaded, prepared.relinked.isEmpty() ? "" : ", relinked " + prepared.relinked);
   }
 
   /**

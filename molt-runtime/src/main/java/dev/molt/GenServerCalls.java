@@ -1,5 +1,10 @@
 package dev.molt;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
 import java.time.Duration;
 
 /**
@@ -73,6 +78,48 @@ final class GenServerCalls {
       throw CallException.timeout(serverName, request, nanos);
     }
     return outcome;
+  }
+
+  /**
+   * Sends {@code request(pid)} to every server at once and waits for all the replies under one
+   * deadline. Each outcome is the reply, or the {@link RuntimeException} the call would have
+   * thrown (a {@link CallException}, or the error of a refused system request).
+   */
+  static Map<Pid, Object> callAll(Collection<Pid> servers, Function<Pid, Object> request, Duration timeout) {
+    long nanos = Timeouts.nanos(timeout);
+    long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
+    Map<Pid, Object> outcomes = new LinkedHashMap<>();
+    Map<Pid, From> pending = new LinkedHashMap<>();
+    for (Pid pid : servers) {
+      Object message = request.apply(pid);
+      if (pid.cell == ProcessCell.current()) {
+        outcomes.put(pid, new CallException(CallException.Kind.CALLING_SELF, pid, message, null, "a process cannot call itself"));
+        continue;
+      }
+      From from = new From(message);
+      if (!pid.cell.watch(from, from)) {
+        outcomes.put(pid, CallException.noproc(pid, message));
+        continue;
+      }
+      pid.cell.mailbox.put(from);
+      pending.put(pid, from);
+    }
+    for (Map.Entry<Pid, From> entry : pending.entrySet()) {
+      Pid pid = entry.getKey();
+      From from = entry.getValue();
+      long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
+      Object outcome = from.await(left, false);
+      pid.cell.unwatch(from);
+      if (outcome instanceof From.Ended ended) {
+        outcome = CallException.exited(pid, from.request, ended.reason());
+      } else if (From.timedOut(outcome)) {
+        outcome = CallException.timeout(pid, from.request, nanos);
+      } else if (outcome instanceof SysRequest.Refused refused) {
+        outcome = refused.error();
+      }
+      outcomes.put(pid, outcome);
+    }
+    return outcomes;
   }
 
   static void stop(Pid server, ExitReason reason, Duration timeout) {

@@ -26,6 +26,8 @@ final class GenServerLoop<S> implements ProcessBody {
   private ModuleVersion version;
   /** The version a lazy switch last failed to reach; not tried again until a newer one. */
   private ModuleVersion failedTarget;
+  /** Set by the first code change of a suspension, so that it can be reverted until resume. */
+  private Undo undo;
   private ProcessCell self;
   private final SystemState system = new SystemState();
 
@@ -165,9 +167,11 @@ final class GenServerLoop<S> implements ProcessBody {
       }
       case SysRequest.Resume r -> {
         system.suspended = false;
+        undo = null;
         yield "ok";
       }
       case SysRequest.ChangeCode change -> changeCode(change);
+      case SysRequest.RevertCodeChange r -> revertCodeChange();
       case SysRequest.GetState g -> state;
       case SysRequest.ReplaceState replace -> replaceState(replace);
       case SysRequest.GetStatus g -> status();
@@ -208,12 +212,41 @@ final class GenServerLoop<S> implements ProcessBody {
     if (target == version) {
       return "ok";
     }
+    Undo before = new Undo(version, callbacks, state);
     CodeChangeFailure failure = switchCode(target, change.extra());
+    if (failure == null && undo == null) {
+      undo = before;
+    }
     if (failure != null) {
       return refused(new CodeException(CodeException.Kind.BAD_CLASS, "code change of " + self.pid + " from " + version
           + " to v" + target.version + " failed; it stays on " + version + " with its state: " + failure.reason(),
           failure.reason().cause()));
     }
+    return "ok";
+  }
+
+  /** What a process ran, and with which state, before the code changes of this suspension. */
+  private record Undo(ModuleVersion version, GenServer<?> callbacks, Object state) {}
+
+  @SuppressWarnings("unchecked")
+  private Object revertCodeChange() {
+    if (!system.suspended) {
+      return refused(new IllegalStateException("process " + self.pid + " is not suspended; a code change can be reverted "
+          + "only before Sys.resume"));
+    }
+    if (undo == null) {
+      return "ok";
+    }
+    version.processes.remove(self);
+    undo.version().processes.add(self);
+    self.runs = undo.version();
+    self.behaviour = undo.callbacks();
+    version = undo.version();
+    callbacks = (GenServer<S>) undo.callbacks();
+    state = (S) undo.state();
+    failedTarget = null;
+    undo = null;
+    system.codeChanges--;
     return "ok";
   }
 

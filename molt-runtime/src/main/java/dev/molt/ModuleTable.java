@@ -20,6 +20,8 @@ final class ModuleTable {
     final String name;
     volatile ModuleVersion current;
     volatile ModuleVersion old;
+    /** Set between {@link CodeServer#finishHeld} and its commit or rollback: processes do not switch lazily. */
+    volatile boolean held;
     int lastVersion;
 
     Entry(String name) {

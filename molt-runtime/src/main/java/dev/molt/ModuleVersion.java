@@ -35,9 +35,10 @@ final class ModuleVersion {
   }
 
   /** Whether a newer version of this module is current: its processes should move on. */
+  /** Whether processes on this version should move to the current one at their next message. */
   boolean superseded() {
     ModuleVersion current = entry.current;
-    return current != this && current != null;
+    return current != this && current != null && !entry.held;
   }
 
   String name() {

@@ -24,6 +24,12 @@ public final class Prepared {
         relinked.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList());
   }
 
+  List<ModuleVersion> all() {
+    List<ModuleVersion> all = new java.util.ArrayList<>(loaded);
+    all.addAll(relinked);
+    return all;
+  }
+
   /** The modules this load brings, as they will be once finished. */
   public List<ModuleInfo> modules() {
     return result.loaded();

@@ -1,7 +1,10 @@
 package dev.molt;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -47,6 +50,62 @@ public final class Sys {
 
   public static void changeCode(Pid pid, String module, Object oldVsn, Object extra, Duration timeout) {
     ask(pid, new SysRequest.ChangeCode(Objects.requireNonNull(module, "module"), oldVsn, extra), timeout);
+  }
+
+  /**
+   * Puts a suspended process back on the version and the state it had before the code changes
+   * made since it was suspended; does nothing if it made none. Refused once it has resumed: a
+   * release install uses this to undo everything up to its point of no return.
+   */
+  public static void revertCodeChange(Pid pid) {
+    ask(pid, new SysRequest.RevertCodeChange(), DEFAULT);
+  }
+
+  // ---- many processes at once ----------------------------------------------------------------
+
+  /**
+   * Suspends every process in {@code pids} at once, all within one {@code timeout}. If any does
+   * not suspend in time, has died or refuses, every one of them is resumed (those still on their
+   * way to suspending too, since the resume follows the suspend in their mailboxes) and a
+   * {@link SysBatchException} names each process that failed and why.
+   */
+  public static void suspendAll(Collection<Pid> pids, Duration timeout) {
+    Map<Pid, RuntimeException> failures = failures(GenServerCalls.callAll(pids, pid -> new SysRequest.Suspend(), timeout));
+    if (!failures.isEmpty()) {
+      resumeAll(pids, timeout);
+      throw new SysBatchException("suspend", pids.size(), failures);
+    }
+  }
+
+  /**
+   * {@link #changeCode} for every process in {@code pids} at once (each must be suspended);
+   * returns the processes that failed, with why. Those that succeeded stay on the new version
+   * until {@link #revertCodeChangeAll} or {@link #resumeAll}.
+   */
+  public static Map<Pid, RuntimeException> changeCodeAll(Collection<Pid> pids, String module, Object oldVsn, Object extra,
+      Duration timeout) {
+    Objects.requireNonNull(module, "module");
+    return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.ChangeCode(module, oldVsn, extra), timeout));
+  }
+
+  /** {@link #revertCodeChange} for every process in {@code pids} at once; returns the failures. */
+  public static Map<Pid, RuntimeException> revertCodeChangeAll(Collection<Pid> pids, Duration timeout) {
+    return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.RevertCodeChange(), timeout));
+  }
+
+  /** Resumes every process in {@code pids} at once; returns the failures (a process that died, say). */
+  public static Map<Pid, RuntimeException> resumeAll(Collection<Pid> pids, Duration timeout) {
+    return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.Resume(), timeout));
+  }
+
+  private static Map<Pid, RuntimeException> failures(Map<Pid, Object> outcomes) {
+    Map<Pid, RuntimeException> failures = new LinkedHashMap<>();
+    outcomes.forEach((pid, outcome) -> {
+      if (outcome instanceof RuntimeException error) {
+        failures.put(pid, error);
+      }
+    });
+    return failures;
   }
 
   public static Object getState(Pid pid) {

@@ -10,6 +10,9 @@ sealed interface SysRequest {
 
   record ChangeCode(String module, Object oldVsn, Object extra) implements SysRequest {}
 
+  /** Back to the version and state from before the code changes made while suspended. */
+  record RevertCodeChange() implements SysRequest {}
+
   record GetState() implements SysRequest {}
 
   record ReplaceState(UnaryOperator<Object> replace) implements SysRequest {}

@@ -1,0 +1,129 @@
+package dev.molt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a release install is built from: a held switch, parallel Sys requests, revert and rollback. */
+class TransactionalSwitchTest {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  @TempDir
+  Path dir;
+
+  private final String module = "txn" + NAMES.incrementAndGet();
+  private final String pkg = "test.txn." + module;
+
+  private ModuleSource version(String tag, String codeChange) throws IOException {
+    String source = """
+        package %s;
+        import dev.molt.*;
+        public final class Server implements GenServer<Server.State> {
+          public record State(int n) {}
+          public Init<State> init(Object arg) { return Init.ok(new State((Integer) arg)); }
+          public CallResult<State> handleCall(Object request, From from, State state) throws Exception {
+            if ("slow".equals(request)) { Thread.sleep(1_000); }
+            return new Reply<>("%s:" + state.n(), state);
+          }
+          public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
+          %s
+        }
+        """.formatted(pkg, tag, codeChange);
+    return ModuleSource.sources(module, Sources.write(dir.resolve(tag), Map.of(pkg + ".Server", source)));
+  }
+
+  private ModuleSource v2() throws IOException {
+    return version("v2", """
+        public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
+          State state = (State) Migration.migrate(old, getClass());
+          if (state.n() == 13) { throw new IllegalStateException("unlucky 13"); }
+          return new State(state.n() * 100);
+        }
+        """);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Pid start(int n) {
+    return GenServer.start(CodeServer.newInstance(CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class), n);
+  }
+
+  @Test
+  void aHeldSwitchMovesNoProcessUntilCommitted() throws IOException {
+    CodeServer.load(version("v1", ""));
+    Pid pid = start(1);
+    Prepared prepared = CodeServer.prepare(List.of(v2()), false);
+    CodeServer.finishHeld(prepared);
+    assertThat(CodeServer.which(module).orElseThrow().version()).isEqualTo(2);
+    assertThat(GenServer.call(pid, "get")).as("held: no lazy switch").isEqualTo("v1:1");
+    assertThat(GenServer.call(pid, "get")).isEqualTo("v1:1");
+    CodeServer.commit(prepared);
+    assertThat(GenServer.call(pid, "get")).as("committed: switches at its next message").isEqualTo("v2:100");
+  }
+
+  @Test
+  void aFailedCodeChangeIsUndoneForEveryProcessAndTheOldCodeIsCurrentAgain() throws IOException {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = List.of(start(1), start(13), start(3));
+    Prepared prepared = CodeServer.prepare(List.of(v2()), false);
+    Sys.suspendAll(pids, Duration.ofSeconds(5));
+    CodeServer.finishHeld(prepared);
+
+    Map<Pid, RuntimeException> failures = Sys.changeCodeAll(pids, module, 1, null, Duration.ofSeconds(5));
+    assertThat(failures).containsOnlyKeys(pids.get(1));
+    assertThat(failures.get(pids.get(1))).isInstanceOf(CodeException.class).hasMessageContaining("unlucky 13");
+    assertThat(Sys.getStatus(pids.get(0)).version()).isEqualTo(2);
+
+    assertThat(Sys.revertCodeChangeAll(pids, Duration.ofSeconds(5))).isEmpty();
+    CodeServer.rollback(prepared);
+    assertThat(Sys.resumeAll(pids, Duration.ofSeconds(5))).isEmpty();
+
+    assertThat(pids).extracting(pid -> GenServer.call(pid, "get")).containsExactly("v1:1", "v1:13", "v1:3");
+    assertThat(pids).allSatisfy(pid -> assertThat(Sys.getStatus(pid).version()).isEqualTo(1));
+    assertThat(CodeServer.which(module).orElseThrow().version()).isEqualTo(1);
+    assertThat(CodeServer.processes(module)).containsExactlyInAnyOrderElementsOf(pids);
+    assertThat(CodeServer.oldProcessCount(module)).isZero();
+    assertThat(CodeServer.load(version("v3", "")).loaded().getFirst().version()).as("no old code is left behind").isEqualTo(3);
+  }
+
+  @Test
+  void aProcessThatDoesNotSuspendInTimeFailsTheWholeSuspensionAndNoneStaysSuspended() throws IOException {
+    CodeServer.load(version("v1", ""));
+    Pid idle = start(1);
+    Pid busy = start(2);
+    Process.spawn(() -> GenServer.call(busy, "slow"));
+    await().atMost(5, TimeUnit.SECONDS).until(() -> busy.cell.thread != null
+        && busy.cell.thread.getState() == Thread.State.TIMED_WAITING);
+
+    assertThatThrownBy(() -> Sys.suspendAll(List.of(idle, busy), Duration.ofMillis(200)))
+        .isInstanceOfSatisfying(SysBatchException.class, e -> {
+          assertThat(e.failures()).containsOnlyKeys(busy);
+          assertThat(e.failures().get(busy)).isInstanceOf(CallException.class);
+          assertThat(e).hasMessageContaining("suspend failed for 1 of 2 processes");
+        });
+    assertThat(GenServer.call(idle, "get")).as("resumed").isEqualTo("v1:1");
+    assertThat(GenServer.call(busy, "get", Duration.ofSeconds(5))).as("its late suspend was followed by a resume").isEqualTo("v1:2");
+    assertThat(Sys.getStatus(busy).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+  }
+
+  @Test
+  void revertingIsRefusedOnceAProcessRuns() throws IOException {
+    CodeServer.load(version("v1", ""));
+    Pid pid = start(1);
+    assertThatThrownBy(() -> Sys.revertCodeChange(pid)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is not suspended");
+    Sys.suspend(pid);
+    Sys.revertCodeChange(pid);
+    Sys.resume(pid);
+    assertThat(GenServer.call(pid, "get")).isEqualTo("v1:1");
+  }
+}
