@@ -7,6 +7,7 @@
 module dev.molt.release {
   requires transitive dev.molt.runtime;
   requires org.slf4j;
+  requires org.apache.commons.compress;
 
   exports dev.molt.release;
 }

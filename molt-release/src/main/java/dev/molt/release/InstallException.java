@@ -1,0 +1,19 @@
+package dev.molt.release;
+
+/**
+ * A release install or downgrade that failed. If {@link #rolledBack()}, it failed before its
+ * point of no return and everything was put back: the old release is current, every process is
+ * on its old version with its old state, and the node serves as before.
+ */
+public final class InstallException extends RuntimeException {
+  private final boolean rolledBack;
+
+  InstallException(String message, boolean rolledBack, Throwable cause) {
+    super(message, cause);
+    this.rolledBack = rolledBack;
+  }
+
+  public boolean rolledBack() {
+    return rolledBack;
+  }
+}

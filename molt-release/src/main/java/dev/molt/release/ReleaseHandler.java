@@ -1,0 +1,526 @@
+package dev.molt.release;
+
+import dev.molt.ApplicationCallback;
+import dev.molt.ApplicationController;
+import dev.molt.ApplicationSpec;
+import dev.molt.CodeServer;
+import dev.molt.ModuleSource;
+import dev.molt.Pid;
+import dev.molt.Prepared;
+import dev.molt.Restart;
+import dev.molt.Sys;
+import dev.molt.release.ReleaseDescriptor.Application;
+import dev.molt.release.ReleaseStatus.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's release handler (OTP's {@code release_handler}): unpacks releases under its root,
+ * boots the permanent one, installs others live through their relups, makes them permanent,
+ * downgrades and removes them. Its state is {@code releases/RELEASES}, written atomically.
+ *
+ * <p>Root layout: {@code bin/<name>}, {@code releases/RELEASES}, {@code releases/<vsn>/}
+ * (descriptor, relup, manifest), {@code lib/<app>-<vsn>/} (jars), {@code log/}, {@code tmp/}.
+ *
+ * <p>An install runs the relup script. The processes it touches are found in the runtime's own
+ * index of which process runs which module, suspended all at once under one deadline, moved, and
+ * resumed. Until the first of them resumes (the point of no return), any failure — a
+ * {@code codeChange} that throws, a process that does not suspend in time or dies, a class that
+ * does not link, an {@code apply} that throws — puts every process back on its old version with
+ * its old state and the old code back as current, and the old release stays current.
+ * {@code RELEASES} changes only once an install has succeeded, so a node killed mid-install boots
+ * its permanent release again.
+ */
+public final class ReleaseHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
+
+  private final Path root;
+  private final Path releasesFile;
+  private String name;
+  private List<ReleaseStatus> releases;
+
+  private ReleaseHandler(Path root) throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    this.releasesFile = this.root.resolve("releases").resolve("RELEASES");
+    Files.createDirectories(this.root.resolve("releases"));
+    this.releases = new ArrayList<>(ReleasesFile.read(releasesFile));
+    this.name = releases.isEmpty() ? null : releases.getFirst().name();
+  }
+
+  /** The handler of the releases under {@code root}; creates the layout if the root is new. */
+  public static ReleaseHandler open(Path root) throws IOException {
+    return new ReleaseHandler(root);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The releases on this node, oldest unpacked first. */
+  public synchronized List<ReleaseStatus> whichReleases() {
+    return List.copyOf(releases);
+  }
+
+  /** The release running now: the current one, else the permanent one. */
+  public synchronized Optional<String> current() {
+    return find(Status.CURRENT).or(() -> find(Status.PERMANENT));
+  }
+
+  public synchronized Optional<String> permanent() {
+    return find(Status.PERMANENT);
+  }
+
+  private Optional<String> find(Status status) {
+    return releases.stream().filter(r -> r.status() == status).map(ReleaseStatus::version).findFirst();
+  }
+
+  /** The descriptor of an unpacked release. */
+  public synchronized ReleaseDescriptor descriptor(String version) throws IOException {
+    requireKnown(version);
+    return ReleaseDescriptor.read(releaseDir(version).resolve(name + ".release"));
+  }
+
+  private Path releaseDir(String version) {
+    return root.resolve("releases").resolve(version);
+  }
+
+  // ---- unpack, remove ----------------------------------------------------------------------
+
+  /**
+   * Verifies and unpacks a release tarball; returns its version. Unpacking a release that is
+   * already there changes nothing. Fails with {@link UnpackException}, changing nothing.
+   */
+  public synchronized String unpack(Path tarball) throws IOException {
+    Unpacker.Unpacked unpacked = new Unpacker(root).unpack(tarball, name);
+    ReleaseDescriptor descriptor = unpacked.descriptor();
+    if (releases.stream().noneMatch(r -> r.version().equals(descriptor.version()))) {
+      List<ReleaseStatus> next = new ArrayList<>(releases);
+      next.add(new ReleaseStatus(descriptor.name(), descriptor.version(), Status.UNPACKED));
+      save(descriptor.name(), next);
+    }
+    LOG.info("unpacked release {} {}{}", descriptor.name(), descriptor.version(), unpacked.alreadyThere() ? " (already there)" : "");
+    return descriptor.version();
+  }
+
+  /**
+   * Removes a release that is neither permanent nor current: its directory, and the application
+   * directories no other release uses.
+   */
+  public synchronized void remove(String version) throws IOException {
+    ReleaseStatus release = requireKnown(version);
+    if (release.status() == Status.PERMANENT) {
+      throw new IllegalStateException("release " + version + " is permanent and cannot be removed; make another release "
+          + "permanent first");
+    }
+    if (release.status() == Status.CURRENT) {
+      throw new IllegalStateException("release " + version + " is running and cannot be removed");
+    }
+    ReleaseDescriptor descriptor = descriptor(version);
+    Set<String> used = new LinkedHashSet<>();
+    for (ReleaseStatus other : releases) {
+      if (!other.version().equals(version)) {
+        descriptor(other.version()).applications().forEach(a -> used.add(a.dir()));
+      }
+    }
+    List<ReleaseStatus> next = new ArrayList<>(releases);
+    next.remove(release);
+    save(name, next);
+    for (Application application : descriptor.applications()) {
+      if (!used.contains(application.dir())) {
+        Unpacker.deleteTree(root.resolve(application.dir()));
+      }
+    }
+    Unpacker.deleteTree(releaseDir(version));
+    LOG.info("removed release {} {}", name, version);
+  }
+
+  // ---- boot ----------------------------------------------------------------------------------
+
+  /**
+   * Starts the permanent release on this node: loads its modules and starts its applications.
+   * With no permanent release yet, boots the only unpacked one and makes it permanent. A release
+   * that was installed but not made permanent is back to unpacked: the restart left it.
+   */
+  public synchronized String boot() throws IOException {
+    String version = find(Status.PERMANENT).orElseGet(() -> {
+      List<ReleaseStatus> unpacked = releases.stream().filter(r -> r.status() == Status.UNPACKED).toList();
+      if (unpacked.size() != 1) {
+        throw new IllegalStateException(unpacked.isEmpty() ? "no release under " + root + " to boot; unpack one first"
+            : "no permanent release under " + root + ", and more than one unpacked: " + unpacked.stream()
+                .map(ReleaseStatus::version).toList());
+      }
+      return unpacked.getFirst().version();
+    });
+    ReleaseDescriptor descriptor = descriptor(version);
+    List<ModuleSource> sources = new ArrayList<>();
+    for (Application application : descriptor.startOrder()) {
+      for (ReleaseDescriptor.Module module : application.modules()) {
+        sources.add(source(descriptor, application, module));
+      }
+    }
+    CodeServer.finish(CodeServer.prepare(sources, false));
+    ApplicationController controller = ApplicationController.node();
+    for (Application application : descriptor.startOrder()) {
+      controller.load(spec(application), application.config());
+      controller.start(application.name(), Restart.PERMANENT);
+    }
+    List<ReleaseStatus> next = new ArrayList<>();
+    for (ReleaseStatus release : releases) {
+      Status status = release.version().equals(version) ? Status.PERMANENT
+          : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
+      next.add(new ReleaseStatus(release.name(), release.version(), status));
+    }
+    save(descriptor.name(), next);
+    LOG.info("booted release {} {}", descriptor.name(), version);
+    return version;
+  }
+
+  private ModuleSource source(ReleaseDescriptor descriptor, Application application, ReleaseDescriptor.Module module) {
+    Path path = root.resolve(application.dir()).resolve(module.path());
+    List<String> depends = new ArrayList<>();
+    for (ReleaseDescriptor.Module other : application.modules()) {
+      if (!other.name().equals(module.name())) {
+        depends.add(other.name());
+      }
+    }
+    for (String dependency : dependencies(descriptor, application)) {
+      descriptor.application(dependency).orElseThrow().modules().forEach(m -> depends.add(m.name()));
+    }
+    ModuleSource source = Files.isDirectory(path) ? ModuleSource.directory(module.name(), path) : ModuleSource.jar(module.name(), path);
+    return source.dependingOn(depends.toArray(String[]::new));
+  }
+
+  private static Set<String> dependencies(ReleaseDescriptor descriptor, Application application) {
+    Set<String> all = new LinkedHashSet<>();
+    List<String> todo = new ArrayList<>(application.depends());
+    while (!todo.isEmpty()) {
+      String next = todo.removeFirst();
+      if (all.add(next)) {
+        todo.addAll(descriptor.application(next).orElseThrow().depends());
+      }
+    }
+    return all;
+  }
+
+  private static ApplicationSpec spec(Application application) {
+    Class<?> start = CodeServer.currentClass(application.start()).orElseThrow(() -> new IllegalStateException(
+        "application " + application.name() + ": its start class " + application.start() + " is in none of its modules"));
+    ApplicationCallback callback = CodeServer.newInstance(start, ApplicationCallback.class);
+    return new ApplicationSpec(application.name(), application.version(),
+        application.modules().stream().map(ReleaseDescriptor.Module::name).toList(), application.depends(), callback, Map.of());
+  }
+
+  // ---- install -----------------------------------------------------------------------------
+
+  /** The script that moves the running release to {@code version}, and the descriptors at both ends. */
+  private record Path2(String from, String to, Relup.Script script, ReleaseDescriptor target) {}
+
+  private Path2 path(String version) throws IOException {
+    ReleaseStatus release = requireKnown(version);
+    String from = current().orElseThrow(() -> new IllegalStateException("no release is running on this node; boot one first"));
+    if (from.equals(version)) {
+      throw new IllegalStateException("release " + version + " is already running");
+    }
+    if (release.status() == Status.PERMANENT) {
+      throw new IllegalStateException("release " + version + " is permanent; it runs after a restart");
+    }
+    Relup up = relup(version);
+    if (up != null && up.upFrom(from).isPresent()) {
+      return new Path2(from, version, up.upFrom(from).get(), descriptor(version));
+    }
+    Relup down = relup(from);
+    if (down != null && down.downTo(version).isPresent()) {
+      return new Path2(from, version, down.downTo(version).get(), descriptor(version));
+    }
+    throw new IllegalStateException("no relup path from " + from + " to " + version + ": releases/" + version
+        + "/relup has no 'up " + from + "' and releases/" + from + "/relup has no 'down " + version + "'");
+  }
+
+  private Relup relup(String version) throws IOException {
+    Path file = releaseDir(version).resolve("relup");
+    return Files.exists(file) ? Relup.read(file) : null;
+  }
+
+  /**
+   * A dry run of the install of {@code version} up to its point of no return: finds the relup
+   * path, reads, defines and links the new code and builds the migration plans of the state of
+   * every process it will touch — then drops it all. Throws what {@link #install} would.
+   */
+  public synchronized List<String> checkInstall(String version) throws IOException {
+    Path2 path = path(version);
+    unsupported(path);
+    List<String> modules = path.script().prepared();
+    if (!modules.isEmpty()) {
+      CodeServer.prepare(sources(path.target(), modules), true);
+    }
+    return modules;
+  }
+
+  private static void unsupported(Path2 path) {
+    for (RelupInstruction instruction : path.script().instructions()) {
+      if (instruction instanceof RelupInstruction.UpdateSupervisor supervisor) {
+        throw new InstallException("release " + path.to() + ": 'supervisor " + supervisor.supervisor() + "' instructions are "
+            + "not supported by this release handler yet; nothing was changed", true, null);
+      }
+    }
+  }
+
+  private List<ModuleSource> sources(ReleaseDescriptor target, List<String> modules) {
+    Map<String, Application> owners = target.moduleOwners();
+    List<ModuleSource> sources = new ArrayList<>();
+    for (String module : modules) {
+      Application application = owners.get(module);
+      ReleaseDescriptor.Module m = application.modules().stream().filter(x -> x.name().equals(module)).findFirst().orElseThrow();
+      sources.add(source(target, application, m));
+    }
+    return sources;
+  }
+
+  /**
+   * Installs {@code version} live through its relup (an upgrade from the running release, or a
+   * downgrade through the running release's down script). It becomes current, not permanent. On
+   * a failure before the point of no return everything is put back and {@link InstallException}
+   * says so with {@link InstallException#rolledBack()}.
+   */
+  public synchronized InstallResult install(String version) throws IOException {
+    Path2 path = path(version);
+    unsupported(path);
+    InstallResult result = new Install(path).run();
+    List<ReleaseStatus> next = new ArrayList<>();
+    for (ReleaseStatus release : releases) {
+      Status status = release.version().equals(version) ? Status.CURRENT
+          : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
+      next.add(new ReleaseStatus(release.name(), release.version(), status));
+    }
+    save(name, next);
+    LOG.info("installed release {} {} (from {}): {} processes suspended, longest pause {} ms, {} ms in all", name, version,
+        path.from(), result.suspended(), result.pause().toNanos() / 1e6, result.total().toNanos() / 1e6);
+    return result;
+  }
+
+  /** Installs through the down script: the same as {@link #install}, named for what it does. */
+  public InstallResult downgrade(String version) throws IOException {
+    return install(version);
+  }
+
+  /**
+   * Makes the current release {@code version} permanent: the node boots it from now on, the
+   * previous permanent release becomes old, and the old code of every module is purged. Processes
+   * still on old code (those of a {@code load_module}, idle since the install) are first moved
+   * with an explicit code change rather than killed; one whose code change fails keeps its old
+   * code, which is then left unpurged with a warning.
+   */
+  public synchronized void makePermanent(String version) throws IOException {
+    ReleaseStatus release = requireKnown(version);
+    if (release.status() == Status.PERMANENT) {
+      return;
+    }
+    if (release.status() != Status.CURRENT) {
+      throw new IllegalStateException("release " + version + " is " + release.status().name().toLowerCase()
+          + "; only the current (installed) release can be made permanent");
+    }
+    List<ReleaseStatus> next = new ArrayList<>();
+    for (ReleaseStatus r : releases) {
+      Status status = r.version().equals(version) ? Status.PERMANENT : r.status() == Status.PERMANENT ? Status.OLD : r.status();
+      next.add(new ReleaseStatus(r.name(), r.version(), status));
+    }
+    save(name, next);
+    purgeOldCode();
+    LOG.info("release {} {} is permanent", name, version);
+  }
+
+  private static void purgeOldCode() {
+    for (dev.molt.ModuleInfo module : CodeServer.allLoaded()) {
+      if (module.status() != dev.molt.ModuleInfo.Status.OLD) {
+        continue;
+      }
+      List<Pid> stragglers = CodeServer.oldProcesses(module.name());
+      if (!stragglers.isEmpty()) {
+        try {
+          Sys.suspendAll(stragglers, Duration.ofSeconds(5));
+          Sys.changeCodeAll(stragglers, module.name(), null, null, Duration.ofSeconds(30))
+              .forEach((pid, error) -> LOG.warn("{} stays on old code of {}: {}", pid, module.name(), error.getMessage()));
+          Sys.resumeAll(stragglers, Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+          LOG.warn("could not move the processes still on old code of {}: {}", module.name(), e.getMessage());
+        }
+      }
+      try {
+        CodeServer.softPurge(module.name());
+      } catch (RuntimeException e) {
+        LOG.warn("old code of {} kept: {}", module.name(), e.getMessage());
+      }
+    }
+  }
+
+  /** The steps of one install, and how to undo them until the point of no return. */
+  private final class Install {
+    private final Path2 path;
+    private final Map<String, List<Pid>> suspendedByModule = new LinkedHashMap<>();
+    private final List<Pid> suspended = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private Prepared prepared;
+    private List<String> deleted = List.of();
+    private boolean switched;
+    private boolean committed;
+    private long suspendedAt;
+    private long pauseNanos;
+
+    Install(Path2 path) {
+      this.path = path;
+    }
+
+    InstallResult run() {
+      long start = System.nanoTime();
+      String step = "start";
+      try {
+        for (RelupInstruction instruction : path.script().instructions()) {
+          step = instruction.toString();
+          execute(instruction);
+        }
+      } catch (RuntimeException | IOException | ReflectiveOperationException e) {
+        Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+        if (!committed) {
+          rollBack();
+          throw new InstallException("install of " + name + " " + path.to() + " failed at " + step + " and was rolled back; "
+              + name + " " + path.from() + " is still running: " + cause.getMessage(), true, cause);
+        }
+        throw new InstallException("install of " + name + " " + path.to() + " failed at " + step + ", after its point of no "
+            + "return: " + cause.getMessage(), false, cause);
+      }
+      return new InstallResult(path.from(), path.to(), suspended.size(), Duration.ofNanos(pauseNanos),
+          Duration.ofNanos(System.nanoTime() - start), warnings);
+    }
+
+    private void execute(RelupInstruction instruction) throws IOException, ReflectiveOperationException {
+      ApplicationController controller = ApplicationController.node();
+      switch (instruction) {
+        case RelupInstruction.Prepare p -> prepared = CodeServer.prepare(sources(path.target(), p.modules()), true);
+        case RelupInstruction.Suspend s -> {
+          List<Pid> pids = new ArrayList<>();
+          for (String module : s.modules()) {
+            List<Pid> running = CodeServer.isLoaded(module) ? CodeServer.processes(module) : List.of();
+            suspendedByModule.put(module, running);
+            pids.addAll(running);
+          }
+          if (suspendedAt == 0) {
+            suspendedAt = System.nanoTime();
+          }
+          Sys.suspendAll(pids, s.timeout() == null ? Duration.ofDays(1) : s.timeout());
+          suspended.addAll(pids);
+        }
+        case RelupInstruction.Switch w -> {
+          if (prepared != null) {
+            CodeServer.finishHeld(prepared);
+            switched = true;
+          }
+          deleted = w.deleted();
+        }
+        case RelupInstruction.CodeChange c -> {
+          List<Pid> pids = suspendedByModule.getOrDefault(c.module(), List.of());
+          Map<Pid, RuntimeException> failures = Sys.changeCodeAll(pids, c.module(), null, c.extra(), Duration.ofSeconds(30));
+          if (!failures.isEmpty()) {
+            var first = failures.entrySet().iterator().next();
+            throw new IllegalStateException("code change of module " + c.module() + " failed in " + failures.size() + " of "
+                + pids.size() + " processes, first " + first.getKey() + ": " + first.getValue().getMessage(), first.getValue());
+          }
+        }
+        case RelupInstruction.Apply a -> apply(a);
+        case RelupInstruction.PointOfNoReturn p -> {
+          if (switched) {
+            CodeServer.commit(prepared);
+          }
+          committed = true;
+          for (String module : deleted) {
+            if (CodeServer.isLoaded(module)) {
+              CodeServer.delete(module);
+            }
+          }
+        }
+        case RelupInstruction.Resume r -> {
+          List<Pid> pids = new ArrayList<>();
+          r.modules().forEach(m -> pids.addAll(suspendedByModule.getOrDefault(m, List.of())));
+          Map<Pid, RuntimeException> failures = Sys.resumeAll(pids, Duration.ofSeconds(30));
+          pauseNanos = Math.max(pauseNanos, System.nanoTime() - suspendedAt);
+          failures.forEach((pid, error) -> warnings.add("resume of " + pid + " failed: " + error.getMessage()));
+        }
+        case RelupInstruction.StopApplication s -> {
+          if (controller.isRunning(s.application())) {
+            controller.stop(s.application());
+          }
+          controller.unload(s.application());
+        }
+        case RelupInstruction.StartApplication s -> {
+          Application application = path.target().application(s.application()).orElseThrow();
+          controller.load(spec(application), application.config());
+          controller.start(application.name(), Restart.PERMANENT);
+        }
+        case RelupInstruction.ConfigChange c -> controller.changeConfig(c.application(),
+            path.target().application(c.application()).orElseThrow().config());
+        case RelupInstruction.UpdateSupervisor u -> throw new IllegalStateException("supervisor instructions are not supported");
+      }
+    }
+
+    private void apply(RelupInstruction.Apply a) throws ReflectiveOperationException {
+      Class<?> type = CodeServer.currentClass(a.className()).orElseThrow(() -> new IllegalStateException(
+          "apply: class " + a.className() + " is in no loaded module"));
+      Method method;
+      try {
+        method = type.getMethod(a.method(), String[].class);
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException("apply: " + a.className() + " has no public static " + a.method() + "(String...)");
+      }
+      if (!Modifier.isStatic(method.getModifiers())) {
+        throw new IllegalStateException("apply: " + a.className() + "." + a.method() + " is not static");
+      }
+      method.invoke(null, (Object) a.args().toArray(String[]::new));
+    }
+
+    private void rollBack() {
+      if (!suspended.isEmpty()) {
+        Sys.revertCodeChangeAll(suspended, Duration.ofSeconds(30))
+            .forEach((pid, error) -> LOG.warn("rollback: {} could not be reverted: {}", pid, error.getMessage()));
+      }
+      if (switched) {
+        CodeServer.rollback(prepared);
+      }
+      if (!suspended.isEmpty()) {
+        Sys.resumeAll(suspended, Duration.ofSeconds(30))
+            .forEach((pid, error) -> LOG.warn("rollback: {} could not be resumed: {}", pid, error.getMessage()));
+      }
+    }
+  }
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  private ReleaseStatus requireKnown(String version) {
+    return releases.stream().filter(r -> r.version().equals(version)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no release " + version + " on this node (known: "
+            + releases.stream().map(ReleaseStatus::version).toList() + ")"));
+  }
+
+  private void save(String releaseName, List<ReleaseStatus> next) {
+    try {
+      ReleasesFile.write(releasesFile, releaseName, next);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + releasesFile, e);
+    }
+    releases = new ArrayList<>(next);
+    name = releaseName;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.molt.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.molt.CodeServer;
+import dev.molt.GenServer;
+import dev.molt.Pid;
+import dev.molt.Process;
+import dev.molt.Sys;
+import dev.molt.release.ReleaseStatus.Status;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The release handler in this JVM, on real tarballs, real files and real class loaders. */
+class ReleaseHandlerTest {
+  private static final AtomicInteger TAGS = new AtomicInteger();
+
+  @TempDir
+  Path work;
+
+  private final String tag = "h" + TAGS.incrementAndGet();
+
+  private TestReleases releases() {
+    return new TestReleases(work, tag);
+  }
+
+  private ReleaseHandler bootedOn1(TestReleases r) throws IOException {
+    ReleaseHandler handler = ReleaseHandler.open(work.resolve("root"));
+    assertThat(handler.unpack(r.release("1.0.0", null, r.v1()))).isEqualTo("1.0.0");
+    assertThat(handler.boot()).isEqualTo("1.0.0");
+    return handler;
+  }
+
+  private static Object call(TestReleases r, String request) {
+    return GenServer.call(r.registered, request);
+  }
+
+  @Test
+  void unpackBootInstallAndMakePermanentUnderLoad() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT));
+    assertThat(call(r, "put a 42")).isEqualTo("ok");
+    for (int i = 0; i < 1_000; i++) {
+      call(r, "put k" + i + " " + i);
+    }
+    assertThat(call(r, "version")).isEqualTo("v1");
+
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong calls = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
+    Pid client = Process.spawn(() -> {
+      while (!stop.get()) {
+        try {
+          if (!"42".equals(call(r, "get a"))) {
+            failures.incrementAndGet();
+          }
+        } catch (RuntimeException e) {
+          failures.incrementAndGet();
+        }
+        calls.incrementAndGet();
+      }
+    });
+    assertThat(handler.unpack(r.release("1.1.0", "1.0.0", r.v2()))).isEqualTo("1.1.0");
+    assertThat(handler.checkInstall("1.1.0")).containsExactly(r.app);
+    InstallResult result = handler.install("1.1.0");
+    long before = calls.get();
+    while (calls.get() < before + 100) {
+      Thread.onSpinWait();
+    }
+    stop.set(true);
+    Process.exit(client, dev.molt.ExitReason.kill());
+
+    assertThat(failures.get()).as("failed calls during the upgrade").isZero();
+    assertThat(result.suspended()).isEqualTo(1);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(call(r, "version")).isEqualTo("v2");
+    assertThat(call(r, "get a")).isEqualTo("42");
+    String state = Sys.getState(Process.whereis(r.registered).orElseThrow()).toString();
+    long requests = Long.parseLong(state.replaceAll(".*requests=([0-9]+).*", "$1"));
+    assertThat(requests).as("codeChange set the count to the 1,001 keys, and calls since added to it").isGreaterThan(1_001);
+    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+        new ReleaseStatus(r.release, "1.1.0", Status.CURRENT));
+
+    handler.makePermanent("1.1.0");
+    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.OLD),
+        new ReleaseStatus(r.release, "1.1.0", Status.PERMANENT));
+    assertThat(CodeServer.oldProcessCount(r.app)).isZero();
+    assertThat(ReleaseHandler.open(work.resolve("root")).whichReleases()).as("RELEASES on disk").isEqualTo(handler.whichReleases());
+
+    handler.downgrade("1.0.0");
+    assertThat(call(r, "version")).isEqualTo("v1");
+    assertThat(call(r, "get a")).isEqualTo("42");
+    assertThat(call(r, "size")).isEqualTo(1_001);
+  }
+
+  @Test
+  void aCodeChangeThatThrowsRollsTheWholeInstallBack() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    call(r, "put a 42");
+    call(r, "put poison 1");
+    Pid server = Process.whereis(r.registered).orElseThrow();
+    int versionBefore = Sys.getStatus(server).version();
+    String stateBefore = Sys.getState(server).toString();
+    handler.unpack(r.release("1.1.0", "1.0.0", r.v2()));
+
+    assertThatThrownBy(() -> handler.install("1.1.0")).isInstanceOfSatisfying(InstallException.class, e -> {
+      assertThat(e.rolledBack()).isTrue();
+      assertThat(e).hasMessageContaining("failed at CodeChange").hasMessageContaining("was rolled back")
+          .hasMessageContaining("cannot migrate the poison key");
+    });
+    assertThat(Process.whereis(r.registered)).contains(server);
+    assertThat(Sys.getStatus(server).version()).as("old version").isEqualTo(versionBefore);
+    assertThat(Sys.getState(server).toString()).as("old state").isEqualTo(stateBefore);
+    assertThat(call(r, "version")).isEqualTo("v1");
+    assertThat(call(r, "get a")).as("still serving").isEqualTo("42");
+    assertThat(CodeServer.which(r.app).orElseThrow().version()).isEqualTo(versionBefore);
+    assertThat(CodeServer.oldProcessCount(r.app)).isZero();
+    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+        new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
+
+    call(r, "put poison-free 1");
+    Sys.replaceState(server, old -> {
+      try {
+        @SuppressWarnings("unchecked")
+        var data = (java.util.Map<String, Object>) old.getClass().getMethod("data").invoke(old);
+        data.remove("poison");
+        return old;
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    handler.install("1.1.0");
+    assertThat(call(r, "version")).as("the same release installs once the state allows it").isEqualTo("v2");
+  }
+
+  @Test
+  void releasesWithoutARelupPathAndThePermanentReleaseAreRefusedClearly() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    handler.unpack(r.release("2.0.0", null, r.v2()));
+    assertThatThrownBy(() -> handler.install("2.0.0")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no relup path from 1.0.0 to 2.0.0");
+    assertThatThrownBy(() -> handler.install("9.9.9")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no release 9.9.9 on this node");
+    assertThatThrownBy(() -> handler.remove("1.0.0")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is permanent and cannot be removed");
+    handler.remove("2.0.0");
+    assertThat(handler.whichReleases()).extracting(ReleaseStatus::version).containsExactly("1.0.0");
+    assertThat(work.resolve("root/releases/2.0.0")).doesNotExist();
+    assertThat(work.resolve("root/lib/" + r.app + "-2.0.0")).doesNotExist();
+    assertThat(work.resolve("root/lib/" + r.app + "-1.0.0")).isDirectory();
+    assertThat(call(r, "version")).isEqualTo("v1");
+  }
+
+  @Test
+  void unpackingTwiceIsHarmlessAndRELEASESIsReadBack() throws Exception {
+    TestReleases r = releases();
+    Path tarball = r.release("1.0.0", null, r.v1());
+    ReleaseHandler handler = ReleaseHandler.open(work.resolve("root"));
+    handler.unpack(tarball);
+    List<String> tree = TestReleases.tree(work.resolve("root"));
+    handler.unpack(tarball);
+    assertThat(TestReleases.tree(work.resolve("root"))).isEqualTo(tree);
+    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.UNPACKED));
+    String releasesFile = Files.readString(work.resolve("root/releases/RELEASES"), StandardCharsets.UTF_8);
+    assertThat(releasesFile).contains("releases " + r.release + " {").contains("release 1.0.0 unpacked");
+    assertThat(ReleaseHandler.open(work.resolve("root")).whichReleases()).isEqualTo(handler.whichReleases());
+  }
+}

@@ -1,0 +1,222 @@
+package dev.molt.release;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+
+/**
+ * Builds real release tarballs for tests: a store application (a GenServer registered under a
+ * test's own name, under a supervisor) compiled per version into a jar, with its descriptor,
+ * appup, generated relup and sha256 manifest. Each test uses its own names, since the code
+ * server and the application controller are one per node.
+ */
+final class TestReleases {
+  final String release;
+  final String app;
+  final String pkg;
+  final String registered;
+  private final Path work;
+
+  TestReleases(Path work, String tag) {
+    this.work = work;
+    this.release = "rel" + tag;
+    this.app = "store" + tag;
+    this.pkg = "test.rel.store" + tag;
+    this.registered = "store" + tag;
+  }
+
+  /** Version 1: a map of strings; get/put/version requests as strings. */
+  String v1() {
+    return store("v1", "public record State(java.util.Map<String, Object> data) {}", "new State(new java.util.HashMap<>())",
+        "state", "");
+  }
+
+  /** Version 2: also counts requests; its codeChange sets the count to the number of keys. */
+  String v2() {
+    return store("v2", "public record State(java.util.Map<String, Object> data, long requests) {}",
+        "new State(new java.util.HashMap<>(), 0)", "new State(state.data(), state.requests() + 1)", """
+            public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
+              var data = (java.util.Map<String, Object>) old.getClass().getMethod("data").invoke(old);
+              if (data.containsKey("poison")) { throw new IllegalStateException("cannot migrate the poison key"); }
+              return new State(data, data.size());
+            }
+            """);
+  }
+
+  private String store(String tag, String stateRecord, String init, String next, String codeChange) {
+    return """
+        package %1$s;
+        import dev.molt.*;
+        @SuppressWarnings("unchecked")
+        public final class Store implements GenServer<Store.State> {
+          %2$s
+          public Init<State> init(Object arg) { return Init.ok(%3$s); }
+          public CallResult<State> handleCall(Object request, From from, State state) throws Exception {
+            String[] words = ((String) request).split(" ");
+            return switch (words[0]) {
+              case "put" -> { state.data().put(words[1], words[2]); yield new Reply<>("ok", %4$s); }
+              case "get" -> new Reply<>(state.data().get(words[1]), %4$s);
+              case "size" -> new Reply<>(state.data().size(), state);
+              case "version" -> new Reply<>("%5$s", state);
+              default -> new Reply<>(state.toString(), state);
+            };
+          }
+          public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
+          %6$s
+        }
+        """.formatted(pkg, stateRecord, init, next, tag, codeChange);
+  }
+
+  private String application() {
+    return """
+        package %1$s;
+        import dev.molt.*;
+        import java.util.Map;
+        public final class App implements ApplicationCallback {
+          public Pid start(Restart type, Map<String, Object> env) {
+            return Supervisor.startLink(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
+                ChildSpec.worker("store", args -> GenServer.startLink("%2$s", new Store(), null)).withModules("%3$s")));
+          }
+        }
+        """.formatted(pkg, registered, app);
+  }
+
+  /** Compiles the store module of {@code version} from {@code storeSource} into a jar. */
+  Path jar(String version, String storeSource) throws IOException {
+    Path src = work.resolve("src-" + version);
+    Path classes = work.resolve("classes-" + version);
+    Path dir = src.resolve(pkg.replace('.', '/'));
+    Files.createDirectories(dir);
+    Files.createDirectories(classes);
+    Files.writeString(dir.resolve("Store.java"), storeSource);
+    Files.writeString(dir.resolve("App.java"), application());
+    String classpath = System.getProperty("java.class.path") + java.io.File.pathSeparator + System.getProperty("jdk.module.path", "");
+    int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-cp", classpath,
+        "-nowarn", dir.resolve("Store.java").toString(), dir.resolve("App.java").toString());
+    if (rc != 0) {
+      throw new IllegalStateException("test module did not compile");
+    }
+    Path jar = work.resolve(app + "-" + version + ".jar");
+    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+        Stream<Path> paths = Files.walk(classes)) {
+      for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
+        out.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
+        out.write(Files.readAllBytes(path));
+        out.closeEntry();
+      }
+    }
+    return jar;
+  }
+
+  String descriptor(String version, String... upgradeFrom) {
+    return """
+        release %s %s {
+          java 25
+          application %s %s {
+            start %s.App
+            module %s %s.jar
+          }
+        %s}
+        """.formatted(release, version, app, version, pkg, app, app, upgradeFrom.length == 0 ? ""
+        : "  upgrade_from " + String.join(" ", upgradeFrom) + "\n");
+  }
+
+  /** The appup of {@code version}: update the store with a code change, both ways. */
+  String appup(String version, String from) {
+    return """
+        appup %1$s %2$s {
+          up %3$s { update %1$s extra="up" timeout=2s }
+          down %3$s { update %1$s extra="down" }
+        }
+        """.formatted(app, version, from);
+  }
+
+  /** Files of a release tarball, path to content; the manifest is added by {@link #tarball}. */
+  Map<String, byte[]> files(String version, Path jar, String descriptor, String appup, String relup) throws IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("bin/" + release, "#!/bin/sh\necho launcher\n".getBytes(StandardCharsets.UTF_8));
+    files.put("releases/" + version + "/" + release + ".release", descriptor.getBytes(StandardCharsets.UTF_8));
+    if (relup != null) {
+      files.put("releases/" + version + "/relup", relup.getBytes(StandardCharsets.UTF_8));
+    }
+    files.put("lib/" + app + "-" + version + "/" + app + ".jar", Files.readAllBytes(jar));
+    if (appup != null) {
+      files.put("lib/" + app + "-" + version + "/" + app + ".appup", appup.getBytes(StandardCharsets.UTF_8));
+    }
+    return files;
+  }
+
+  /** A complete, valid release: 1.0.0 alone, or {@code version} with a relup from {@code from}. */
+  Path release(String version, String from, String storeSource) throws IOException {
+    Path jar = jar(version, storeSource);
+    String descriptor = from == null ? descriptor(version) : descriptor(version, from);
+    String appup = from == null ? null : appup(version, from);
+    String relup = null;
+    if (from != null) {
+      ReleaseDescriptor target = ReleaseDescriptor.parse("target", descriptor);
+      ReleaseDescriptor source = ReleaseDescriptor.parse("source", descriptor(from));
+      relup = RelupGenerator.generate(target, List.of(source), Map.of(app, Appup.parse("appup", appup))).write();
+    }
+    return tarball(version, files(version, jar, descriptor, appup, relup), Map.of());
+  }
+
+  /** Writes a tar.gz of {@code files} with a manifest of their sha256; {@code manifestOverrides} replace lines. */
+  Path tarball(String version, Map<String, byte[]> files, Map<String, String> manifestOverrides) throws IOException {
+    StringBuilder manifest = new StringBuilder();
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      String sha = manifestOverrides.getOrDefault(file.getKey(), sha256(file.getValue()));
+      manifest.append(sha).append("  ").append(file.getKey()).append('\n');
+    }
+    Map<String, byte[]> all = new LinkedHashMap<>(files);
+    all.put("releases/" + version + "/" + Unpacker.MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8));
+    return write(work.resolve(release + "-" + version + "-" + System.nanoTime() + ".tar.gz"), all, List.of());
+  }
+
+  /** A raw tarball: files, then extra entries (links and the like) made by the caller. */
+  static Path write(Path target, Map<String, byte[]> files, List<TarArchiveEntry> extra) throws IOException {
+    try (OutputStream out = Files.newOutputStream(target); GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
+        entry.setSize(file.getValue().length);
+        entry.setMode(file.getKey().startsWith("bin/") ? 0755 : 0644);
+        tar.putArchiveEntry(entry);
+        tar.write(file.getValue());
+        tar.closeArchiveEntry();
+      }
+      for (TarArchiveEntry entry : extra) {
+        tar.putArchiveEntry(entry);
+        tar.closeArchiveEntry();
+      }
+    }
+    return target;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<String> tree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      return new ArrayList<>(paths.filter(p -> !p.toString().contains("/tmp/")).map(p -> root.relativize(p).toString())
+          .sorted().toList());
+    }
+  }
+}
