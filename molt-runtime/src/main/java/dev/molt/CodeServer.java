@@ -130,6 +130,12 @@ public final class CodeServer {
       if (TABLE.generation != prepared.generation) {
         throw new IllegalStateException("modules changed since this load was prepared; prepare it again");
       }
+      for (ModuleVersion version : all) {
+        if (version.entry.pending != null) {
+          throw new IllegalStateException("module " + version.name() + " has a pending version " + version.entry.pending
+              + " (an install is in progress); commit or roll it back first");
+        }
+      }
       if (prepared.purgeFirst) {
         for (ModuleVersion version : all) {
           purgeLocked(version.name(), false);
@@ -153,56 +159,86 @@ public final class CodeServer {
   }
 
   /**
-   * Switches like {@link #finish}, but holds the switch: processes of these modules do not move
-   * to the new versions at their next message until {@link #commit}, only by an explicit
-   * {@link Sys#changeCode}; {@link #rollback} undoes the switch. This is how a release install
-   * stays undoable until its point of no return.
+   * Finishes a load without switching yet: the new versions become pending. Until {@link #commit}
+   * nothing sees them — not a lazy switch, not a new process, not {@link #currentClass} — except
+   * an explicit {@link Sys#changeCode}, which moves a suspended process to the pending version;
+   * {@link #rollback} drops them. This is how a release install stays undoable until its point of
+   * no return. Fails, changing nothing, if the table moved since the prepare or if a module still
+   * has old code (unless the load was prepared with purgeFirst, which purges it here).
    */
-  public static LoadResult finishHeld(Prepared prepared) {
+  public static void finishHeld(Prepared prepared) {
+    Objects.requireNonNull(prepared, "prepared");
+    List<ModuleVersion> all = prepared.all();
     synchronized (TABLE) {
-      for (ModuleVersion version : prepared.all()) {
-        version.entry.held = true;
+      if (TABLE.generation != prepared.generation) {
+        throw new IllegalStateException("modules changed since this load was prepared; prepare it again");
       }
-      try {
-        return finish(prepared);
-      } catch (RuntimeException e) {
-        for (ModuleVersion version : prepared.all()) {
-          version.entry.held = false;
+      for (ModuleVersion version : all) {
+        if (version.entry.pending != null) {
+          throw new IllegalStateException("module " + version.name() + " already has a pending version " + version.entry.pending);
         }
-        throw e;
       }
+      if (prepared.purgeFirst) {
+        for (ModuleVersion version : all) {
+          purgeLocked(version.name(), false);
+        }
+      }
+      for (ModuleVersion version : all) {
+        LoadChecks.purged(TABLE, version.name());
+      }
+      for (ModuleVersion version : all) {
+        version.entry.lastVersion = version.version;
+        version.entry.pending = version;
+      }
+      TABLE.generation++;
     }
   }
 
-  /** Ends the hold of {@link #finishHeld}: processes of these modules now switch at their next message. */
-  public static void commit(Prepared prepared) {
+  /** Makes the pending versions of {@link #finishHeld} current, all at once; processes then switch as after {@link #finish}. */
+  public static LoadResult commit(Prepared prepared) {
     synchronized (TABLE) {
       for (ModuleVersion version : prepared.all()) {
-        version.entry.held = false;
+        ModuleTable.Entry entry = version.entry;
+        if (entry.pending != version) {
+          throw new IllegalStateException(version + " is not pending; nothing to commit");
+        }
+        entry.old = entry.current;
+        entry.current = version;
+        entry.pending = null;
       }
+      TABLE.generation++;
     }
+    return prepared.result;
   }
 
   /**
-   * Undoes {@link #finishHeld}: the versions that were current before are current again and the
-   * new ones are purged (a process still on one is killed, with a warning). Processes that
-   * changed code must have been put back first ({@link Sys#revertCodeChange}).
+   * Drops the pending versions of {@link #finishHeld}: the code that was current stays current,
+   * and the dropped versions are purged (a process still on one is killed, with a warning).
+   * Processes that changed code must have been put back first ({@link Sys#revertCodeChange}).
    */
   public static void rollback(Prepared prepared) {
     synchronized (TABLE) {
       for (ModuleVersion version : prepared.all()) {
-        if (version.entry.current != version) {
-          throw new IllegalStateException("cannot roll back " + version + ": module " + version.name() + " moved on to "
-              + version.entry.current);
-        }
-      }
-      for (ModuleVersion version : prepared.all()) {
         ModuleTable.Entry entry = version.entry;
-        entry.current = entry.old;
-        entry.old = version;
-        entry.held = false;
-        purgeLocked(version.name(), false);
+        if (entry.pending != version) {
+          throw new IllegalStateException(version + " is not pending; nothing to roll back");
+        }
+        for (ProcessCell cell : Set.copyOf(version.processes)) {
+          LOG.warn("rolling back {}: killing {}, which still runs it", version, cell.pid);
+          Process.exit(cell.pid, ExitReason.kill());
+          version.processes.remove(cell);
+        }
+        entry.pending = null;
+        Migration.forget(version.loader);
+        for (ModuleVersion from : java.util.Arrays.asList(entry.current, entry.old)) {
+          if (from != null) {
+            Migration.forgetTarget(from.loader, version.loader);
+          }
+        }
+        TABLE.purged.add(new ModuleTable.Purged(version.name(), version.version, new java.lang.ref.WeakReference<>(version.loader),
+            List.copyOf(version.bytes.keySet())));
       }
+      TABLE.generation++;
     }
     LOG.info("rolled back {}{}", prepared.loaded, prepared.relinked.isEmpty() ? "" : ", relinked " + prepared.relinked);
   }

@@ -204,7 +204,8 @@ final class GenServerLoop<S> implements ProcessBody {
       return refused(new IllegalArgumentException("process " + self.pid + " does not run module " + change.module()
           + (version == null ? " (its code is not a module's)" : " (it runs " + version + ")")));
     }
-    ModuleVersion target = version.entry.current;
+    ModuleVersion pending = version.entry.pending;
+    ModuleVersion target = pending != null ? pending : version.entry.current;
     if (target == null) {
       return refused(new CodeException(CodeException.Kind.NOT_FOUND, "module " + change.module()
           + " has no current code (it was deleted); process " + self.pid + " stays on " + version));
@@ -234,6 +235,7 @@ final class GenServerLoop<S> implements ProcessBody {
       return refused(new IllegalStateException("process " + self.pid + " is not suspended; a code change can be reverted "
           + "only before Sys.resume"));
     }
+    failedTarget = null;
     if (undo == null) {
       return "ok";
     }
@@ -301,9 +303,10 @@ final class GenServerLoop<S> implements ProcessBody {
       CodeChangeFailure failure = new CodeChangeFailure(self.pid, version.name(), version.version, target.version, reason,
           java.time.Instant.now());
       failedTarget = target;
-      system.lastFailure = failure;
+      CodeChangeFailure kept = failure.detached();
+      system.lastFailure = kept;
       system.failedCodeChanges++;
-      CodeServer.reportFailure(failure);
+      CodeServer.reportFailure(kept);
       return failure;
     }
   }

@@ -100,6 +100,16 @@ public final class Migration {
   }
 
   /**
+   * Drops the plans from {@code from}'s classes to the classes of {@code target}, a version that
+   * was prepared and then dropped without becoming current.
+   */
+  static void forgetTarget(ModuleClassLoader from, ModuleClassLoader target) {
+    for (Class<?> type : from.definedClasses()) {
+      PLANS.get(type).keySet().removeIf(newType -> newType.getClassLoader() == target);
+    }
+  }
+
+  /**
    * Whether values of {@code type} must be mapped to reach {@code target}: a class of another
    * version of the same module, or a class of the same name loaded elsewhere (the copy on the
    * application class path). A fast check, made for every message a module's process receives.

@@ -20,8 +20,12 @@ final class ModuleTable {
     final String name;
     volatile ModuleVersion current;
     volatile ModuleVersion old;
-    /** Set between {@link CodeServer#finishHeld} and its commit or rollback: processes do not switch lazily. */
-    volatile boolean held;
+    /**
+     * Between {@link CodeServer#finishHeld} and its commit or rollback: the version that will be
+     * current. Only an explicit {@link Sys#changeCode} moves a process to it; everything else
+     * still sees {@code current}.
+     */
+    volatile ModuleVersion pending;
     int lastVersion;
 
     Entry(String name) {

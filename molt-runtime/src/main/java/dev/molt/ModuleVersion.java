@@ -38,7 +38,7 @@ final class ModuleVersion {
   /** Whether processes on this version should move to the current one at their next message. */
   boolean superseded() {
     ModuleVersion current = entry.current;
-    return current != this && current != null && !entry.held;
+    return current != this && current != null && entry.pending != this;
   }
 
   String name() {

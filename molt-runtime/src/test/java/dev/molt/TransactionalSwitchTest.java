@@ -63,10 +63,13 @@ class TransactionalSwitchTest {
     Pid pid = start(1);
     Prepared prepared = CodeServer.prepare(List.of(v2()), false);
     CodeServer.finishHeld(prepared);
-    assertThat(CodeServer.which(module).orElseThrow().version()).isEqualTo(2);
+    assertThat(CodeServer.which(module).orElseThrow().version()).as("pending is not current").isEqualTo(1);
     assertThat(GenServer.call(pid, "get")).as("held: no lazy switch").isEqualTo("v1:1");
-    assertThat(GenServer.call(pid, "get")).isEqualTo("v1:1");
+    assertThat(GenServer.call(start(7), "get")).as("a new process starts on the current code").isEqualTo("v1:7");
+    assertThatThrownBy(() -> CodeServer.load(version("v3", ""))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("an install is in progress");
     CodeServer.commit(prepared);
+    assertThat(CodeServer.which(module).orElseThrow().version()).isEqualTo(2);
     assertThat(GenServer.call(pid, "get")).as("committed: switches at its next message").isEqualTo("v2:100");
   }
 
@@ -74,25 +77,32 @@ class TransactionalSwitchTest {
   void aFailedCodeChangeIsUndoneForEveryProcessAndTheOldCodeIsCurrentAgain() throws IOException {
     CodeServer.load(version("v1", ""));
     List<Pid> pids = List.of(start(1), start(13), start(3));
+    installFailsAndIsRolledBack(pids);
+
+    assertThat(pids).extracting(pid -> GenServer.call(pid, "get")).containsExactly("v1:1", "v1:13", "v1:3");
+    assertThat(pids).allSatisfy(pid -> assertThat(Sys.getStatus(pid).version()).isEqualTo(1));
+    assertThat(Sys.getStatus(pids.get(1)).lastCodeChangeFailure().reason().cause())
+        .isInstanceOf(DetachedException.class).hasMessage("java.lang.IllegalStateException: unlucky 13");
+    assertThat(CodeServer.which(module).orElseThrow().version()).isEqualTo(1);
+    assertThat(CodeServer.processes(module)).containsExactlyInAnyOrderElementsOf(pids);
+    assertThat(CodeServer.oldProcessCount(module)).isZero();
+    assertThat(CodeServer.leaks()).as("the dropped version is collectable")
+        .noneMatch(leak -> leak.module().equals(module) && leak.version() == 2);
+    assertThat(CodeServer.load(version("v3", "")).loaded().getFirst().version()).as("no old code is left behind").isEqualTo(3);
+  }
+
+  /** In a method of its own, so that what refers to the dropped version (the Prepared, the exceptions) goes with its frame. */
+  private void installFailsAndIsRolledBack(List<Pid> pids) throws IOException {
     Prepared prepared = CodeServer.prepare(List.of(v2()), false);
     Sys.suspendAll(pids, Duration.ofSeconds(5));
     CodeServer.finishHeld(prepared);
-
     Map<Pid, RuntimeException> failures = Sys.changeCodeAll(pids, module, 1, null, Duration.ofSeconds(5));
     assertThat(failures).containsOnlyKeys(pids.get(1));
     assertThat(failures.get(pids.get(1))).isInstanceOf(CodeException.class).hasMessageContaining("unlucky 13");
     assertThat(Sys.getStatus(pids.get(0)).version()).isEqualTo(2);
-
     assertThat(Sys.revertCodeChangeAll(pids, Duration.ofSeconds(5))).isEmpty();
     CodeServer.rollback(prepared);
     assertThat(Sys.resumeAll(pids, Duration.ofSeconds(5))).isEmpty();
-
-    assertThat(pids).extracting(pid -> GenServer.call(pid, "get")).containsExactly("v1:1", "v1:13", "v1:3");
-    assertThat(pids).allSatisfy(pid -> assertThat(Sys.getStatus(pid).version()).isEqualTo(1));
-    assertThat(CodeServer.which(module).orElseThrow().version()).isEqualTo(1);
-    assertThat(CodeServer.processes(module)).containsExactlyInAnyOrderElementsOf(pids);
-    assertThat(CodeServer.oldProcessCount(module)).isZero();
-    assertThat(CodeServer.load(version("v3", "")).loaded().getFirst().version()).as("no old code is left behind").isEqualTo(3);
   }
 
   @Test

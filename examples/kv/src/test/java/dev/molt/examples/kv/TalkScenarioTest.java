@@ -111,7 +111,8 @@ class TalkScenarioTest {
     ProcessStatus status = Sys.getStatus(kv);
     assertThat(status.version()).isEqualTo(v1);
     assertThat(status.lastCodeChangeFailure()).isNotNull();
-    assertThat(status.lastCodeChangeFailure().reason().cause()).hasMessage("cannot migrate from v" + v1);
+    assertThat(status.lastCodeChangeFailure().reason().cause()).as("kept detached from the failed version's classes")
+        .isInstanceOf(dev.molt.DetachedException.class).hasMessage("java.lang.IllegalStateException: cannot migrate from v" + v1);
     assertThat(CodeServer.failures()).anySatisfy(f -> assertThat(f.pid()).isSameAs(kv));
   }
 

@@ -1,0 +1,41 @@
+package dev.molt;
+
+/**
+ * A copy of an exception that keeps its type's name, message, stack trace and causes as text,
+ * but no reference to the classes that threw it. A failure record kept after a code change (in
+ * {@link CodeServer#failures()} or {@link Sys#getStatus}) holds this instead of the original,
+ * which would keep the class loader of the failed version reachable after it is purged.
+ */
+public final class DetachedException extends RuntimeException {
+  private final String originalType;
+
+  private DetachedException(Throwable original, int depth) {
+    super(original.getClass().getName() + (original.getMessage() == null ? "" : ": " + original.getMessage()),
+        original.getCause() == null || original.getCause() == original || depth >= 16 ? null
+            : copy(original.getCause(), depth + 1), false, true);
+    this.originalType = original.getClass().getName();
+    setStackTrace(original.getStackTrace());
+  }
+
+  /** The detached copy of {@code original} (itself if it is already one; null for null). */
+  public static DetachedException of(Throwable original) {
+    if (original == null) {
+      return null;
+    }
+    return copy(original, 0);
+  }
+
+  private static DetachedException copy(Throwable original, int depth) {
+    return original instanceof DetachedException detached ? detached : new DetachedException(original, depth);
+  }
+
+  /** The name of the original exception's class. */
+  public String originalType() {
+    return originalType;
+  }
+
+  @Override
+  public String toString() {
+    return getMessage();
+  }
+}
