@@ -127,23 +127,7 @@ public final class CodeServer {
     Objects.requireNonNull(prepared, "prepared");
     List<ModuleVersion> all = prepared.all();
     synchronized (TABLE) {
-      if (TABLE.generation != prepared.generation) {
-        throw new IllegalStateException("modules changed since this load was prepared; prepare it again");
-      }
-      for (ModuleVersion version : all) {
-        if (version.entry.pending != null) {
-          throw new IllegalStateException("module " + version.name() + " has a pending version " + version.entry.pending
-              + " (an install is in progress); commit or roll it back first");
-        }
-      }
-      if (prepared.purgeFirst) {
-        for (ModuleVersion version : all) {
-          purgeLocked(version.name(), false);
-        }
-      }
-      for (ModuleVersion version : all) {
-        LoadChecks.purged(TABLE, version.name());
-      }
+      readyToSwitch(prepared, all);
       for (ModuleVersion version : all) {
         ModuleTable.Entry entry = version.entry;
         entry.old = entry.current;
@@ -170,27 +154,37 @@ public final class CodeServer {
     Objects.requireNonNull(prepared, "prepared");
     List<ModuleVersion> all = prepared.all();
     synchronized (TABLE) {
-      if (TABLE.generation != prepared.generation) {
-        throw new IllegalStateException("modules changed since this load was prepared; prepare it again");
-      }
-      for (ModuleVersion version : all) {
-        if (version.entry.pending != null) {
-          throw new IllegalStateException("module " + version.name() + " already has a pending version " + version.entry.pending);
-        }
-      }
-      if (prepared.purgeFirst) {
-        for (ModuleVersion version : all) {
-          purgeLocked(version.name(), false);
-        }
-      }
-      for (ModuleVersion version : all) {
-        LoadChecks.purged(TABLE, version.name());
-      }
+      readyToSwitch(prepared, all);
       for (ModuleVersion version : all) {
         version.entry.lastVersion = version.version;
         version.entry.pending = version;
       }
       TABLE.generation++;
+    }
+  }
+
+  /**
+   * Under the table's lock: refuses a load prepared before the table moved, or one whose module
+   * has a pending version; purges old code first if the load asked for it, else refuses a
+   * module that still has some.
+   */
+  private static void readyToSwitch(Prepared prepared, List<ModuleVersion> all) {
+    if (TABLE.generation != prepared.generation) {
+      throw new IllegalStateException("modules changed since this load was prepared; prepare it again");
+    }
+    for (ModuleVersion version : all) {
+      if (version.entry.pending != null) {
+        throw new IllegalStateException("module " + version.name() + " has a pending version " + version.entry.pending
+            + " (an install is in progress); commit or roll it back first");
+      }
+    }
+    if (prepared.purgeFirst) {
+      for (ModuleVersion version : all) {
+        purgeLocked(version.name(), false);
+      }
+    }
+    for (ModuleVersion version : all) {
+      LoadChecks.purged(TABLE, version.name());
     }
   }
 
