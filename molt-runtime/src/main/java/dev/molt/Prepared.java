@@ -30,6 +30,21 @@ public final class Prepared {
     return all;
   }
 
+  /**
+   * The class of that name in one of the versions this load brings, defined (and linked) but not
+   * current until the load is finished or committed: how an upgrade calls into its new code
+   * before its point of no return.
+   */
+  public java.util.Optional<Class<?>> findClass(String className) {
+    for (ModuleVersion version : all()) {
+      Class<?> type = version.loader.ownClass(className);
+      if (type != null) {
+        return java.util.Optional.of(type);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The modules this load brings, as they will be once finished. */
   public List<ModuleInfo> modules() {
     return result.loaded();

@@ -477,8 +477,9 @@ public final class ReleaseHandler {
     }
 
     private void apply(RelupInstruction.Apply a) throws ReflectiveOperationException {
-      Class<?> type = CodeServer.currentClass(a.className()).orElseThrow(() -> new IllegalStateException(
-          "apply: class " + a.className() + " is in no loaded module"));
+      Class<?> type = (prepared == null ? Optional.<Class<?>>empty() : prepared.findClass(a.className()))
+          .or(() -> CodeServer.currentClass(a.className()))
+          .orElseThrow(() -> new IllegalStateException("apply: class " + a.className() + " is in no loaded module"));
       Method method;
       try {
         method = type.getMethod(a.method(), String[].class);

@@ -70,6 +70,7 @@ final class TestReleases {
               case "get" -> new Reply<>(state.data().get(words[1]), %4$s);
               case "size" -> new Reply<>(state.data().size(), state);
               case "version" -> new Reply<>("%5$s", state);
+              case "sleep" -> { Thread.sleep(Long.parseLong(words[1])); yield new Reply<>("slept", state); }
               default -> new Reply<>(state.toString(), state);
             };
           }
@@ -95,6 +96,14 @@ final class TestReleases {
 
   /** Compiles the store module of {@code version} from {@code storeSource} into a jar. */
   Path jar(String version, String storeSource) throws IOException {
+    return jar(version, storeSource, Map.of(), List.of());
+  }
+
+  /**
+   * As {@link #jar(String, String)}, with more classes ({@code simple name -> source}); the
+   * classes in {@code leftOut} are compiled but not put in the jar, to make a link error.
+   */
+  Path jar(String version, String storeSource, Map<String, String> extraClasses, List<String> leftOut) throws IOException {
     Path src = work.resolve("src-" + version);
     Path classes = work.resolve("classes-" + version);
     Path dir = src.resolve(pkg.replace('.', '/'));
@@ -102,9 +111,14 @@ final class TestReleases {
     Files.createDirectories(classes);
     Files.writeString(dir.resolve("Store.java"), storeSource);
     Files.writeString(dir.resolve("App.java"), application());
-    String classpath = System.getProperty("java.class.path") + java.io.File.pathSeparator + System.getProperty("jdk.module.path", "");
-    int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-cp", classpath,
-        "-nowarn", dir.resolve("Store.java").toString(), dir.resolve("App.java").toString());
+    List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp",
+        System.getProperty("java.class.path") + java.io.File.pathSeparator + System.getProperty("jdk.module.path", ""), "-nowarn",
+        dir.resolve("Store.java").toString(), dir.resolve("App.java").toString()));
+    for (Map.Entry<String, String> extra : extraClasses.entrySet()) {
+      Files.writeString(dir.resolve(extra.getKey() + ".java"), "package " + pkg + ";\n" + extra.getValue());
+      args.add(dir.resolve(extra.getKey() + ".java").toString());
+    }
+    int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new));
     if (rc != 0) {
       throw new IllegalStateException("test module did not compile");
     }
@@ -112,6 +126,9 @@ final class TestReleases {
     try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
         Stream<Path> paths = Files.walk(classes)) {
       for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
+        if (leftOut.stream().anyMatch(c -> path.getFileName().toString().equals(c + ".class"))) {
+          continue;
+        }
         out.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
         out.write(Files.readAllBytes(path));
         out.closeEntry();
@@ -135,12 +152,19 @@ final class TestReleases {
 
   /** The appup of {@code version}: update the store with a code change, both ways. */
   String appup(String version, String from) {
+    return appup(version, from, "update " + app + " extra=\"up\" timeout=2s");
+  }
+
+  /** An appup whose up instructions are {@code up}. */
+  String appup(String version, String from, String up) {
     return """
         appup %1$s %2$s {
-          up %3$s { update %1$s extra="up" timeout=2s }
+          up %3$s {
+            %4$s
+          }
           down %3$s { update %1$s extra="down" }
         }
-        """.formatted(app, version, from);
+        """.formatted(app, version, from, up);
   }
 
   /** Files of a release tarball, path to content; the manifest is added by {@link #tarball}. */
@@ -160,9 +184,12 @@ final class TestReleases {
 
   /** A complete, valid release: 1.0.0 alone, or {@code version} with a relup from {@code from}. */
   Path release(String version, String from, String storeSource) throws IOException {
-    Path jar = jar(version, storeSource);
+    return release(version, from, jar(version, storeSource), from == null ? null : appup(version, from));
+  }
+
+  /** A release of {@code jar} with {@code appup} (null for none). */
+  Path release(String version, String from, Path jar, String appup) throws IOException {
     String descriptor = from == null ? descriptor(version) : descriptor(version, from);
-    String appup = from == null ? null : appup(version, from);
     String relup = null;
     if (from != null) {
       ReleaseDescriptor target = ReleaseDescriptor.parse("target", descriptor);
