@@ -1,0 +1,283 @@
+package dev.molt.console;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The {@code molt} command line, behind each release's {@code bin/<name>} launcher. Every
+ * command exits 0 on success; on failure it prints one line saying why and exits 1 (2 for a
+ * usage error, 3 when no node answers).
+ */
+@Command(name = "molt", mixinStandardHelpOptions = true, version = "molt 0.1.0",
+    description = "Starts, stops and upgrades a Molt node, and asks it things over its control channel.",
+    subcommands = {Cli.Start.class, Cli.Foreground.class, Cli.Stop.class, Cli.Ping.class, Cli.Status.class, Cli.Eval.class,
+        Cli.Releases.class, Cli.Unpack.class, Cli.Install.class, Cli.Upgrade.class, Cli.Downgrade.class, Cli.Permanent.class,
+        Cli.Remove.class})
+public final class Cli {
+  static final int FAILED = 1;
+  static final int NO_NODE = 3;
+
+  @Option(names = "--root", description = "The release root (default: $MOLT_ROOT, or the directory above bin/ for a launcher).")
+  Path root;
+
+  @Option(names = "--tcp-port", description = "Talk to the node over loopback TCP on this port instead of its Unix socket.")
+  Integer tcpPort;
+
+  @Option(names = "--cookie-file", description = "The cookie for TCP (default: <root>/cookie).")
+  Path cookieFile;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  public static int run(String... args) {
+    CommandLine line = new CommandLine(new Cli());
+    line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return e instanceof NoNode ? NO_NODE : FAILED;
+    });
+    return line.execute(args);
+  }
+
+  Path root() {
+    if (root != null) {
+      return root.toAbsolutePath().normalize();
+    }
+    String env = System.getProperty("molt.root", System.getenv("MOLT_ROOT"));
+    if (env == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "no release root: pass --root DIR or set MOLT_ROOT");
+    }
+    return Path.of(env).toAbsolutePath().normalize();
+  }
+
+  /** No node answers on the channel. */
+  static final class NoNode extends IOException {
+    NoNode(String message) {
+      super(message);
+    }
+  }
+
+  ControlClient connect() throws IOException {
+    try {
+      if (tcpPort != null) {
+        Path cookie = cookieFile != null ? cookieFile : ControlServer.cookieFile(root());
+        return ControlClient.tcp(tcpPort, Files.readString(cookie, StandardCharsets.UTF_8).strip());
+      }
+      return ControlClient.unix(root());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException("cannot read the cookie file " + e.getFile());
+    } catch (IOException e) {
+      throw new NoNode(e.getMessage());
+    }
+  }
+
+  /** Sends one command; prints its text; fails with its text. */
+  int ask(String command, String... args) throws IOException {
+    try (ControlClient client = connect()) {
+      Frames.Reply reply = client.call(command, args);
+      if (!reply.ok()) {
+        throw new IllegalStateException(reply.text());
+      }
+      if (!reply.text().isEmpty()) {
+        System.out.println(reply.text());
+      }
+      return 0;
+    }
+  }
+
+  abstract static class Sub implements Callable<Integer> {
+    @ParentCommand
+    Cli cli;
+  }
+
+  @Command(name = "start", description = "Starts the node in the background (logs in <root>/log/node.log) and waits until it answers.")
+  static final class Start extends Sub {
+    @Option(names = "--listen-tcp", description = "Also listen on this loopback TCP port (0: any), with the cookie.")
+    Integer listenTcp;
+
+    @Option(names = "--wait", defaultValue = "60", description = "Seconds to wait for the node to answer (default 60).")
+    int waitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      Path root = cli.root();
+      if (ControlClient.answers(ControlServer.socketPath(root))) {
+        throw new IllegalStateException("a node is already running with root " + root);
+      }
+      Path log = root.resolve("log").resolve("node.log");
+      Files.createDirectories(log.getParent());
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.addAll(jvmOptions());
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), Node.class.getName(), "--root", root.toString()));
+      if (listenTcp != null) {
+        command.addAll(List.of("--tcp-port", listenTcp.toString()));
+      }
+      Process node = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!node.isAlive()) {
+          throw new IllegalStateException("the node exited with code " + node.exitValue() + "; see " + log);
+        }
+        if (ControlClient.answers(ControlServer.socketPath(root))) {
+          System.out.println("started (pid " + node.pid() + ", log " + log + ")");
+          return 0;
+        }
+        Thread.sleep(100);
+      }
+      node.destroy();
+      throw new IllegalStateException("the node did not answer within " + waitSeconds + " s; see " + log);
+    }
+
+    private static List<String> jvmOptions() {
+      List<String> options = new ArrayList<>();
+      String extra = System.getenv("MOLT_JVM_OPTIONS");
+      if (extra != null && !extra.isBlank()) {
+        options.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      return options;
+    }
+  }
+
+  @Command(name = "foreground", description = "Runs the node in this process until it is stopped.")
+  static final class Foreground extends Sub {
+    @Option(names = "--listen-tcp", description = "Also listen on this loopback TCP port (0: any), with the cookie.")
+    Integer listenTcp;
+
+    @Override
+    public Integer call() throws Exception {
+      Node.start(cli.root(), listenTcp);
+      Thread.currentThread().join();
+      return 0;
+    }
+  }
+
+  @Command(name = "stop", description = "Stops the node's applications and the node, and waits for it to exit.")
+  static final class Stop extends Sub {
+    @Override
+    public Integer call() throws Exception {
+      Path pidFile = cli.root().resolve("tmp").resolve("node.pid");
+      long pid = Files.exists(pidFile) ? Long.parseLong(Files.readString(pidFile).strip()) : -1;
+      cli.ask("stop");
+      if (pid > 0) {
+        ProcessHandle.of(pid).ifPresent(handle -> handle.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "ping", description = "Prints pong if the node answers.")
+  static final class Ping extends Sub {
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("ping");
+    }
+  }
+
+  @Command(name = "status", description = "The running release, the permanent one, the pid, uptime and applications.")
+  static final class Status extends Sub {
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("status");
+    }
+  }
+
+  @Command(name = "eval", description = "Evaluates Java inside the node against its current code and prints the result.")
+  static final class Eval extends Sub {
+    @Parameters(paramLabel = "JAVA", description = "An expression or statements, e.g. 'KV.get(\"a\")'.")
+    String code;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("eval", code);
+    }
+  }
+
+  @Command(name = "releases", description = "Every release on the node: permanent, current, old or unpacked.")
+  static final class Releases extends Sub {
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("releases");
+    }
+  }
+
+  @Command(name = "unpack", description = "Verifies and unpacks a release tarball under the root.")
+  static final class Unpack extends Sub {
+    @Parameters(paramLabel = "TARBALL")
+    Path tarball;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("unpack", tarball.toAbsolutePath().toString());
+    }
+  }
+
+  @Command(name = "install", description = "Installs an unpacked release live; it becomes current, not permanent.")
+  static final class Install extends Sub {
+    @Parameters(paramLabel = "VERSION")
+    String version;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("install", version);
+    }
+  }
+
+  @Command(name = "upgrade", description = "Unpacks (if given a tarball), installs live and makes permanent.")
+  static final class Upgrade extends Sub {
+    @Parameters(paramLabel = "VERSION|TARBALL")
+    String target;
+
+    @Override
+    public Integer call() throws Exception {
+      Path tarball = Path.of(target);
+      return cli.ask("upgrade", Files.isRegularFile(tarball) ? tarball.toAbsolutePath().toString() : target);
+    }
+  }
+
+  @Command(name = "downgrade", description = "Installs an older release through the running one's down script and makes it permanent.")
+  static final class Downgrade extends Sub {
+    @Parameters(paramLabel = "VERSION")
+    String version;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("downgrade", version);
+    }
+  }
+
+  @Command(name = "permanent", description = "Makes the current release permanent and purges old code.")
+  static final class Permanent extends Sub {
+    @Parameters(paramLabel = "VERSION")
+    String version;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("permanent", version);
+    }
+  }
+
+  @Command(name = "remove", description = "Removes a release that is neither permanent nor running.")
+  static final class Remove extends Sub {
+    @Parameters(paramLabel = "VERSION")
+    String version;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.ask("remove", version);
+    }
+  }
+}

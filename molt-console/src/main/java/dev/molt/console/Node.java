@@ -1,0 +1,156 @@
+package dev.molt.console;
+
+import dev.molt.ApplicationController;
+import dev.molt.release.InstallResult;
+import dev.molt.release.ReleaseHandler;
+import dev.molt.release.ReleaseStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Molt node: boots the permanent release under its root and serves the control channel until
+ * told to stop: {@code java -cp <the jars of lib/molt-VERSION> dev.molt.console.Node --root DIR [--tcp-port N]};
+ * the launcher ({@code bin/<name> start} or {@code foreground}) runs it. Writes its pid to
+ * {@code tmp/node.pid} once it answers.
+ */
+public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final Path root;
+  private final ReleaseHandler releases;
+  private final Eval eval = new Eval();
+  private final Instant startedAt = Instant.now();
+  private ControlServer control;
+
+  private Node(Path root, ReleaseHandler releases) {
+    this.root = root;
+    this.releases = releases;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path root = null;
+    Integer tcpPort = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--root" -> root = Path.of(args[++i]);
+        case "--tcp-port" -> tcpPort = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println("usage: Node --root DIR [--tcp-port N]");
+          System.exit(2);
+        }
+      }
+    }
+    if (root == null) {
+      System.err.println("usage: Node --root DIR [--tcp-port N]");
+      System.exit(2);
+    }
+    start(root, tcpPort);
+    Thread.currentThread().join();
+  }
+
+  /** Boots the release under {@code root} and opens the control channel. */
+  public static Node start(Path root, Integer tcpPort) throws IOException {
+    Path absolute = root.toAbsolutePath().normalize();
+    Files.createDirectories(absolute.resolve("log"));
+    ReleaseHandler releases = ReleaseHandler.open(absolute);
+    Node node = new Node(absolute, releases);
+    String version = releases.boot();
+    node.control = ControlServer.start(absolute, node::run, tcpPort);
+    Files.writeString(absolute.resolve("tmp").resolve("node.pid"), Long.toString(ProcessHandle.current().pid()));
+    LOG.info("node up: release {} on {}", version, absolute);
+    return node;
+  }
+
+  private String run(String command, List<String> args) throws Exception {
+    return switch (command) {
+      case "ping" -> "pong";
+      case "status" -> status();
+      case "releases" -> releases();
+      case "eval" -> eval.eval(one(command, args));
+      case "unpack" -> "unpacked " + releases.unpack(Path.of(one(command, args)));
+      case "install" -> describe("installed", releases.install(one(command, args)));
+      case "downgrade" -> {
+        String version = one(command, args);
+        InstallResult result = releases.downgrade(version);
+        releases.makePermanent(version);
+        yield describe("downgraded to", result) + "; " + version + " is permanent";
+      }
+      case "upgrade" -> {
+        String target = one(command, args);
+        Path tarball = Path.of(target);
+        String version = Files.isRegularFile(tarball) ? releases.unpack(tarball) : target;
+        InstallResult result = releases.install(version);
+        releases.makePermanent(version);
+        yield describe("upgraded to", result) + "; " + version + " is permanent";
+      }
+      case "permanent" -> {
+        releases.makePermanent(one(command, args));
+        yield one(command, args) + " is permanent";
+      }
+      case "remove" -> {
+        releases.remove(one(command, args));
+        yield "removed " + one(command, args);
+      }
+      case "stop" -> {
+        Thread.ofPlatform().name("molt-stop").start(this::stop);
+        yield "stopping";
+      }
+      default -> throw new IllegalArgumentException("unknown command '" + command + "'");
+    };
+  }
+
+  private static String one(String command, List<String> args) {
+    if (args.size() != 1) {
+      throw new IllegalArgumentException(command + " takes one argument, got " + args.size());
+    }
+    return args.getFirst();
+  }
+
+  private String status() {
+    return "release " + releases.whichReleases().getFirst().name() + " " + releases.current().orElse("none")
+        + " (permanent " + releases.permanent().orElse("none") + "), pid " + ProcessHandle.current().pid() + ", up "
+        + Duration.between(startedAt, Instant.now()).toSeconds() + " s, applications "
+        + ApplicationController.node().whichApplications().stream().map(a -> a.name() + " " + a.version()).toList();
+  }
+
+  private String releases() {
+    StringBuilder out = new StringBuilder();
+    for (ReleaseStatus release : releases.whichReleases()) {
+      if (!out.isEmpty()) {
+        out.append('\n');
+      }
+      out.append(release.name()).append(' ').append(release.version()).append(' ')
+          .append(release.status().name().toLowerCase(Locale.ROOT));
+    }
+    return out.toString();
+  }
+
+  private static String describe(String what, InstallResult result) {
+    return what + " " + result.to() + " from " + result.from() + ": " + result.suspended() + " processes suspended, longest pause "
+        + String.format(Locale.ROOT, "%.1f", result.pause().toNanos() / 1e6) + " ms, "
+        + String.format(Locale.ROOT, "%.1f", result.total().toNanos() / 1e6) + " ms in all"
+        + (result.warnings().isEmpty() ? "" : "; warnings: " + result.warnings());
+  }
+
+  /** Stops the applications, closes the channel, removes the pid file and exits. */
+  void stop() {
+    try {
+      Thread.sleep(50);
+      LOG.info("node stopping");
+      ApplicationController.node().stopAll();
+      eval.close();
+      control.close();
+      Files.deleteIfExists(root.resolve("tmp").resolve("node.pid"));
+    } catch (Exception e) {
+      LOG.warn("while stopping: {}", e.toString());
+    }
+    System.exit(0);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The node's control channel, the node's main class and the {@code molt} command line.
+ *
+ * <p>Only {@code dev.molt.console} is exported. Implementation classes are package-private.
+ */
+module dev.molt.console {
+  requires transitive dev.molt.release;
+  requires org.slf4j;
+  requires info.picocli;
+  requires jdk.jshell;
+  requires jdk.net;
+
+  exports dev.molt.console;
+  opens dev.molt.console to info.picocli;
+}
