@@ -38,6 +38,10 @@ public final class Cli {
   Path cookieFile;
 
   public static void main(String[] args) {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      // the command line prints its own one-line results; the node's log is log/node.log
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     System.exit(run(args));
   }
 
@@ -120,7 +124,7 @@ public final class Cli {
       Files.createDirectories(log.getParent());
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       command.addAll(jvmOptions());
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), Node.class.getName(), "--root", root.toString()));
+      command.addAll(List.of("-cp", classPath(), Node.class.getName(), "--root", root.toString()));
       if (listenTcp != null) {
         command.addAll(List.of("--tcp-port", listenTcp.toString()));
       }
@@ -140,6 +144,14 @@ public final class Cli {
       }
       node.destroy();
       throw new IllegalStateException("the node did not answer within " + waitSeconds + " s; see " + log);
+    }
+
+    /** This JVM's class path, and its module path when it has one (as under a test runner). */
+    private static String classPath() {
+      String classPath = System.getProperty("java.class.path", "");
+      String modulePath = System.getProperty("jdk.module.path");
+      return modulePath == null || modulePath.isBlank() ? classPath
+          : classPath.isBlank() ? modulePath : modulePath + java.io.File.pathSeparator + classPath;
     }
 
     private static List<String> jvmOptions() {
@@ -179,21 +191,52 @@ public final class Cli {
     }
   }
 
-  @Command(name = "ping", description = "Prints pong if the node answers.")
-  static final class Ping extends Sub {
+  /** A command the node runs as it is named, without arguments. */
+  abstract static class Forward extends Sub {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    List<String> args() {
+      return List.of();
+    }
+
     @Override
     public Integer call() throws Exception {
-      return cli.ask("ping");
+      return cli.ask(spec.name(), args().toArray(String[]::new));
     }
   }
 
-  @Command(name = "status", description = "The running release, the permanent one, the pid, uptime and applications.")
-  static final class Status extends Sub {
+  /** A command the node runs as it is named, on one release version. */
+  abstract static class ForwardVersion extends Forward {
+    @Parameters(paramLabel = "VERSION")
+    String version;
+
     @Override
-    public Integer call() throws Exception {
-      return cli.ask("status");
+    List<String> args() {
+      return List.of(version);
     }
   }
+
+  @Command(name = "ping", description = "Prints pong if the node answers.")
+  static final class Ping extends Forward {}
+
+  @Command(name = "status", description = "The running release, the permanent one, the pid, uptime and applications.")
+  static final class Status extends Forward {}
+
+  @Command(name = "releases", description = "Every release on the node: permanent, current, old or unpacked.")
+  static final class Releases extends Forward {}
+
+  @Command(name = "install", description = "Installs an unpacked release live; it becomes current, not permanent.")
+  static final class Install extends ForwardVersion {}
+
+  @Command(name = "downgrade", description = "Installs an older release through the running one's down script and makes it permanent.")
+  static final class Downgrade extends ForwardVersion {}
+
+  @Command(name = "permanent", description = "Makes the current release permanent and purges old code.")
+  static final class Permanent extends ForwardVersion {}
+
+  @Command(name = "remove", description = "Removes a release that is neither permanent nor running.")
+  static final class Remove extends ForwardVersion {}
 
   @Command(name = "eval", description = "Evaluates Java inside the node against its current code and prints the result.")
   static final class Eval extends Sub {
@@ -206,33 +249,20 @@ public final class Cli {
     }
   }
 
-  @Command(name = "releases", description = "Every release on the node: permanent, current, old or unpacked.")
-  static final class Releases extends Sub {
-    @Override
-    public Integer call() throws Exception {
-      return cli.ask("releases");
-    }
-  }
-
-  @Command(name = "unpack", description = "Verifies and unpacks a release tarball under the root.")
+  @Command(name = "unpack", description = "Verifies and unpacks a release tarball under the root (through the node if one runs).")
   static final class Unpack extends Sub {
     @Parameters(paramLabel = "TARBALL")
     Path tarball;
 
     @Override
     public Integer call() throws Exception {
+      Path root = cli.root();
+      if (cli.tcpPort == null && !ControlClient.answers(ControlServer.socketPath(root))) {
+        String version = dev.molt.release.ReleaseHandler.open(root).unpack(tarball.toAbsolutePath());
+        System.out.println("unpacked " + version);
+        return 0;
+      }
       return cli.ask("unpack", tarball.toAbsolutePath().toString());
-    }
-  }
-
-  @Command(name = "install", description = "Installs an unpacked release live; it becomes current, not permanent.")
-  static final class Install extends Sub {
-    @Parameters(paramLabel = "VERSION")
-    String version;
-
-    @Override
-    public Integer call() throws Exception {
-      return cli.ask("install", version);
     }
   }
 
@@ -248,36 +278,4 @@ public final class Cli {
     }
   }
 
-  @Command(name = "downgrade", description = "Installs an older release through the running one's down script and makes it permanent.")
-  static final class Downgrade extends Sub {
-    @Parameters(paramLabel = "VERSION")
-    String version;
-
-    @Override
-    public Integer call() throws Exception {
-      return cli.ask("downgrade", version);
-    }
-  }
-
-  @Command(name = "permanent", description = "Makes the current release permanent and purges old code.")
-  static final class Permanent extends Sub {
-    @Parameters(paramLabel = "VERSION")
-    String version;
-
-    @Override
-    public Integer call() throws Exception {
-      return cli.ask("permanent", version);
-    }
-  }
-
-  @Command(name = "remove", description = "Removes a release that is neither permanent nor running.")
-  static final class Remove extends Sub {
-    @Parameters(paramLabel = "VERSION")
-    String version;
-
-    @Override
-    public Integer call() throws Exception {
-      return cli.ask("remove", version);
-    }
-  }
 }

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -122,18 +120,14 @@ final class TestReleases {
     if (rc != 0) {
       throw new IllegalStateException("test module did not compile");
     }
-    Path jar = work.resolve(app + "-" + version + ".jar");
-    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
-        Stream<Path> paths = Files.walk(classes)) {
-      for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
-        if (leftOut.stream().anyMatch(c -> path.getFileName().toString().equals(c + ".class"))) {
-          continue;
+    for (String left : leftOut) {
+      try (Stream<Path> paths = Files.walk(classes)) {
+        for (Path path : paths.filter(p -> p.getFileName().toString().equals(left + ".class")).toList()) {
+          Files.delete(path);
         }
-        out.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
-        out.write(Files.readAllBytes(path));
-        out.closeEntry();
       }
     }
+    Path jar = ReleasePackager.jar(classes, work.resolve(app + "-" + version + ".jar"));
     return jar;
   }
 
@@ -201,6 +195,10 @@ final class TestReleases {
 
   /** Writes a tar.gz of {@code files} with a manifest of their sha256; {@code manifestOverrides} replace lines. */
   Path tarball(String version, Map<String, byte[]> files, Map<String, String> manifestOverrides) throws IOException {
+    Path target = work.resolve(release + "-" + version + "-" + System.nanoTime() + ".tar.gz");
+    if (manifestOverrides.isEmpty()) {
+      return ReleasePackager.tarball(target, version, files);
+    }
     StringBuilder manifest = new StringBuilder();
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       String sha = manifestOverrides.getOrDefault(file.getKey(), sha256(file.getValue()));
@@ -208,7 +206,7 @@ final class TestReleases {
     }
     Map<String, byte[]> all = new LinkedHashMap<>(files);
     all.put("releases/" + version + "/" + Unpacker.MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8));
-    return write(work.resolve(release + "-" + version + "-" + System.nanoTime() + ".tar.gz"), all, List.of());
+    return write(target, all, List.of());
   }
 
   /** A raw tarball: files, then extra entries (links and the like) made by the caller. */
@@ -233,11 +231,7 @@ final class TestReleases {
   }
 
   static String sha256(byte[] bytes) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ReleasePackager.sha256(bytes);
   }
 
   static List<String> tree(Path root) throws IOException {

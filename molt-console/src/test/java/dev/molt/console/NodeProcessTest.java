@@ -1,0 +1,187 @@
+package dev.molt.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.molt.release.Appup;
+import dev.molt.release.ReleaseDescriptor;
+import dev.molt.release.ReleasePackager;
+import dev.molt.release.RelupGenerator;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node in a JVM of its own, driven by the {@code molt} command line in JVMs of their own, as
+ * {@code bin/<name>} does: start, ping, status, eval, upgrade, failures, kill -9 in the middle of
+ * an install, and stop.
+ */
+class NodeProcessTest {
+  @TempDir
+  Path work;
+
+  private Path root;
+
+  record Run(int code, String out) {}
+
+  private static String classPath() {
+    String modulePath = System.getProperty("jdk.module.path", "");
+    return modulePath.isBlank() ? System.getProperty("java.class.path") : modulePath + File.pathSeparator
+        + System.getProperty("java.class.path");
+  }
+
+  private Run molt(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        classPath(), Cli.class.getName(), "--root", root.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Run(process.exitValue(), out);
+  }
+
+  /** A counter application: a GenServer registered as "counter" that answers "vN:count". */
+  private Path release(String version, String from, String tag, String extraCode) throws IOException {
+    String pkg = "test.node.counter";
+    Path src = work.resolve("src-" + version).resolve(pkg.replace('.', '/'));
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("Counter.java"), """
+        package %s;
+        import dev.molt.*;
+        public final class Counter implements GenServer<Counter.State> {
+          public record State(long count) {}
+          public Init<State> init(Object arg) { return Init.ok(new State(0)); }
+          public CallResult<State> handleCall(Object request, From from, State state) throws Exception {
+            if ("sleep".equals(request)) { Thread.sleep(60_000); }
+            State next = new State(state.count() + 1);
+            return new Reply<>("%s:" + next.count(), next);
+          }
+          public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
+          %s
+        }
+        """.formatted(pkg, tag, extraCode));
+    Files.writeString(src.resolve("App.java"), """
+        package %s;
+        import dev.molt.*;
+        public final class App implements ApplicationCallback {
+          public Pid start(Restart type, java.util.Map<String, Object> env) {
+            return Supervisor.startLink(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
+                ChildSpec.worker("counter", args -> GenServer.startLink("counter", new Counter(), null)).withModules("counter")));
+          }
+        }
+        """.formatted(pkg));
+    Path classes = Files.createDirectories(work.resolve("classes-" + version));
+    int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-cp", classPath(),
+        src.resolve("Counter.java").toString(), src.resolve("App.java").toString());
+    assertThat(rc).isZero();
+    String descriptor = """
+        release counter %s {
+          java 25
+          application counter %s {
+            start %s.App
+            module counter counter.jar
+          }
+        %s}
+        """.formatted(version, version, pkg, from == null ? "" : "  upgrade_from " + from + "\n");
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("releases/" + version + "/counter.release", descriptor.getBytes(StandardCharsets.UTF_8));
+    files.put("lib/counter-" + version + "/counter.jar",
+        Files.readAllBytes(ReleasePackager.jar(classes, work.resolve("counter-" + version + ".jar"))));
+    if (from != null) {
+      String appup = "appup counter " + version + " {\n up " + from + " { update counter timeout=30s }\n down " + from
+          + " { update counter }\n}\n";
+      files.put("lib/counter-" + version + "/counter.appup", appup.getBytes(StandardCharsets.UTF_8));
+      String relup = RelupGenerator.generate(ReleaseDescriptor.parse("to", descriptor),
+          List.of(ReleaseDescriptor.parse("from", descriptor.replace(version, from).replaceAll("  upgrade_from .*\n", ""))),
+          Map.of("counter", Appup.parse("appup", appup))).write();
+      files.put("releases/" + version + "/relup", relup.getBytes(StandardCharsets.UTF_8));
+    }
+    return ReleasePackager.tarball(work.resolve("counter-" + version + ".tar.gz"), version, files);
+  }
+
+  @AfterEach
+  void stopTheNode() throws Exception {
+    if (root != null && Files.exists(root.resolve("tmp/node.pid"))) {
+      long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void startUpgradeFailClearlyAndStop() throws Exception {
+    root = work.resolve("root");
+    Path v1 = release("1.0.0", null, "v1", "");
+    Path v2 = release("1.1.0", "1.0.0", "v2", "");
+
+    assertThat(molt("ping")).isEqualTo(new Run(3, "error: no node is running with root " + root + " (no "
+        + root.resolve("tmp/control.sock") + ")"));
+    assertThat(molt("unpack", v1.toString())).isEqualTo(new Run(0, "unpacked 1.0.0"));
+    Run started = molt("start");
+    assertThat(started.code()).as(started.out()).isZero();
+    assertThat(molt("ping")).isEqualTo(new Run(0, "pong"));
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")")).isEqualTo(new Run(0, "\"v1:1\""));
+    assertThat(molt("eval", "var x = 20; x + 22")).isEqualTo(new Run(0, "20\n42"));
+    assertThat(molt("status").out()).startsWith("release counter 1.0.0 (permanent 1.0.0), pid ");
+
+    Run upgraded = molt("upgrade", v2.toString());
+    assertThat(upgraded.code()).as(upgraded.out()).isZero();
+    assertThat(upgraded.out()).startsWith("upgraded to 1.1.0 from 1.0.0: 1 processes suspended").endsWith("1.1.0 is permanent");
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")")).as("state kept, new code")
+        .isEqualTo(new Run(0, "\"v2:2\""));
+    assertThat(molt("releases")).isEqualTo(new Run(0, "counter 1.0.0 old\ncounter 1.1.0 permanent"));
+
+    assertThat(molt("install", "9.9.9")).isEqualTo(new Run(1, "error: no release 9.9.9 on this node (known: [1.0.0, 1.1.0])"));
+    assertThat(molt("remove", "1.1.0")).isEqualTo(new Run(1,
+        "error: release 1.1.0 is permanent and cannot be removed; make another release permanent first"));
+    assertThat(molt("eval", "1 +")).satisfies(run -> {
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.out()).startsWith("error: incomplete Java");
+    });
+    assertThat(molt("bogus").code()).isEqualTo(2);
+
+    long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
+    assertThat(molt("stop")).isEqualTo(new Run(0, "stopping"));
+    assertThat(ProcessHandle.of(pid)).isEmpty();
+    assertThat(root.resolve("tmp/control.sock")).doesNotExist();
+    assertThat(molt("ping").code()).isEqualTo(3);
+  }
+
+  @Test
+  void aNodeKilledInTheMiddleOfAnInstallRestartsOnItsPermanentRelease() throws Exception {
+    root = work.resolve("root");
+    Path v1 = release("1.0.0", null, "v1", "");
+    Path v2 = release("1.1.0", "1.0.0", "v2", "");
+    molt("unpack", v1.toString());
+    assertThat(molt("start").code()).isZero();
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")").out()).isEqualTo("\"v1:1\"");
+    assertThat(molt("unpack", v2.toString())).isEqualTo(new Run(0, "unpacked 1.1.0"));
+    long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
+
+    // the counter sleeps in a call, so the install waits in its suspend (timeout 30 s) until the kill
+    assertThat(molt("eval", "dev.molt.Process.spawn(() -> GenServer.call(\"counter\", \"sleep\", java.time.Duration.ofMinutes(2)))")
+        .code()).isZero();
+    List<String> install = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(),
+        Cli.class.getName(), "--root", root.toString(), "install", "1.1.0");
+    Process installing = new ProcessBuilder(install).redirectErrorStream(true).start();
+    Thread.sleep(1_500);
+    assertThat(installing.isAlive()).as("the install is under way").isTrue();
+    new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+    assertThat(installing.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(installing.exitValue()).isNotZero();
+
+    assertThat(molt("start").code()).isZero();
+    assertThat(molt("releases")).isEqualTo(new Run(0, "counter 1.0.0 permanent\ncounter 1.1.0 unpacked"));
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")")).as("the permanent release, with its initial state")
+        .isEqualTo(new Run(0, "\"v1:1\""));
+    assertThat(molt("stop").code()).isZero();
+  }
+}
