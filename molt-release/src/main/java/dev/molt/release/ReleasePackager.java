@@ -29,16 +29,25 @@ public final class ReleasePackager {
   public static Path tarball(Path target, String version, Map<String, byte[]> files) throws IOException {
     Map<String, byte[]> all = new LinkedHashMap<>(files);
     all.put("releases/" + version + "/" + Unpacker.MANIFEST, manifest(files).getBytes(StandardCharsets.UTF_8));
+    return writeTar(target, all, java.util.List.of());
+  }
+
+  /** A .tar.gz of {@code files} as they are, then {@code extra} entries without content (links, devices). */
+  static Path writeTar(Path target, Map<String, byte[]> files, java.util.List<TarArchiveEntry> extra) throws IOException {
     Files.createDirectories(target.toAbsolutePath().getParent());
     try (OutputStream out = Files.newOutputStream(target); GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Map.Entry<String, byte[]> file : all.entrySet()) {
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
         TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
         entry.setSize(file.getValue().length);
         entry.setMode(file.getKey().startsWith("bin/") ? 0755 : 0644);
         tar.putArchiveEntry(entry);
         tar.write(file.getValue());
+        tar.closeArchiveEntry();
+      }
+      for (TarArchiveEntry entry : extra) {
+        tar.putArchiveEntry(entry);
         tar.closeArchiveEntry();
       }
     }

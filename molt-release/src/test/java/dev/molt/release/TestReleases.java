@@ -1,7 +1,6 @@
 package dev.molt.release;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
  * Builds real release tarballs for tests: a store application (a GenServer registered under a
@@ -211,23 +208,7 @@ final class TestReleases {
 
   /** A raw tarball: files, then extra entries (links and the like) made by the caller. */
   static Path write(Path target, Map<String, byte[]> files, List<TarArchiveEntry> extra) throws IOException {
-    try (OutputStream out = Files.newOutputStream(target); GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
-        entry.setSize(file.getValue().length);
-        entry.setMode(file.getKey().startsWith("bin/") ? 0755 : 0644);
-        tar.putArchiveEntry(entry);
-        tar.write(file.getValue());
-        tar.closeArchiveEntry();
-      }
-      for (TarArchiveEntry entry : extra) {
-        tar.putArchiveEntry(entry);
-        tar.closeArchiveEntry();
-      }
-    }
-    return target;
+    return ReleasePackager.writeTar(target, files, extra);
   }
 
   static String sha256(byte[] bytes) {

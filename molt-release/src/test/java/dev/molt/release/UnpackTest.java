@@ -110,7 +110,8 @@ class UnpackTest {
     assertRefused(truncated, "is not a readable .tar.gz");
     byte[] flipped = bytes.clone();
     flipped[bytes.length / 2] ^= 0x55;
-    assertRefused(Files.write(work.resolve("flipped.tar.gz"), flipped), "is not a readable .tar.gz");
+    // a flipped bit is caught by gzip's CRC, by the tar reader or by the manifest, depending on where it lands
+    assertRefused(Files.write(work.resolve("flipped.tar.gz"), flipped), "flipped.tar.gz");
     assertRefused(Files.write(work.resolve("garbage.tar.gz"), "not a tarball".getBytes(StandardCharsets.UTF_8)),
         "is not a readable .tar.gz");
     assertRefused(work.resolve("missing.tar.gz"), "no release tarball at");
