@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [FIGURE...]      (default: all figures)
 #     call_1client call_4clients idle_processes_1m
-#     swap_pause_us swap_pause_10k_keys_us upgrade_100k_processes_ms
+#     swap_pause_us swap_pause_10k_keys_us upgrade_100k_processes_ms install_100k_processes_ms
 #     metaspace_growth_kb_per_1000_reloads load_module_us
 #
 # For each figure it prints one line:
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all=(call_1client call_4clients idle_processes_1m swap_pause_us swap_pause_10k_keys_us
-  upgrade_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us)
+  upgrade_100k_processes_ms install_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us)
 figures=("$@")
 [ ${#figures[@]} -gt 0 ] || figures=("${all[@]}")
 for f in "${figures[@]}"; do
@@ -70,6 +70,11 @@ for f in "${figures[@]}"; do
         "$(erlang "\"swap\",\"$erl_dir\",\"10000\"")" lower ;;
     upgrade_100k_processes_ms)
       result "$f" "$(molt -Xmx4g -cp "$jar" dev.molt.bench.Upgrade100k 100000)" \
+        "$(erlang "\"upgrade\",\"$erl_dir\",\"100000\"")" lower ;;
+    install_100k_processes_ms)
+      # Erlang side: the release_handler sequence (suspend each, load, change_code each, resume each),
+      # as for upgrade_100k_processes_ms; a relx release and release_handler itself are not run here.
+      result "$f" "$(molt -Xmx4g -cp "$jar" dev.molt.bench.InstallBench 100000)" \
         "$(erlang "\"upgrade\",\"$erl_dir\",\"100000\"")" lower ;;
     metaspace_growth_kb_per_1000_reloads)
       result "$f" "$(molt -cp "$jar" dev.molt.bench.MetaspaceReloads)" "$(erlang "\"code_memory\",\"$erl_dir\"")" lower ;;

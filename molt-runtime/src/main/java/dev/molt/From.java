@@ -20,11 +20,53 @@ public final class From implements ProcessCell.Watcher {
   private final Thread waiter;
   private final Pid caller;
   private volatile Object outcome;
+  /** Set for one of many calls waited for together ({@link GenServerCalls#callAll}): wakes the waiter once, after the last. */
+  private final Batch batch;
+
+  /** Calls waited for together: the waiter is woken when all have an outcome, not at each one. */
+  static final class Batch {
+    private final java.util.concurrent.atomic.AtomicInteger left;
+    private final Thread waiter = Thread.currentThread();
+
+    Batch(int calls) {
+      left = new java.util.concurrent.atomic.AtomicInteger(calls);
+    }
+
+    void done() {
+      if (left.decrementAndGet() == 0) {
+        LockSupport.unpark(waiter);
+      }
+    }
+
+    /** Waits until every call has an outcome or the deadline ({@code System.nanoTime()}; MAX_VALUE: none) passed. */
+    void await(long deadline) {
+      while (left.get() > 0) {
+        if (deadline == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else {
+          long wait = deadline - System.nanoTime();
+          if (wait <= 0) {
+            return;
+          }
+          LockSupport.parkNanos(this, wait);
+        }
+        ProcessCell self = ProcessCell.current();
+        if (self != null) {
+          self.checkNotKilled();
+        }
+      }
+    }
+  }
 
   /** The server ended before replying. */
   record Ended(ExitReason reason) {}
 
   From(Object request) {
+    this(request, null);
+  }
+
+  From(Object request, Batch batch) {
+    this.batch = batch;
     this.request = request;
     this.waiter = Thread.currentThread();
     ProcessCell self = ProcessCell.current();
@@ -40,7 +82,11 @@ public final class From implements ProcessCell.Watcher {
   boolean complete(Object value) {
     Object encoded = value == null ? NULL : value;
     if (outcome == null && OUTCOME.compareAndSet(this, null, encoded)) {
-      LockSupport.unpark(waiter);
+      if (batch != null) {
+        batch.done();
+      } else {
+        LockSupport.unpark(waiter);
+      }
       return true;
     }
     return false;
@@ -97,6 +143,22 @@ public final class From implements ProcessCell.Watcher {
       self.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
     }
     return result == NULL ? null : result;
+  }
+
+  /** Whether completing this call wakes a virtual thread (a lone call from a process), which the JDK queues on the completer's carrier. */
+  boolean wakesVirtualThread() {
+    return batch == null && waiter.isVirtual();
+  }
+
+  /** The outcome if there is one, without waiting; after {@link #expire} there always is. */
+  Object outcomeNow() {
+    Object result = outcome;
+    return result == NULL ? null : result;
+  }
+
+  /** Gives a call still without an outcome the outcome {@code TIMED_OUT}. */
+  void expire() {
+    complete(TIMED_OUT);
   }
 
   static boolean timedOut(Object result) {

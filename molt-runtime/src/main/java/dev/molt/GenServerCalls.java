@@ -90,26 +90,30 @@ final class GenServerCalls {
     long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
     Map<Pid, Object> outcomes = new LinkedHashMap<>();
     Map<Pid, From> pending = new LinkedHashMap<>();
+    From.Batch batch = new From.Batch(servers.size());
     for (Pid pid : servers) {
       Object message = request.apply(pid);
       if (pid.cell == ProcessCell.current()) {
         outcomes.put(pid, new CallException(CallException.Kind.CALLING_SELF, pid, message, null, "a process cannot call itself"));
+        batch.done();
         continue;
       }
-      From from = new From(message);
+      From from = new From(message, batch);
       if (!pid.cell.watch(from, from)) {
         outcomes.put(pid, CallException.noproc(pid, message));
+        batch.done();
         continue;
       }
       pid.cell.mailbox.put(from);
       pending.put(pid, from);
     }
+    batch.await(deadline);
     for (Map.Entry<Pid, From> entry : pending.entrySet()) {
       Pid pid = entry.getKey();
       From from = entry.getValue();
-      long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - System.nanoTime());
-      Object outcome = from.await(left, false);
+      from.expire();
       pid.cell.unwatch(from);
+      Object outcome = from.outcomeNow();
       if (outcome instanceof From.Ended ended) {
         outcome = CallException.exited(pid, from.request, ended.reason());
       } else if (From.timedOut(outcome)) {

@@ -186,8 +186,7 @@ final class GenServerLoop<S> implements ProcessBody {
       }
       case SysRequest.GetLog g -> system.log();
     };
-    call.complete(reply);
-    if (!system.suspended) {
+    if (call.complete(reply) && call.wakesVirtualThread() && !system.suspended) {
       // The caller parked (system requests never spin) and the JDK queued it on this carrier. A
       // running server goes on to ordinary messages and could keep the carrier for a long time:
       // let the caller run first. A suspended server parks next anyway.

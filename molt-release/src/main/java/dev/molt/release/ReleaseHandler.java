@@ -391,7 +391,11 @@ public final class ReleaseHandler {
       try {
         for (RelupInstruction instruction : path.script().instructions()) {
           step = instruction.toString();
+          long t0 = System.nanoTime();
           execute(instruction);
+          if (LOG.isDebugEnabled()) {
+            LOG.debug("install {}: {} took {} ms", path.to(), step, (System.nanoTime() - t0) / 1_000_000);
+          }
         }
       } catch (RuntimeException | IOException | ReflectiveOperationException e) {
         Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
