@@ -171,6 +171,10 @@ final class GenServerLoop<S> implements ProcessBody {
         yield "ok";
       }
       case SysRequest.ChangeCode change -> changeCode(change);
+      case SysRequest.SuspendAndChange both -> {
+        system.suspended = true;
+        yield changeCode(new SysRequest.ChangeCode(both.module(), both.oldVsn(), both.extra()));
+      }
       case SysRequest.RevertCodeChange r -> revertCodeChange();
       case SysRequest.GetState g -> state;
       case SysRequest.ReplaceState replace -> replaceState(replace);

@@ -88,6 +88,19 @@ public final class Sys {
     return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.ChangeCode(module, oldVsn, extra), timeout));
   }
 
+  /**
+   * Suspends every process in {@code pids} and moves it to the new version of {@code module}, in
+   * one message each, all at once: half the round trips of {@link #suspendAll} then
+   * {@link #changeCodeAll}. Returns the processes that failed, with why; a process in the list
+   * may be suspended, and on the new version, whether it failed or not, so undo with
+   * {@link #revertCodeChangeAll} and {@link #resumeAll} on all of them.
+   */
+  public static Map<Pid, RuntimeException> suspendAndChangeCodeAll(Collection<Pid> pids, String module, Object oldVsn,
+      Object extra, Duration timeout) {
+    Objects.requireNonNull(module, "module");
+    return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.SuspendAndChange(module, oldVsn, extra), timeout));
+  }
+
   /** {@link #revertCodeChange} for every process in {@code pids} at once; returns the failures. */
   public static Map<Pid, RuntimeException> revertCodeChangeAll(Collection<Pid> pids, Duration timeout) {
     return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.RevertCodeChange(), timeout));

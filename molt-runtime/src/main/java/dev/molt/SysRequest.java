@@ -10,6 +10,9 @@ sealed interface SysRequest {
 
   record ChangeCode(String module, Object oldVsn, Object extra) implements SysRequest {}
 
+  /** Suspend, then ChangeCode, in one message: one round trip instead of two for a release install. */
+  record SuspendAndChange(String module, Object oldVsn, Object extra) implements SysRequest {}
+
   /** Back to the version and state from before the code changes made while suspended. */
   record RevertCodeChange() implements SysRequest {}
 

@@ -389,10 +389,19 @@ public final class ReleaseHandler {
       long start = System.nanoTime();
       String step = "start";
       try {
-        for (RelupInstruction instruction : path.script().instructions()) {
-          step = instruction.toString();
+        List<RelupInstruction> steps = path.script().instructions();
+        for (int i = 0; i < steps.size(); i++) {
+          step = Relup.name(steps.get(i));
           long t0 = System.nanoTime();
-          execute(instruction);
+          int fused = fusedCodeChanges(steps, i);
+          if (fused > 0) {
+            step = step + ", switch and " + steps.subList(i + 2, i + 2 + fused).stream().map(Relup::name)
+                .collect(java.util.stream.Collectors.joining(", "));
+            suspendAndChange((RelupInstruction.Suspend) steps.get(i), steps.get(i + 1), steps.subList(i + 2, i + 2 + fused));
+            i += 1 + fused;
+          } else {
+            execute(steps.get(i));
+          }
           if (LOG.isDebugEnabled()) {
             LOG.debug("install {}: {} took {} ms", path.to(), step, (System.nanoTime() - t0) / 1_000_000);
           }
@@ -411,6 +420,63 @@ public final class ReleaseHandler {
           Duration.ofNanos(System.nanoTime() - start), warnings);
     }
 
+    /**
+     * How many code changes follow {@code suspend, switch} at {@code i}, if they can be done in the
+     * same round trip as the suspension (each on a suspended module); 0 if not.
+     */
+    private static int fusedCodeChanges(List<RelupInstruction> steps, int i) {
+      if (!(steps.get(i) instanceof RelupInstruction.Suspend suspend) || i + 1 >= steps.size()
+          || !(steps.get(i + 1) instanceof RelupInstruction.Switch)) {
+        return 0;
+      }
+      int count = 0;
+      while (i + 2 + count < steps.size() && steps.get(i + 2 + count) instanceof RelupInstruction.CodeChange change
+          && suspend.modules().contains(change.module())) {
+        count++;
+      }
+      return count;
+    }
+
+    /**
+     * {@code suspend, switch, code_change...} with one round trip per process: the new versions
+     * become pending (seen by no one but the code changes), then each process of a changed module
+     * is suspended and moved by one message, and the processes of the other suspended modules
+     * are suspended; all under the suspend's one deadline.
+     */
+    private void suspendAndChange(RelupInstruction.Suspend suspend, RelupInstruction switchStep, List<RelupInstruction> changes)
+        throws IOException, ReflectiveOperationException {
+      execute(switchStep);
+      long deadline = System.nanoTime() + (suspend.timeout() == null ? Duration.ofDays(1) : suspend.timeout()).toNanos();
+      suspendedAt = System.nanoTime();
+      List<String> changed = new ArrayList<>();
+      for (RelupInstruction instruction : changes) {
+        RelupInstruction.CodeChange change = (RelupInstruction.CodeChange) instruction;
+        List<Pid> pids = processesOf(change.module());
+        suspended.addAll(pids);
+        Map<Pid, RuntimeException> failures = Sys.suspendAndChangeCodeAll(pids, change.module(), null, change.extra(),
+            Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        if (!failures.isEmpty()) {
+          var first = failures.entrySet().iterator().next();
+          throw new IllegalStateException("suspend and code change of module " + change.module() + " failed in " + failures.size()
+              + " of " + pids.size() + " processes, first " + first.getKey() + ": " + first.getValue().getMessage(), first.getValue());
+        }
+        changed.add(change.module());
+      }
+      for (String module : suspend.modules()) {
+        if (!changed.contains(module)) {
+          List<Pid> pids = processesOf(module);
+          Sys.suspendAll(pids, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+          suspended.addAll(pids);
+        }
+      }
+    }
+
+    private List<Pid> processesOf(String module) {
+      List<Pid> running = CodeServer.isLoaded(module) ? CodeServer.processes(module) : List.of();
+      suspendedByModule.put(module, running);
+      return running;
+    }
+
     private void execute(RelupInstruction instruction) throws IOException, ReflectiveOperationException {
       ApplicationController controller = ApplicationController.node();
       switch (instruction) {
@@ -418,9 +484,7 @@ public final class ReleaseHandler {
         case RelupInstruction.Suspend s -> {
           List<Pid> pids = new ArrayList<>();
           for (String module : s.modules()) {
-            List<Pid> running = CodeServer.isLoaded(module) ? CodeServer.processes(module) : List.of();
-            suspendedByModule.put(module, running);
-            pids.addAll(running);
+            pids.addAll(processesOf(module));
           }
           if (suspendedAt == 0) {
             suspendedAt = System.nanoTime();

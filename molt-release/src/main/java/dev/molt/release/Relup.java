@@ -280,15 +280,15 @@ public record Relup(String release, String version, List<Script> up, List<Script
     return null;
   }
 
-  private static String name(RelupInstruction instruction) {
+  static String name(RelupInstruction instruction) {
     return switch (instruction) {
-      case Prepare p -> "prepare";
-      case Suspend s -> "suspend";
+      case Prepare p -> "prepare " + String.join(" ", p.modules());
+      case Suspend s -> "suspend " + String.join(" ", s.modules());
       case Switch s -> "switch";
       case CodeChange c -> "code_change " + c.module();
       case Apply a -> "apply " + a.className() + "." + a.method();
       case PointOfNoReturn p -> "point_of_no_return";
-      case Resume r -> "resume";
+      case Resume r -> "resume " + String.join(" ", r.modules());
       case StopApplication s -> "stop_application " + s.application();
       case StartApplication s -> "start_application " + s.application();
       case UpdateSupervisor u -> "supervisor " + u.supervisor();

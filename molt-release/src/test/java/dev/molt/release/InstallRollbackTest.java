@@ -89,7 +89,8 @@ class InstallRollbackTest {
     CompletableFuture<Object> slow = new CompletableFuture<>();
     Process.spawn(() -> slow.complete(GenServer.call(r.registered, "sleep 1500")));
     Thread.sleep(100);
-    installFailsAndEverythingIsBack("suspend failed for 1 of 1 processes");
+    installFailsAndEverythingIsBack("failed in 1 of 1 processes, first " + server + ": call to " + server
+        + " failed: no reply within");
     assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo("slept");
     sameProcessSameStateStillServing();
   }

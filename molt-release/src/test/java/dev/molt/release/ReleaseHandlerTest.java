@@ -116,7 +116,7 @@ class ReleaseHandlerTest {
 
     assertThatThrownBy(() -> handler.install("1.1.0")).isInstanceOfSatisfying(InstallException.class, e -> {
       assertThat(e.rolledBack()).isTrue();
-      assertThat(e).hasMessageContaining("failed at CodeChange").hasMessageContaining("was rolled back")
+      assertThat(e).hasMessageContaining("failed at suspend " + r.app + ", switch and code_change " + r.app).hasMessageContaining("was rolled back")
           .hasMessageContaining("cannot migrate the poison key");
     });
     assertThat(Process.whereis(r.registered)).contains(server);
