@@ -24,6 +24,15 @@ public interface ApplicationCallback {
   /** Called after the supervision tree has stopped. */
   default void stop() throws Exception {}
 
+  /**
+   * The child specs that the supervisor registered as {@code supervisor} has in this version of
+   * the application: what a release upgrade starts when its appup says {@code supervisor
+   * <name> start=[child, ...]}. Empty by default.
+   */
+  default java.util.List<ChildSpec> childSpecs(String supervisor) {
+    return java.util.List.of();
+  }
+
   /** Called after an upgrade changed the configuration of the running application. */
   default void configChange(Map<String, Object> changed, Map<String, Object> added, Set<String> removed) throws Exception {}
 }

@@ -263,21 +263,11 @@ public final class ReleaseHandler {
    */
   public synchronized List<String> checkInstall(String version) throws IOException {
     Path2 path = path(version);
-    unsupported(path);
     List<String> modules = path.script().prepared();
     if (!modules.isEmpty()) {
       CodeServer.prepare(sources(path.target(), modules), true);
     }
     return modules;
-  }
-
-  private static void unsupported(Path2 path) {
-    for (RelupInstruction instruction : path.script().instructions()) {
-      if (instruction instanceof RelupInstruction.UpdateSupervisor supervisor) {
-        throw new InstallException("release " + path.to() + ": 'supervisor " + supervisor.supervisor() + "' instructions are "
-            + "not supported by this release handler yet; nothing was changed", true, null);
-      }
-    }
   }
 
   private List<ModuleSource> sources(ReleaseDescriptor target, List<String> modules) {
@@ -299,7 +289,6 @@ public final class ReleaseHandler {
    */
   public synchronized InstallResult install(String version) throws IOException {
     Path2 path = path(version);
-    unsupported(path);
     InstallResult result = new Install(path).run();
     List<ReleaseStatus> next = new ArrayList<>();
     for (ReleaseStatus release : releases) {
@@ -540,7 +529,49 @@ public final class ReleaseHandler {
         }
         case RelupInstruction.ConfigChange c -> controller.changeConfig(c.application(),
             path.target().application(c.application()).orElseThrow().config());
-        case RelupInstruction.UpdateSupervisor u -> throw new IllegalStateException("supervisor instructions are not supported");
+        case RelupInstruction.UpdateSupervisor u -> updateSupervisor(u);
+      }
+    }
+
+    /**
+     * Stops and forgets the children {@code stop}, then starts the children {@code start} from the
+     * specs the new version's application callback gives for that supervisor. After the point of
+     * no return: a failure is a warning.
+     */
+    private void updateSupervisor(RelupInstruction.UpdateSupervisor u) {
+      Optional<Pid> supervisor = dev.molt.Process.whereis(u.supervisor());
+      if (supervisor.isEmpty()) {
+        warnings.add("supervisor " + u.supervisor() + " is not running; its children were not changed");
+        return;
+      }
+      for (String id : u.stop()) {
+        try {
+          dev.molt.Supervisor.terminateChild(supervisor.get(), id);
+          dev.molt.Supervisor.deleteChild(supervisor.get(), id);
+        } catch (RuntimeException e) {
+          warnings.add("supervisor " + u.supervisor() + ": could not stop child " + id + ": " + e.getMessage());
+        }
+      }
+      if (u.start().isEmpty()) {
+        return;
+      }
+      List<dev.molt.ChildSpec> specs = new ArrayList<>();
+      for (Application application : path.target().applications()) {
+        CodeServer.currentClass(application.start()).ifPresent(type ->
+            specs.addAll(CodeServer.newInstance(type, ApplicationCallback.class).childSpecs(u.supervisor())));
+      }
+      for (String id : u.start()) {
+        Optional<dev.molt.ChildSpec> spec = specs.stream().filter(s -> s.id().equals(id)).findFirst();
+        if (spec.isEmpty()) {
+          warnings.add("supervisor " + u.supervisor() + ": no application callback gives a child spec " + id
+              + " (ApplicationCallback.childSpecs)");
+          continue;
+        }
+        try {
+          dev.molt.Supervisor.startChild(supervisor.get(), spec.get());
+        } catch (RuntimeException e) {
+          warnings.add("supervisor " + u.supervisor() + ": could not start child " + id + ": " + e.getMessage());
+        }
       }
     }
 

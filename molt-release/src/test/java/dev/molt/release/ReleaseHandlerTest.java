@@ -177,4 +177,30 @@ class ReleaseHandlerTest {
     assertThat(releasesFile).contains("releases " + r.release + " {").contains("release 1.0.0 unpacked");
     assertThat(ReleaseHandler.open(work.resolve("root")).whichReleases()).isEqualTo(handler.whichReleases());
   }
+
+  @Test
+  void supervisorChildrenComeWithTheUpgradeAndGoWithTheDowngrade() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    String cache = r.registered + "_cache";
+    assertThat(Process.whereis(cache)).isEmpty();
+    Path jar = r.jar("1.1.0", r.v2(), java.util.Map.of(), List.of(), true);
+    handler.unpack(r.release("1.1.0", "1.0.0", jar, r.appup("1.1.0", "1.0.0",
+        "update " + r.app + " extra=\"up\"\n    supervisor " + r.supervisor() + " start=[cache]",
+        "update " + r.app + " extra=\"down\"\n    supervisor " + r.supervisor() + " stop=[cache]")));
+
+    InstallResult up = handler.install("1.1.0");
+    assertThat(up.warnings()).isEmpty();
+    assertThat(Process.whereis(cache)).as("the new child is started").isPresent();
+    assertThat(GenServer.call(cache, "version")).isEqualTo("v2");
+    assertThat(dev.molt.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
+        .extracting(dev.molt.ChildInfo::id).containsExactly("store", "cache");
+
+    handler.makePermanent("1.1.0");
+    InstallResult down = handler.downgrade("1.0.0");
+    assertThat(down.warnings()).isEmpty();
+    assertThat(Process.whereis(cache)).as("stopped by the down script").isEmpty();
+    assertThat(dev.molt.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
+        .extracting(dev.molt.ChildInfo::id).containsExactly("store");
+  }
 }

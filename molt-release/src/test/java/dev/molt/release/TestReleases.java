@@ -75,18 +75,29 @@ final class TestReleases {
         """.formatted(pkg, stateRecord, init, next, tag, codeChange);
   }
 
-  private String application() {
+  /** The supervisor the application starts, registered under this name. */
+  String supervisor() {
+    return registered + "_sup";
+  }
+
+  private String application(boolean withCache) {
     return """
         package %1$s;
         import dev.molt.*;
+        import java.util.List;
         import java.util.Map;
         public final class App implements ApplicationCallback {
           public Pid start(Restart type, Map<String, Object> env) {
-            return Supervisor.startLink(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
-                ChildSpec.worker("store", args -> GenServer.startLink("%2$s", new Store(), null)).withModules("%3$s")));
+            return Supervisor.startLink("%4$s", SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
+                childSpecs("%4$s").toArray(ChildSpec[]::new)));
+          }
+          public List<ChildSpec> childSpecs(String supervisor) {
+            ChildSpec store = ChildSpec.worker("store", args -> GenServer.startLink("%2$s", new Store(), null)).withModules("%3$s");
+            ChildSpec cache = ChildSpec.worker("cache", args -> GenServer.startLink("%2$s_cache", new Store(), null)).withModules("%3$s");
+            return %5$s;
           }
         }
-        """.formatted(pkg, registered, app);
+        """.formatted(pkg, registered, app, supervisor(), withCache ? "List.of(store, cache)" : "List.of(store)");
   }
 
   /** Compiles the store module of {@code version} from {@code storeSource} into a jar. */
@@ -99,13 +110,19 @@ final class TestReleases {
    * classes in {@code leftOut} are compiled but not put in the jar, to make a link error.
    */
   Path jar(String version, String storeSource, Map<String, String> extraClasses, List<String> leftOut) throws IOException {
+    return jar(version, storeSource, extraClasses, leftOut, false);
+  }
+
+  /** As above; {@code withCache} gives the application a second child, "cache", in its specs. */
+  Path jar(String version, String storeSource, Map<String, String> extraClasses, List<String> leftOut, boolean withCache)
+      throws IOException {
     Path src = work.resolve("src-" + version);
     Path classes = work.resolve("classes-" + version);
     Path dir = src.resolve(pkg.replace('.', '/'));
     Files.createDirectories(dir);
     Files.createDirectories(classes);
     Files.writeString(dir.resolve("Store.java"), storeSource);
-    Files.writeString(dir.resolve("App.java"), application());
+    Files.writeString(dir.resolve("App.java"), application(withCache));
     List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp",
         System.getProperty("java.class.path") + java.io.File.pathSeparator + System.getProperty("jdk.module.path", ""), "-nowarn",
         dir.resolve("Store.java").toString(), dir.resolve("App.java").toString()));
@@ -148,14 +165,21 @@ final class TestReleases {
 
   /** An appup whose up instructions are {@code up}. */
   String appup(String version, String from, String up) {
+    return appup(version, from, up, "update " + app + " extra=\"down\"");
+  }
+
+  /** An appup with these up and down instructions. */
+  String appup(String version, String from, String up, String down) {
     return """
         appup %1$s %2$s {
           up %3$s {
             %4$s
           }
-          down %3$s { update %1$s extra="down" }
+          down %3$s {
+            %5$s
+          }
         }
-        """.formatted(app, version, from, up);
+        """.formatted(app, version, from, up, down);
   }
 
   /** Files of a release tarball, path to content; the manifest is added by {@link #tarball}. */
