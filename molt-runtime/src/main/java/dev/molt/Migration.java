@@ -65,6 +65,31 @@ public final class Migration {
     return to(loader, value, "state");
   }
 
+  /**
+   * The component {@code name} of {@code record}, a record of any version: how an overridden
+   * {@code codeChange} reads the old state when the default mapping cannot build the new one
+   * (a component that changed type, say). Fails with a {@link MigrationException} naming what
+   * the old record has.
+   */
+  public static Object component(Object record, String name) {
+    if (record == null || !record.getClass().isRecord()) {
+      throw new MigrationException("state", (record == null ? "null" : record.getClass().getName()) + " is not a record");
+    }
+    for (java.lang.reflect.RecordComponent component : record.getClass().getRecordComponents()) {
+      if (component.getName().equals(name)) {
+        try {
+          var accessor = component.getAccessor();
+          accessor.setAccessible(true);
+          return accessor.invoke(record);
+        } catch (ReflectiveOperationException e) {
+          throw new MigrationException("state." + name, "cannot be read: " + e);
+        }
+      }
+    }
+    throw new MigrationException("state", record.getClass().getName() + " has no component " + name + " (it has "
+        + java.util.Arrays.stream(record.getClass().getRecordComponents()).map(c -> c.getName()).toList() + ")");
+  }
+
   static Object to(ModuleClassLoader target, Object value, String path) {
     return new Migration(target).map(value, path);
   }

@@ -18,8 +18,9 @@ import jdk.jshell.SourceCodeAnalysis;
  * Java evaluated inside the node with JShell, in this JVM. Snippets compile against the node's
  * class path and the current version of every loaded module; they run in JShell's own class
  * loader, which reads module classes from their jars as a client copy, the way client code of a
- * module does (a message built from that copy is migrated by the server it reaches). The shell is
- * made on first use and remade when a module's current version changes.
+ * module does (a message built from that copy is migrated by the server it reaches). The packages
+ * of every module are imported, as are {@code dev.molt.*}. The shell is made on first use and
+ * remade when a module's current version changes.
  */
 final class Eval implements AutoCloseable {
   private JShell shell;
@@ -64,17 +65,30 @@ final class Eval implements AutoCloseable {
 
   private JShell shell() {
     Set<String> paths = new LinkedHashSet<>();
+    Set<String> packages = new java.util.TreeSet<>();
     for (ModuleInfo module : CodeServer.allLoaded()) {
       if (module.status() == ModuleInfo.Status.CURRENT && module.origin() != null && Files.exists(Path.of(module.origin()))) {
         paths.add(module.origin());
+        for (String className : module.classes()) {
+          int dot = className.lastIndexOf('.');
+          if (dot > 0 && !className.contains("$")) {
+            packages.add(className.substring(0, dot));
+          }
+        }
       }
     }
     if (shell == null || !paths.equals(classpath)) {
       close();
-      shell = JShell.builder().executionEngine("local")
-          .compilerOptions("--class-path", System.getProperty("java.class.path")).build();
+      shell = JShell.builder().executionEngine("local").build();
+      for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          shell.addToClasspath(entry);
+        }
+      }
       paths.forEach(shell::addToClasspath);
       shell.eval("import dev.molt.*;");
+      // the modules' packages too, so that KV.get("a") works as it does in IEx
+      packages.forEach(pkg -> shell.eval("import " + pkg + ".*;"));
       classpath = paths;
     }
     return shell;

@@ -1,0 +1,28 @@
+package dev.molt.examples.kv;
+
+import dev.molt.ApplicationCallback;
+import dev.molt.ApplicationSpec;
+import dev.molt.ChildSpec;
+import dev.molt.Pid;
+import dev.molt.Restart;
+import dev.molt.RestartStrategy;
+import dev.molt.Supervisor;
+import dev.molt.SupervisorSpec;
+import java.time.Duration;
+import java.util.Map;
+
+/** The kv application: a supervisor, {@code kv_sup}, running the {@link KV} server. */
+public final class KvApplication implements ApplicationCallback {
+  public static final String VERSION = "1.1.0";
+
+  public static ApplicationSpec spec() {
+    return ApplicationSpec.of("kv", VERSION, new KvApplication()).withModules("kv");
+  }
+
+  @Override
+  public Pid start(Restart type, Map<String, Object> env) {
+    return Supervisor.startLink("kv_sup", SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
+            ChildSpec.worker("kv", args -> KV.startLink()).withModules("kv"))
+        .withIntensity(3, Duration.ofSeconds(5)));
+  }
+}
