@@ -34,7 +34,8 @@ import org.apache.maven.project.MavenProject;
  * layer in {@code lib/molt-<version>/}).
  *
  * <p>A module comes from a class directory ({@code classes}, such as the project's output) or
- * from Java sources compiled here against the project's class path ({@code sources}), which is
+ * from Java sources (files or directories) compiled here against the project's class path
+ * ({@code sources}), which is
  * how one build makes two versions of an application. A release in {@code upgradeFrom} must have
  * been built before, by an earlier execution into the same output directory.
  */
@@ -52,11 +53,11 @@ public final class ReleaseMojo extends AbstractMojo {
     File appup;
   }
 
-  /** A module: a class directory or a source directory. */
+  /** A module: a class directory, or Java sources (files or directories) compiled here. */
   public static final class Module {
     String name;
     File classes;
-    File sources;
+    List<File> sources = new ArrayList<>();
   }
 
   @Parameter(defaultValue = "${project}", readonly = true)
@@ -161,7 +162,7 @@ public final class ReleaseMojo extends AbstractMojo {
   }
 
   private Path compile(Application application, Module module, Path out) throws IOException {
-    if (module.sources == null) {
+    if (module.sources.isEmpty()) {
       throw new IllegalStateException("module " + module.name + " of " + application.name + " needs <classes> or <sources>");
     }
     Path classes = out.resolve("molt-classes").resolve(application.name + "-" + application.version).resolve(module.name);
@@ -174,8 +175,13 @@ public final class ReleaseMojo extends AbstractMojo {
     } catch (org.apache.maven.artifact.DependencyResolutionRequiredException e) {
       throw new IOException("the project's class path is not resolved", e);
     }
-    try (Stream<Path> paths = Files.walk(module.sources.toPath())) {
-      paths.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+    for (File source : module.sources) {
+      if (!source.exists()) {
+        throw new IllegalStateException("module " + module.name + ": no source " + source);
+      }
+      try (Stream<Path> paths = Files.walk(source.toPath())) {
+        paths.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+      }
     }
     var compiler = javax.tools.ToolProvider.getSystemJavaCompiler();
     if (compiler.run(null, null, null, args.toArray(String[]::new)) != 0) {

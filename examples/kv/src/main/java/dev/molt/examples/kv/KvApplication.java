@@ -11,8 +11,12 @@ import dev.molt.SupervisorSpec;
 import java.time.Duration;
 import java.util.Map;
 
-/** The kv application: a supervisor, {@code kv_sup}, running the {@link KV} server. */
+/**
+ * The kv application: a supervisor, {@code kv_sup}, running the {@link KV} server. Both releases
+ * (1.0.0 and 1.1.0) use this class; in a release the version comes from the release descriptor.
+ */
 public final class KvApplication implements ApplicationCallback {
+  /** The version of {@link #spec()}, the application loaded by hand (the in-process demo and tests). */
   public static final String VERSION = "1.0.0";
 
   public static ApplicationSpec spec() {
