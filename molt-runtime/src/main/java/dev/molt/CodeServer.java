@@ -61,9 +61,13 @@ public final class CodeServer {
 
   private static LoadResult logged(LoadResult result) {
     if (LOG.isInfoEnabled()) {
-      LOG.info("loaded {}{}", result.loaded(), result.relinked().isEmpty() ? "" : ", relinked " + result.relinked());
+      LOG.info("loaded {}{}", names(result.loaded()), result.relinked().isEmpty() ? "" : ", relinked " + names(result.relinked()));
     }
     return result;
+  }
+
+  private static List<String> names(List<ModuleInfo> modules) {
+    return modules.stream().map(m -> m.name() + " v" + m.version()).toList();
   }
 
   /**
