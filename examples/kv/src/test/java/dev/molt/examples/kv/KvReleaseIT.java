@@ -50,4 +50,31 @@ class KvReleaseIT {
       assertThat(node.ok("releases")).isEqualTo("kv 1.0.0 permanent\nkv 1.1.0 old");
     }
   }
+
+  @Test
+  void aBrokenUpgradeRollsBackAndTheNodeKeepsServing() throws Exception {
+    try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
+      node.ok("start");
+      node.ok("upgrade", TARGET.resolve("kv-1.1.0.tar.gz").toString());
+      node.ok("eval", "KV.put(\"a\", 42); KV.put(\"poison\", 1);");
+      String stateBefore = node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString()");
+      node.startLoad();
+
+      node.ok("unpack", TARGET.resolve("kv-1.2.0.tar.gz").toString());
+      KvNode.Run install = node.run("install", "1.2.0");
+      assertThat(install.code()).isEqualTo(1);
+      assertThat(install.out()).startsWith("error: install of kv 1.2.0 failed at suspend kv, switch and code_change kv")
+          .contains("was rolled back; kv 1.1.0 is still running")
+          .contains("kv 1.2.0 cannot migrate a state with the key poison");
+
+      assertThat(node.ok("releases")).isEqualTo("kv 1.0.0 old\nkv 1.1.0 permanent\nkv 1.2.0 unpacked");
+      String stateAfter = node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString()");
+      assertThat(stateAfter.replaceAll("requests=[0-9]+", "")).as("same state, but for the requests served since")
+          .isEqualTo(stateBefore.replaceAll("requests=[0-9]+", ""));
+      assertThat(node.ok("eval", "CodeServer.which(\"kv\").get().version() == Sys.getStatus(dev.molt.Process.whereis(\"kv\").get()).version()"))
+          .as("the server is on the current (1.1.0) code").isEqualTo("true");
+      assertThat(node.ok("eval", "KV.get(\"a\")")).as("still serving").isEqualTo("42");
+      assertThat(node.load().failed()).as("failed calls").isZero();
+    }
+  }
 }

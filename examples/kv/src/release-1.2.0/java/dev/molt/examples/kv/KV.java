@@ -1,0 +1,91 @@
+package dev.molt.examples.kv;
+
+import dev.molt.CallResult;
+import dev.molt.CastResult;
+import dev.molt.CodeServer;
+import dev.molt.From;
+import dev.molt.GenServer;
+import dev.molt.Init;
+import dev.molt.Migration;
+import dev.molt.NoReply;
+import dev.molt.Pid;
+import dev.molt.Reply;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The KV server of release 1.2.0, deliberately broken: its {@code codeChange} throws when the
+ * state holds the key {@code "poison"}, so that installing it shows the rollback (the node stays
+ * on 1.1.0, every process on its old version with its state). Not for use.
+ */
+public final class KV implements GenServer<KV.State> {
+  public static final String NAME = "kv";
+  private static final Logger LOG = LoggerFactory.getLogger("kv");
+
+  /** The server's state: the map, sorted now, and how many requests it has served. */
+  public record State(NavigableMap<String, Object> data, long requests) {}
+
+  /** {@code {:get, key, default}} */
+  public record Get(String key, Object defaultValue) {}
+
+  /** {@code {:put, key, value}} */
+  public record Put(String key, Object value) {}
+
+  @SuppressWarnings("unchecked")
+  public static Pid startLink() {
+    return GenServer.startLink(NAME, CodeServer.newInstance(KV.class, GenServer.class), null);
+  }
+
+  public static Object get(String key) {
+    return get(key, null);
+  }
+
+  public static Object get(String key, Object defaultValue) {
+    return GenServer.call(NAME, new Get(key, defaultValue));
+  }
+
+  public static Object put(String key, Object value) {
+    return GenServer.call(NAME, new Put(key, value));
+  }
+
+  @Override
+  public Init<State> init(Object arg) {
+    return Init.ok(new State(new TreeMap<>(), 0));
+  }
+
+  @Override
+  public CallResult<State> handleCall(Object request, From from, State state) {
+    State next = new State(state.data(), state.requests() + 1);
+    return switch (request) {
+      case Get(String key, Object defaultValue) -> {
+        LOG.info("{}: Handling get request for {}", KV.class.getName(), key);
+        yield new Reply<>(next.data().getOrDefault(key, defaultValue), next);
+      }
+      case Put(String key, Object value) -> {
+        LOG.info("{}: Handling put request for {}:{}", KV.class.getName(), key, value);
+        next.data().put(key, value);
+        yield new Reply<>("ok", next);
+      }
+      default -> new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
+    };
+  }
+
+  @Override
+  public CastResult<State> handleCast(Object request, State state) {
+    return new NoReply<>(state);
+  }
+
+  /** From 1.1.0: refuses the key "poison"; otherwise keeps the state as it is. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public State codeChange(Object oldVsn, Object oldState, Object extra) {
+    Map<String, Object> data = (Map<String, Object>) Migration.component(oldState, "data");
+    if (data.containsKey("poison")) {
+      throw new IllegalStateException("kv 1.2.0 cannot migrate a state with the key poison");
+    }
+    return new State(new TreeMap<>(data), (Long) Migration.component(oldState, "requests"));
+  }
+}
