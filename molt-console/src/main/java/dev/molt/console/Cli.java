@@ -49,7 +49,8 @@ public final class Cli {
   public static int run(String... args) {
     CommandLine line = new CommandLine(new Cli());
     line.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      cmd.getErr().println("error: " + why.strip().replaceAll("\\s*\\R\\s*", "; "));
       return e instanceof NoNode ? NO_NODE : FAILED;
     });
     return line.execute(args);

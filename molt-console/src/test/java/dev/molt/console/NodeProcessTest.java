@@ -146,6 +146,10 @@ class NodeProcessTest {
       assertThat(run.code()).isEqualTo(1);
       assertThat(run.out()).startsWith("error: incomplete Java");
     });
+    assertThat(molt("eval", "nothing.here()")).as("one line").satisfies(run -> {
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.out()).startsWith("error: does not compile: ").doesNotContain("\n");
+    });
     assertThat(molt("bogus").code()).isEqualTo(2);
 
     long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
