@@ -88,8 +88,8 @@ final class GenServerCalls {
   static Map<Pid, Object> callAll(Collection<Pid> servers, Function<Pid, Object> request, Duration timeout) {
     long nanos = Timeouts.nanos(timeout);
     long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
-    Map<Pid, Object> outcomes = new LinkedHashMap<>();
-    Map<Pid, From> pending = new LinkedHashMap<>();
+    Map<Pid, Object> outcomes = LinkedHashMap.newLinkedHashMap(servers.size());
+    Map<Pid, From> pending = LinkedHashMap.newLinkedHashMap(servers.size());
     From.Batch batch = new From.Batch(servers.size());
     for (Pid pid : servers) {
       Object message = request.apply(pid);

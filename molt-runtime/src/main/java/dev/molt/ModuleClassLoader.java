@@ -64,15 +64,24 @@ final class ModuleClassLoader extends ClassLoader {
     }
   }
 
+  /** Classes defined so far, by name: a code change of many processes looks the same ones up for each. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Class<?>> defined = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A class of this module, defined on first use; null if the module has none by that name. */
   Class<?> ownClass(String name) {
+    Class<?> known = defined.get(name);
+    if (known != null) {
+      return known;
+    }
     byte[] code = bytes.get(name);
     if (code == null) {
       return null;
     }
     synchronized (getClassLoadingLock(name)) {
       Class<?> loaded = findLoadedClass(name);
-      return loaded != null ? loaded : defineClass(name, code, 0, code.length);
+      Class<?> type = loaded != null ? loaded : defineClass(name, code, 0, code.length);
+      defined.put(name, type);
+      return type;
     }
   }
 
