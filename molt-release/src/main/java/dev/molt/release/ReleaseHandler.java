@@ -228,24 +228,21 @@ public final class ReleaseHandler {
   // ---- install -----------------------------------------------------------------------------
 
   /** The script that moves the running release to {@code version}, and the descriptors at both ends. */
-  private record Path2(String from, String to, Relup.Script script, ReleaseDescriptor target) {}
+  private record Route(String from, String to, Relup.Script script, ReleaseDescriptor target) {}
 
-  private Path2 path(String version) throws IOException {
+  private Route path(String version) throws IOException {
     ReleaseStatus release = requireKnown(version);
     String from = current().orElseThrow(() -> new IllegalStateException("no release is running on this node; boot one first"));
     if (from.equals(version)) {
       throw new IllegalStateException("release " + version + " is already running");
     }
-    if (release.status() == Status.PERMANENT) {
-      throw new IllegalStateException("release " + version + " is permanent; it runs after a restart");
-    }
     Relup up = relup(version);
     if (up != null && up.upFrom(from).isPresent()) {
-      return new Path2(from, version, up.upFrom(from).get(), descriptor(version));
+      return new Route(from, version, up.upFrom(from).get(), descriptor(version));
     }
     Relup down = relup(from);
     if (down != null && down.downTo(version).isPresent()) {
-      return new Path2(from, version, down.downTo(version).get(), descriptor(version));
+      return new Route(from, version, down.downTo(version).get(), descriptor(version));
     }
     throw new IllegalStateException("no relup path from " + from + " to " + version + ": releases/" + version
         + "/relup has no 'up " + from + "' and releases/" + from + "/relup has no 'down " + version + "'");
@@ -262,7 +259,7 @@ public final class ReleaseHandler {
    * every process it will touch — then drops it all. Throws what {@link #install} would.
    */
   public synchronized List<String> checkInstall(String version) throws IOException {
-    Path2 path = path(version);
+    Route path = path(version);
     List<String> modules = path.script().prepared();
     if (!modules.isEmpty()) {
       CodeServer.prepare(sources(path.target(), modules), true);
@@ -283,16 +280,17 @@ public final class ReleaseHandler {
 
   /**
    * Installs {@code version} live through its relup (an upgrade from the running release, or a
-   * downgrade through the running release's down script). It becomes current, not permanent. On
+   * downgrade through the running release's down script). It becomes current, not permanent
+   * (going back to the permanent release, it is simply running again). On
    * a failure before the point of no return everything is put back and {@link InstallException}
    * says so with {@link InstallException#rolledBack()}.
    */
   public synchronized InstallResult install(String version) throws IOException {
-    Path2 path = path(version);
+    Route path = path(version);
     InstallResult result = new Install(path).run();
     List<ReleaseStatus> next = new ArrayList<>();
     for (ReleaseStatus release : releases) {
-      Status status = release.version().equals(version) ? Status.CURRENT
+      Status status = release.version().equals(version) ? (release.status() == Status.PERMANENT ? Status.PERMANENT : Status.CURRENT)
           : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
       next.add(new ReleaseStatus(release.name(), release.version(), status));
     }
@@ -359,7 +357,7 @@ public final class ReleaseHandler {
 
   /** The steps of one install, and how to undo them until the point of no return. */
   private final class Install {
-    private final Path2 path;
+    private final Route path;
     private final Map<String, List<Pid>> suspendedByModule = new LinkedHashMap<>();
     private final List<Pid> suspended = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -370,7 +368,7 @@ public final class ReleaseHandler {
     private long suspendedAt;
     private long pauseNanos;
 
-    Install(Path2 path) {
+    Install(Route path) {
       this.path = path;
     }
 

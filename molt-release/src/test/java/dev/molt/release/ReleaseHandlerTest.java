@@ -91,6 +91,14 @@ class ReleaseHandlerTest {
     assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
         new ReleaseStatus(r.release, "1.1.0", Status.CURRENT));
 
+    handler.install("1.0.0");
+    assertThat(handler.whichReleases()).as("back to the permanent release, live").containsExactly(
+        new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT), new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
+    assertThat(call(r, "version")).isEqualTo("v1");
+    assertThat(call(r, "get a")).isEqualTo("42");
+    handler.install("1.1.0");
+    assertThat(call(r, "version")).isEqualTo("v2");
+
     handler.makePermanent("1.1.0");
     assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.OLD),
         new ReleaseStatus(r.release, "1.1.0", Status.PERMANENT));
