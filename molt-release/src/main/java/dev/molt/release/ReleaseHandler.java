@@ -528,6 +528,26 @@ public final class ReleaseHandler {
         case RelupInstruction.ConfigChange c -> controller.changeConfig(c.application(),
             path.target().application(c.application()).orElseThrow().config());
         case RelupInstruction.UpdateSupervisor u -> updateSupervisor(u);
+        case RelupInstruction.PrePurge p -> {
+          if (p.mode() == AppupInstruction.Purge.SOFT) {
+            for (String module : p.modules()) {
+              int holders = CodeServer.isLoaded(module) ? CodeServer.oldProcessCount(module) : 0;
+              if (holders > 0) {
+                throw new IllegalStateException("module " + module + " still has old code run by " + holders
+                    + " processes, and its update asks for pre_purge=soft");
+              }
+            }
+          }
+        }
+        case RelupInstruction.PostPurge p -> {
+          if (p.mode() == AppupInstruction.Purge.BRUTAL) {
+            for (String module : p.modules()) {
+              if (CodeServer.isLoaded(module)) {
+                CodeServer.purge(module);
+              }
+            }
+          }
+        }
       }
     }
 

@@ -103,6 +103,16 @@ public record Relup(String release, String version, List<Script> up, List<Script
         reader.options(s, Set.of());
         yield new Prepare(modules(reader, s, "prepare <module>..."));
       }
+      case "pre_purge" -> {
+        reader.options(s, Set.of("mode"));
+        yield new RelupInstruction.PrePurge(modules(reader, s, "pre_purge <module>... [mode=soft|brutal]"),
+            reader.choice(s, "mode", AppupInstruction.Purge.class, AppupInstruction.Purge.BRUTAL));
+      }
+      case "post_purge" -> {
+        reader.options(s, Set.of("mode"));
+        yield new RelupInstruction.PostPurge(modules(reader, s, "post_purge <module>... [mode=soft|brutal]"),
+            reader.choice(s, "mode", AppupInstruction.Purge.class, AppupInstruction.Purge.BRUTAL));
+      }
       case "suspend" -> {
         reader.options(s, Set.of("timeout"));
         yield new Suspend(modules(reader, s, "suspend <module>... [timeout=5s]"), reader.duration(s, "timeout", Appup.DEFAULT_TIMEOUT));
@@ -143,9 +153,9 @@ public record Relup(String release, String version, List<Script> up, List<Script
         Atom name = reader.args(s, 1, "supervisor <registered name> [start=[...]] [stop=[...]]").getFirst();
         yield new UpdateSupervisor(reader.name(name, "supervisor"), reader.names(s, "start", "child"), reader.names(s, "stop", "child"));
       }
-      default -> throw reader.error(s, "unknown relup instruction '" + Reader.printable(s.name()) + "'; expected prepare, suspend, "
-          + "switch, code_change, apply, point_of_no_return, resume, stop_application, start_application, supervisor or "
-          + "config_change");
+      default -> throw reader.error(s, "unknown relup instruction '" + Reader.printable(s.name()) + "'; expected pre_purge, prepare, suspend, "
+          + "switch, code_change, apply, point_of_no_return, resume, post_purge, stop_application, start_application, supervisor "
+          + "or config_change");
     };
   }
 
@@ -252,6 +262,16 @@ public record Relup(String release, String version, List<Script> up, List<Script
             }
           }
         }
+        case RelupInstruction.PrePurge p -> {
+          if (prepare >= 0 || switched >= 0 || pointOfNoReturn >= 0) {
+            return step + ": pre_purge must come before prepare";
+          }
+        }
+        case RelupInstruction.PostPurge p -> {
+          if (pointOfNoReturn < 0) {
+            return step + ": post_purge before point_of_no_return";
+          }
+        }
         case StopApplication s -> stopped.add(s.application());
         case StartApplication s -> stopped.remove(s.application());
         case UpdateSupervisor u -> {
@@ -289,6 +309,8 @@ public record Relup(String release, String version, List<Script> up, List<Script
       case Apply a -> "apply " + a.className() + "." + a.method();
       case PointOfNoReturn p -> "point_of_no_return";
       case Resume r -> "resume " + String.join(" ", r.modules());
+      case RelupInstruction.PrePurge p -> "pre_purge " + String.join(" ", p.modules());
+      case RelupInstruction.PostPurge p -> "post_purge " + String.join(" ", p.modules());
       case StopApplication s -> "stop_application " + s.application();
       case StartApplication s -> "start_application " + s.application();
       case UpdateSupervisor u -> "supervisor " + u.supervisor();
@@ -379,6 +401,16 @@ public record Relup(String release, String version, List<Script> up, List<Script
         case Apply a -> out.line("apply", a.className(), a.method(), Writer.opt("args", a.args().stream().map(Writer.Quoted::new).toList()));
         case PointOfNoReturn p -> out.line("point_of_no_return");
         case Resume r -> out.line("resume", r.modules().toArray());
+        case RelupInstruction.PrePurge p -> {
+          List<Object> args = new ArrayList<>(p.modules());
+          args.add(Writer.opt("mode", p.mode().name().toLowerCase()));
+          out.line("pre_purge", args.toArray());
+        }
+        case RelupInstruction.PostPurge p -> {
+          List<Object> args = new ArrayList<>(p.modules());
+          args.add(Writer.opt("mode", p.mode().name().toLowerCase()));
+          out.line("post_purge", args.toArray());
+        }
         case StopApplication s -> out.line("stop_application", s.application());
         case StartApplication s -> out.line("start_application", s.application());
         case UpdateSupervisor u -> out.line("supervisor", u.supervisor(), Writer.opt("start", u.start()), Writer.opt("stop", u.stop()));

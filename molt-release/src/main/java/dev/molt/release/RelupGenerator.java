@@ -26,8 +26,8 @@ import java.util.Set;
  *
  * <p>Applications in both releases at different versions contribute their appup's {@code up
  * <old>} (or {@code down <old>}) instructions; applications only in the target are added, and
- * those only in the source removed. Each script then runs, in this order: prepare every new
- * module; suspend every process of an updated module (and of the modules it depends on), in
+ * those only in the source removed. Each script then runs, in this order: the pre-purge check
+ * of updated modules; prepare every new module; suspend every process of an updated module (and of the modules it depends on), in
  * parallel; switch; code changes, depended-on modules first; applies; the point of no return;
  * resume; stop removed and restarted applications (dependents first); start added and restarted
  * ones (dependencies first); supervisor changes; config changes. Everything up to the point of
@@ -156,6 +156,12 @@ public final class RelupGenerator {
       }
     }
     List<RelupInstruction> script = new ArrayList<>();
+    for (AppupInstruction.Purge mode : AppupInstruction.Purge.values()) {
+      List<String> modules = updates.values().stream().filter(u -> u.prePurge() == mode).map(Update::module).toList();
+      if (!modules.isEmpty()) {
+        script.add(new RelupInstruction.PrePurge(modules, mode));
+      }
+    }
     if (!prepare.isEmpty()) {
       script.add(new RelupInstruction.Prepare(List.copyOf(prepare)));
     }
@@ -172,6 +178,12 @@ public final class RelupGenerator {
     script.add(new RelupInstruction.PointOfNoReturn());
     if (!suspend.isEmpty()) {
       script.add(new RelupInstruction.Resume(List.copyOf(suspend)));
+    }
+    for (AppupInstruction.Purge mode : AppupInstruction.Purge.values()) {
+      List<String> modules = updates.values().stream().filter(u -> u.postPurge() == mode).map(Update::module).toList();
+      if (!modules.isEmpty()) {
+        script.add(new RelupInstruction.PostPurge(modules, mode));
+      }
     }
     List<String> stopOrder = new ArrayList<>(from.startOrder().stream().map(Application::name).filter(stop::contains).toList());
     java.util.Collections.reverse(stopOrder);

@@ -9,6 +9,27 @@ import java.util.List;
  * yet. After it, a failure is reported and the script goes on.
  */
 public sealed interface RelupInstruction {
+  /**
+   * Before anything loads: old code of {@code modules} that processes still run is refused
+   * ({@code SOFT}: the install fails, changing nothing) or left to be purged, killing them,
+   * when the new versions load ({@code BRUTAL}).
+   */
+  record PrePurge(List<String> modules, AppupInstruction.Purge mode) implements RelupInstruction {
+    public PrePurge {
+      modules = List.copyOf(modules);
+    }
+  }
+
+  /**
+   * After the resume: the code that became old is purged at once, killing any process still on
+   * it ({@code BRUTAL}), or left until no process runs it, for makePermanent ({@code SOFT}).
+   */
+  record PostPurge(List<String> modules, AppupInstruction.Purge mode) implements RelupInstruction {
+    public PostPurge {
+      modules = List.copyOf(modules);
+    }
+  }
+
   /** Reads, defines and links the target release's versions of {@code modules}; switches nothing (checkInstall stops here). */
   record Prepare(List<String> modules) implements RelupInstruction {
     public Prepare {

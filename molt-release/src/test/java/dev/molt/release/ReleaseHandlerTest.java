@@ -211,4 +211,24 @@ class ReleaseHandlerTest {
     assertThat(dev.molt.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
         .extracting(dev.molt.ChildInfo::id).containsExactly("store");
   }
+
+  @Test
+  void aSoftPrePurgeRefusesToInstallWhileOldCodeStillRuns() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    call(r, "put a 42");
+    Path jar = work.resolve("root/lib/" + r.app + "-1.0.0/" + r.app + ".jar");
+    CodeServer.load(dev.molt.ModuleSource.jar(r.app, jar));
+    assertThat(CodeServer.oldProcessCount(r.app)).as("the store still runs the code that is now old").isEqualTo(1);
+    handler.unpack(r.release("1.1.0", "1.0.0", r.jar("1.1.0", r.v2()), r.appup("1.1.0", "1.0.0",
+        "update " + r.app + " extra=\"up\" pre_purge=soft")));
+
+    assertThatThrownBy(() -> handler.install("1.1.0")).isInstanceOfSatisfying(InstallException.class, e -> {
+      assertThat(e.rolledBack()).isTrue();
+      assertThat(e).hasMessageContaining("failed at pre_purge " + r.app)
+          .hasMessageContaining("still has old code run by 1 processes, and its update asks for pre_purge=soft");
+    });
+    assertThat(CodeServer.oldProcessCount(r.app)).as("nothing was purged").isEqualTo(1);
+    assertThat(call(r, "get a")).isEqualTo("42");
+  }
 }

@@ -63,6 +63,7 @@ class RelupGeneratorTest {
     Relup relup = RelupGenerator.generate(V2, List.of(V1), Map.of("kv", KV_APPUP, "store", STORE_APPUP));
     List<RelupInstruction> up = relup.upFrom("1.0.0").orElseThrow().instructions();
     assertThat(up).containsExactly(
+        new RelupInstruction.PrePurge(List.of("store", "kv"), AppupInstruction.Purge.BRUTAL),
         new Prepare(List.of("store", "kv", "helpers", "metrics")),
         new Suspend(List.of("store", "kv"), Duration.ofSeconds(8)),
         new Switch(List.of("legacy")),
@@ -70,11 +71,13 @@ class RelupGeneratorTest {
         new CodeChange("kv", "add counter"),
         new PointOfNoReturn(),
         new Resume(List.of("store", "kv")),
+        new RelupInstruction.PostPurge(List.of("store", "kv"), AppupInstruction.Purge.BRUTAL),
         new StopApplication("legacy"),
         new StartApplication("metrics"),
         new RelupInstruction.ConfigChange("kv"));
     List<RelupInstruction> down = relup.downTo("1.0.0").orElseThrow().instructions();
     assertThat(down).containsExactly(
+        new RelupInstruction.PrePurge(List.of("store", "kv"), AppupInstruction.Purge.BRUTAL),
         new Prepare(List.of("store", "kv", "helpers", "legacy")),
         new Suspend(List.of("store", "kv"), Duration.ofSeconds(5)),
         new Switch(List.of("metrics")),
@@ -82,10 +85,26 @@ class RelupGeneratorTest {
         new CodeChange("kv", "drop counter"),
         new PointOfNoReturn(),
         new Resume(List.of("store", "kv")),
+        new RelupInstruction.PostPurge(List.of("store", "kv"), AppupInstruction.Purge.BRUTAL),
         new StopApplication("metrics"),
         new StartApplication("legacy"),
         new RelupInstruction.ConfigChange("kv"));
     assertThat(Relup.parse("relup", relup.write())).isEqualTo(relup);
+  }
+
+  @Test
+  void purgeModesOfTheAppupBecomePurgeSteps() {
+    Appup soft = Appup.parse("kv.appup", "appup kv 1.1.0 {\n up 1.0.0 { update kv pre_purge=soft post_purge=soft }\n"
+        + " down 1.0.0 { update kv }\n}");
+    Relup relup = RelupGenerator.generate(V2, List.of(V1), Map.of("kv", soft, "store", STORE_APPUP));
+    List<RelupInstruction> up = relup.upFrom("1.0.0").orElseThrow().instructions();
+    assertThat(up.subList(0, 2)).as("the soft check first").containsExactly(
+        new RelupInstruction.PrePurge(List.of("kv"), AppupInstruction.Purge.SOFT),
+        new RelupInstruction.PrePurge(List.of("store"), AppupInstruction.Purge.BRUTAL));
+    assertThat(up).contains(new RelupInstruction.PostPurge(List.of("kv"), AppupInstruction.Purge.SOFT));
+    assertThat(Relup.parse("relup", relup.write())).isEqualTo(relup);
+    assertThatThrownBy(() -> Relup.parse("relup", "relup kv 1.1.0 {\n up 1.0.0 {\n  prepare kv\n  pre_purge kv mode=soft\n"
+        + "  point_of_no_return\n }\n}")).hasMessageContaining("pre_purge must come before prepare");
   }
 
   @Test
