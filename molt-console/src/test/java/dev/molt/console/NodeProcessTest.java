@@ -188,4 +188,22 @@ class NodeProcessTest {
         .isEqualTo(new Run(0, "\"v1:1\""));
     assertThat(molt("stop").code()).isZero();
   }
+
+  @Test
+  void overLoopbackTcpTheCookieIsTheCredential() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    Run started = molt("start", "--listen-tcp", "0");
+    assertThat(started.code()).as(started.out()).isZero();
+    String port = Files.readString(root.resolve("tmp/control.port")).strip();
+    assertThat(molt("--tcp-port", port, "ping")).isEqualTo(new Run(0, "pong"));
+    assertThat(molt("--tcp-port", port, "eval", "GenServer.call(\"counter\", \"hit\")")).isEqualTo(new Run(0, "\"v1:1\""));
+    Path wrong = work.resolve("wrong-cookie");
+    Files.writeString(wrong, "0".repeat(64));
+    assertThat(molt("--tcp-port", port, "--cookie-file", wrong.toString(), "releases"))
+        .isEqualTo(new Run(1, "error: not authorized"));
+    assertThat(molt("--tcp-port", port, "--cookie-file", work.resolve("missing").toString(), "ping").out())
+        .isEqualTo("error: cannot read the cookie file " + work.resolve("missing"));
+    assertThat(molt("stop").code()).isZero();
+  }
 }
