@@ -1,6 +1,7 @@
 package dev.molt.maven;
 
 import dev.molt.release.Appup;
+import dev.molt.release.ReleaseConfig;
 import dev.molt.release.ReleaseDescriptor;
 import dev.molt.release.ReleasePackager;
 import dev.molt.release.RelupGenerator;
@@ -29,8 +30,8 @@ import org.apache.maven.project.MavenProject;
 /**
  * Builds a Molt release from a Maven build: {@code target/<name>-<version>/} and
  * {@code target/<name>-<version>.tar.gz}, holding {@code bin/<name>} (the launcher),
- * {@code releases/<version>/} (descriptor, relup from each release in {@code upgradeFrom},
- * manifest) and {@code lib/} (each application's module jars, and Molt itself as the stable
+ * {@code releases/<version>/} (descriptor, config, relup from each release in
+ * {@code upgradeFrom}, manifest) and {@code lib/} (each application's module jars, and Molt itself as the stable
  * layer in {@code lib/molt-<version>/}).
  *
  * <p>A module comes from a class directory ({@code classes}, such as the project's output) or
@@ -125,6 +126,10 @@ public final class ReleaseMojo extends AbstractMojo {
     ReleaseDescriptor descriptor = ReleaseDescriptor.parse(name + ".release",
         new ReleaseDescriptor(name, version, javaVersion, apps, upgradeFrom).write());
     files.put("releases/" + version + "/" + name + ".release", descriptor.write().getBytes(StandardCharsets.UTF_8));
+    files.put("releases/" + version + "/" + name + ".config", ReleaseConfig.defaults(descriptor)
+        .write("Configuration of release " + name + " " + version + ": each application's values, read when the node boots\n"
+            + "this release or installs it. Edit a value to override the default in " + name + ".release.")
+        .getBytes(StandardCharsets.UTF_8));
     if (!upgradeFrom.isEmpty()) {
       List<ReleaseDescriptor> sources = new ArrayList<>();
       for (String from : upgradeFrom) {

@@ -222,13 +222,7 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
         }
         case "config" -> {
           reader.args(inner, 0, "config key=value...");
-          for (Option option : inner.options().values()) {
-            String key = reader.name(option.key(), "config key");
-            if (config.containsKey(key)) {
-              throw reader.error(option.key(), "config key '" + key + "' is given twice");
-            }
-            config.put(key, option.list() ? option.values().stream().map(a -> value(a)).toList() : value(option.values().getFirst()));
-          }
+          readConfig(reader, inner, config);
         }
         default -> throw reader.error(inner, "unknown statement '" + Reader.printable(inner.name())
             + "' in an application; expected start, module, depends or config");
@@ -241,6 +235,24 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
       throw reader.error(statement, "application " + name + " has no module (add: module <name> <jar>)");
     }
     return new Application(name, version, start, modules, depends, config);
+  }
+
+  /** The {@code key=value} options of a config statement, into {@code config}; a key given twice is an error. */
+  static void readConfig(Reader reader, Statement statement, Map<String, Object> config) {
+    for (Option option : statement.options().values()) {
+      String key = reader.name(option.key(), "config key");
+      if (config.containsKey(key)) {
+        throw reader.error(option.key(), "config key '" + key + "' is given twice");
+      }
+      config.put(key, option.list() ? option.values().stream().map(ReleaseDescriptor::value).toList() : value(option.values().getFirst()));
+    }
+  }
+
+  /** Config values as text, for {@link Writer}: strings quoted so that they read back as strings. */
+  static List<Object> configOptions(Map<String, Object> config) {
+    List<Object> options = new ArrayList<>();
+    config.forEach((key, value) -> options.add(new Writer.Opt(key, configText(value))));
+    return options;
   }
 
   /** A config value: a quoted atom is a string; a bare one is a long, true/false, or a string. */
@@ -315,9 +327,7 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
         out.line("depends", application.depends().toArray());
       }
       if (!application.config().isEmpty()) {
-        List<Object> options = new ArrayList<>();
-        application.config().forEach((key, value) -> options.add(new Writer.Opt(key, configText(value))));
-        out.line("config", options.toArray());
+        out.line("config", configOptions(application.config()).toArray());
       }
       out.close();
     }

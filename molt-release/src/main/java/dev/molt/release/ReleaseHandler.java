@@ -175,8 +175,9 @@ public final class ReleaseHandler {
     }
     CodeServer.finish(CodeServer.prepare(sources, false));
     ApplicationController controller = ApplicationController.node();
+    ReleaseConfig config = config(descriptor);
     for (Application application : descriptor.startOrder()) {
-      controller.load(spec(application), application.config());
+      controller.load(spec(application), config.effective(application));
       controller.start(application.name(), Restart.PERMANENT);
     }
     List<ReleaseStatus> next = new ArrayList<>();
@@ -188,6 +189,11 @@ public final class ReleaseHandler {
     save(descriptor.name(), next);
     LOG.info("booted release {} {}", descriptor.name(), version);
     return version;
+  }
+
+  /** The release's config file, {@code releases/<vsn>/<name>.config} (none: the descriptor's defaults). */
+  private ReleaseConfig config(ReleaseDescriptor descriptor) throws IOException {
+    return ReleaseConfig.read(releaseDir(descriptor.version()).resolve(descriptor.name() + ".config"));
   }
 
   private ModuleSource source(ReleaseDescriptor descriptor, Application application, ReleaseDescriptor.Module module) {
@@ -522,11 +528,11 @@ public final class ReleaseHandler {
         }
         case RelupInstruction.StartApplication s -> {
           Application application = path.target().application(s.application()).orElseThrow();
-          controller.load(spec(application), application.config());
+          controller.load(spec(application), config(path.target()).effective(application));
           controller.start(application.name(), Restart.PERMANENT);
         }
         case RelupInstruction.ConfigChange c -> controller.changeConfig(c.application(),
-            path.target().application(c.application()).orElseThrow().config());
+            config(path.target()).effective(path.target().application(c.application()).orElseThrow()));
         case RelupInstruction.UpdateSupervisor u -> updateSupervisor(u);
         case RelupInstruction.PrePurge p -> {
           if (p.mode() == AppupInstruction.Purge.SOFT) {

@@ -164,6 +164,26 @@ class FormatsTest {
   }
 
   @Test
+  void aReleaseConfigOverridesTheDescriptorsDefaults() {
+    ReleaseDescriptor release = ReleaseDescriptor.parse("kv.release", RELEASE);
+    ReleaseConfig config = ReleaseConfig.parse("kv.config", """
+        # edited by an operator
+        config kv port=5050 greeting="bonjour"
+        config store cache=[a, b]
+        """);
+    assertThat(config.effective(release.application("kv").orElseThrow())).containsEntry("port", 5050L)
+        .containsEntry("greeting", "bonjour").containsEntry("verbose", true);
+    assertThat(config.effective(release.application("store").orElseThrow())).containsExactly(Map.entry("cache", List.of("a", "b")));
+    assertThat(ReleaseConfig.parse("again", config.write("a comment"))).isEqualTo(config);
+    assertThat(ReleaseConfig.parse("defaults", ReleaseConfig.defaults(release).write("defaults")).effective(
+        release.application("kv").orElseThrow())).isEqualTo(release.application("kv").orElseThrow().config());
+    assertThatThrownBy(() -> ReleaseConfig.parse("kv.config", "config kv a=1\nconfig kv a=2\n"))
+        .hasMessageStartingWith("kv.config:2:11: config key 'a' is given twice");
+    assertThatThrownBy(() -> ReleaseConfig.parse("kv.config", "setting kv a=1\n"))
+        .hasMessageStartingWith("kv.config:1:1: unknown statement 'setting'");
+  }
+
+  @Test
   void unicodeBlanksSeparateWordsLikeSpaces() {
     // U+2028 once made the lexer loop forever (found by FormatFuzzTest)
     assertThatThrownBy(() -> ReleaseDescriptor.parse("x", "release\u2028kv 1.0.0 {\n java\u2029 25\n}"))

@@ -231,4 +231,17 @@ class ReleaseHandlerTest {
     assertThat(CodeServer.oldProcessCount(r.app)).as("nothing was purged").isEqualTo(1);
     assertThat(call(r, "get a")).isEqualTo("42");
   }
+
+  @Test
+  void theReleaseConfigFileOverridesTheDescriptorAtBoot() throws Exception {
+    TestReleases r = releases();
+    java.util.Map<String, byte[]> files = r.files("1.0.0", r.jar("1.0.0", r.v1()), r.descriptor("1.0.0"), null, null);
+    files.put("releases/1.0.0/" + r.release + ".config", ("config " + r.app + " greeting=\"hi\" port=5050\n")
+        .getBytes(StandardCharsets.UTF_8));
+    ReleaseHandler handler = ReleaseHandler.open(work.resolve("root"));
+    handler.unpack(r.tarball("1.0.0", files, java.util.Map.of()));
+    handler.boot();
+    assertThat(dev.molt.ApplicationController.node().getEnv(r.app, "greeting")).contains("hi");
+    assertThat(dev.molt.ApplicationController.node().getEnv(r.app, "port")).contains(5050L);
+  }
 }

@@ -1,0 +1,78 @@
+package dev.molt.release;
+
+import dev.molt.release.Syntax.Statement;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A release's configuration, {@code releases/<vsn>/<name>.config}: for each application, values
+ * that override the defaults of its descriptor. The Maven plugin writes it with the defaults, for
+ * an operator to edit; the node reads it when it boots the release and when it installs it.
+ *
+ * <pre>
+ * # kv 1.1.0
+ * config kv greeting="hello" port=4040
+ * </pre>
+ *
+ * Values read as in the descriptor: quoted is a string; bare {@code true}/{@code false} a
+ * boolean, a bare integer a long, anything else a string; {@code [a, b]} a list.
+ */
+public record ReleaseConfig(Map<String, Map<String, Object>> applications) {
+  public ReleaseConfig {
+    Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
+    applications.forEach((app, values) -> copy.put(app, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values))));
+    applications = java.util.Collections.unmodifiableMap(copy);
+  }
+
+  /** Parses a config file; any problem is a {@link FormatException} at its line and column. */
+  public static ReleaseConfig parse(String file, String text) {
+    Reader reader = new Reader(file, text);
+    Map<String, Map<String, Object>> applications = new LinkedHashMap<>();
+    for (Statement statement : reader.parse()) {
+      reader.noBlock(statement);
+      if (!statement.name().equals("config")) {
+        throw reader.error(statement, "unknown statement '" + Reader.printable(statement.name())
+            + "' in a release config; expected config <application> key=value...");
+      }
+      String application = reader.name(reader.args(statement, 1, "config <application> key=value...").getFirst(), "application");
+      ReleaseDescriptor.readConfig(reader, statement, applications.computeIfAbsent(application, a -> new LinkedHashMap<>()));
+    }
+    return new ReleaseConfig(applications);
+  }
+
+  /** The config of {@code file}, or none if there is no such file. */
+  public static ReleaseConfig read(Path file) throws IOException {
+    return Files.exists(file) ? parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8)) : new ReleaseConfig(Map.of());
+  }
+
+  /** The defaults of each application of {@code descriptor}, as a config to edit. */
+  public static ReleaseConfig defaults(ReleaseDescriptor descriptor) {
+    Map<String, Map<String, Object>> applications = new LinkedHashMap<>();
+    descriptor.applications().forEach(a -> applications.put(a.name(), a.config()));
+    return new ReleaseConfig(applications);
+  }
+
+  /** {@code application}'s config: its descriptor's defaults, overridden by this file's values. */
+  public Map<String, Object> effective(ReleaseDescriptor.Application application) {
+    Map<String, Object> config = new LinkedHashMap<>(application.config());
+    config.putAll(applications.getOrDefault(application.name(), Map.of()));
+    return config;
+  }
+
+  /** The config as text; {@link #parse} reads it back equal. */
+  public String write(String comment) {
+    Writer out = new Writer();
+    out.comment(comment);
+    applications.forEach((application, values) -> {
+      java.util.List<Object> args = new java.util.ArrayList<>();
+      args.add(application);
+      args.addAll(ReleaseDescriptor.configOptions(values));
+      out.line("config", args.toArray());
+    });
+    return out.toString();
+  }
+}
