@@ -48,6 +48,7 @@ public final class Cli {
   /** Runs the command line and returns its exit code. */
   public static int run(String... args) {
     CommandLine line = new CommandLine(new Cli());
+    line.setCommandName(System.getProperty("molt.command", "molt"));
     line.setExecutionExceptionHandler((e, cmd, parsed) -> {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       cmd.getErr().println("error: " + why.strip().replaceAll("\\s*\\R\\s*", "; "));
