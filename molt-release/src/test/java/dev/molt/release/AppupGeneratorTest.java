@@ -1,0 +1,135 @@
+package dev.molt.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.molt.release.AppupInstruction.AddModule;
+import dev.molt.release.AppupInstruction.DeleteModule;
+import dev.molt.release.AppupInstruction.LoadModule;
+import dev.molt.release.AppupInstruction.Update;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The appup generator on two real builds of a module, compiled here. */
+class AppupGeneratorTest {
+  private static final AtomicInteger BUILDS = new AtomicInteger();
+
+  @TempDir
+  Path work;
+
+  private static String server(String state, String reply, String extra) {
+    return """
+        package gen.app;
+        import dev.molt.*;
+        public final class Server implements GenServer<Server.State> {
+          %s
+          public Init<State> init(Object arg) { return Init.ok(null); }
+          public CallResult<State> handleCall(Object request, From from, State state) { return new Reply<>("%s", state); }
+          public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
+          %s
+        }
+        """.formatted(state, reply, extra);
+  }
+
+  /** Compiles {@code sources} (simple class name to source, package gen.app) into class name → bytes. */
+  private Map<String, byte[]> build(Map<String, String> sources) throws IOException {
+    Path dir = work.resolve("build-" + BUILDS.incrementAndGet());
+    Path src = Files.createDirectories(dir.resolve("src/gen/app"));
+    Path out = Files.createDirectories(dir.resolve("classes"));
+    List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp",
+        System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("jdk.module.path", "")));
+    for (Map.Entry<String, String> source : sources.entrySet()) {
+      Path file = src.resolve(source.getKey() + ".java");
+      Files.writeString(file, source.getValue());
+      args.add(file.toString());
+    }
+    assertThat(javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new))).isZero();
+    Map<String, byte[]> classes = new LinkedHashMap<>();
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+        String name = out.relativize(file).toString().replace('/', '.');
+        classes.put(name.substring(0, name.length() - ".class".length()), Files.readAllBytes(file));
+      }
+    }
+    return classes;
+  }
+
+  private AppupGenerator.Result compare(Map<String, String> before, Map<String, String> after) throws IOException {
+    return AppupGenerator.generate("app", "1.0.0", Map.of("app", build(before)), "1.1.0", Map.of("app", build(after)));
+  }
+
+  private static List<AppupInstruction> up(AppupGenerator.Result result) {
+    return result.appup().upFrom("1.0.0").orElseThrow().instructions();
+  }
+
+  @Test
+  void anUnchangedModuleGetsNoInstruction() throws IOException {
+    Map<String, String> same = Map.of("Server", server("public record State(int n) {}", "v1", ""));
+    AppupGenerator.Result result = compare(same, same);
+    assertThat(up(result)).isEmpty();
+    assertThat(result.notes()).isEmpty();
+  }
+
+  @Test
+  void aCodeOnlyChangeIsALoadModule() throws IOException {
+    AppupGenerator.Result result = compare(Map.of("Server", server("public record State(int n) {}", "v1", "")),
+        Map.of("Server", server("public record State(int n) {}", "v2", "")));
+    assertThat(up(result)).containsExactly(new LoadModule("app"));
+    assertThat(result.appup().downTo("1.0.0").orElseThrow().instructions()).containsExactly(new LoadModule("app"));
+    assertThat(result.notes()).isEmpty();
+    assertThat(Appup.parse("generated", result.appup().write())).isEqualTo(result.appup());
+  }
+
+  @Test
+  void aStateRecordThatChangesShapeIsAnUpdate() throws IOException {
+    AppupGenerator.Result result = compare(Map.of("Server", server("public record State(int n) {}", "v1", "")),
+        Map.of("Server", server("public record State(int n, @Default(\"0\") long calls) {}", "v2", "")));
+    assertThat(up(result)).singleElement().isInstanceOfSatisfying(Update.class, u -> assertThat(u.module()).isEqualTo("app"));
+    assertThat(result.notes()).as("the new component has a default").isEmpty();
+  }
+
+  @Test
+  void whatAPersonMustFinishIsSaid() throws IOException {
+    AppupGenerator.Result noDefault = compare(Map.of("Server", server("public record State(int n, String gone) {}", "v1", "")),
+        Map.of("Server", server("public record State(long n, long calls) {}", "v2", "")));
+    assertThat(noDefault.notes()).containsExactly(
+        "module app: record gen.app.Server$State changes the type of component n (I to J): override codeChange to convert it",
+        "module app: record gen.app.Server$State gains component calls with no @Default, and no server of the module overrides "
+            + "codeChange: add a @Default or a codeChange",
+        "module app: record gen.app.Server$State loses component gone; its value is dropped when the state is migrated");
+
+    AppupGenerator.Result handled = compare(Map.of("Server", server("public record State(int n) {}", "v1", "")),
+        Map.of("Server", server("public record State(long n, long calls) {}", "v2",
+            "public State codeChange(Object oldVsn, Object old, Object extra) { return new State(0, 0); }")));
+    assertThat(handled.notes()).as("codeChange takes care of it").isEmpty();
+  }
+
+  @Test
+  void anEnumThatLosesAConstantIsAnUpdateAndSaidSo() throws IOException {
+    String server = server("public record State(Mode mode) {}", "v1", "");
+    AppupGenerator.Result result = compare(Map.of("Server", server, "Mode", "package gen.app; public enum Mode { ON, OFF, AUTO }"),
+        Map.of("Server", server, "Mode", "package gen.app; public enum Mode { ON, OFF }"));
+    assertThat(up(result)).singleElement().isInstanceOf(Update.class);
+    assertThat(result.notes()).containsExactly("module app: enum gen.app.Mode loses constant AUTO; a state holding it fails to "
+        + "migrate unless codeChange handles it");
+  }
+
+  @Test
+  void addedAndRemovedModules() throws IOException {
+    Map<String, byte[]> classes = build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
+    AppupGenerator.Result result = AppupGenerator.generate("app", "1.0.0", Map.of("old", classes, "kept", classes), "1.1.0",
+        Map.of("kept", classes, "fresh", classes));
+    assertThat(up(result)).containsExactly(new AddModule("fresh"), new DeleteModule("old"));
+    assertThat(result.appup().downTo("1.0.0").orElseThrow().instructions()).containsExactly(new DeleteModule("fresh"),
+        new AddModule("old"));
+  }
+}
