@@ -39,6 +39,47 @@ public final class AppupGenerator {
     public Result {
       notes = List.copyOf(notes);
     }
+
+    /** The appup file: the notes as {@code # TO FINISH:} comments at the top, then the appup. */
+    public String text(String header) {
+      StringBuilder text = new StringBuilder("# ").append(header).append('\n');
+      notes.forEach(note -> text.append("# TO FINISH: ").append(note).append('\n'));
+      return text.append(appup.write()).toString();
+    }
+  }
+
+  /**
+   * As {@link #generate}, for an application moving to {@code newVersion} from each of {@code
+   * olds} (version to its build); one transition each way per old version. Notes say which
+   * version they come from.
+   */
+  public static Result generate(String application, Map<String, Map<String, Map<String, byte[]>>> olds, String newVersion,
+      Map<String, Map<String, byte[]>> newBuild) {
+    List<Appup.Transition> up = new ArrayList<>();
+    List<Appup.Transition> down = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    olds.forEach((oldVersion, oldBuild) -> {
+      Result one = generate(application, oldVersion, oldBuild, newVersion, newBuild);
+      up.addAll(one.appup().up());
+      down.addAll(one.appup().down());
+      one.notes().forEach(note -> notes.add("from " + oldVersion + ": " + note));
+    });
+    return new Result(new Appup(application, newVersion, up, down), notes);
+  }
+
+  /** The classes of a jar, class name to bytes. */
+  public static Map<String, byte[]> classesOf(byte[] jar) throws java.io.IOException {
+    Map<String, byte[]> classes = new LinkedHashMap<>();
+    try (var in = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(jar))) {
+      java.util.jar.JarEntry entry;
+      while ((entry = in.getNextJarEntry()) != null) {
+        if (entry.getName().endsWith(".class") && !entry.getName().endsWith("module-info.class")) {
+          String className = entry.getName().substring(0, entry.getName().length() - ".class".length()).replace('/', '.');
+          classes.put(className, in.readAllBytes());
+        }
+      }
+    }
+    return classes;
   }
 
   /**

@@ -132,4 +132,28 @@ class AppupGeneratorTest {
     assertThat(result.appup().downTo("1.0.0").orElseThrow().instructions()).containsExactly(new DeleteModule("fresh"),
         new AddModule("old"));
   }
+
+  @Test
+  void fromJarsOfTwoEarlierVersionsWithTheNotesAtTheTopOfTheFile() throws IOException {
+    Path classes = work.resolve("jar-classes");
+    Map<String, byte[]> v1 = build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
+    Map<String, byte[]> v2 = build(Map.of("Server", server("public record State(int n, long calls) {}", "v2", "")));
+    for (Map.Entry<String, byte[]> c : v2.entrySet()) {
+      Path file = classes.resolve(c.getKey().replace('.', '/') + ".class");
+      Files.createDirectories(file.getParent());
+      Files.write(file, c.getValue());
+    }
+    byte[] jar = Files.readAllBytes(ReleasePackager.jar(classes, work.resolve("app.jar")));
+    assertThat(AppupGenerator.classesOf(jar).keySet()).containsExactlyInAnyOrderElementsOf(v2.keySet());
+
+    Map<String, Map<String, Map<String, byte[]>>> olds = new LinkedHashMap<>();
+    olds.put("1.0.0", Map.of("app", v1));
+    olds.put("1.0.1", Map.of("app", v1));
+    AppupGenerator.Result result = AppupGenerator.generate("app", olds, "1.1.0", Map.of("app", AppupGenerator.classesOf(jar)));
+    assertThat(result.appup().up()).extracting(Appup.Transition::version).containsExactly("1.0.0", "1.0.1");
+    assertThat(result.notes()).hasSize(2).allMatch(n -> n.contains("gains component calls with no @Default"));
+    String text = result.text("generated for a test");
+    assertThat(text).startsWith("# generated for a test\n# TO FINISH: from 1.0.0: module app: record gen.app.Server$State gains");
+    assertThat(Appup.parse("app.appup", text)).isEqualTo(result.appup());
+  }
 }
