@@ -67,8 +67,11 @@ public final class AppupGenerator {
     return new Result(new Appup(application, newVersion, up, down), notes);
   }
 
-  /** The classes of a jar, class name to bytes. */
+  /** The classes of a jar, class name to bytes; an {@link java.io.IOException} if it is not a jar. */
   public static Map<String, byte[]> classesOf(byte[] jar) throws java.io.IOException {
+    if (jar.length < 4 || jar[0] != 'P' || jar[1] != 'K' || jar[2] != 3 || jar[3] != 4) {
+      throw new java.io.IOException("not a jar (no zip header)");
+    }
     Map<String, byte[]> classes = new LinkedHashMap<>();
     try (var in = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(jar))) {
       java.util.jar.JarEntry entry;
@@ -140,8 +143,13 @@ public final class AppupGenerator {
       List<String> notes) {
     Map<String, ClassModel> oldClasses = parse(before);
     Map<String, ClassModel> newClasses = parse(after);
-    boolean overridesCodeChange = newClasses.values().stream().anyMatch(c -> implementsGenServer(c)
-        && c.methods().stream().anyMatch(m -> m.methodName().equalsString("codeChange")));
+    boolean overridesCodeChange;
+    try {
+      overridesCodeChange = newClasses.values().stream().anyMatch(c -> implementsGenServer(c)
+          && c.methods().stream().anyMatch(m -> m.methodName().equalsString("codeChange")));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("module " + module + ": a class cannot be read: " + e.getMessage(), e);
+    }
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, ClassModel> entry : newClasses.entrySet()) {
       ClassModel now = entry.getValue();
@@ -150,41 +158,50 @@ public final class AppupGenerator {
         continue;
       }
       String simple = entry.getKey().replace('/', '.');
-      Map<String, RecordComponentInfo> oldComponents = components(was);
-      Map<String, RecordComponentInfo> newComponents = components(now);
-      if (oldComponents != null && newComponents != null && !shape(oldComponents).equals(shape(newComponents))) {
-        changed.add(simple);
-        for (RecordComponentInfo component : newComponents.values()) {
-          RecordComponentInfo old = oldComponents.get(component.name().stringValue());
-          if (old == null && !hasDefault(component) && !overridesCodeChange) {
-            notes.add("module " + module + ": record " + simple + " gains component " + component.name().stringValue()
-                + " with no @Default, and no server of the module overrides codeChange: add a @Default or a codeChange");
-          } else if (old != null && !old.descriptor().equalsString(component.descriptor().stringValue()) && !overridesCodeChange) {
-            notes.add("module " + module + ": record " + simple + " changes the type of component " + component.name().stringValue()
-                + " (" + old.descriptor().stringValue() + " to " + component.descriptor().stringValue()
-                + "): override codeChange to convert it");
-          }
-        }
-        for (String removed : oldComponents.keySet()) {
-          if (!newComponents.containsKey(removed)) {
-            notes.add("module " + module + ": record " + simple + " loses component " + removed + "; its value is dropped "
-                + "when the state is migrated");
-          }
-        }
-      }
-      List<String> oldConstants = enumConstants(was);
-      List<String> newConstants = enumConstants(now);
-      if (oldConstants != null && newConstants != null && !oldConstants.equals(newConstants)) {
-        changed.add(simple);
-        for (String constant : oldConstants) {
-          if (!newConstants.contains(constant)) {
-            notes.add("module " + module + ": enum " + simple + " loses constant " + constant + "; a state holding it fails to "
-                + "migrate unless codeChange handles it");
-          }
-        }
+      try {
+        compare(module, simple, was, now, overridesCodeChange, changed, notes);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("class " + simple + " cannot be read: " + e.getMessage(), e);
       }
     }
     return changed;
+  }
+
+  private static void compare(String module, String simple, ClassModel was, ClassModel now, boolean overridesCodeChange,
+      List<String> changed, List<String> notes) {
+    Map<String, RecordComponentInfo> oldComponents = components(was);
+    Map<String, RecordComponentInfo> newComponents = components(now);
+    if (oldComponents != null && newComponents != null && !shape(oldComponents).equals(shape(newComponents))) {
+      changed.add(simple);
+      for (RecordComponentInfo component : newComponents.values()) {
+        RecordComponentInfo old = oldComponents.get(component.name().stringValue());
+        if (old == null && !hasDefault(component) && !overridesCodeChange) {
+          notes.add("module " + module + ": record " + simple + " gains component " + component.name().stringValue()
+              + " with no @Default, and no server of the module overrides codeChange: add a @Default or a codeChange");
+        } else if (old != null && !old.descriptor().equalsString(component.descriptor().stringValue()) && !overridesCodeChange) {
+          notes.add("module " + module + ": record " + simple + " changes the type of component " + component.name().stringValue()
+              + " (" + old.descriptor().stringValue() + " to " + component.descriptor().stringValue()
+              + "): override codeChange to convert it");
+        }
+      }
+      for (String removed : oldComponents.keySet()) {
+        if (!newComponents.containsKey(removed)) {
+          notes.add("module " + module + ": record " + simple + " loses component " + removed + "; its value is dropped "
+              + "when the state is migrated");
+        }
+      }
+    }
+    List<String> oldConstants = enumConstants(was);
+    List<String> newConstants = enumConstants(now);
+    if (oldConstants != null && newConstants != null && !oldConstants.equals(newConstants)) {
+      changed.add(simple);
+      for (String constant : oldConstants) {
+        if (!newConstants.contains(constant)) {
+          notes.add("module " + module + ": enum " + simple + " loses constant " + constant + "; a state holding it fails to "
+              + "migrate unless codeChange handles it");
+        }
+      }
+    }
   }
 
   private static Map<String, ClassModel> parse(Map<String, byte[]> classes) {

@@ -156,4 +156,17 @@ class AppupGeneratorTest {
     assertThat(text).startsWith("# generated for a test\n# TO FINISH: from 1.0.0: module app: record gen.app.Server$State gains");
     assertThat(Appup.parse("app.appup", text)).isEqualTo(result.appup());
   }
+
+  @Test
+  void aCorruptClassFileIsAClearError() throws IOException {
+    Map<String, byte[]> good = build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
+    Map<String, byte[]> corrupt = new LinkedHashMap<>(good);
+    byte[] bytes = good.get("gen.app.Server");
+    corrupt.put("gen.app.Server", java.util.Arrays.copyOf(bytes, bytes.length / 3));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppupGenerator.generate("app", "1.0.0", Map.of("app", good), "1.1.0",
+            Map.of("app", corrupt)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("class gen.app.Server cannot be read: ");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppupGenerator.classesOf(new byte[] {1, 2, 3}))
+        .isInstanceOf(IOException.class);
+  }
 }
