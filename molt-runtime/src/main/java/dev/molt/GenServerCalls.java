@@ -3,7 +3,6 @@ package dev.molt;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 import java.time.Duration;
 
@@ -81,49 +80,58 @@ final class GenServerCalls {
   }
 
   /**
-   * Sends {@code request(pid)} to every server at once and waits for all the replies under one
-   * deadline. Each outcome is the reply, or the {@link RuntimeException} the call would have
-   * thrown (a {@link CallException}, or the error of a refused system request).
+   * Sends {@code request} to every server at once and waits for all the replies under one
+   * deadline; returns the servers whose call failed, each with the {@link RuntimeException} the
+   * call would have thrown (a {@link CallException}, or the error of a refused system request).
+   * One request object serves them all: it must be immutable.
    */
-  static Map<Pid, Object> callAll(Collection<Pid> servers, Function<Pid, Object> request, Duration timeout) {
+  static Map<Pid, RuntimeException> callAll(Collection<Pid> servers, Object request, Duration timeout) {
     long nanos = Timeouts.nanos(timeout);
     long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
-    Map<Pid, Object> outcomes = LinkedHashMap.newLinkedHashMap(servers.size());
-    Map<Pid, From> pending = LinkedHashMap.newLinkedHashMap(servers.size());
-    From.Batch batch = new From.Batch(servers.size());
-    for (Pid pid : servers) {
-      Object message = request.apply(pid);
-      if (pid.cell == ProcessCell.current()) {
-        outcomes.put(pid, new CallException(CallException.Kind.CALLING_SELF, pid, message, null, "a process cannot call itself"));
+    Map<Pid, RuntimeException> failures = new LinkedHashMap<>();
+    Pid[] pids = servers.toArray(Pid[]::new);
+    From[] calls = new From[pids.length];
+    From.Batch batch = new From.Batch(pids.length);
+    ProcessCell self = ProcessCell.current();
+    for (int i = 0; i < pids.length; i++) {
+      Pid pid = pids[i];
+      if (pid.cell == self) {
+        failures.put(pid, new CallException(CallException.Kind.CALLING_SELF, pid, request, null, "a process cannot call itself"));
         batch.done();
         continue;
       }
-      From from = new From(message, batch);
+      From from = new From(request, batch);
       if (!pid.cell.watch(from, from)) {
-        outcomes.put(pid, CallException.noproc(pid, message));
+        failures.put(pid, CallException.noproc(pid, request));
         batch.done();
         continue;
       }
       pid.cell.mailbox.put(from);
-      pending.put(pid, from);
+      calls[i] = from;
     }
     batch.await(deadline);
-    for (Map.Entry<Pid, From> entry : pending.entrySet()) {
-      Pid pid = entry.getKey();
-      From from = entry.getValue();
-      from.expire();
-      pid.cell.unwatch(from);
-      Object outcome = from.outcomeNow();
-      if (outcome instanceof From.Ended ended) {
-        outcome = CallException.exited(pid, from.request, ended.reason());
-      } else if (From.timedOut(outcome)) {
-        outcome = CallException.timeout(pid, from.request, nanos);
-      } else if (outcome instanceof SysRequest.Refused refused) {
-        outcome = refused.error();
+    for (int i = 0; i < pids.length; i++) {
+      From from = calls[i];
+      if (from == null) {
+        continue;
       }
-      outcomes.put(pid, outcome);
+      Object outcome = from.outcomeNow();
+      if (outcome == null) {
+        from.expire();
+        outcome = from.outcomeNow();
+      }
+      pids[i].cell.unwatch(from);
+      if (outcome instanceof From.Ended ended) {
+        failures.put(pids[i], CallException.exited(pids[i], from.request, ended.reason()));
+      } else if (From.timedOut(outcome)) {
+        failures.put(pids[i], CallException.timeout(pids[i], from.request, nanos));
+      } else if (outcome instanceof SysRequest.Refused refused) {
+        failures.put(pids[i], refused.error());
+      } else if (outcome instanceof RuntimeException error) {
+        failures.put(pids[i], error);
+      }
     }
-    return outcomes;
+    return failures;
   }
 
   static void stop(Pid server, ExitReason reason, Duration timeout) {

@@ -70,7 +70,7 @@ public final class Sys {
    * {@link SysBatchException} names each process that failed and why.
    */
   public static void suspendAll(Collection<Pid> pids, Duration timeout) {
-    Map<Pid, RuntimeException> failures = failures(GenServerCalls.callAll(pids, pid -> new SysRequest.Suspend(), timeout));
+    Map<Pid, RuntimeException> failures = GenServerCalls.callAll(pids, new SysRequest.Suspend(), timeout);
     if (!failures.isEmpty()) {
       resumeAll(pids, timeout);
       throw new SysBatchException("suspend", pids.size(), failures);
@@ -85,7 +85,7 @@ public final class Sys {
   public static Map<Pid, RuntimeException> changeCodeAll(Collection<Pid> pids, String module, Object oldVsn, Object extra,
       Duration timeout) {
     Objects.requireNonNull(module, "module");
-    return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.ChangeCode(module, oldVsn, extra), timeout));
+    return GenServerCalls.callAll(pids, new SysRequest.ChangeCode(module, oldVsn, extra), timeout);
   }
 
   /**
@@ -98,27 +98,17 @@ public final class Sys {
   public static Map<Pid, RuntimeException> suspendAndChangeCodeAll(Collection<Pid> pids, String module, Object oldVsn,
       Object extra, Duration timeout) {
     Objects.requireNonNull(module, "module");
-    return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.SuspendAndChange(module, oldVsn, extra), timeout));
+    return GenServerCalls.callAll(pids, new SysRequest.SuspendAndChange(module, oldVsn, extra), timeout);
   }
 
   /** {@link #revertCodeChange} for every process in {@code pids} at once; returns the failures. */
   public static Map<Pid, RuntimeException> revertCodeChangeAll(Collection<Pid> pids, Duration timeout) {
-    return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.RevertCodeChange(), timeout));
+    return GenServerCalls.callAll(pids, new SysRequest.RevertCodeChange(), timeout);
   }
 
   /** Resumes every process in {@code pids} at once; returns the failures (a process that died, say). */
   public static Map<Pid, RuntimeException> resumeAll(Collection<Pid> pids, Duration timeout) {
-    return failures(GenServerCalls.callAll(pids, pid -> new SysRequest.Resume(), timeout));
-  }
-
-  private static Map<Pid, RuntimeException> failures(Map<Pid, Object> outcomes) {
-    Map<Pid, RuntimeException> failures = new LinkedHashMap<>();
-    outcomes.forEach((pid, outcome) -> {
-      if (outcome instanceof RuntimeException error) {
-        failures.put(pid, error);
-      }
-    });
-    return failures;
+    return GenServerCalls.callAll(pids, new SysRequest.Resume(), timeout);
   }
 
   public static Object getState(Pid pid) {
