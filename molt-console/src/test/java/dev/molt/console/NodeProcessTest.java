@@ -61,7 +61,10 @@ class NodeProcessTest {
           public record State(long count) {}
           public Init<State> init(Object arg) { return Init.ok(new State(0)); }
           public CallResult<State> handleCall(Object request, From from, State state) throws Exception {
-            if ("sleep".equals(request)) { Thread.sleep(60_000); }
+            if ("sleep".equals(request)) {
+              org.slf4j.LoggerFactory.getLogger("counter").info("counter sleeping");
+              Thread.sleep(60_000);
+            }
             State next = new State(state.count() + 1);
             return new Reply<>("%s:" + next.count(), next);
           }
@@ -173,10 +176,13 @@ class NodeProcessTest {
     // the counter sleeps in a call, so the install waits in its suspend (timeout 30 s) until the kill
     assertThat(molt("eval", "dev.molt.Process.spawn(() -> GenServer.call(\"counter\", \"sleep\", java.time.Duration.ofMinutes(2)))")
         .code()).isZero();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> Files.readString(root.resolve("log/node.log")).contains("counter sleeping"));
     List<String> install = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(),
         Cli.class.getName(), "--root", root.toString(), "install", "1.1.0");
     Process installing = new ProcessBuilder(install).redirectErrorStream(true).start();
-    Thread.sleep(1_500);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> Files.readString(root.resolve("log/node.log")).contains("installing release counter 1.1.0"));
     assertThat(installing.isAlive()).as("the install is under way").isTrue();
     new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
     assertThat(installing.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -293,6 +293,7 @@ public final class ReleaseHandler {
    */
   public synchronized InstallResult install(String version) throws IOException {
     Route path = path(version);
+    LOG.info("installing release {} {} (from {})", name, version, path.from());
     InstallResult result = new Install(path).run();
     List<ReleaseStatus> next = new ArrayList<>();
     for (ReleaseStatus release : releases) {

@@ -88,7 +88,8 @@ class InstallRollbackTest {
         "update " + r.app + " extra=\"up\" timeout=300ms")));
     CompletableFuture<Object> slow = new CompletableFuture<>();
     Process.spawn(() -> slow.complete(GenServer.call(r.registered, "sleep 1500")));
-    Thread.sleep(100);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> System.getProperties().get(r.registered + ".sleeping") != null);
     installFailsAndEverythingIsBack("failed in 1 of 1 processes, first " + server + ": call to " + server
         + " failed: no reply within");
     assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo("slept");

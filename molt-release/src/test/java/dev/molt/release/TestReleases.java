@@ -65,14 +65,18 @@ final class TestReleases {
               case "get" -> new Reply<>(state.data().get(words[1]), %4$s);
               case "size" -> new Reply<>(state.data().size(), state);
               case "version" -> new Reply<>("%5$s", state);
-              case "sleep" -> { Thread.sleep(Long.parseLong(words[1])); yield new Reply<>("slept", state); }
+              case "sleep" -> {
+                System.getProperties().put("%7$s.sleeping", Boolean.TRUE);
+                Thread.sleep(Long.parseLong(words[1]));
+                yield new Reply<>("slept", state);
+              }
               default -> new Reply<>(state.toString(), state);
             };
           }
           public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
           %6$s
         }
-        """.formatted(pkg, stateRecord, init, next, tag, codeChange);
+        """.formatted(pkg, stateRecord, init, next, tag, codeChange, registered);
   }
 
   /** The supervisor the application starts, registered under this name. */
