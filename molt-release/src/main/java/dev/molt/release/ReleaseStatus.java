@@ -2,7 +2,28 @@ package dev.molt.release;
 
 /** A release on a node, as {@link ReleaseHandler#whichReleases} reports it. */
 public record ReleaseStatus(String name, String version, Status status) {
-  /** As OTP's {@code release_handler:which_releases/0}. */
+  /**
+   * As OTP's {@code release_handler:which_releases/0}. How a release moves between them (any
+   * other move is refused with an exception saying why):
+   *
+   * <pre>
+   * status      action                          next status
+   * (none)      unpack                          UNPACKED
+   * UNPACKED    boot (the only one, none        PERMANENT
+   *             permanent yet)
+   * UNPACKED    install                         CURRENT (the permanent one stays PERMANENT)
+   * OLD         install (downgrade)             CURRENT
+   * CURRENT     makePermanent                   PERMANENT (the previous one becomes OLD)
+   * CURRENT     install of another release      UNPACKED
+   * CURRENT     boot (the node restarted)       UNPACKED
+   * PERMANENT   install of it while another     PERMANENT (the other becomes UNPACKED)
+   *             is current
+   * UNPACKED    remove                          (none)
+   * OLD         remove                          (none)
+   * PERMANENT   remove                          refused: make another release permanent first
+   * CURRENT     remove                          refused: it is running
+   * </pre>
+   */
   public enum Status {
     /** Booted when the node starts; also current unless an installed release runs instead. */
     PERMANENT,
