@@ -1,0 +1,306 @@
+package dev.molt.release;
+
+import dev.molt.ApplicationCallback;
+import dev.molt.ApplicationController;
+import dev.molt.CodeServer;
+import dev.molt.Pid;
+import dev.molt.Prepared;
+import dev.molt.Restart;
+import dev.molt.Sys;
+import dev.molt.release.ReleaseDescriptor.Application;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One install: the steps of a relup script, and how to undo them until the point of no return
+ * (docs/adr/0005). {@link ReleaseHandler#install} runs it under its lock.
+ *
+ * <p>{@code suspend, switch, code_change...} run as one round trip per process: the new versions
+ * become pending, then each affected process is suspended and moved by one message, all at once,
+ * under the suspend's deadline. Until the point of no return any failure reverts every suspended
+ * process, drops the pending versions and resumes everything; after it, failures are warnings.
+ */
+final class Install {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
+
+  private final ReleaseHandler handler;
+  private final String name;
+  private final ReleaseHandler.Route path;
+  private final Map<String, List<Pid>> suspendedByModule = new LinkedHashMap<>();
+  private final List<Pid> suspended = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private Prepared prepared;
+  private List<String> deleted = List.of();
+  private boolean switched;
+  private boolean committed;
+  private long suspendedAt;
+  private long pauseNanos;
+
+  Install(ReleaseHandler handler, String name, ReleaseHandler.Route path) {
+    this.handler = handler;
+    this.name = name;
+    this.path = path;
+  }
+
+  InstallResult run() {
+    long start = System.nanoTime();
+    String step = "start";
+    try {
+      List<RelupInstruction> steps = path.script().instructions();
+      for (int i = 0; i < steps.size(); i++) {
+        step = Relup.name(steps.get(i));
+        long t0 = System.nanoTime();
+        int fused = fusedCodeChanges(steps, i);
+        if (fused > 0) {
+          step = step + ", switch and " + steps.subList(i + 2, i + 2 + fused).stream().map(Relup::name)
+              .collect(java.util.stream.Collectors.joining(", "));
+          suspendAndChange((RelupInstruction.Suspend) steps.get(i), steps.get(i + 1), steps.subList(i + 2, i + 2 + fused));
+          i += 1 + fused;
+        } else {
+          execute(steps.get(i));
+        }
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("install {}: {} took {} ms", path.to(), step, (System.nanoTime() - t0) / 1_000_000);
+        }
+      }
+    } catch (RuntimeException | IOException | ReflectiveOperationException e) {
+      Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+      if (!committed) {
+        rollBack();
+        throw new InstallException("install of " + name + " " + path.to() + " failed at " + step + " and was rolled back; "
+            + name + " " + path.from() + " is still running: " + cause.getMessage(), true, cause);
+      }
+      throw new InstallException("install of " + name + " " + path.to() + " failed at " + step + ", after its point of no "
+          + "return: " + cause.getMessage(), false, cause);
+    }
+    return new InstallResult(path.from(), path.to(), suspended.size(), Duration.ofNanos(pauseNanos),
+        Duration.ofNanos(System.nanoTime() - start), warnings);
+  }
+
+  /**
+   * How many code changes follow {@code suspend, switch} at {@code i}, if they can be done in the
+   * same round trip as the suspension (each on a suspended module); 0 if not.
+   */
+  private static int fusedCodeChanges(List<RelupInstruction> steps, int i) {
+    if (!(steps.get(i) instanceof RelupInstruction.Suspend suspend) || i + 1 >= steps.size()
+        || !(steps.get(i + 1) instanceof RelupInstruction.Switch)) {
+      return 0;
+    }
+    int count = 0;
+    while (i + 2 + count < steps.size() && steps.get(i + 2 + count) instanceof RelupInstruction.CodeChange change
+        && suspend.modules().contains(change.module())) {
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * {@code suspend, switch, code_change...} with one round trip per process: the new versions
+   * become pending (seen by no one but the code changes), then each process of a changed module
+   * is suspended and moved by one message, and the processes of the other suspended modules
+   * are suspended; all under the suspend's one deadline.
+   */
+  private void suspendAndChange(RelupInstruction.Suspend suspend, RelupInstruction switchStep, List<RelupInstruction> changes)
+      throws IOException, ReflectiveOperationException {
+    execute(switchStep);
+    long deadline = System.nanoTime() + (suspend.timeout() == null ? Duration.ofDays(1) : suspend.timeout()).toNanos();
+    suspendedAt = System.nanoTime();
+    List<String> changed = new ArrayList<>();
+    for (RelupInstruction instruction : changes) {
+      RelupInstruction.CodeChange change = (RelupInstruction.CodeChange) instruction;
+      List<Pid> pids = processesOf(change.module());
+      suspended.addAll(pids);
+      Map<Pid, RuntimeException> failures = Sys.suspendAndChangeCodeAll(pids, change.module(), null, change.extra(),
+          Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      if (!failures.isEmpty()) {
+        var first = failures.entrySet().iterator().next();
+        throw new IllegalStateException("suspend and code change of module " + change.module() + " failed in " + failures.size()
+            + " of " + pids.size() + " processes, first " + first.getKey() + ": " + first.getValue().getMessage(), first.getValue());
+      }
+      changed.add(change.module());
+    }
+    for (String module : suspend.modules()) {
+      if (!changed.contains(module)) {
+        List<Pid> pids = processesOf(module);
+        Sys.suspendAll(pids, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        suspended.addAll(pids);
+      }
+    }
+  }
+
+  private List<Pid> processesOf(String module) {
+    List<Pid> running = CodeServer.isLoaded(module) ? CodeServer.processes(module) : List.of();
+    suspendedByModule.put(module, running);
+    return running;
+  }
+
+  private void execute(RelupInstruction instruction) throws IOException, ReflectiveOperationException {
+    ApplicationController controller = ApplicationController.node();
+    switch (instruction) {
+      case RelupInstruction.Prepare p -> prepared = CodeServer.prepare(handler.sources(path.target(), p.modules()), true);
+      case RelupInstruction.Suspend s -> {
+        List<Pid> pids = new ArrayList<>();
+        for (String module : s.modules()) {
+          pids.addAll(processesOf(module));
+        }
+        if (suspendedAt == 0) {
+          suspendedAt = System.nanoTime();
+        }
+        Sys.suspendAll(pids, s.timeout() == null ? Duration.ofDays(1) : s.timeout());
+        suspended.addAll(pids);
+      }
+      case RelupInstruction.Switch w -> {
+        if (prepared != null) {
+          CodeServer.finishHeld(prepared);
+          switched = true;
+        }
+        deleted = w.deleted();
+      }
+      case RelupInstruction.CodeChange c -> {
+        List<Pid> pids = suspendedByModule.getOrDefault(c.module(), List.of());
+        Map<Pid, RuntimeException> failures = Sys.changeCodeAll(pids, c.module(), null, c.extra(), Duration.ofSeconds(30));
+        if (!failures.isEmpty()) {
+          var first = failures.entrySet().iterator().next();
+          throw new IllegalStateException("code change of module " + c.module() + " failed in " + failures.size() + " of "
+              + pids.size() + " processes, first " + first.getKey() + ": " + first.getValue().getMessage(), first.getValue());
+        }
+      }
+      case RelupInstruction.Apply a -> apply(a);
+      case RelupInstruction.PointOfNoReturn p -> {
+        if (switched) {
+          CodeServer.commit(prepared);
+        }
+        committed = true;
+        for (String module : deleted) {
+          if (CodeServer.isLoaded(module)) {
+            CodeServer.delete(module);
+          }
+        }
+      }
+      case RelupInstruction.Resume r -> {
+        List<Pid> pids = new ArrayList<>();
+        r.modules().forEach(m -> pids.addAll(suspendedByModule.getOrDefault(m, List.of())));
+        Map<Pid, RuntimeException> failures = Sys.resumeAll(pids, Duration.ofSeconds(30));
+        pauseNanos = Math.max(pauseNanos, System.nanoTime() - suspendedAt);
+        failures.forEach((pid, error) -> warnings.add("resume of " + pid + " failed: " + error.getMessage()));
+      }
+      case RelupInstruction.StopApplication s -> {
+        if (controller.isRunning(s.application())) {
+          controller.stop(s.application());
+        }
+        controller.unload(s.application());
+      }
+      case RelupInstruction.StartApplication s -> {
+        Application application = path.target().application(s.application()).orElseThrow();
+        controller.load(ReleaseHandler.spec(application), handler.config(path.target()).effective(application));
+        controller.start(application.name(), Restart.PERMANENT);
+      }
+      case RelupInstruction.ConfigChange c -> controller.changeConfig(c.application(),
+          handler.config(path.target()).effective(path.target().application(c.application()).orElseThrow()));
+      case RelupInstruction.UpdateSupervisor u -> updateSupervisor(u);
+      case RelupInstruction.PrePurge p -> {
+        if (p.mode() == AppupInstruction.Purge.SOFT) {
+          for (String module : p.modules()) {
+            int holders = CodeServer.isLoaded(module) ? CodeServer.oldProcessCount(module) : 0;
+            if (holders > 0) {
+              throw new IllegalStateException("module " + module + " still has old code run by " + holders
+                  + " processes, and its update asks for pre_purge=soft");
+            }
+          }
+        }
+      }
+      case RelupInstruction.PostPurge p -> {
+        if (p.mode() == AppupInstruction.Purge.BRUTAL) {
+          for (String module : p.modules()) {
+            if (CodeServer.isLoaded(module)) {
+              CodeServer.purge(module);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Stops and forgets the children {@code stop}, then starts the children {@code start} from the
+   * specs the new version's application callback gives for that supervisor. After the point of
+   * no return: a failure is a warning.
+   */
+  private void updateSupervisor(RelupInstruction.UpdateSupervisor u) {
+    Optional<Pid> supervisor = dev.molt.Process.whereis(u.supervisor());
+    if (supervisor.isEmpty()) {
+      warnings.add("supervisor " + u.supervisor() + " is not running; its children were not changed");
+      return;
+    }
+    for (String id : u.stop()) {
+      try {
+        dev.molt.Supervisor.terminateChild(supervisor.get(), id);
+        dev.molt.Supervisor.deleteChild(supervisor.get(), id);
+      } catch (RuntimeException e) {
+        warnings.add("supervisor " + u.supervisor() + ": could not stop child " + id + ": " + e.getMessage());
+      }
+    }
+    if (u.start().isEmpty()) {
+      return;
+    }
+    List<dev.molt.ChildSpec> specs = new ArrayList<>();
+    for (Application application : path.target().applications()) {
+      CodeServer.currentClass(application.start()).ifPresent(type ->
+          specs.addAll(CodeServer.newInstance(type, ApplicationCallback.class).childSpecs(u.supervisor())));
+    }
+    for (String id : u.start()) {
+      Optional<dev.molt.ChildSpec> spec = specs.stream().filter(s -> s.id().equals(id)).findFirst();
+      if (spec.isEmpty()) {
+        warnings.add("supervisor " + u.supervisor() + ": no application callback gives a child spec " + id
+            + " (ApplicationCallback.childSpecs)");
+        continue;
+      }
+      try {
+        dev.molt.Supervisor.startChild(supervisor.get(), spec.get());
+      } catch (RuntimeException e) {
+        warnings.add("supervisor " + u.supervisor() + ": could not start child " + id + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private void apply(RelupInstruction.Apply a) throws ReflectiveOperationException {
+    Class<?> type = (prepared == null ? Optional.<Class<?>>empty() : prepared.findClass(a.className()))
+        .or(() -> CodeServer.currentClass(a.className()))
+        .orElseThrow(() -> new IllegalStateException("apply: class " + a.className() + " is in no loaded module"));
+    Method method;
+    try {
+      method = type.getMethod(a.method(), String[].class);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("apply: " + a.className() + " has no public static " + a.method() + "(String...)");
+    }
+    if (!Modifier.isStatic(method.getModifiers())) {
+      throw new IllegalStateException("apply: " + a.className() + "." + a.method() + " is not static");
+    }
+    method.invoke(null, (Object) a.args().toArray(String[]::new));
+  }
+
+  private void rollBack() {
+    if (!suspended.isEmpty()) {
+      Sys.revertCodeChangeAll(suspended, Duration.ofSeconds(30))
+          .forEach((pid, error) -> LOG.warn("rollback: {} could not be reverted: {}", pid, error.getMessage()));
+    }
+    if (switched) {
+      CodeServer.rollback(prepared);
+    }
+    if (!suspended.isEmpty()) {
+      Sys.resumeAll(suspended, Duration.ofSeconds(30))
+          .forEach((pid, error) -> LOG.warn("rollback: {} could not be resumed: {}", pid, error.getMessage()));
+    }
+  }
+}
