@@ -70,7 +70,7 @@ final class ControlClient implements AutoCloseable {
         } catch (IOException e) {
           return false;
         }
-      }, runnable -> Thread.ofVirtual().start(runnable));
+      }, runnable -> ControlThreads.start("molt-control-ping", runnable));
       try {
         return ping.get(2, java.util.concurrent.TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {

@@ -110,9 +110,9 @@ final class ControlServer implements AutoCloseable {
       throw e;
     }
     ControlServer server = new ControlServer(commands, socket, unix, tcp, cookie, owner);
-    Thread.ofVirtual().name("molt-control-unix").start(() -> server.accept(unix, false));
+    ControlThreads.start("molt-control-unix", () -> server.accept(unix, false));
     if (tcp != null) {
-      Thread.ofVirtual().name("molt-control-tcp").start(() -> server.accept(server.tcp, true));
+      ControlThreads.start("molt-control-tcp", () -> server.accept(server.tcp, true));
     }
     LOG.info("control channel on {}{}", socket, tcp == null ? "" : " and tcp " + tcp.socket().getLocalSocketAddress());
     return server;
@@ -134,7 +134,7 @@ final class ControlServer implements AutoCloseable {
         refuse(channel, "too many connections");
         continue;
       }
-      Thread.ofVirtual().name("molt-control-session").start(() -> {
+      ControlThreads.start("molt-control-session", () -> {
         try (channel) {
           serve(channel, overTcp);
         } catch (IOException e) {
@@ -203,7 +203,7 @@ final class ControlServer implements AutoCloseable {
    */
   private static void closeGracefully(SocketChannel channel) throws IOException {
     channel.shutdownOutput();
-    Thread closer = Thread.ofVirtual().start(() -> {
+    Thread closer = ControlThreads.start("molt-control-closer", () -> {
       try {
         Thread.sleep(2_000);
         channel.close();
