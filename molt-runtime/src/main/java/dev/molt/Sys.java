@@ -71,7 +71,9 @@ public final class Sys {
   public static void suspendAll(Collection<Pid> pids, Duration timeout) {
     Map<Pid, RuntimeException> failures = GenServerCalls.callAll(pids, new SysRequest.Suspend(), timeout);
     if (!failures.isEmpty()) {
-      resumeAll(pids, timeout);
+      List<Pid> answered = pids.stream().filter(pid -> !failures.containsKey(pid)).toList();
+      resumeAll(answered, timeout);
+      resumeAll(failures.keySet(), Duration.ZERO);
       throw new SysBatchException("suspend", pids.size(), failures);
     }
   }
@@ -105,7 +107,12 @@ public final class Sys {
     return GenServerCalls.callAll(pids, new SysRequest.RevertCodeChange(), timeout);
   }
 
-  /** Resumes every process in {@code pids} at once; returns the failures (a process that died, say). */
+  /**
+   * Resumes every process in {@code pids} at once; returns the failures (a process that died,
+   * say). With a zero timeout it only sends: the resume waits in each mailbox behind what came
+   * before it, which is how processes that did not answer in time are undone without waiting
+   * for them.
+   */
   public static Map<Pid, RuntimeException> resumeAll(Collection<Pid> pids, Duration timeout) {
     return GenServerCalls.callAll(pids, new SysRequest.Resume(), timeout);
   }

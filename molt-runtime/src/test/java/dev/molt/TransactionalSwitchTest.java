@@ -26,19 +26,23 @@ class TransactionalSwitchTest {
 
   private ModuleSource version(String tag, String codeChange) throws IOException {
     String source = """
-        package %s;
+        package %1$s;
         import dev.molt.*;
         public final class Server implements GenServer<Server.State> {
           public record State(int n) {}
           public Init<State> init(Object arg) { return Init.ok(new State((Integer) arg)); }
           public CallResult<State> handleCall(Object request, From from, State state) throws Exception {
-            if ("slow".equals(request)) { Thread.sleep(1_000); }
-            return new Reply<>("%s:" + state.n(), state);
+            if ("slow".equals(request)) {
+              // blocks until the test releases it: a latch shared through the system properties
+              System.getProperties().put("%2$s.blocked", Boolean.TRUE);
+              ((java.util.concurrent.CountDownLatch) System.getProperties().get("%2$s.release")).await();
+            }
+            return new Reply<>("%3$s:" + state.n(), state);
           }
           public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
-          %s
+          %4$s
         }
-        """.formatted(pkg, tag, codeChange);
+        """.formatted(pkg, module, tag, codeChange);
     return ModuleSource.sources(module, Sources.write(dir.resolve(tag), Map.of(pkg + ".Server", source)));
   }
 
@@ -110,9 +114,10 @@ class TransactionalSwitchTest {
     CodeServer.load(version("v1", ""));
     Pid idle = start(1);
     Pid busy = start(2);
-    Process.spawn(() -> GenServer.call(busy, "slow"));
-    await().atMost(5, TimeUnit.SECONDS).until(() -> busy.cell.thread != null
-        && busy.cell.thread.getState() == Thread.State.TIMED_WAITING);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    System.getProperties().put(module + ".release", release);
+    Process.spawn(() -> GenServer.call(busy, "slow", Duration.ofSeconds(30)));
+    await().atMost(5, TimeUnit.SECONDS).until(() -> System.getProperties().get(module + ".blocked") != null);
 
     assertThatThrownBy(() -> Sys.suspendAll(List.of(idle, busy), Duration.ofMillis(200)))
         .isInstanceOfSatisfying(SysBatchException.class, e -> {
@@ -121,6 +126,7 @@ class TransactionalSwitchTest {
           assertThat(e).hasMessageContaining("suspend failed for 1 of 2 processes");
         });
     assertThat(GenServer.call(idle, "get")).as("resumed").isEqualTo("v1:1");
+    release.countDown();
     assertThat(GenServer.call(busy, "get", Duration.ofSeconds(5))).as("its late suspend was followed by a resume").isEqualTo("v1:2");
     assertThat(Sys.getStatus(busy).status()).isEqualTo(ProcessStatus.Status.RUNNING);
   }

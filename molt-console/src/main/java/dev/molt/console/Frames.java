@@ -53,10 +53,6 @@ final class Frames {
     }
   }
 
-  static List<String> readRequest(DataInputStream in) throws IOException {
-    return readRequest(in, (protocol, credential) -> null);
-  }
-
   /**
    * Reads a request. The protocol and the credential come first and are small (64 and 256
    * bytes at most), so that {@code gate} refuses an unauthenticated peer before it can make the

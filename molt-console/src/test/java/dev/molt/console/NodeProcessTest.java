@@ -61,9 +61,9 @@ class NodeProcessTest {
           public record State(long count) {}
           public Init<State> init(Object arg) { return Init.ok(new State(0)); }
           public CallResult<State> handleCall(Object request, From from, State state) throws Exception {
-            if ("sleep".equals(request)) {
-              org.slf4j.LoggerFactory.getLogger("counter").info("counter sleeping");
-              Thread.sleep(60_000);
+            if ("block".equals(request)) {
+              org.slf4j.LoggerFactory.getLogger("counter").info("counter blocked");
+              new java.util.concurrent.CountDownLatch(1).await();  // until the test kills the node
             }
             State next = new State(state.count() + 1);
             return new Reply<>("%s:" + next.count(), next);
@@ -173,11 +173,11 @@ class NodeProcessTest {
     assertThat(molt("unpack", v2.toString())).isEqualTo(new Run(0, "unpacked 1.1.0"));
     long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
 
-    // the counter sleeps in a call, so the install waits in its suspend (timeout 30 s) until the kill
-    assertThat(molt("eval", "dev.molt.Process.spawn(() -> GenServer.call(\"counter\", \"sleep\", java.time.Duration.ofMinutes(2)))")
+    // the counter is blocked in a call, so the install waits in its suspend (timeout 30 s) until the kill
+    assertThat(molt("eval", "dev.molt.Process.spawn(() -> GenServer.call(\"counter\", \"block\", java.time.Duration.ofMinutes(2)))")
         .code()).isZero();
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-        .until(() -> Files.readString(root.resolve("log/node.log")).contains("counter sleeping"));
+        .until(() -> Files.readString(root.resolve("log/node.log")).contains("counter blocked"));
     List<String> install = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(),
         Cli.class.getName(), "--root", root.toString(), "install", "1.1.0");
     Process installing = new ProcessBuilder(install).redirectErrorStream(true).start();

@@ -39,6 +39,7 @@ final class Install {
   private final ReleaseHandler.Route path;
   private final Map<String, List<Pid>> suspendedByModule = new LinkedHashMap<>();
   private final List<Pid> suspended = new ArrayList<>();
+  private final java.util.Set<Pid> unanswered = new java.util.LinkedHashSet<>();
   private final List<String> warnings = new ArrayList<>();
   private Prepared prepared;
   private List<String> deleted = List.of();
@@ -123,6 +124,7 @@ final class Install {
       suspended.addAll(pids);
       Map<Pid, RuntimeException> failures = Sys.suspendAndChangeCodeAll(pids, change.module(), null, change.extra(),
           Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      noteUnanswered(failures);
       if (!failures.isEmpty()) {
         var first = failures.entrySet().iterator().next();
         throw new IllegalStateException("suspend and code change of module " + change.module() + " failed in " + failures.size()
@@ -170,6 +172,7 @@ final class Install {
       case RelupInstruction.CodeChange c -> {
         List<Pid> pids = suspendedByModule.getOrDefault(c.module(), List.of());
         Map<Pid, RuntimeException> failures = Sys.changeCodeAll(pids, c.module(), null, c.extra(), Duration.ofSeconds(30));
+        noteUnanswered(failures);
         if (!failures.isEmpty()) {
           var first = failures.entrySet().iterator().next();
           throw new IllegalStateException("code change of module " + c.module() + " failed in " + failures.size() + " of "
@@ -290,17 +293,30 @@ final class Install {
     method.invoke(null, (Object) a.args().toArray(String[]::new));
   }
 
+  /** Processes that did not answer in time: the rollback sends them its messages without waiting. */
+  private void noteUnanswered(Map<Pid, RuntimeException> failures) {
+    failures.forEach((pid, error) -> {
+      if (error instanceof dev.molt.CallException call && call.kind() == dev.molt.CallException.Kind.TIMEOUT) {
+        unanswered.add(pid);
+      }
+    });
+  }
+
+  /**
+   * Puts every suspended process back, then the code. A process that did not answer in time gets
+   * its revert and resume queued behind the request it has not handled yet, without waiting for
+   * it: by then the pending version is gone, so its late code change finds nothing to move to.
+   */
   private void rollBack() {
-    if (!suspended.isEmpty()) {
-      Sys.revertCodeChangeAll(suspended, Duration.ofSeconds(30))
-          .forEach((pid, error) -> LOG.warn("rollback: {} could not be reverted: {}", pid, error.getMessage()));
-    }
+    List<Pid> answering = suspended.stream().filter(pid -> !unanswered.contains(pid)).toList();
+    Sys.revertCodeChangeAll(answering, Duration.ofSeconds(30))
+        .forEach((pid, error) -> LOG.warn("rollback: {} could not be reverted: {}", pid, error.getMessage()));
     if (switched) {
       CodeServer.rollback(prepared);
     }
-    if (!suspended.isEmpty()) {
-      Sys.resumeAll(suspended, Duration.ofSeconds(30))
-          .forEach((pid, error) -> LOG.warn("rollback: {} could not be resumed: {}", pid, error.getMessage()));
-    }
+    Sys.resumeAll(answering, Duration.ofSeconds(30))
+        .forEach((pid, error) -> LOG.warn("rollback: {} could not be resumed: {}", pid, error.getMessage()));
+    Sys.revertCodeChangeAll(unanswered, Duration.ZERO);
+    Sys.resumeAll(unanswered, Duration.ZERO);
   }
 }

@@ -86,13 +86,16 @@ class InstallRollbackTest {
   void aProcessThatDoesNotSuspendInTime() throws Exception {
     handler.unpack(r.release("1.1.0", "1.0.0", r.jar("1.1.0", r.v2()), r.appup("1.1.0", "1.0.0",
         "update " + r.app + " extra=\"up\" timeout=300ms")));
-    CompletableFuture<Object> slow = new CompletableFuture<>();
-    Process.spawn(() -> slow.complete(GenServer.call(r.registered, "sleep 1500")));
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    System.getProperties().put(r.registered + ".hold", hold);
+    CompletableFuture<Object> held = new CompletableFuture<>();
+    Process.spawn(() -> held.complete(GenServer.call(r.registered, "hold", Duration.ofSeconds(30))));
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-        .until(() -> System.getProperties().get(r.registered + ".sleeping") != null);
+        .until(() -> System.getProperties().get(r.registered + ".holding") != null);
     installFailsAndEverythingIsBack("failed in 1 of 1 processes, first " + server + ": call to " + server
         + " failed: no reply within");
-    assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo("slept");
+    hold.countDown();
+    assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo("released");
     sameProcessSameStateStillServing();
   }
 

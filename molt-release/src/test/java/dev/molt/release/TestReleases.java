@@ -65,10 +65,12 @@ final class TestReleases {
               case "get" -> new Reply<>(state.data().get(words[1]), %4$s);
               case "size" -> new Reply<>(state.data().size(), state);
               case "version" -> new Reply<>("%5$s", state);
-              case "sleep" -> {
-                System.getProperties().put("%7$s.sleeping", Boolean.TRUE);
-                Thread.sleep(Long.parseLong(words[1]));
-                yield new Reply<>("slept", state);
+              case "hold" -> {
+                // blocks until the test counts down the latch it put in the system properties
+                var latch = (java.util.concurrent.CountDownLatch) System.getProperties().get("%7$s.hold");
+                System.getProperties().put("%7$s.holding", Boolean.TRUE);
+                latch.await();
+                yield new Reply<>("released", state);
               }
               default -> new Reply<>(state.toString(), state);
             };
