@@ -60,11 +60,11 @@ final class Install {
     try {
       List<RelupInstruction> steps = path.script().instructions();
       for (int i = 0; i < steps.size(); i++) {
-        step = Relup.name(steps.get(i));
+        step = RelupCheck.name(steps.get(i));
         long t0 = System.nanoTime();
         int fused = fusedCodeChanges(steps, i);
         if (fused > 0) {
-          step = step + ", switch and " + steps.subList(i + 2, i + 2 + fused).stream().map(Relup::name)
+          step = step + ", switch and " + steps.subList(i + 2, i + 2 + fused).stream().map(RelupCheck::name)
               .collect(java.util.stream.Collectors.joining(", "));
           suspendAndChange((RelupInstruction.Suspend) steps.get(i), steps.get(i + 1), steps.subList(i + 2, i + 2 + fused));
           i += 1 + fused;
