@@ -83,7 +83,9 @@ final class GenServerCalls {
    * Sends {@code request} to every server at once and waits for all the replies under one
    * deadline; returns the servers whose call failed, each with the {@link RuntimeException} the
    * call would have thrown (a {@link CallException}, or the error of a refused system request).
-   * One request object serves them all: it must be immutable.
+   * One request object serves them all: it must be immutable. A system request with a deadline
+   * goes through {@link HeldDispatch}, which answers idle servers without waking them; with a
+   * zero timeout requests are only sent, in order.
    */
   static Map<Pid, RuntimeException> callAll(Collection<Pid> servers, Object request, Duration timeout) {
     long nanos = Timeouts.nanos(timeout);
@@ -94,20 +96,22 @@ final class GenServerCalls {
     From.Batch batch = new From.Batch(pids.length);
     ProcessCell self = ProcessCell.current();
     for (int i = 0; i < pids.length; i++) {
-      Pid pid = pids[i];
-      if (pid.cell == self) {
-        failures.put(pid, new CallException(CallException.Kind.CALLING_SELF, pid, request, null, "a process cannot call itself"));
+      if (pids[i].cell == self) {
+        failures.put(pids[i], new CallException(CallException.Kind.CALLING_SELF, pids[i], request, null,
+            "a process cannot call itself"));
         batch.done();
-        continue;
+      } else {
+        calls[i] = new From(request, batch);
       }
-      From from = new From(request, batch);
-      if (!pid.cell.watch(from, from)) {
-        failures.put(pid, CallException.noproc(pid, request));
-        batch.done();
-        continue;
+    }
+    if (nanos > 0 && request instanceof SysRequest system) {
+      HeldDispatch.run(pids, calls, system, deadline);
+    } else {
+      for (int i = 0; i < pids.length; i++) {
+        if (calls[i] != null) {
+          send(pids[i].cell, calls[i]);
+        }
       }
-      pid.cell.mailbox.put(from);
-      calls[i] = from;
     }
     batch.await(deadline);
     for (int i = 0; i < pids.length; i++) {
@@ -121,7 +125,9 @@ final class GenServerCalls {
         outcome = from.outcomeNow();
       }
       pids[i].cell.unwatch(from);
-      if (outcome instanceof From.Ended ended) {
+      if (outcome == NO_PROCESS) {
+        failures.put(pids[i], CallException.noproc(pids[i], request));
+      } else if (outcome instanceof From.Ended ended) {
         failures.put(pids[i], CallException.exited(pids[i], from.request, ended.reason()));
       } else if (From.timedOut(outcome)) {
         failures.put(pids[i], CallException.timeout(pids[i], from.request, nanos));
@@ -132,6 +138,18 @@ final class GenServerCalls {
       }
     }
     return failures;
+  }
+
+  /** The outcome of a call in {@link #callAll} to a process that had already ended. */
+  private static final Object NO_PROCESS = new Object();
+
+  /** Puts one call of {@link #callAll} in the server's mailbox, watching the server; a dead server completes it at once. */
+  static void send(ProcessCell server, From call) {
+    if (server.watch(call, call)) {
+      server.mailbox.put(call);
+    } else {
+      call.complete(NO_PROCESS);
+    }
   }
 
   static void stop(Pid server, ExitReason reason, Duration timeout) {

@@ -93,10 +93,12 @@ final class GenServerLoop<S> implements ProcessBody {
   }
 
   private void loop(Mailbox mailbox) {
+    self.server = this;
     while (true) {
-      Object message = system.suspended
-          ? mailbox.takeOnly(systemMessage)
-          : mailbox.take(Long.MAX_VALUE);
+      Object message = mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
+      if (message == Mailbox.RECHECK) {
+        continue;
+      }
       if (message instanceof From call && call.request instanceof SysRequest request) {
         handleSystem(call, request);
         continue;
@@ -160,7 +162,32 @@ final class GenServerLoop<S> implements ProcessBody {
   // ---- system messages -----------------------------------------------------------------
 
   private void handleSystem(From call, SysRequest request) {
-    Object reply = switch (request) {
+    Object reply = systemReply(request);
+    if (call.complete(reply) && call.wakesVirtualThread() && !system.suspended) {
+      // The caller parked (system requests never spin) and the JDK queued it on this carrier. A
+      // running server goes on to ordinary messages and could keep the carrier for a long time:
+      // let the caller run first. A suspended server parks next anyway.
+      Thread.yield();
+    }
+  }
+
+  /**
+   * Answers {@code request} from the calling thread while this server's mailbox is held
+   * ({@link Mailbox#tryHold}), as the server would have; then releases it. The server's code
+   * (a {@code codeChange}, say) sees itself as the process it runs for.
+   */
+  Object systemReplyHeld(SysRequest request) {
+    try {
+      return ScopedValue.where(ProcessCell.SELF, self).call(() -> systemReply(request));
+    } catch (Throwable t) {
+      return refused(new IllegalStateException("system request " + request + " failed in " + self.pid + ": " + t, t));
+    } finally {
+      self.mailbox.release(system.suspended ? systemMessage : null);
+    }
+  }
+
+  private Object systemReply(SysRequest request) {
+    return switch (request) {
       case SysRequest.Suspend s -> {
         system.suspended = true;
         yield "ok";
@@ -190,12 +217,6 @@ final class GenServerLoop<S> implements ProcessBody {
       }
       case SysRequest.GetLog g -> system.log();
     };
-    if (call.complete(reply) && call.wakesVirtualThread() && !system.suspended) {
-      // The caller parked (system requests never spin) and the JDK queued it on this carrier. A
-      // running server goes on to ordinary messages and could keep the carrier for a long time:
-      // let the caller run first. A suspended server parks next anyway.
-      Thread.yield();
-    }
   }
 
   private Object changeCode(SysRequest.ChangeCode change) {

@@ -20,8 +20,27 @@ import java.util.function.Predicate;
  * <p>Selective receive keeps the messages it passes over in {@code saved}, which only the
  * consumer touches. Messages in {@code saved} are older than any in the queue, so every receive
  * looks there first and the order between two messages of one sender is kept.
+ *
+ * <p>A server waiting between messages can be <em>held</em> by another thread ({@link #tryHold}),
+ * which then runs a system request on its behalf without waking it: for a batch of system
+ * requests to many idle servers ({@link HeldDispatch}), where waking each would cost far more
+ * than the request. The owner never leaves {@link #await} while held, and on its next wake-up
+ * after a hold it returns {@link #RECHECK} so that its loop looks again at whether it is
+ * suspended. The hold and the owner's wake-up use the same two-flag handshake as parking.
  */
 final class Mailbox {
+  /** Returned by a wait between messages after a hold changed the server: look at its mode again. */
+  static final Object RECHECK = new Object();
+  private static final java.lang.invoke.VarHandle HELD;
+
+  static {
+    try {
+      HELD = java.lang.invoke.MethodHandles.lookup().findVarHandle(Mailbox.class, "held", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   /** Made on the first selective receive that passes a message over: most processes never need it. */
   private ArrayDeque<Object> saved;
@@ -29,6 +48,13 @@ final class Mailbox {
   private volatile boolean parked;
   /** While set, only a message it accepts wakes the parked consumer (see {@link #takeOnly}). */
   private volatile Predicate<Object> wakeFor;
+  /** Set by the owner while it waits for its next message in its server loop: only then may it be held. */
+  private boolean betweenMessages;
+  private volatile boolean held;
+  /** The owner woke while held and waits for the release. */
+  private volatile boolean holdWaiter;
+  /** A hold changed the server: its next wake-up returns {@link #RECHECK}. */
+  private volatile boolean recheck;
 
   Mailbox(ProcessCell owner) {
     this.owner = owner;
@@ -98,6 +124,69 @@ final class Mailbox {
     }
   }
 
+  /**
+   * The next message for a server's loop: any message, or with {@code only} the oldest it accepts,
+   * waiting without spinning and woken by nothing else ({@link #takeOnly}). While it waits, the
+   * server may be {@linkplain #tryHold held}; it then returns {@link #RECHECK}.
+   */
+  Object takeBetweenMessages(Predicate<Object> only) {
+    betweenMessages = true;
+    try {
+      return only == null ? take(Long.MAX_VALUE) : takeOnly(only);
+    } finally {
+      betweenMessages = false;
+    }
+  }
+
+  /** Whether the owner is parked waiting for its next message in its server loop: what {@link #tryHold} needs. */
+  boolean idle() {
+    return parked && betweenMessages;
+  }
+
+  /**
+   * Holds the owner if it is parked between messages and alive: until {@link #release} it stays
+   * parked, or if woken waits for the release without touching anything, so the caller may act
+   * on its server's state. False, and nothing changed, when it is running or not between messages.
+   */
+  boolean tryHold() {
+    if (!idle() || !HELD.compareAndSet(this, false, true)) {
+      return false;
+    }
+    // The owner writes parked=false before it reads held, this thread the other way round: if
+    // parked still reads true, the owner will see the hold before it goes on.
+    if (idle() && owner.isAlive()) {
+      return true;
+    }
+    held = false;
+    if (holdWaiter) {
+      LockSupport.unpark(owner.thread);
+    }
+    return false;
+  }
+
+  /**
+   * Ends a hold: the owner's next wake-up returns {@link #RECHECK}, and until it looks again only
+   * a message that {@code wakeFor} accepts wakes it (null: any). Wakes it now if it has messages
+   * to handle in that mode, or if it woke during the hold.
+   */
+  void release(Predicate<Object> wakeFor) {
+    this.wakeFor = wakeFor;
+    recheck = true;
+    boolean work = wakeFor == null && (!queue.isEmpty() || saved != null && !saved.isEmpty());
+    held = false;
+    if (holdWaiter || work) {
+      LockSupport.unpark(owner.thread);
+    }
+  }
+
+  private void awaitRelease() {
+    holdWaiter = true;
+    while (held) {
+      LockSupport.park(this);
+    }
+    holdWaiter = false;
+  }
+
   private Object await(Predicate<Object> match, long timeoutNanos) {
     return await(match, timeoutNanos, true);
   }
@@ -147,6 +236,13 @@ final class Mailbox {
         }
       }
       parked = false;
+      if (held) {
+        awaitRelease();
+      }
+      if (recheck) {
+        recheck = false;
+        return RECHECK;
+      }
     }
   }
 

@@ -52,6 +52,8 @@ final class ProcessCell {
   volatile Object behaviour;
   /** The module version the process runs, in that version's index of processes; null for none. */
   volatile ModuleVersion runs;
+  /** The server loop this process runs, if it is a GenServer: what a held mailbox's system requests go to. */
+  volatile GenServerLoop<?> server;
 
   private volatile ExitReason exitReason;
   private volatile ConcurrentHashMap<Object, Object> watchers;
@@ -184,6 +186,7 @@ final class ProcessCell {
       runs = null;
     }
     behaviour = null;
+    server = null;
     String registered = name;
     if (registered != null) {
       Registry.release(registered, this);
