@@ -19,7 +19,8 @@ final class ModuleVersion {
   final Instant loadedAt;
   final int relinkOf;
   final ModuleClassLoader loader;
-  final Set<ProcessCell> processes = ConcurrentHashMap.newKeySet();
+  /** Sized for the processes of the version it follows, which usually all move to it. */
+  final Set<ProcessCell> processes;
   private final Map<Class<?>, java.lang.reflect.Constructor<?>> constructors = new ConcurrentHashMap<>();
 
   ModuleVersion(ModuleSource source, ModuleTable.Entry entry, int version, Map<String, byte[]> bytes,
@@ -32,6 +33,8 @@ final class ModuleVersion {
     this.loadedAt = Instant.now();
     this.relinkOf = relinkOf;
     this.loader = new ModuleClassLoader(source.name(), version, bytes, dependencies, stable);
+    ModuleVersion current = entry.current;
+    this.processes = ConcurrentHashMap.newKeySet(current == null ? 16 : Math.max(16, current.processes.size()));
   }
 
   /** Whether a newer version of this module is current: its processes should move on. */
