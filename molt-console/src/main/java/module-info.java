@@ -8,6 +8,8 @@ module dev.molt.console {
   requires org.slf4j;
   requires info.picocli;
   requires jdk.jshell;
+  requires java.compiler;
+  requires org.jline;
   requires jdk.net;
 
   exports dev.molt.console;

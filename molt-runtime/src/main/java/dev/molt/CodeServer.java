@@ -362,6 +362,29 @@ public final class CodeServer {
     }
   }
 
+  /** Where the current version of {@code module} was read from, to read it again ({@code l}, {@code r} in a console). */
+  public static Optional<ModuleSource> source(String module) {
+    ModuleVersion current = current(module);
+    return current == null ? Optional.empty() : Optional.of(current.source);
+  }
+
+  private static ModuleVersion current(String module) {
+    synchronized (TABLE) {
+      ModuleTable.Entry entry = TABLE.entries.get(module);
+      return entry == null ? null : entry.current;
+    }
+  }
+
+  /** The class files of the current version of {@code module} by class name (copies), empty if it is not loaded: what a console compiles against. */
+  public static Map<String, byte[]> classFiles(String module) {
+    ModuleVersion current = current(module);
+    Map<String, byte[]> copies = new java.util.TreeMap<>();
+    if (current != null) {
+      current.bytes.forEach((name, bytes) -> copies.put(name, bytes.clone()));
+    }
+    return copies;
+  }
+
   /** The class named {@code className} in the current version of the module that defines it. */
   public static Optional<Class<?>> currentClass(String className) {
     synchronized (TABLE) {

@@ -192,6 +192,19 @@ public final class Process {
     return ProcessTable.pids();
   }
 
+  /**
+   * The live process a pid prints as ({@code <0.42.0>}), as typed in a console; empty if the text
+   * is not a pid or no such process lives.
+   */
+  public static Optional<Pid> pid(String text) {
+    var match = java.util.regex.Pattern.compile("<0\\.(\\d{1,18})\\.0>").matcher(text.strip());
+    if (!match.matches()) {
+      return Optional.empty();
+    }
+    ProcessCell cell = ProcessTable.byId(Long.parseLong(match.group(1)));
+    return cell == null ? Optional.empty() : Optional.of(cell.pid);
+  }
+
   /** How many messages wait in {@code pid}'s mailbox (a snapshot). */
   public static int mailboxSize(Pid pid) {
     return pid.cell.mailbox.size();

@@ -26,6 +26,10 @@ final class ProcessTable {
     return pids;
   }
 
+  static ProcessCell byId(long id) {
+    return LIVE.get(id);
+  }
+
   static int count() {
     return LIVE.size();
   }

@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Starts, stops and upgrades a Molt node, and asks it things over its control channel.",
     subcommands = {Cli.Start.class, Cli.Foreground.class, Cli.Stop.class, Cli.Ping.class, Cli.Status.class, Cli.Eval.class,
         Cli.Releases.class, Cli.Unpack.class, Cli.Install.class, Cli.Upgrade.class, Cli.Downgrade.class, Cli.Permanent.class,
-        Cli.Remove.class})
+        Cli.Remove.class, Cli.Remote.class})
 public final class Cli {
   static final int FAILED = 1;
   static final int NO_NODE = 3;
@@ -239,6 +239,22 @@ public final class Cli {
 
   @Command(name = "remove", description = "Removes a release that is neither permanent nor running.")
   static final class Remove extends ForwardVersion {}
+
+  @Command(name = "remote", description = "Opens an interactive console in the node: IEx-style helpers (c, l, r, sys, "
+      + "processes, modules, releases, leaks; help lists them) and Java evaluated against the node's current code. "
+      + "Ctrl-C stops an evaluation, Ctrl-D leaves; leaving never stops the node.")
+  static final class Remote extends Sub {
+    @Option(names = "--history", description = "The history file (default: $MOLT_HISTORY, or ~/.molt/history).")
+    Path history;
+
+    @Override
+    public Integer call() throws Exception {
+      Path file = history != null ? history : System.getenv("MOLT_HISTORY") != null ? Path.of(System.getenv("MOLT_HISTORY"))
+          : Path.of(System.getProperty("user.home"), ".molt", "history");
+      cli.connect().close();
+      return new dev.molt.console.Remote(cli::connect, dev.molt.console.Remote.terminal(), file).run();
+    }
+  }
 
   @Command(name = "eval", description = "Evaluates Java inside the node against its current code and prints the result.")
   static final class Eval extends Sub {

@@ -38,6 +38,34 @@ final class ControlServer implements AutoCloseable {
   @FunctionalInterface
   interface Commands {
     String run(String command, List<String> args) throws Exception;
+
+    /** As {@link #run(String, List)}, for a command that keeps something for its connection (a console session). */
+    default String run(String command, List<String> args, Connection connection) throws Exception {
+      return run(command, args);
+    }
+  }
+
+  /** One client's connection: what a command attached to it is closed when the connection ends. */
+  static final class Connection implements AutoCloseable {
+    private AutoCloseable attachment;
+
+    Object attachment() {
+      return attachment;
+    }
+
+    void attach(AutoCloseable attachment) throws Exception {
+      close();
+      this.attachment = attachment;
+    }
+
+    @Override
+    public void close() throws Exception {
+      AutoCloseable attached = attachment;
+      attachment = null;
+      if (attached != null) {
+        attached.close();
+      }
+    }
   }
 
   private final Commands commands;
@@ -135,18 +163,24 @@ final class ControlServer implements AutoCloseable {
         continue;
       }
       ControlThreads.start("molt-control-session", () -> {
+        Connection connection = new Connection();
         try (channel) {
-          serve(channel, overTcp);
+          serve(channel, overTcp, connection);
         } catch (IOException e) {
           LOG.debug("control session ended: {}", e.toString());
         } finally {
+          try {
+            connection.close();
+          } catch (Exception e) {
+            LOG.warn("control channel: closing a session: {}", e.toString());
+          }
           connections.release();
         }
       });
     }
   }
 
-  private void serve(SocketChannel channel, boolean overTcp) throws IOException {
+  private void serve(SocketChannel channel, boolean overTcp, Connection connection) throws IOException {
     DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
     DataOutputStream out = new DataOutputStream(Channels.newOutputStream(channel));
     String peer = overTcp ? "tcp " + channel.getRemoteAddress() : "unix socket";
@@ -185,7 +219,7 @@ final class ControlServer implements AutoCloseable {
       String command = request.get(2);
       List<String> args = request.subList(3, request.size());
       try {
-        Frames.writeReply(out, Frames.OK, commands.run(command, List.copyOf(args)));
+        Frames.writeReply(out, Frames.OK, commands.run(command, List.copyOf(args), connection));
       } catch (Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         Frames.writeReply(out, Frames.FAILED, message);

@@ -2,32 +2,50 @@ package dev.molt.console;
 
 import dev.molt.CodeServer;
 import dev.molt.ModuleInfo;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.VarSnippet;
 
 /**
- * Java evaluated inside the node with JShell, in this JVM. Snippets compile against the node's
- * class path and the current version of every loaded module; they run in JShell's own class
- * loader, which reads module classes from their jars as a client copy, the way client code of a
- * module does (a message built from that copy is migrated by the server it reaches). The packages
- * of every module are imported, as are {@code dev.molt.*}. The shell is made on first use and
- * remade when a module's current version changes.
+ * Java evaluated inside the node with JShell: for {@code eval} and for each console. Snippets
+ * compile against the current class files of every module (written under {@code scratch}) and
+ * run against the current classes themselves ({@link ConsoleLoader}); after a module moved to a
+ * new version, new snippets see it, and variables stay. The packages of every module are
+ * imported, as is {@code dev.molt.*}. A snippet that throws is reported with its stack trace;
+ * {@link #stop} ends one that runs too long.
  */
 final class Eval implements AutoCloseable {
-  private JShell shell;
-  private Set<String> classpath = Set.of();
+  private final Path scratch;
+  private final ConsoleLoader loader = new ConsoleLoader(Eval.class.getClassLoader());
+  private final Set<String> imported = new TreeSet<>();
+  private volatile JShell shell;
+  private volatile boolean stopped;
+  private Map<String, Integer> versions = Map.of();
+  private final boolean namesVariables;
 
-  synchronized String eval(String code) {
+  /** {@code namesVariables}: a declaration prints as {@code x ==> 5} (a console), not {@code 5} (a script's {@code eval}). */
+  Eval(Path scratch, boolean namesVariables) {
+    this.scratch = scratch;
+    this.namesVariables = namesVariables;
+  }
+
+  /** Evaluates {@code code} (one or more snippets); the values it produced, one a line. Throws {@link ConsoleSession.ConsoleError} with what to print for a failure. */
+  synchronized String eval(String code) throws IOException {
     JShell jshell = shell();
+    stopped = false;
     List<String> out = new ArrayList<>();
     String remaining = code;
     SourceCodeAnalysis analysis = jshell.sourceCodeAnalysis();
@@ -37,25 +55,29 @@ final class Eval implements AutoCloseable {
         break;
       }
       if (!info.completeness().isComplete()) {
-        throw new IllegalArgumentException("incomplete Java: " + remaining.strip());
+        throw new ConsoleSession.ConsoleError("incomplete Java: " + remaining.strip());
       }
-      for (SnippetEvent event : jshell.eval(info.source())) {
+      List<SnippetEvent> events = jshell.eval(info.source());
+      if (stopped) {
+        out.add("interrupted");
+        break;
+      }
+      for (SnippetEvent event : events) {
         if (event.causeSnippet() != null) {
           continue;
         }
         if (event.exception() != null) {
-          Throwable e = event.exception();
-          String message = e instanceof jdk.jshell.EvalException ee ? ee.getExceptionClassName() + ": " + ee.getMessage()
-              : e.toString();
-          throw new IllegalStateException(message);
+          throw new ConsoleSession.ConsoleError(String.join("\n", out) + (out.isEmpty() ? "" : "\n") + describe(event.exception()));
         }
         if (event.status() == Snippet.Status.REJECTED) {
-          StringBuilder why = new StringBuilder("does not compile:");
-          jshell.diagnostics(event.snippet()).forEach((Diag diag) -> why.append(' ').append(diag.getMessage(null)));
-          throw new IllegalArgumentException(why.toString());
+          List<String> why = jshell.diagnostics(event.snippet()).map((Diag diag) -> diag.getMessage(null).strip()
+              .replaceAll("\\s*\\R\\s*", ", ")).toList();
+          throw new ConsoleSession.ConsoleError("does not compile: " + String.join("\n", why));
         }
         if (event.value() != null && event.snippet().kind() != Snippet.Kind.IMPORT) {
-          out.add(event.value());
+          out.add(namesVariables && event.snippet() instanceof VarSnippet var
+              && event.snippet().subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
+              ? var.name() + " ==> " + event.value() : event.value());
         }
       }
       remaining = info.remaining();
@@ -63,12 +85,56 @@ final class Eval implements AutoCloseable {
     return String.join("\n", out);
   }
 
-  private JShell shell() {
-    Set<String> paths = new LinkedHashSet<>();
-    Set<String> packages = new java.util.TreeSet<>();
+  /** Stops the evaluation in progress, if any; it reports "interrupted". */
+  void stop() {
+    stopped = true;
+    JShell running = shell;
+    if (running != null) {
+      running.stop();
+    }
+  }
+
+  /** JShell's completions of the Java in {@code buffer} at {@code cursor}, each from {@code from} on. */
+  synchronized List<String> suggest(String buffer, int cursor, int from) throws IOException {
+    int[] anchor = new int[1];
+    List<SourceCodeAnalysis.Suggestion> suggestions = shell().sourceCodeAnalysis().completionSuggestions(buffer, cursor, anchor);
+    String prefix = buffer.substring(from, Math.max(from, anchor[0]));
+    List<String> out = new ArrayList<>();
+    for (SourceCodeAnalysis.Suggestion suggestion : suggestions) {
+      out.add(prefix + suggestion.continuation());
+    }
+    return out;
+  }
+
+  /** An exception thrown by a snippet, with its stack down to the snippet (JShell's own frames left out). */
+  private static String describe(Throwable thrown) {
+    StringBuilder text = new StringBuilder();
+    if (thrown instanceof EvalException e) {
+      text.append(e.getExceptionClassName()).append(e.getMessage() == null ? "" : ": " + e.getMessage());
+    } else {
+      text.append(thrown);
+    }
+    for (StackTraceElement frame : thrown.getStackTrace()) {
+      if (frame.getClassName().startsWith("jdk.jshell.") || frame.getClassName().startsWith("jdk.internal.reflect.")
+          || frame.getClassName().startsWith("java.lang.reflect.")) {
+        break;
+      }
+      text.append("\n\tat ").append(frame);
+    }
+    Throwable cause = thrown.getCause();
+    if (cause != null && cause != thrown) {
+      text.append("\nCaused by: ").append(describe(cause));
+    }
+    return text.toString();
+  }
+
+  /** The shell, told about module versions that changed since the last evaluation. */
+  private JShell shell() throws IOException {
+    Map<String, Integer> now = new TreeMap<>();
+    Set<String> packages = new TreeSet<>();
     for (ModuleInfo module : CodeServer.allLoaded()) {
-      if (module.status() == ModuleInfo.Status.CURRENT && module.origin() != null && Files.exists(Path.of(module.origin()))) {
-        paths.add(module.origin());
+      if (module.status() == ModuleInfo.Status.CURRENT) {
+        now.put(module.name(), module.version());
         for (String className : module.classes()) {
           int dot = className.lastIndexOf('.');
           if (dot > 0 && !className.contains("$")) {
@@ -77,28 +143,40 @@ final class Eval implements AutoCloseable {
         }
       }
     }
-    if (shell == null || !paths.equals(classpath)) {
-      close();
-      shell = JShell.builder().executionEngine("local").build();
+    Path classes = scratch.resolve("classes");
+    if (shell == null || !now.equals(versions)) {
+      Files.createDirectories(scratch);
+      ConsoleCompiler.writeClassFiles(now.keySet(), classes);
+      loader.refresh(now);
+    }
+    if (shell == null) {
+      JShell made = JShell.builder().executionEngine(loader.provider(), Map.of()).build();
       for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
         if (!entry.isBlank()) {
-          shell.addToClasspath(entry);
+          made.addToClasspath(entry);
         }
       }
-      paths.forEach(shell::addToClasspath);
-      shell.eval("import dev.molt.*;");
-      // the modules' packages too, so that KV.get("a") works as it does in IEx
-      packages.forEach(pkg -> shell.eval("import " + pkg + ".*;"));
-      classpath = paths;
+      made.addToClasspath(classes.toString());
+      made.eval("import dev.molt.*;");
+      shell = made;
     }
+    for (String pkg : packages) {
+      if (imported.add(pkg)) {
+        // the modules' packages, so that KV.get("a") works as it does in IEx
+        shell.eval("import " + pkg + ".*;");
+      }
+    }
+    versions = now;
     return shell;
   }
 
   @Override
-  public synchronized void close() {
-    if (shell != null) {
-      shell.close();
-      shell = null;
+  public void close() {
+    JShell closing = shell;
+    shell = null;
+    if (closing != null) {
+      closing.close();
     }
+    ConsoleCompiler.deleteTree(scratch);
   }
 }

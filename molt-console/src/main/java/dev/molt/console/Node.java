@@ -25,13 +25,18 @@ public final class Node {
 
   private final Path root;
   private final ReleaseHandler releases;
-  private final Eval eval = new Eval();
+  private final Eval eval;
+  /** Open consoles by id, for an interrupt that comes on another connection. */
+  private final java.util.Map<String, ConsoleSession> consoles = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Sources given to a console's {@code c}, by module: what {@code r} compiles again, in any console. */
+  private final java.util.Map<String, java.util.Set<Path>> remembered = new java.util.concurrent.ConcurrentHashMap<>();
   private final Instant startedAt = Instant.now();
   private ControlServer control;
 
   private Node(Path root, ReleaseHandler releases) {
     this.root = root;
     this.releases = releases;
+    this.eval = new Eval(root.resolve("tmp").resolve("eval"), false);
   }
 
   public static void main(String[] args) throws Exception {
@@ -62,10 +67,72 @@ public final class Node {
     ReleaseHandler releases = ReleaseHandler.open(absolute);
     Node node = new Node(absolute, releases);
     String version = releases.boot();
-    node.control = ControlServer.start(absolute, node::run, tcpPort);
+    node.control = ControlServer.start(absolute, node.commands(), tcpPort);
     Files.writeString(absolute.resolve("tmp").resolve("node.pid"), Long.toString(ProcessHandle.current().pid()));
     LOG.info("node up: release {} on {}", version, absolute);
     return node;
+  }
+
+  private ControlServer.Commands commands() {
+    return new ControlServer.Commands() {
+      @Override
+      public String run(String command, List<String> args) throws Exception {
+        return Node.this.run(command, args);
+      }
+
+      @Override
+      public String run(String command, List<String> args, ControlServer.Connection connection) throws Exception {
+        return command.startsWith("console") ? console(command, args, connection) : Node.this.run(command, args);
+      }
+    };
+  }
+
+  /**
+   * The remote console's commands: {@code console} opens a session on this connection (its id,
+   * then the banner), {@code console-line TEXT}, {@code console-complete TEXT CURSOR} and
+   * {@code console-poll} use it, {@code console-interrupt ID} stops its evaluation from another
+   * connection. The session ends with its connection.
+   */
+  private String console(String command, List<String> args, ControlServer.Connection connection) throws Exception {
+    if (command.equals("console-interrupt")) {
+      ConsoleSession session = consoles.get(one(command, args));
+      if (session == null) {
+        throw new IllegalArgumentException("no console " + args.getFirst());
+      }
+      session.interrupt();
+      return "interrupted";
+    }
+    if (command.equals("console")) {
+      ConsoleSession session = new ConsoleSession(root, this::releases, remembered);
+      consoles.put(session.id, session);
+      connection.attach(new OpenConsole(session, consoles));
+      LOG.debug("console {} opened", session.id.substring(0, 8));
+      return session.id + "\n" + session.banner();
+    }
+    if (!(connection.attachment() instanceof OpenConsole(ConsoleSession session, var unused))) {
+      throw new IllegalStateException(command + ": open a console on this connection first");
+    }
+    return switch (command) {
+      case "console-line" -> session.line(one(command, args));
+      case "console-poll" -> session.poll();
+      case "console-complete" -> {
+        if (args.size() != 2) {
+          throw new IllegalArgumentException("console-complete takes the line and the cursor");
+        }
+        yield session.complete(args.get(0), Integer.parseInt(args.get(1)));
+      }
+      default -> throw new IllegalArgumentException("unknown command '" + command + "'");
+    };
+  }
+
+  /** A console attached to its connection: closed, and forgotten, when the connection ends. */
+  private record OpenConsole(ConsoleSession session, java.util.Map<String, ConsoleSession> consoles) implements AutoCloseable {
+    @Override
+    public void close() {
+      consoles.remove(session.id);
+      session.close();
+      LOG.debug("console {} closed", session.id.substring(0, 8));
+    }
   }
 
   private String run(String command, List<String> args) throws Exception {

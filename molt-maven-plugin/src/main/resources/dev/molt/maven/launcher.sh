@@ -52,4 +52,4 @@ if [ -z "$lib" ]; then
 fi
 classpath=$(ls "$lib"/*.jar | tr '\n' ':')
 # shellcheck disable=SC2086
-exec "$jdk/bin/java" ${MOLT_JVM_OPTIONS-} -Dmolt.root="$root" -Dmolt.command="bin/@NAME@" -cp "$classpath" dev.molt.console.Cli "$@"
+exec "$jdk/bin/java" --enable-native-access=ALL-UNNAMED ${MOLT_JVM_OPTIONS-} -Dmolt.root="$root" -Dmolt.command="bin/@NAME@" -cp "$classpath" dev.molt.console.Cli "$@"
