@@ -126,6 +126,37 @@ final class ConsoleCompiler {
     return String.join("\n", errors);
   }
 
+  /**
+   * The Java files under the source roots a module's jar recorded when it was built
+   * ({@code Molt-Sources} in its manifest); none for a jar that records none. Fails clearly
+   * when the roots are not on this machine.
+   */
+  static List<Path> recordedSources(dev.molt.ModuleSource source) throws IOException {
+    if (source.kind() != dev.molt.ModuleSource.Kind.JAR) {
+      return List.of();
+    }
+    String recorded;
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(source.paths().getFirst().toFile())) {
+      java.util.jar.Manifest manifest = jar.getManifest();
+      recorded = manifest == null ? null : manifest.getMainAttributes().getValue(dev.molt.release.ReleasePackager.SOURCES_ATTRIBUTE);
+    }
+    if (recorded == null || recorded.isBlank()) {
+      return List.of();
+    }
+    List<Path> files = new ArrayList<>();
+    for (String root : recorded.split(java.io.File.pathSeparator)) {
+      Path path = Path.of(root);
+      if (!Files.exists(path)) {
+        throw new ConsoleSession.ConsoleError("r: " + source.name() + " was built from sources in " + path
+            + ", which is not on this machine");
+      }
+      try (Stream<Path> walk = Files.walk(path)) {
+        walk.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p)).sorted().forEach(files::add);
+      }
+    }
+    return files;
+  }
+
   /** Writes the current class files of {@code modules} under {@code dir}, replacing what was there. */
   static void writeClassFiles(java.util.Collection<String> modules, Path dir) throws IOException {
     deleteTree(dir);

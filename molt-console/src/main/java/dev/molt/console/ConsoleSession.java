@@ -166,17 +166,23 @@ final class ConsoleSession implements AutoCloseable {
     return reload(module, source, "loaded " + module + " from " + source.paths().getFirst());
   }
 
+  /**
+   * {@code r}: compiles again the module's sources — those its jar recorded when it was built
+   * (read afresh, so new files count), and those given to {@code c} — or, for a module loaded
+   * from sources, reloads it from them.
+   */
   private String recompile(String module) throws Exception {
-    Set<Path> files = remembered.get(module);
-    if (files != null && !files.isEmpty()) {
+    ModuleSource source = CodeServer.source(module).orElseThrow();
+    Set<Path> files = new LinkedHashSet<>(ConsoleCompiler.recordedSources(source));
+    files.addAll(remembered.getOrDefault(module, Set.of()));
+    if (!files.isEmpty()) {
       return compile(List.copyOf(files));
     }
-    ModuleSource source = CodeServer.source(module).orElseThrow();
-    if (source.kind() != ModuleSource.Kind.SOURCES) {
-      throw new ConsoleError("r: no sources are remembered for " + module + " (it was loaded from " + source.paths().getFirst()
-          + "); c <File.java> compiles sources and remembers them, l " + module + " loads it again");
+    if (source.kind() == ModuleSource.Kind.SOURCES) {
+      return reload(module, source, "recompiled " + module);
     }
-    return reload(module, source, "recompiled " + module);
+    throw new ConsoleError("r: no sources are known for " + module + " (it was loaded from " + source.paths().getFirst()
+        + ", which records none); c <File.java> compiles sources and remembers them, l " + module + " loads it again");
   }
 
   /**

@@ -34,6 +34,7 @@ final class Eval implements AutoCloseable {
   private volatile JShell shell;
   private volatile boolean stopped;
   private Map<String, Integer> versions = Map.of();
+  private int generations;
   private final boolean namesVariables;
 
   /** {@code namesVariables}: a declaration prints as {@code x ==> 5} (a console), not {@code 5} (a script's {@code eval}). */
@@ -143,22 +144,26 @@ final class Eval implements AutoCloseable {
         }
       }
     }
-    Path classes = scratch.resolve("classes");
     if (shell == null || !now.equals(versions)) {
+      // Each set of versions gets a directory of its own, added to JShell's class path: adding
+      // an entry is what makes JShell drop the compiler state that remembers the old classes.
       Files.createDirectories(scratch);
+      Path previous = scratch.resolve("classes-" + generations);
+      Path classes = scratch.resolve("classes-" + (++generations));
       ConsoleCompiler.writeClassFiles(now.keySet(), classes);
+      ConsoleCompiler.deleteTree(previous);
       loader.refresh(now);
-    }
-    if (shell == null) {
-      JShell made = JShell.builder().executionEngine(loader.provider(), Map.of()).build();
-      for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
-        if (!entry.isBlank()) {
-          made.addToClasspath(entry);
+      if (shell == null) {
+        JShell made = JShell.builder().executionEngine(loader.provider(), Map.of()).build();
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+          if (!entry.isBlank()) {
+            made.addToClasspath(entry);
+          }
         }
+        made.eval("import dev.molt.*;");
+        shell = made;
       }
-      made.addToClasspath(classes.toString());
-      made.eval("import dev.molt.*;");
-      shell = made;
+      shell.addToClasspath(classes.toString());
     }
     for (String pkg : packages) {
       if (imported.add(pkg)) {

@@ -123,8 +123,11 @@ public final class ReleaseMojo extends AbstractMojo {
       for (Module module : application.modules) {
         Path classes = module.classes != null ? module.classes.toPath() : compile(application, module, out);
         String jarName = module.name + "-" + application.version + ".jar";
+        List<Path> sourceRoots = module.classes != null
+            ? project.getCompileSourceRoots().stream().map(Path::of).filter(Files::isDirectory).toList()
+            : module.sources.stream().map(File::toPath).toList();
         Path jar = ReleasePackager.jar(classes, Files.createDirectories(out.resolve("molt-jars")).resolve(name + "-" + version
-            + "-" + jarName));
+            + "-" + jarName), sourceRoots);
         files.put(dir + "/" + jarName, Files.readAllBytes(jar));
         modules.add(new ReleaseDescriptor.Module(module.name, jarName));
       }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -61,9 +62,26 @@ public final class ReleasePackager {
     return manifest.toString();
   }
 
+  /** The jar manifest attribute that records where a module's sources were when it was built: what a console's {@code r} compiles. */
+  public static final String SOURCES_ATTRIBUTE = "Molt-Sources";
+
   /** Jars the class directory {@code classes} into {@code jar}. */
   public static Path jar(Path classes, Path jar) throws IOException {
-    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+    return jar(classes, jar, List.of());
+  }
+
+  /**
+   * Jars the class directory {@code classes} into {@code jar}, recording in its manifest
+   * ({@value #SOURCES_ATTRIBUTE}) the absolute paths of the sources it was built from, if any.
+   */
+  public static Path jar(Path classes, Path jar, List<Path> sources) throws IOException {
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    if (!sources.isEmpty()) {
+      manifest.getMainAttributes().putValue(SOURCES_ATTRIBUTE, sources.stream().map(p -> p.toAbsolutePath().normalize().toString())
+          .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+    }
+    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
         Stream<Path> paths = Files.walk(classes)) {
       for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile).sorted()::iterator) {
         out.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
