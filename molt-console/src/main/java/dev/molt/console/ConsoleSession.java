@@ -57,13 +57,14 @@ final class ConsoleSession implements AutoCloseable {
   private final Map<String, Set<Path>> remembered;
   private final NodeOutput.Buffer output = new NodeOutput.Buffer();
   private final Eval eval;
-  private int builds;
+  private final Path builds;
 
   ConsoleSession(Path root, Supplier<String> releases, Map<String, Set<Path>> remembered) throws IOException {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     this.id = HexFormat.of().formatHex(random);
     this.scratch = root.resolve("tmp").resolve("console").resolve(id);
+    this.builds = root.resolve("tmp").resolve("console-builds");
     this.releases = releases;
     this.remembered = remembered;
     Files.createDirectories(scratch);
@@ -155,7 +156,8 @@ final class ConsoleSession implements AutoCloseable {
       }
     }
     String module = ConsoleCompiler.moduleOf(files);
-    Path out = scratch.resolve("build").resolve(module + "-" + (++builds));
+    // outlives this console: the new version is read from there again by a later l
+    Path out = Files.createTempDirectory(Files.createDirectories(builds), module + "-");
     ConsoleCompiler.compile(module, files, out);
     remembered.computeIfAbsent(module, m -> new LinkedHashSet<>()).addAll(files);
     return reload(module, ModuleSource.directory(module, out), "compiled " + files.size() + " file(s) of " + module);

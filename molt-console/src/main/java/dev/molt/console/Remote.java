@@ -53,7 +53,7 @@ final class Remote {
     }
     // A line discipline of JLine's own, not a pty (which would turn Ctrl-C into a signal for no
     // process); no echo, since nobody types into a pipe.
-    Terminal terminal = new org.jline.terminal.impl.ExternalTerminal("molt", Terminal.TYPE_DUMB, System.in, System.out,
+    Terminal terminal = new org.jline.terminal.impl.ExternalTerminal("molt", System.getProperty("molt.term", Terminal.TYPE_DUMB), System.in, System.out,
         java.nio.charset.StandardCharsets.UTF_8);
     terminal.echo(false);
     return terminal;

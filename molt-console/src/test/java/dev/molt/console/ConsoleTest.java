@@ -158,7 +158,12 @@ class ConsoleTest {
     private int seen;
 
     Console(String... options) throws IOException {
+      this(List.of(), options);
+    }
+
+    Console(List<String> jvmOptions, String... options) throws IOException {
       List<String> command = java(Cli.class.getName(), "--root", root.toString());
+      command.addAll(1, jvmOptions);
       command.addAll(List.of(options));
       command.addAll(List.of("remote", "--history", work.resolve("history").toString()));
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -255,6 +260,13 @@ class ConsoleTest {
         .contains("processes migrated 1, failed 0");
     assertThat(console.type("KV.get(\"a\")")).contains("42").contains("get a");
     assertThat(console.type("sys status kv")).contains("running").contains("kv@3").contains("a=42");
+    assertThat(console.type("sys suspend kv")).contains("suspended <0.");
+    assertThat(console.type("sys status kv")).contains("suspended");
+    assertThat(console.type("sys change_code kv")).contains("now runs kv@3");
+    assertThat(console.type("sys resume kv")).contains("resumed <0.");
+    assertThat(console.type("sys state kv")).contains("a=42");
+    assertThat(console.type("sys stop kv")).contains("sys: suspend, resume, change_code, state or status, not stop");
+    assertThat(console.type("sys status nobody")).contains("sys: no process nobody");
     assertThat(console.leave()).isZero();
   }
 
@@ -339,6 +351,24 @@ class ConsoleTest {
       assertThat(client.call("console-interrupt", "not-a-session").ok()).isFalse();
     }
     assertThat(molt("ping")).isEqualTo("pong");
+  }
+
+  @Test
+  void tabCompletesJavaAndHelpersThroughTheTerminal() throws Exception {
+    molt("start");
+    // an ANSI terminal type: JLine completes only on a terminal that can redraw the line
+    Console console = new Console(List.of("-Dmolt.term=ansi"));
+    console.prompt();
+    console.type("KV.put(\"a\", 42)");
+    console.keys.write("KV.ge\t".getBytes(StandardCharsets.UTF_8));
+    console.keys.flush();
+    await().atMost(Duration.ofSeconds(30)).until(() -> console.screen().contains("KV.get("));
+    assertThat(console.type("\"a\")")).contains("42");
+    console.keys.write("modu\t".getBytes(StandardCharsets.UTF_8));
+    console.keys.flush();
+    await().atMost(Duration.ofSeconds(30)).until(() -> console.screen().contains("modules"));
+    assertThat(console.type("")).contains("current").contains("kv");
+    assertThat(console.leave()).isZero();
   }
 
   @Test
