@@ -78,6 +78,9 @@ final class Remote {
           .completer(new NodeCompleter()).variable(LineReader.HISTORY_FILE, history)
           .variable(LineReader.SECONDARY_PROMPT_PATTERN, "...> ").option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
           .option(LineReader.Option.INSERT_TAB, false).build();
+      // Where Ctrl-C reaches the reader as a key (a dumb terminal's raw mode), it still cancels the line.
+      reader.getKeyMaps().get(LineReader.MAIN).bind(new org.jline.reader.Reference(LineReader.SEND_BREAK),
+          org.jline.keymap.KeyMap.ctrl('C'));
       while (true) {
         String line;
         try {

@@ -199,6 +199,22 @@ class ConsoleTest {
       return prompt();
     }
 
+    /** Types a line that is not complete Java yet: no prompt comes, the next line continues it. */
+    void typeUnfinished(String line) throws IOException {
+      keys.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      keys.flush();
+    }
+
+    /** Everything printed from now until {@code expected} shows, then up to the prompt after it. */
+    String until(String expected) {
+      int from = seen;
+      await().atMost(Duration.ofSeconds(60)).until(() -> screen.indexOf(expected, from) >= 0
+          && screen.indexOf("molt> ", screen.indexOf(expected, from)) >= 0);
+      int prompt = screen.indexOf("molt> ", screen.indexOf(expected, from));
+      seen = prompt + "molt> ".length();
+      return screen.substring(from, prompt);
+    }
+
     void press(int key) throws IOException {
       keys.write(key);
       keys.flush();
@@ -233,8 +249,18 @@ class ConsoleTest {
     assertThat(console.type("KV.version()")).as("new snippets see the new version").contains("\"patched\"");
     assertThat(console.type("modules")).contains("kv").contains("2");
 
+    console.typeUnfinished("KV.get(");
+    assertThat(console.type("\"a\")")).as("one evaluation of both lines").contains("...> ").contains("42")
+        .doesNotContain("does not compile");
+    console.keys.write("KV.get(\"never sent".getBytes(StandardCharsets.UTF_8));
+    console.press(3);
+    console.typeUnfinished("\"dropped\".length()");
+    assertThat(console.until("7")).as("Ctrl-C dropped the line being typed").doesNotContain("does not compile")
+        .doesNotContain("...> ");
+
     assertThat(console.leave()).isZero();
     assertThat(console.screen()).contains("the node keeps running");
+    assertThat(Files.readString(work.resolve("history"))).as("history kept").contains("KV.put(\"a\", 42)").contains("r kv");
     assertThat(molt("ping")).isEqualTo("pong");
     assertThat(molt("eval", "KV.get(\"a\")")).isEqualTo("42");
   }
