@@ -346,6 +346,11 @@ class ConsoleTest {
     assertThat(first.type("var x = 1")).contains("x ==> 1");
     assertThat(second.type("x")).contains("does not compile");
     assertThat(first.type("x + 1")).contains("2");
+    assertThat(first.type("System.out.println(\"only mine\")")).contains("only mine");
+    assertThat(second.type("")).as("what an evaluation prints goes to its console only").doesNotContain("only mine");
+    assertThat(first.type("help")).contains("c <File.java>").contains("sys suspend|resume|change_code|state|status");
+    assertThat(first.type("releases")).contains("kv 1.0.0 permanent");
+    assertThat(first.type("leaks")).contains("no leaks");
     assertThat(second.type("KV.put(\"b\", 7)")).contains("\"ok\"");
     assertThat(first.leave()).isZero();
     assertThat(second.type("KV.get(\"b\")")).contains("7");
