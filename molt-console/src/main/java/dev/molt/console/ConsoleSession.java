@@ -68,7 +68,7 @@ final class ConsoleSession implements AutoCloseable {
     this.releases = releases;
     this.remembered = remembered;
     Files.createDirectories(scratch);
-    this.eval = new Eval(scratch.resolve("eval"), true);
+    this.eval = new Eval(scratch.resolve("eval"), true, 0);
     NodeOutput.install();
     NodeOutput.listen(output);
   }

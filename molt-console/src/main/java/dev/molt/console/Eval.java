@@ -29,22 +29,37 @@ import jdk.jshell.VarSnippet;
  */
 final class Eval implements AutoCloseable {
   private final Path scratch;
-  private final ConsoleLoader loader = new ConsoleLoader(Eval.class.getClassLoader());
+  private ConsoleLoader loader = new ConsoleLoader(Eval.class.getClassLoader());
   private final Set<String> imported = new TreeSet<>();
   private volatile JShell shell;
   private volatile boolean stopped;
   private Map<String, Integer> versions = Map.of();
   private int generations;
   private final boolean namesVariables;
+  private final int renewAfter;
+  private int evaluations;
 
-  /** {@code namesVariables}: a declaration prints as {@code x ==> 5} (a console), not {@code 5} (a script's {@code eval}). */
-  Eval(Path scratch, boolean namesVariables) {
+  /**
+   * {@code namesVariables}: a declaration prints as {@code x ==> 5} (a console), not {@code 5}
+   * (a script's {@code eval}). {@code renewAfter}: after that many evaluations the shell starts
+   * afresh, forgetting its snippets, so that a script calling {@code eval} forever does not grow
+   * it forever (0: never).
+   */
+  Eval(Path scratch, boolean namesVariables, int renewAfter) {
     this.scratch = scratch;
     this.namesVariables = namesVariables;
+    this.renewAfter = renewAfter;
   }
 
   /** Evaluates {@code code} (one or more snippets); the values it produced, one a line. Throws {@link ConsoleSession.ConsoleError} with what to print for a failure. */
   synchronized String eval(String code) throws IOException {
+    if (renewAfter > 0 && ++evaluations > renewAfter) {
+      close();
+      loader = new ConsoleLoader(Eval.class.getClassLoader());
+      imported.clear();
+      versions = Map.of();
+      evaluations = 1;
+    }
     JShell jshell = shell();
     stopped = false;
     List<String> out = new ArrayList<>();

@@ -25,6 +25,8 @@ public final class Node {
 
   private final Path root;
   private final ReleaseHandler releases;
+  /** {@code eval}'s shell keeps variables between commands, and starts afresh after this many. */
+  static final int EVAL_RENEW_AFTER = 1_000;
   private final Eval eval;
   /** Open consoles by id, for an interrupt that comes on another connection. */
   private final java.util.Map<String, ConsoleSession> consoles = new java.util.concurrent.ConcurrentHashMap<>();
@@ -36,7 +38,7 @@ public final class Node {
   private Node(Path root, ReleaseHandler releases) {
     this.root = root;
     this.releases = releases;
-    this.eval = new Eval(root.resolve("tmp").resolve("eval"), false);
+    this.eval = new Eval(root.resolve("tmp").resolve("eval"), false, EVAL_RENEW_AFTER);
   }
 
   public static void main(String[] args) throws Exception {
