@@ -1,7 +1,6 @@
 package dev.molt;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,51 +73,7 @@ public final class CodeServer {
    * modules that depend on them. Changes nothing; any failure throws {@link CodeException}.
    */
   public static Prepared prepare(List<ModuleSource> sources, boolean purgeFirst) {
-    Map<String, ModuleSource> byName = new LinkedHashMap<>();
-    for (ModuleSource source : sources) {
-      if (byName.put(source.name(), source) != null) {
-        throw new IllegalArgumentException("module " + source.name() + " is given twice");
-      }
-    }
-    Map<String, ClassBytes.Read> reads = new LinkedHashMap<>();
-    for (ModuleSource source : sources) {
-      ClassBytes.Read read = ClassBytes.read(source, compileClasspath(source, reads));
-      LoadChecks.sticky(source.name(), read.bytes().keySet());
-      reads.put(source.name(), read);
-    }
-    synchronized (TABLE) {
-      LoadChecks.conflicts(TABLE, reads, byName.keySet());
-      if (!purgeFirst) {
-        for (String name : byName.keySet()) {
-          LoadChecks.purged(TABLE, name);
-        }
-      }
-      Map<String, ModuleVersion> prepared = new LinkedHashMap<>();
-      List<ModuleVersion> loaded = new ArrayList<>();
-      for (ModuleSource source : sources) {
-        ClassBytes.Read read = reads.get(source.name());
-        ModuleVersion version = newVersion(source, read.bytes(), read.stamps(), 0, prepared);
-        prepared.put(source.name(), version);
-        loaded.add(version);
-      }
-      List<ModuleVersion> relinked = new ArrayList<>();
-      for (ModuleVersion dependent : TABLE.dependents(byName.keySet())) {
-        if (!purgeFirst) {
-          LoadChecks.purged(TABLE, dependent.name());
-        }
-        ModuleVersion copy = newVersion(dependent.source, dependent.bytes, dependent.stamps,
-            dependent.relinkOf == 0 ? dependent.version : dependent.relinkOf, prepared);
-        prepared.put(dependent.name(), copy);
-        relinked.add(copy);
-      }
-      for (ModuleVersion version : prepared.values()) {
-        LinkCheck.check(version);
-      }
-      for (ModuleVersion version : loaded) {
-        MigrationCheck.check(version.entry.current, version);
-      }
-      return new Prepared(List.copyOf(loaded), List.copyOf(relinked), TABLE.generation, purgeFirst);
-    }
+    return Preparation.prepare(TABLE, sources, purgeFirst);
   }
 
   /**
@@ -444,51 +399,6 @@ public final class CodeServer {
   }
 
   // ---- internals ---------------------------------------------------------------------
-
-  private static ModuleVersion newVersion(ModuleSource source, Map<String, byte[]> bytes, Map<String, Long> stamps,
-      int relinkOf, Map<String, ModuleVersion> prepared) {
-    List<ModuleClassLoader> dependencies = new ArrayList<>();
-    for (String dependency : source.dependsOn()) {
-      ModuleVersion version = prepared.get(dependency);
-      if (version == null) {
-        ModuleTable.Entry entry = TABLE.entries.get(dependency);
-        version = entry == null ? null : entry.current;
-      }
-      if (version == null) {
-        throw new CodeException(CodeException.Kind.NOT_FOUND,
-            "module " + source.name() + " depends on " + dependency + ", which is not loaded; load it first or with it");
-      }
-      dependencies.add(version.loader);
-    }
-    ModuleTable.Entry entry = TABLE.entry(source.name());
-    return new ModuleVersion(source, entry, entry.lastVersion + 1, Map.copyOf(bytes), stamps, relinkOf, dependencies,
-        CodeServer.class.getClassLoader());
-  }
-
-  /** The classes a module's sources compile against: its dependencies, as being loaded or as loaded now. */
-  private static List<Map<String, byte[]>> compileClasspath(ModuleSource source, Map<String, ClassBytes.Read> reading) {
-    List<Map<String, byte[]>> classes = new ArrayList<>();
-    if (source.kind() != ModuleSource.Kind.SOURCES) {
-      return classes;
-    }
-    synchronized (TABLE) {
-      for (String dependency : source.dependsOn()) {
-        ClassBytes.Read read = reading.get(dependency);
-        if (read != null) {
-          classes.add(read.bytes());
-          continue;
-        }
-        ModuleTable.Entry entry = TABLE.entries.get(dependency);
-        if (entry != null && entry.current != null) {
-          classes.add(entry.current.bytes);
-        }
-      }
-    }
-    return classes;
-  }
-
-
-
 
   private static boolean purgeLocked(String module, boolean soft) {
     ModuleTable.Entry entry = TABLE.entries.get(module);
