@@ -75,7 +75,11 @@ final class ConsoleSession implements AutoCloseable {
 
   /** What the console prints first. */
   String banner() {
-    return "Molt console on " + releases.get().lines().filter(l -> l.endsWith(" current")).findFirst().orElse("a node")
+    List<String> lines = releases.get().lines().toList();
+    String running = lines.stream().filter(l -> l.endsWith(" current")).findFirst()
+        .or(() -> lines.stream().filter(l -> l.endsWith(" permanent")).findFirst())
+        .map(l -> "release " + l.substring(0, l.lastIndexOf(' '))).orElse("a node");
+    return "Molt console on " + running
         + "; modules " + CodeServer.allLoaded().stream().filter(m -> m.status() == ModuleInfo.Status.CURRENT)
             .map(m -> m.name() + "@" + m.version()).toList() + ". Type help for the helpers.";
   }

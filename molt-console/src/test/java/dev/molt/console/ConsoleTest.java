@@ -237,7 +237,7 @@ class ConsoleTest {
   void theTalksSessionWithR() throws Exception {
     molt("start");
     Console console = new Console();
-    assertThat(console.prompt()).contains("Molt console").contains("kv@1");
+    assertThat(console.prompt()).contains("Molt console on release kv 1.0.0").contains("kv@1");
     assertThat(console.type("KV.put(\"a\", 42)")).contains("\"ok\"");
     Files.writeString(source, kv(LOGGING, "public static String version() { return \"patched\"; }"));
 
