@@ -51,6 +51,22 @@ public final class KvNode implements AutoCloseable {
     return new Run(process.exitValue(), out);
   }
 
+  /** Runs {@code bin/kv args...} with {@code input} as what is typed into it (the console, say). */
+  public Run type(String input, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(root.resolve("bin/kv").toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (var keys = process.getOutputStream()) {
+      keys.write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("bin/kv " + String.join(" ", args) + " did not finish in 120 s");
+    }
+    return new Run(process.exitValue(), out);
+  }
+
   /** Runs {@code bin/kv args...}; its output, or an exception with it if it failed. */
   public String ok(String... args) throws IOException, InterruptedException {
     Run run = run(args);

@@ -52,6 +52,22 @@ class KvReleaseIT {
   }
 
   @Test
+  void theConsoleRecompilesKvFromTheSourcesItsJarRecorded() throws Exception {
+    try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
+      node.ok("start");
+      KvNode.Run console = node.type("KV.put(\"a\", 42)\nr kv\nKV.get(\"a\")\nmodules\n", "remote", "--history",
+          root.resolve("history").toString());
+      assertThat(console.code()).as(console.out()).isZero();
+      assertThat(console.out()).contains("Molt console on release kv 1.0.0").contains("\"ok\"")
+          .contains("of kv").contains("reloaded [kv@2], relinked []; processes migrated 1, failed 0")
+          .contains("the node keeps running");
+      assertThat(console.out().substring(console.out().indexOf("processes migrated"))).contains("42");
+      assertThat(node.ok("eval", "KV.get(\"a\")")).as("state kept by the reload").isEqualTo("42");
+      node.ok("stop");
+    }
+  }
+
+  @Test
   void aBrokenUpgradeRollsBackAndTheNodeKeepsServing() throws Exception {
     try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
       node.ok("start");
