@@ -37,7 +37,7 @@ final class ConsoleSession implements AutoCloseable {
   static final String HELP = """
       c <File.java>...      compile against the module's current classes and load as its new version
       l <module>            purge old code and load the module again from where it was read
-      r <module>            recompile the module's sources (loaded from sources, or given to c) and reload
+      r <module>            recompile the module's sources (recorded in its jar at build time, or given to c) and reload
       sys suspend|resume|change_code|state|status <pid|name>
       processes             pid, registered name, module@version, mailbox length
       modules               name, version, current/old, origin, modified on disk
