@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
  * command exits 0 on success; on failure it prints one line saying why and exits 1 (2 for a
  * usage error, 3 when no node answers).
  */
-@Command(name = "molt", mixinStandardHelpOptions = true, version = "molt 0.1.0",
+@Command(name = "molt", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "molt 0.1.0",
     description = "Starts, stops and upgrades a Molt node, and asks it things over its control channel.",
     subcommands = {Cli.Start.class, Cli.Foreground.class, Cli.Stop.class, Cli.Ping.class, Cli.Status.class, Cli.Eval.class,
         Cli.Releases.class, Cli.Unpack.class, Cli.Install.class, Cli.Upgrade.class, Cli.Downgrade.class, Cli.Permanent.class,

@@ -154,6 +154,10 @@ class NodeProcessTest {
       assertThat(run.out()).startsWith("error: does not compile: ").doesNotContain("\n");
     });
     assertThat(molt("bogus").code()).isEqualTo(2);
+    assertThat(molt("remote", "--help")).as("every command takes --help").satisfies(run -> {
+      assertThat(run.code()).isZero();
+      assertThat(run.out()).contains("Opens an interactive console in the node").contains("--history");
+    });
 
     long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
     assertThat(molt("stop")).isEqualTo(new Run(0, "stopping"));
