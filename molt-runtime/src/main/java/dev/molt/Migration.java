@@ -258,6 +258,11 @@ public final class Migration {
           + " no longer exists in " + target.module() + " v" + target.version() + "; handle it in codeChange");
     }
     if (type.isRecord()) {
+      RecordPlan plan = plan(type, path);
+      if (plan.flat()) {
+        // maps no component, so it cannot be part of a cycle: no need to track it in progress
+        return remember(value, plan.build(value, this, path));
+      }
       if (inProgress == null) {
         inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
       }
@@ -266,7 +271,7 @@ public final class Migration {
             + "be rebuilt; handle it in codeChange");
       }
       try {
-        return remember(value, plan(type, path).build(value, this, path));
+        return remember(value, plan.build(value, this, path));
       } finally {
         inProgress.remove(value);
       }

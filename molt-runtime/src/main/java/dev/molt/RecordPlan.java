@@ -53,6 +53,16 @@ record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] def
     }
   }
 
+  /** Whether no component can hold a module value: building reads the components and maps none, so it cannot recurse. */
+  boolean flat() {
+    for (Leaves leaf : leaves) {
+      if (leaf != Leaves.ALL) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   Object build(Object value, Migration migration, String path) {
     Object[] args = new Object[readers.length];
     for (int i = 0; i < readers.length; i++) {
