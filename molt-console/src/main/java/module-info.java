@@ -10,6 +10,7 @@ module dev.molt.console {
   requires jdk.jshell;
   requires java.compiler;
   requires org.jline;
+  requires org.apache.commons.io;
   requires jdk.net;
 
   exports dev.molt.console;

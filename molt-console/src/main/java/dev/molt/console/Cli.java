@@ -251,8 +251,8 @@ public final class Cli {
     public Integer call() throws Exception {
       Path file = history != null ? history : System.getenv("MOLT_HISTORY") != null ? Path.of(System.getenv("MOLT_HISTORY"))
           : Path.of(System.getProperty("user.home"), ".molt", "history");
-      cli.connect().close();
-      return new dev.molt.console.Remote(cli::connect, dev.molt.console.Remote.terminal(), file).run();
+      ControlClient session = cli.connect();
+      return new dev.molt.console.Remote(session, cli::connect, dev.molt.console.Remote.terminal(), file).run();
     }
   }
 

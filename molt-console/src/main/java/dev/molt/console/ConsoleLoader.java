@@ -17,7 +17,7 @@ import jdk.jshell.spi.ExecutionEnv;
  * first, then in the node's own class loader (Molt, the stable layer, the JDK).
  *
  * <p>A class loader binds a name to one class for good, so after a module moved to a new version
- * ({@link #refresh}) new snippets are defined in a new <em>generation</em>, which sees the new
+ * ({@link #newGeneration}) new snippets are defined in a new <em>generation</em>, which sees the new
  * version; it still finds the snippets of earlier generations by name, so variables and methods
  * declared before the reload stay usable. A snippet declared before a reload keeps calling the
  * version it was linked against, and keeps that version's class loader reachable until the
@@ -27,19 +27,15 @@ final class ConsoleLoader implements LoaderDelegate {
   private final ClassLoader node;
   private final Map<String, Class<?>> snippets = new ConcurrentHashMap<>();
   private volatile Generation generation;
-  private Object madeFor;
 
   ConsoleLoader(ClassLoader node) {
     this.node = node;
     this.generation = new Generation();
   }
 
-  /** Starts a new generation if {@code versions} (which module versions are current) differ from the last. */
-  synchronized void refresh(Object versions) {
-    if (madeFor != null && !madeFor.equals(versions)) {
-      generation = new Generation();
-    }
-    madeFor = versions;
+  /** Starts a new generation: snippets defined from now on see the module versions current now. */
+  void newGeneration() {
+    generation = new Generation();
   }
 
   /** JShell's local execution engine on this loader: snippets are instrumented so that {@code stop} ends them. */

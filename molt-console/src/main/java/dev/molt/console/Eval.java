@@ -146,44 +146,39 @@ final class Eval implements AutoCloseable {
 
   /** The shell, told about module versions that changed since the last evaluation. */
   private JShell shell() throws IOException {
+    List<ModuleInfo> current = CodeServer.allLoaded().stream().filter(m -> m.status() == ModuleInfo.Status.CURRENT).toList();
     Map<String, Integer> now = new TreeMap<>();
-    Set<String> packages = new TreeSet<>();
-    for (ModuleInfo module : CodeServer.allLoaded()) {
-      if (module.status() == ModuleInfo.Status.CURRENT) {
-        now.put(module.name(), module.version());
-        for (String className : module.classes()) {
-          int dot = className.lastIndexOf('.');
-          if (dot > 0 && !className.contains("$")) {
-            packages.add(className.substring(0, dot));
-          }
+    current.forEach(module -> now.put(module.name(), module.version()));
+    if (shell != null && now.equals(versions)) {
+      return shell;
+    }
+    // Each set of versions gets a directory of its own, added to JShell's class path: adding an
+    // entry is what makes JShell drop the compiler state that remembers the old classes.
+    Files.createDirectories(scratch);
+    Path previous = scratch.resolve("classes-" + generations);
+    Path classes = scratch.resolve("classes-" + (++generations));
+    ConsoleCompiler.writeClassFiles(now.keySet(), classes);
+    ConsoleCompiler.deleteTree(previous);
+    if (shell == null) {
+      JShell made = JShell.builder().executionEngine(loader.provider(), Map.of()).build();
+      for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          made.addToClasspath(entry);
         }
       }
+      made.eval("import dev.molt.*;");
+      shell = made;
+    } else {
+      loader.newGeneration();
     }
-    if (shell == null || !now.equals(versions)) {
-      // Each set of versions gets a directory of its own, added to JShell's class path: adding
-      // an entry is what makes JShell drop the compiler state that remembers the old classes.
-      Files.createDirectories(scratch);
-      Path previous = scratch.resolve("classes-" + generations);
-      Path classes = scratch.resolve("classes-" + (++generations));
-      ConsoleCompiler.writeClassFiles(now.keySet(), classes);
-      ConsoleCompiler.deleteTree(previous);
-      loader.refresh(now);
-      if (shell == null) {
-        JShell made = JShell.builder().executionEngine(loader.provider(), Map.of()).build();
-        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
-          if (!entry.isBlank()) {
-            made.addToClasspath(entry);
-          }
+    shell.addToClasspath(classes.toString());
+    for (ModuleInfo module : current) {
+      for (String className : module.classes()) {
+        int dot = className.lastIndexOf('.');
+        if (dot > 0 && !className.contains("$") && imported.add(className.substring(0, dot))) {
+          // the modules' packages, so that KV.get("a") works as it does in IEx
+          shell.eval("import " + className.substring(0, dot) + ".*;");
         }
-        made.eval("import dev.molt.*;");
-        shell = made;
-      }
-      shell.addToClasspath(classes.toString());
-    }
-    for (String pkg : packages) {
-      if (imported.add(pkg)) {
-        // the modules' packages, so that KV.get("a") works as it does in IEx
-        shell.eval("import " + pkg + ".*;");
       }
     }
     versions = now;

@@ -38,9 +38,10 @@ final class Remote {
     T get() throws IOException;
   }
 
-  Remote(IoSupplier<ControlClient> connect, Terminal terminal, Path history) throws IOException {
+  /** {@code session}: the console's connection; {@code connect} opens another, for an interrupt. */
+  Remote(ControlClient session, IoSupplier<ControlClient> connect, Terminal terminal, Path history) {
     this.connect = connect;
-    this.session = connect.get();
+    this.session = session;
     this.terminal = terminal;
     this.history = history;
   }

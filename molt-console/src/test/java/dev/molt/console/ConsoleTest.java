@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.molt.release.ReleasePackager;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +34,7 @@ class ConsoleTest {
 
   private Path root;
   private Path source;
-  private final List<Console> consoles = new ArrayList<>();
+  private final List<TypedConsole> consoles = new ArrayList<>();
 
   private static String classPath() {
     String modulePath = System.getProperty("jdk.module.path", "");
@@ -141,7 +139,7 @@ class ConsoleTest {
 
   @AfterEach
   void stopEverything() throws Exception {
-    for (Console console : consoles) {
+    for (TypedConsole console : consoles) {
       console.process.destroyForcibly();
     }
     if (root != null && Files.exists(root.resolve("tmp/node.pid"))) {
@@ -150,93 +148,25 @@ class ConsoleTest {
     }
   }
 
-  /** {@code molt remote} in a JVM of its own, typed into through a pipe. */
-  private final class Console {
-    final Process process;
-    private final OutputStream keys;
-    private final StringBuffer screen = new StringBuffer();
-    private int seen;
+  /** {@code molt remote} in a JVM of its own, typed into through a pipe; killed after the test if still running. */
+  private TypedConsole console(List<String> jvmOptions, String... options) throws IOException {
+    List<String> command = java(Cli.class.getName(), "--root", root.toString());
+    command.addAll(1, jvmOptions);
+    command.addAll(List.of(options));
+    command.addAll(List.of("remote", "--history", work.resolve("history").toString()));
+    TypedConsole console = new TypedConsole(command);
+    consoles.add(console);
+    return console;
+  }
 
-    Console(String... options) throws IOException {
-      this(List.of(), options);
-    }
-
-    Console(List<String> jvmOptions, String... options) throws IOException {
-      List<String> command = java(Cli.class.getName(), "--root", root.toString());
-      command.addAll(1, jvmOptions);
-      command.addAll(List.of(options));
-      command.addAll(List.of("remote", "--history", work.resolve("history").toString()));
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      keys = process.getOutputStream();
-      InputStream in = process.getInputStream();
-      Thread.ofPlatform().daemon().start(() -> {
-        byte[] buffer = new byte[8192];
-        try {
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-          }
-        } catch (IOException e) {
-          // the console ended
-        }
-      });
-      consoles.add(this);
-    }
-
-    /** Waits for the next prompt; what was printed before it. */
-    String prompt() {
-      await().atMost(Duration.ofSeconds(90)).until(() -> screen.indexOf("molt> ", seen) >= 0);
-      int at = screen.indexOf("molt> ", seen);
-      String printed = screen.substring(seen, at);
-      seen = at + "molt> ".length();
-      return printed;
-    }
-
-    /** Types a line and Enter; what the node answered, up to the next prompt. */
-    String type(String line) throws IOException {
-      keys.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      keys.flush();
-      return prompt();
-    }
-
-    /** Types a line that is not complete Java yet: no prompt comes, the next line continues it. */
-    void typeUnfinished(String line) throws IOException {
-      keys.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      keys.flush();
-    }
-
-    /** Everything printed from now until {@code expected} shows, then up to the prompt after it. */
-    String until(String expected) {
-      int from = seen;
-      await().atMost(Duration.ofSeconds(60)).until(() -> screen.indexOf(expected, from) >= 0
-          && screen.indexOf("molt> ", screen.indexOf(expected, from)) >= 0);
-      int prompt = screen.indexOf("molt> ", screen.indexOf(expected, from));
-      seen = prompt + "molt> ".length();
-      return screen.substring(from, prompt);
-    }
-
-    void press(int key) throws IOException {
-      keys.write(key);
-      keys.flush();
-    }
-
-    /** Ctrl-D: leaves. */
-    int leave() throws Exception {
-      press(4);
-      keys.close();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      return process.exitValue();
-    }
-
-    String screen() {
-      return screen.toString();
-    }
+  private TypedConsole console(String... options) throws IOException {
+    return console(List.of(), options);
   }
 
   @Test
   void theTalksSessionWithR() throws Exception {
     molt("start");
-    Console console = new Console();
+    TypedConsole console = console();
     assertThat(console.prompt()).contains("Molt console on release kv 1.0.0").contains("kv@1");
     assertThat(console.type("KV.put(\"a\", 42)")).contains("\"ok\"");
     Files.writeString(source, kv(LOGGING, "public static String version() { return \"patched\"; }"));
@@ -252,7 +182,7 @@ class ConsoleTest {
     console.typeUnfinished("KV.get(");
     assertThat(console.type("\"a\")")).as("one evaluation of both lines").contains("...> ").contains("42")
         .doesNotContain("does not compile");
-    console.keys.write("KV.get(\"never sent".getBytes(StandardCharsets.UTF_8));
+    console.typeKeys("KV.get(\"never sent");
     console.press(3);
     console.typeUnfinished("\"dropped\".length()");
     assertThat(console.until("7")).as("Ctrl-C dropped the line being typed").doesNotContain("does not compile")
@@ -268,7 +198,7 @@ class ConsoleTest {
   @Test
   void cCompilesAFileAndLLoadsAnExternalBuild() throws Exception {
     molt("start");
-    Console console = new Console();
+    TypedConsole console = console();
     console.prompt();
     console.type("KV.put(\"a\", 42)");
 
@@ -299,7 +229,7 @@ class ConsoleTest {
   @Test
   void aCompileErrorInRLeavesTheOldCodeRunning() throws Exception {
     molt("start");
-    Console console = new Console();
+    TypedConsole console = console();
     console.prompt();
     console.type("KV.put(\"a\", 42)");
     Files.writeString(source, kv("int broken = \"not a number\";", ""));
@@ -318,13 +248,12 @@ class ConsoleTest {
   @Test
   void ctrlCStopsAnEndlessLoopAndTheNodeGoesOn() throws Exception {
     molt("start");
-    Console console = new Console();
+    TypedConsole console = console();
     console.prompt();
     console.type("KV.put(\"a\", 42)");
-    console.keys.write("long spins = 0; while (true) { spins++; }\n".getBytes(StandardCharsets.UTF_8));
-    console.keys.flush();
-    await().atMost(Duration.ofSeconds(30)).until(() -> console.screen().contains("while (true)"));
-    Thread.sleep(500);  // let the loop run: this is what Ctrl-C has to stop
+    console.typeUnfinished("System.getProperties().put(\"console.looping\", true); long spins = 0; while (true) { spins++; }");
+    // the loop runs once the node says so, asked on another connection: this is what Ctrl-C has to stop
+    await().atMost(Duration.ofSeconds(60)).until(() -> molt("eval", "System.getProperties().get(\"console.looping\")").equals("true"));
     console.press(3);
     assertThat(console.prompt()).contains("interrupted");
     assertThat(console.type("spins > 0")).contains("true");
@@ -339,8 +268,8 @@ class ConsoleTest {
   @Test
   void twoConsolesAtOnceAreIndependentAndLeavingStopsNothing() throws Exception {
     molt("start");
-    Console first = new Console();
-    Console second = new Console();
+    TypedConsole first = console();
+    TypedConsole second = console();
     first.prompt();
     second.prompt();
     assertThat(first.type("var x = 1")).contains("x ==> 1");
@@ -365,7 +294,7 @@ class ConsoleTest {
     int port = Integer.parseInt(Files.readString(root.resolve("tmp/control.port")).strip());
     Path wrong = work.resolve("wrong-cookie");
     Files.writeString(wrong, "0".repeat(64));
-    Console console = new Console("--tcp-port", Integer.toString(port), "--cookie-file", wrong.toString());
+    TypedConsole console = console("--tcp-port", Integer.toString(port), "--cookie-file", wrong.toString());
     assertThat(console.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(console.process.exitValue()).isNotZero();
     assertThat(console.screen()).contains("not authorized").doesNotContain("molt> ");
@@ -388,15 +317,13 @@ class ConsoleTest {
   void tabCompletesJavaAndHelpersThroughTheTerminal() throws Exception {
     molt("start");
     // an ANSI terminal type: JLine completes only on a terminal that can redraw the line
-    Console console = new Console(List.of("-Dmolt.term=ansi"));
+    TypedConsole console = console(List.of("-Dmolt.term=ansi"));
     console.prompt();
     console.type("KV.put(\"a\", 42)");
-    console.keys.write("KV.ge\t".getBytes(StandardCharsets.UTF_8));
-    console.keys.flush();
+    console.typeKeys("KV.ge\t");
     await().atMost(Duration.ofSeconds(30)).until(() -> console.screen().contains("KV.get("));
     assertThat(console.type("\"a\")")).contains("42");
-    console.keys.write("modu\t".getBytes(StandardCharsets.UTF_8));
-    console.keys.flush();
+    console.typeKeys("modu\t");
     await().atMost(Duration.ofSeconds(30)).until(() -> console.screen().contains("modules"));
     assertThat(console.type("")).contains("current").contains("kv");
     assertThat(console.leave()).isZero();

@@ -166,7 +166,7 @@ public final class ReleaseMojo extends AbstractMojo {
     files.put("bin/" + name, launcher().getBytes(StandardCharsets.UTF_8));
 
     Path releaseDir = out.resolve(name + "-" + version);
-    deleteTree(releaseDir);
+    org.apache.commons.io.FileUtils.deleteDirectory(releaseDir.toFile());
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       Path target = releaseDir.resolve(file.getKey());
       Files.createDirectories(target.getParent());
@@ -219,7 +219,7 @@ public final class ReleaseMojo extends AbstractMojo {
       throw new IllegalStateException("module " + module.name + " of " + application.name + " needs <classes> or <sources>");
     }
     Path classes = out.resolve("molt-classes").resolve(application.name + "-" + application.version).resolve(module.name);
-    deleteTree(classes);
+    org.apache.commons.io.FileUtils.deleteDirectory(classes.toFile());
     Files.createDirectories(classes);
     List<String> args = new ArrayList<>();
     try {
@@ -253,14 +253,4 @@ public final class ReleaseMojo extends AbstractMojo {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
 }
