@@ -48,6 +48,7 @@ final class ConsoleSession implements AutoCloseable {
       Ctrl-C stops an evaluation, Ctrl-D leaves; leaving never stops the node""";
 
   private static final Set<String> HELPERS = Set.of("c", "l", "r", "sys", "processes", "modules", "releases", "leaks", "help");
+  private static final List<String> SYS_ACTIONS = List.of("suspend", "resume", "change_code", "state", "status");
   private static final Duration SYS_TIMEOUT = Duration.ofSeconds(5);
 
   final String id;
@@ -318,7 +319,7 @@ final class ConsoleSession implements AutoCloseable {
       return wordStart + "\n" + String.join("\n", candidates);
     } else if (words.getFirst().equals("sys")) {
       if (words.size() == 1 || words.size() == 2 && !before.endsWith(" ")) {
-        List.of("suspend", "resume", "change_code", "state", "status").stream().filter(a -> a.startsWith(word)).forEach(candidates::add);
+        SYS_ACTIONS.stream().filter(a -> a.startsWith(word)).forEach(candidates::add);
       } else {
         Process.registered().stream().filter(n -> n.startsWith(word)).forEach(candidates::add);
       }
