@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -60,6 +61,26 @@ class ConsoleFuzzTest {
       assertThat(expected.getMessage()).as("a reason, not a programming error").isNotBlank()
           .doesNotContain("NullPointerException").doesNotContain("IndexOutOfBounds").doesNotContain("NumberFormatException")
           .doesNotContain("ClassCastException");
+    }
+  }
+
+  /** What the node printed meanwhile comes first (here the test JVM's own output), then the error. */
+  @Example
+  void cAndRNameWhatTheyCannotUse() throws Exception {
+    Path file = Files.createDirectories(root.resolve("src/nowhere")).resolve("Orphan.java");
+    Files.writeString(file, "package nowhere;\npublic class Orphan {}\n");
+    assertThat(catchConsoleError(() -> session.line("c " + file)))
+        .endsWith("c: " + file + " declares nowhere.Orphan, which no loaded module has (nor any class of its package)");
+    assertThat(catchConsoleError(() -> session.line("c relative/Path.java"))).endsWith("c: no such file relative/Path.java");
+    assertThat(catchConsoleError(() -> session.line("r nosuchmodule")))
+        .endsWith("r: no module nosuchmodule is loaded; modules lists them");
+  }
+
+  private static String catchConsoleError(java.util.concurrent.Callable<String> line) throws Exception {
+    try {
+      return "no error: " + line.call();
+    } catch (ConsoleSession.ConsoleError e) {
+      return e.getMessage();
     }
   }
 
