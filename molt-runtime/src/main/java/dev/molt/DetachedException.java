@@ -1,5 +1,8 @@
 package dev.molt;
 
+import dev.molt.code.CodeServer;
+import dev.molt.sys.Sys;
+
 /**
  * A copy of an exception that keeps its type's name, message, stack trace and causes as text,
  * but no reference to the classes that threw it. A failure record kept after a code change (in

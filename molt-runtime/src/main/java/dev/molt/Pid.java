@@ -1,5 +1,7 @@
 package dev.molt;
 
+import dev.molt.internal.process.ProcessCell;
+
 /**
  * The identity of a process. Pids are compared by identity of the process they name; a pid
  * outlives its process and then names a dead one.

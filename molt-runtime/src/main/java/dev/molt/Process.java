@@ -1,5 +1,12 @@
 package dev.molt;
 
+import dev.molt.behaviour.GenServer;
+import dev.molt.internal.process.ProcessCell;
+import dev.molt.internal.process.ProcessTable;
+import dev.molt.internal.process.Registry;
+import dev.molt.internal.process.Signals;
+import dev.molt.internal.process.Timeouts;
+
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -157,8 +164,17 @@ public final class Process {
   }
 
   /**
-   * Sends an exit signal to {@code target}, as OTP's {@code exit/2}: see {@link Signals} for what
-   * the target does with it. Works from any thread; the signal then comes from no process.
+   * Sends an exit signal to {@code target}, as OTP's {@code exit/2}. Works from any thread; the
+   * signal then comes from no process.
+   *
+   * <table>
+   *   <caption>What a process does with an exit signal</caption>
+   *   <tr><th>reason</th><th>traps exits</th><th>does not trap exits</th></tr>
+   *   <tr><td>{@code kill}, sent with exit/2</td><td>dies with {@code killed}</td><td>dies with {@code killed}</td></tr>
+   *   <tr><td>{@code normal}, from a link or another process</td><td>gets an {@link Exit} message</td><td>ignores it</td></tr>
+   *   <tr><td>{@code normal}, sent to itself</td><td>gets an {@link Exit} message</td><td>dies with {@code normal}</td></tr>
+   *   <tr><td>anything else</td><td>gets an {@link Exit} message</td><td>dies with that reason</td></tr>
+   * </table>
    */
   public static void exit(Pid target, ExitReason reason) {
     Objects.requireNonNull(target, "target");
@@ -229,7 +245,7 @@ public final class Process {
 
   /** The name {@code pid} is registered under, if any. */
   public static Optional<String> registeredName(Pid pid) {
-    return Optional.ofNullable(pid.cell.name);
+    return Optional.ofNullable(pid.cell.name());
   }
 
   public static List<String> registered() {
@@ -257,12 +273,7 @@ public final class Process {
     return Timers.cancel(Objects.requireNonNull(timer, "timer"));
   }
 
-  static ProcessCell me(String operation) {
-    ProcessCell cell = ProcessCell.current();
-    if (cell == null) {
-      throw new IllegalStateException(
-          operation + " must be called from inside a Molt process; start one with Process.spawn");
-    }
-    return cell;
+  private static ProcessCell me(String operation) {
+    return ProcessCell.me(operation);
   }
 }

@@ -8,7 +8,7 @@ package dev.molt;
 public final class ProcessExit extends Error {
   private final transient ExitReason reason;
 
-  ProcessExit(ExitReason reason) {
+  public ProcessExit(ExitReason reason) {
     super("process exit: " + reason, reason.cause(), false, false);
     this.reason = reason;
   }

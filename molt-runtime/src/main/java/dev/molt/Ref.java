@@ -1,5 +1,7 @@
 package dev.molt;
 
+import dev.molt.internal.process.ProcessCell;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A reference unique in this node: the identity of a monitor or a timer. */

@@ -1,5 +1,8 @@
 package dev.molt;
 
+import dev.molt.internal.process.ProcessCell;
+import dev.molt.internal.process.Registry;
+
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;

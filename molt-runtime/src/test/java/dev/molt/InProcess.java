@@ -6,10 +6,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a test's code inside a Molt process and hands back its result or its exception. */
-final class InProcess {
+public final class InProcess {
   private InProcess() {}
 
-  static <T> T call(Callable<T> body) throws Exception {
+  public static <T> T call(Callable<T> body) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
     Process.spawn(() -> {
       try {
@@ -28,7 +28,7 @@ final class InProcess {
     }
   }
 
-  static void run(ProcessBody body) throws Exception {
+  public static void run(ProcessBody body) throws Exception {
     call(() -> {
       body.run();
       return null;

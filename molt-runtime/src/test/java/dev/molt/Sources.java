@@ -1,5 +1,7 @@
 package dev.molt;
 
+import dev.molt.behaviour.GenServer;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -12,11 +14,11 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /** Writes Java sources for test modules, and builds jars and class directories from them. */
-final class Sources {
+public final class Sources {
   private Sources() {}
 
   /** Writes each {@code className -> source} under {@code dir} and returns the files. */
-  static Path[] write(Path dir, Map<String, String> classes) throws IOException {
+  public static Path[] write(Path dir, Map<String, String> classes) throws IOException {
     List<Path> files = new ArrayList<>();
     for (Map.Entry<String, String> entry : classes.entrySet()) {
       Path file = dir.resolve(entry.getKey().replace('.', '/') + ".java");
@@ -28,7 +30,7 @@ final class Sources {
   }
 
   /** Compiles {@code classes} into a class directory {@code out}. */
-  static Path classes(Path dir, Path out, Map<String, String> classes) throws IOException {
+  public static Path classes(Path dir, Path out, Map<String, String> classes) throws IOException {
     Path[] files = write(dir, classes);
     var compiler = javax.tools.ToolProvider.getSystemJavaCompiler();
     List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp",
@@ -44,7 +46,7 @@ final class Sources {
   }
 
   /** Jars the class directory {@code classes} into {@code jar}. */
-  static Path jar(Path classes, Path jar) throws IOException {
+  public static Path jar(Path classes, Path jar) throws IOException {
     try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
         Stream<Path> paths = Files.walk(classes)) {
       for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
@@ -57,10 +59,13 @@ final class Sources {
   }
 
   /** A GenServer in package {@code pkg} whose state is {@code stateRecord} and whose calls return {@code reply}. */
-  static String server(String pkg, String stateRecord, String initState, String reply) {
+  public static String server(String pkg, String stateRecord, String initState, String reply) {
     return """
         package %s;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         public final class Server implements GenServer<Server.State> {
           public %s
           public Init<State> init(Object arg) { return Init.ok(%s); }

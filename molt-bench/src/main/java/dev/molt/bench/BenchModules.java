@@ -15,6 +15,9 @@ final class BenchModules {
   static final String KV = """
       package bench.kv;
       import dev.molt.*;
+      import dev.molt.behaviour.*;
+      import dev.molt.code.*;
+      import dev.molt.sys.*;
       import java.util.*;
       public final class Kv implements GenServer<Kv.State> {
         public record State(Map<String, Object> data) {}
@@ -38,6 +41,9 @@ final class BenchModules {
   static final String WORKER = """
       package bench.worker;
       import dev.molt.*;
+      import dev.molt.behaviour.*;
+      import dev.molt.code.*;
+      import dev.molt.sys.*;
       public final class Worker implements GenServer<Worker.State> {
         public record State(int id, long seen) {}
         public Init<State> init(Object arg) { return Init.ok(new State((Integer) arg, 0)); }
@@ -91,15 +97,15 @@ final class BenchModules {
    */
   static dev.molt.Pid startKv(int keys, boolean typed) throws IOException {
     String code = typed ? KV.replace("Map<String, Object>", "Map<String, Integer>") : KV;
-    dev.molt.ModuleSource source = dev.molt.ModuleSource.directory("kv", compile("kv", List.of(code)));
-    dev.molt.CodeServer.load(source);
-    Class<?> kv = dev.molt.CodeServer.currentClass("bench.kv.Kv").orElseThrow();
-    return dev.molt.GenServer.start(dev.molt.CodeServer.newInstance(kv, dev.molt.GenServer.class), keys);
+    dev.molt.code.ModuleSource source = dev.molt.code.ModuleSource.directory("kv", compile("kv", List.of(code)));
+    dev.molt.code.CodeServer.load(source);
+    Class<?> kv = dev.molt.code.CodeServer.currentClass("bench.kv.Kv").orElseThrow();
+    return dev.molt.behaviour.GenServer.start(dev.molt.code.CodeServer.newInstance(kv, dev.molt.behaviour.GenServer.class), keys);
   }
 
   /** The source the KV module was last loaded from. */
-  static dev.molt.ModuleSource kvSource() {
-    return dev.molt.ModuleSource.directory("kv", java.nio.file.Path.of(dev.molt.CodeServer.which("kv").orElseThrow().origin()));
+  static dev.molt.code.ModuleSource kvSource() {
+    return dev.molt.code.ModuleSource.directory("kv", java.nio.file.Path.of(dev.molt.code.CodeServer.which("kv").orElseThrow().origin()));
   }
 
   static double median(List<Double> values) {

@@ -1,7 +1,7 @@
 package dev.molt.bench;
 
 import dev.molt.ExitReason;
-import dev.molt.GenServer;
+import dev.molt.behaviour.GenServer;
 import dev.molt.Pid;
 import dev.molt.Process;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.molt.bench;
 
-import dev.molt.GenServer;
+import dev.molt.behaviour.GenServer;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.release.Appup;
@@ -34,6 +34,9 @@ public final class InstallBench {
   private static final String APP = """
       package bench.worker;
       import dev.molt.*;
+      import dev.molt.behaviour.*;
+      import dev.molt.code.*;
+      import dev.molt.sys.*;
       import java.util.Map;
       public final class App implements ApplicationCallback {
         public Pid start(Restart type, Map<String, Object> env) {

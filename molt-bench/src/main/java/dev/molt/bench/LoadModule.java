@@ -1,8 +1,8 @@
 package dev.molt.bench;
 
-import dev.molt.CodeServer;
-import dev.molt.ModuleSource;
-import dev.molt.Prepared;
+import dev.molt.code.CodeServer;
+import dev.molt.code.ModuleSource;
+import dev.molt.code.Prepared;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

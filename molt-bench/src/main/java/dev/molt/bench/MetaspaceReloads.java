@@ -1,8 +1,8 @@
 package dev.molt.bench;
 
-import dev.molt.CodeServer;
-import dev.molt.GenServer;
-import dev.molt.ModuleSource;
+import dev.molt.code.CodeServer;
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.ModuleSource;
 import dev.molt.Pid;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,13 +1,13 @@
 package dev.molt.bench;
 
-import dev.molt.CodeServer;
+import dev.molt.code.CodeServer;
 import dev.molt.ExitReason;
-import dev.molt.GenServer;
-import dev.molt.ModuleSource;
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.ModuleSource;
 import dev.molt.Pid;
-import dev.molt.Prepared;
+import dev.molt.code.Prepared;
 import dev.molt.Process;
-import dev.molt.Sys;
+import dev.molt.sys.Sys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

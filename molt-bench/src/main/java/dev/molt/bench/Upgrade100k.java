@@ -1,9 +1,9 @@
 package dev.molt.bench;
 
-import dev.molt.CodeServer;
+import dev.molt.code.CodeServer;
 import dev.molt.ExitReason;
-import dev.molt.GenServer;
-import dev.molt.ModuleSource;
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.ModuleSource;
 import dev.molt.Pid;
 import dev.molt.Process;
 import java.nio.file.Path;

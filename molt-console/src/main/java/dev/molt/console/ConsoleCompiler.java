@@ -1,7 +1,7 @@
 package dev.molt.console;
 
-import dev.molt.CodeServer;
-import dev.molt.ModuleInfo;
+import dev.molt.code.CodeServer;
+import dev.molt.code.ModuleInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -130,8 +130,8 @@ final class ConsoleCompiler {
    * ({@code Molt-Sources} in its manifest); none for a jar that records none. Fails clearly
    * when the roots are not on this machine.
    */
-  static List<Path> recordedSources(dev.molt.ModuleSource source) throws IOException {
-    if (source.kind() != dev.molt.ModuleSource.Kind.JAR) {
+  static List<Path> recordedSources(dev.molt.code.ModuleSource source) throws IOException {
+    if (source.kind() != dev.molt.code.ModuleSource.Kind.JAR) {
       return List.of();
     }
     String recorded;

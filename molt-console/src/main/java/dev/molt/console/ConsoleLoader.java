@@ -1,6 +1,6 @@
 package dev.molt.console;
 
-import dev.molt.CodeServer;
+import dev.molt.code.CodeServer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import jdk.jshell.execution.LoaderDelegate;

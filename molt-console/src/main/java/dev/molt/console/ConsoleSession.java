@@ -1,15 +1,15 @@
 package dev.molt.console;
 
-import dev.molt.CodeServer;
-import dev.molt.Leak;
-import dev.molt.LoadResult;
-import dev.molt.ModuleInfo;
-import dev.molt.ModuleSource;
+import dev.molt.code.CodeServer;
+import dev.molt.code.Leak;
+import dev.molt.code.LoadResult;
+import dev.molt.code.ModuleInfo;
+import dev.molt.code.ModuleSource;
 import dev.molt.Pid;
 import dev.molt.Process;
-import dev.molt.ProcessStatus;
-import dev.molt.Sys;
-import dev.molt.SysBatchException;
+import dev.molt.sys.ProcessStatus;
+import dev.molt.sys.Sys;
+import dev.molt.internal.upgrade.Upgrade;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,25 +198,14 @@ final class ConsoleSession implements AutoCloseable {
    */
   private String reload(String module, ModuleSource source, String what) {
     LoadResult result = CodeServer.loadPurging(source);
-    List<Pid> old = CodeServer.oldProcesses(module);
-    int failed = 0;
-    String firstFailure = null;
-    if (!old.isEmpty()) {
-      try {
-        Sys.suspendAll(old, SYS_TIMEOUT);
-        Map<Pid, RuntimeException> failures = Sys.changeCodeAll(old, module, null, null, SYS_TIMEOUT);
-        Sys.resumeAll(old, SYS_TIMEOUT);
-        failed = failures.size();
-        firstFailure = failures.isEmpty() ? null : failures.values().iterator().next().getMessage();
-      } catch (SysBatchException e) {
-        failed = e.failures().size();
-        firstFailure = e.getMessage();
-      }
-    }
+    int old = CodeServer.oldProcessCount(module);
+    Map<Pid, RuntimeException> failures = Upgrade.moveOldProcesses(module, SYS_TIMEOUT, SYS_TIMEOUT);
+    int failed = failures.size();
+    String firstFailure = failures.isEmpty() ? null : failures.values().iterator().next().getMessage();
     StringBuilder text = new StringBuilder(what).append('\n')
         .append("reloaded ").append(result.loaded().stream().map(m -> m.name() + "@" + m.version()).toList())
         .append(", relinked ").append(result.relinked().stream().map(m -> m.name() + "@" + m.version()).toList())
-        .append("; processes migrated ").append(old.size() - failed).append(", failed ").append(failed);
+        .append("; processes migrated ").append(old - failed).append(", failed ").append(failed);
     if (firstFailure != null) {
       text.append(" (first: ").append(firstFailure).append(')');
     }

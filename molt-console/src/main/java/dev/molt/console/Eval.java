@@ -1,7 +1,7 @@
 package dev.molt.console;
 
-import dev.molt.CodeServer;
-import dev.molt.ModuleInfo;
+import dev.molt.code.CodeServer;
+import dev.molt.code.ModuleInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +28,8 @@ import jdk.jshell.VarSnippet;
  * {@link #stop} ends one that runs too long.
  */
 final class Eval implements AutoCloseable {
+  /** The runtime's API packages, imported in every shell: {@code KV.get("a")} and {@code Sys.getState(pid)} work as typed. */
+  private static final List<String> RUNTIME_API = List.of("dev.molt", "dev.molt.behaviour", "dev.molt.code", "dev.molt.sys");
   private final Path scratch;
   private ConsoleLoader loader = new ConsoleLoader(Eval.class.getClassLoader());
   private final Set<String> imported = new TreeSet<>();
@@ -166,7 +168,9 @@ final class Eval implements AutoCloseable {
           made.addToClasspath(entry);
         }
       }
-      made.eval("import dev.molt.*;");
+      for (String api : RUNTIME_API) {
+        made.eval("import " + api + ".*;");
+      }
       shell = made;
     } else {
       loader.newGeneration();

@@ -1,6 +1,6 @@
 package dev.molt.console;
 
-import dev.molt.ApplicationController;
+import dev.molt.behaviour.ApplicationController;
 import dev.molt.release.InstallResult;
 import dev.molt.release.ReleaseHandler;
 import dev.molt.release.ReleaseStatus;

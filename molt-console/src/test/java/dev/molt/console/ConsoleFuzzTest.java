@@ -2,8 +2,8 @@ package dev.molt.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.CodeServer;
-import dev.molt.ModuleInfo;
+import dev.molt.code.CodeServer;
+import dev.molt.code.ModuleInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -64,6 +64,9 @@ class ConsoleTest {
     return """
         package %s;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         import java.util.HashMap;
         import java.util.Map;
         public final class KV implements GenServer<KV.State> {
@@ -104,6 +107,9 @@ class ConsoleTest {
     Files.writeString(source.resolveSibling("App.java"), """
         package %s;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         public final class App implements ApplicationCallback {
           public Pid start(Restart type, java.util.Map<String, Object> env) {
             return Supervisor.startLink(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,

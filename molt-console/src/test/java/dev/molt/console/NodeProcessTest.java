@@ -57,6 +57,9 @@ class NodeProcessTest {
     Files.writeString(src.resolve("Counter.java"), """
         package %s;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         public final class Counter implements GenServer<Counter.State> {
           public record State(long count) {}
           public Init<State> init(Object arg) { return Init.ok(new State(0)); }
@@ -75,6 +78,9 @@ class NodeProcessTest {
     Files.writeString(src.resolve("App.java"), """
         package %s;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         public final class App implements ApplicationCallback {
           public Pid start(Restart type, java.util.Map<String, Object> env) {
             return Supervisor.startLink(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,

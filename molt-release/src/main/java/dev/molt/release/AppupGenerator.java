@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.Default;
 import dev.molt.release.AppupInstruction.AddModule;
 import dev.molt.release.AppupInstruction.DeleteModule;
 import dev.molt.release.AppupInstruction.LoadModule;
@@ -29,8 +31,8 @@ import java.util.TreeMap;
  * {@code codeChange}, a component whose type changed, an enum constant that is gone.
  */
 public final class AppupGenerator {
-  private static final String GEN_SERVER = "dev/molt/GenServer";
-  private static final String DEFAULT = "Ldev/molt/Default;";
+  private static final String GEN_SERVER = GenServer.class.getName().replace('.', '/');
+  private static final String DEFAULT = Default.class.descriptorString();
 
   private AppupGenerator() {}
 

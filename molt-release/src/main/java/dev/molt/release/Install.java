@@ -1,12 +1,12 @@
 package dev.molt.release;
 
-import dev.molt.ApplicationCallback;
-import dev.molt.ApplicationController;
-import dev.molt.CodeServer;
+import dev.molt.behaviour.ApplicationCallback;
+import dev.molt.behaviour.ApplicationController;
+import dev.molt.code.CodeServer;
 import dev.molt.Pid;
-import dev.molt.Prepared;
-import dev.molt.Restart;
-import dev.molt.Sys;
+import dev.molt.code.Prepared;
+import dev.molt.behaviour.Restart;
+import dev.molt.internal.upgrade.Upgrade;
 import dev.molt.release.ReleaseDescriptor.Application;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Install {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Install.class);
 
   private final ReleaseHandler handler;
   private final String name;
@@ -122,7 +122,7 @@ final class Install {
       RelupInstruction.CodeChange change = (RelupInstruction.CodeChange) instruction;
       List<Pid> pids = processesOf(change.module());
       suspended.addAll(pids);
-      Map<Pid, RuntimeException> failures = Sys.suspendAndChangeCodeAll(pids, change.module(), null, change.extra(),
+      Map<Pid, RuntimeException> failures = Upgrade.suspendAndChangeCodeAll(pids, change.module(), null, change.extra(),
           Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       noteUnanswered(failures);
       if (!failures.isEmpty()) {
@@ -135,7 +135,7 @@ final class Install {
     for (String module : suspend.modules()) {
       if (!changed.contains(module)) {
         List<Pid> pids = processesOf(module);
-        Sys.suspendAll(pids, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        Upgrade.suspendAll(pids, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         suspended.addAll(pids);
       }
     }
@@ -159,19 +159,19 @@ final class Install {
         if (suspendedAt == 0) {
           suspendedAt = System.nanoTime();
         }
-        Sys.suspendAll(pids, s.timeout() == null ? Duration.ofDays(1) : s.timeout());
+        Upgrade.suspendAll(pids, s.timeout() == null ? Duration.ofDays(1) : s.timeout());
         suspended.addAll(pids);
       }
       case RelupInstruction.Switch w -> {
         if (prepared != null) {
-          CodeServer.finishHeld(prepared);
+          Upgrade.hold(prepared);
           switched = true;
         }
         deleted = w.deleted();
       }
       case RelupInstruction.CodeChange c -> {
         List<Pid> pids = suspendedByModule.getOrDefault(c.module(), List.of());
-        Map<Pid, RuntimeException> failures = Sys.changeCodeAll(pids, c.module(), null, c.extra(), Duration.ofSeconds(30));
+        Map<Pid, RuntimeException> failures = Upgrade.changeCodeAll(pids, c.module(), null, c.extra(), Duration.ofSeconds(30));
         noteUnanswered(failures);
         if (!failures.isEmpty()) {
           var first = failures.entrySet().iterator().next();
@@ -182,7 +182,7 @@ final class Install {
       case RelupInstruction.Apply a -> apply(a);
       case RelupInstruction.PointOfNoReturn p -> {
         if (switched) {
-          CodeServer.commit(prepared);
+          Upgrade.commit(prepared);
         }
         committed = true;
         for (String module : deleted) {
@@ -194,7 +194,7 @@ final class Install {
       case RelupInstruction.Resume r -> {
         List<Pid> pids = new ArrayList<>();
         r.modules().forEach(m -> pids.addAll(suspendedByModule.getOrDefault(m, List.of())));
-        Map<Pid, RuntimeException> failures = Sys.resumeAll(pids, Duration.ofSeconds(30));
+        Map<Pid, RuntimeException> failures = Upgrade.resumeAll(pids, Duration.ofSeconds(30));
         pauseNanos = Math.max(pauseNanos, System.nanoTime() - suspendedAt);
         failures.forEach((pid, error) -> warnings.add("resume of " + pid + " failed: " + error.getMessage()));
       }
@@ -248,8 +248,8 @@ final class Install {
     }
     for (String id : u.stop()) {
       try {
-        dev.molt.Supervisor.terminateChild(supervisor.get(), id);
-        dev.molt.Supervisor.deleteChild(supervisor.get(), id);
+        dev.molt.behaviour.Supervisor.terminateChild(supervisor.get(), id);
+        dev.molt.behaviour.Supervisor.deleteChild(supervisor.get(), id);
       } catch (RuntimeException e) {
         warnings.add("supervisor " + u.supervisor() + ": could not stop child " + id + ": " + e.getMessage());
       }
@@ -257,20 +257,20 @@ final class Install {
     if (u.start().isEmpty()) {
       return;
     }
-    List<dev.molt.ChildSpec> specs = new ArrayList<>();
+    List<dev.molt.behaviour.ChildSpec> specs = new ArrayList<>();
     for (Application application : path.target().applications()) {
       CodeServer.currentClass(application.start()).ifPresent(type ->
           specs.addAll(CodeServer.newInstance(type, ApplicationCallback.class).childSpecs(u.supervisor())));
     }
     for (String id : u.start()) {
-      Optional<dev.molt.ChildSpec> spec = specs.stream().filter(s -> s.id().equals(id)).findFirst();
+      Optional<dev.molt.behaviour.ChildSpec> spec = specs.stream().filter(s -> s.id().equals(id)).findFirst();
       if (spec.isEmpty()) {
         warnings.add("supervisor " + u.supervisor() + ": no application callback gives a child spec " + id
             + " (ApplicationCallback.childSpecs)");
         continue;
       }
       try {
-        dev.molt.Supervisor.startChild(supervisor.get(), spec.get());
+        dev.molt.behaviour.Supervisor.startChild(supervisor.get(), spec.get());
       } catch (RuntimeException e) {
         warnings.add("supervisor " + u.supervisor() + ": could not start child " + id + ": " + e.getMessage());
       }
@@ -278,7 +278,7 @@ final class Install {
   }
 
   private void apply(RelupInstruction.Apply a) throws ReflectiveOperationException {
-    Class<?> type = (prepared == null ? Optional.<Class<?>>empty() : prepared.findClass(a.className()))
+    Class<?> type = (prepared == null ? Optional.<Class<?>>empty() : Upgrade.findClass(prepared, a.className()))
         .or(() -> CodeServer.currentClass(a.className()))
         .orElseThrow(() -> new IllegalStateException("apply: class " + a.className() + " is in no loaded module"));
     Method method;
@@ -296,7 +296,7 @@ final class Install {
   /** Processes that did not answer in time: the rollback sends them its messages without waiting. */
   private void noteUnanswered(Map<Pid, RuntimeException> failures) {
     failures.forEach((pid, error) -> {
-      if (error instanceof dev.molt.CallException call && call.kind() == dev.molt.CallException.Kind.TIMEOUT) {
+      if (error instanceof dev.molt.behaviour.CallException call && call.kind() == dev.molt.behaviour.CallException.Kind.TIMEOUT) {
         unanswered.add(pid);
       }
     });
@@ -309,14 +309,14 @@ final class Install {
    */
   private void rollBack() {
     List<Pid> answering = suspended.stream().filter(pid -> !unanswered.contains(pid)).toList();
-    Sys.revertCodeChangeAll(answering, Duration.ofSeconds(30))
+    Upgrade.revertCodeChangeAll(answering, Duration.ofSeconds(30))
         .forEach((pid, error) -> LOG.warn("rollback: {} could not be reverted: {}", pid, error.getMessage()));
     if (switched) {
-      CodeServer.rollback(prepared);
+      Upgrade.rollback(prepared);
     }
-    Sys.resumeAll(answering, Duration.ofSeconds(30))
+    Upgrade.resumeAll(answering, Duration.ofSeconds(30))
         .forEach((pid, error) -> LOG.warn("rollback: {} could not be resumed: {}", pid, error.getMessage()));
-    Sys.revertCodeChangeAll(unanswered, Duration.ZERO);
-    Sys.resumeAll(unanswered, Duration.ZERO);
+    Upgrade.revertCodeChangeAll(unanswered, Duration.ZERO);
+    Upgrade.resumeAll(unanswered, Duration.ZERO);
   }
 }

@@ -1,13 +1,13 @@
 package dev.molt.release;
 
-import dev.molt.ApplicationCallback;
-import dev.molt.ApplicationController;
-import dev.molt.ApplicationSpec;
-import dev.molt.CodeServer;
-import dev.molt.ModuleSource;
-import dev.molt.Pid;
-import dev.molt.Restart;
-import dev.molt.Sys;
+import dev.molt.behaviour.ApplicationCallback;
+import dev.molt.behaviour.ApplicationController;
+import dev.molt.behaviour.ApplicationSpec;
+import dev.molt.code.CodeServer;
+import dev.molt.code.ModuleInfo;
+import dev.molt.code.ModuleSource;
+import dev.molt.behaviour.Restart;
+import dev.molt.internal.upgrade.Upgrade;
 import dev.molt.release.ReleaseDescriptor.Application;
 import dev.molt.release.ReleaseStatus.Status;
 import java.io.IOException;
@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReleaseHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
+  /** How long processes still on old code get to suspend when a release is made permanent. */
+  private static final Duration STRAGGLER_SUSPEND = Duration.ofSeconds(5);
+  /** How long they get for their code change and resume. */
+  private static final Duration STRAGGLER_CHANGE = Duration.ofSeconds(30);
 
   private final Path root;
   private final Path releasesFile;
@@ -334,21 +338,12 @@ public final class ReleaseHandler {
   }
 
   private static void purgeOldCode() {
-    for (dev.molt.ModuleInfo module : CodeServer.allLoaded()) {
-      if (module.status() != dev.molt.ModuleInfo.Status.OLD) {
+    for (ModuleInfo module : CodeServer.allLoaded()) {
+      if (module.status() != ModuleInfo.Status.OLD) {
         continue;
       }
-      List<Pid> stragglers = CodeServer.oldProcesses(module.name());
-      if (!stragglers.isEmpty()) {
-        try {
-          Sys.suspendAll(stragglers, Duration.ofSeconds(5));
-          Sys.changeCodeAll(stragglers, module.name(), null, null, Duration.ofSeconds(30))
-              .forEach((pid, error) -> LOG.warn("{} stays on old code of {}: {}", pid, module.name(), error.getMessage()));
-          Sys.resumeAll(stragglers, Duration.ofSeconds(30));
-        } catch (RuntimeException e) {
-          LOG.warn("could not move the processes still on old code of {}: {}", module.name(), e.getMessage());
-        }
-      }
+      Upgrade.moveOldProcesses(module.name(), STRAGGLER_SUSPEND, STRAGGLER_CHANGE)
+          .forEach((pid, error) -> LOG.warn("{} stays on old code of {}: {}", pid, module.name(), error.getMessage()));
       try {
         CodeServer.softPurge(module.name());
       } catch (RuntimeException e) {

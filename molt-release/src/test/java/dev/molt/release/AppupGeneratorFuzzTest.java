@@ -30,6 +30,9 @@ class AppupGeneratorFuzzTest {
     Files.writeString(src.resolve("Server.java"), """
         package fz;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         public final class Server implements GenServer<Server.State> {
           public record State(int n, @Default("0") long calls) {}
           public enum Mode { ON, OFF }

@@ -30,6 +30,9 @@ class AppupGeneratorTest {
     return """
         package gen.app;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         public final class Server implements GenServer<Server.State> {
           %s
           public Init<State> init(Object arg) { return Init.ok(null); }

@@ -3,11 +3,11 @@ package dev.molt.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.molt.CodeServer;
-import dev.molt.GenServer;
+import dev.molt.code.CodeServer;
+import dev.molt.behaviour.GenServer;
 import dev.molt.Pid;
 import dev.molt.Process;
-import dev.molt.Sys;
+import dev.molt.sys.Sys;
 import dev.molt.release.ReleaseStatus.Status;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package dev.molt.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.molt.CodeServer;
-import dev.molt.GenServer;
+import dev.molt.code.CodeServer;
+import dev.molt.behaviour.GenServer;
 import dev.molt.Pid;
 import dev.molt.Process;
-import dev.molt.Sys;
+import dev.molt.sys.Sys;
 import dev.molt.release.ReleaseStatus.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -201,15 +201,15 @@ class ReleaseHandlerTest {
     assertThat(up.warnings()).isEmpty();
     assertThat(Process.whereis(cache)).as("the new child is started").isPresent();
     assertThat(GenServer.call(cache, "version")).isEqualTo("v2");
-    assertThat(dev.molt.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
-        .extracting(dev.molt.ChildInfo::id).containsExactly("store", "cache");
+    assertThat(dev.molt.behaviour.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
+        .extracting(dev.molt.behaviour.ChildInfo::id).containsExactly("store", "cache");
 
     handler.makePermanent("1.1.0");
     InstallResult down = handler.downgrade("1.0.0");
     assertThat(down.warnings()).isEmpty();
     assertThat(Process.whereis(cache)).as("stopped by the down script").isEmpty();
-    assertThat(dev.molt.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
-        .extracting(dev.molt.ChildInfo::id).containsExactly("store");
+    assertThat(dev.molt.behaviour.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
+        .extracting(dev.molt.behaviour.ChildInfo::id).containsExactly("store");
   }
 
   @Test
@@ -218,7 +218,7 @@ class ReleaseHandlerTest {
     ReleaseHandler handler = bootedOn1(r);
     call(r, "put a 42");
     Path jar = work.resolve("root/lib/" + r.app + "-1.0.0/" + r.app + ".jar");
-    CodeServer.load(dev.molt.ModuleSource.jar(r.app, jar));
+    CodeServer.load(dev.molt.code.ModuleSource.jar(r.app, jar));
     assertThat(CodeServer.oldProcessCount(r.app)).as("the store still runs the code that is now old").isEqualTo(1);
     handler.unpack(r.release("1.1.0", "1.0.0", r.jar("1.1.0", r.v2()), r.appup("1.1.0", "1.0.0",
         "update " + r.app + " extra=\"up\" pre_purge=soft")));
@@ -241,7 +241,7 @@ class ReleaseHandlerTest {
     ReleaseHandler handler = ReleaseHandler.open(work.resolve("root"));
     handler.unpack(r.tarball("1.0.0", files, java.util.Map.of()));
     handler.boot();
-    assertThat(dev.molt.ApplicationController.node().getEnv(r.app, "greeting")).contains("hi");
-    assertThat(dev.molt.ApplicationController.node().getEnv(r.app, "port")).contains(5050L);
+    assertThat(dev.molt.behaviour.ApplicationController.node().getEnv(r.app, "greeting")).contains("hi");
+    assertThat(dev.molt.behaviour.ApplicationController.node().getEnv(r.app, "port")).contains(5050L);
   }
 }

@@ -54,6 +54,9 @@ final class TestReleases {
     return """
         package %1$s;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         @SuppressWarnings("unchecked")
         public final class Store implements GenServer<Store.State> {
           %2$s
@@ -90,6 +93,9 @@ final class TestReleases {
     return """
         package %1$s;
         import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
         import java.util.List;
         import java.util.Map;
         public final class App implements ApplicationCallback {

@@ -1,14 +1,14 @@
 package dev.molt.examples.kv;
 
-import dev.molt.CallResult;
-import dev.molt.CastResult;
-import dev.molt.CodeServer;
-import dev.molt.From;
-import dev.molt.GenServer;
-import dev.molt.Init;
-import dev.molt.NoReply;
+import dev.molt.behaviour.CallResult;
+import dev.molt.behaviour.CastResult;
+import dev.molt.code.CodeServer;
+import dev.molt.behaviour.From;
+import dev.molt.behaviour.GenServer;
+import dev.molt.behaviour.Init;
+import dev.molt.behaviour.NoReply;
 import dev.molt.Pid;
-import dev.molt.Reply;
+import dev.molt.behaviour.Reply;
 import java.util.HashMap;
 import java.util.Map;
 

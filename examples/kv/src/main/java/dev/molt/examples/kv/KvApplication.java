@@ -1,13 +1,13 @@
 package dev.molt.examples.kv;
 
-import dev.molt.ApplicationCallback;
-import dev.molt.ApplicationSpec;
-import dev.molt.ChildSpec;
+import dev.molt.behaviour.ApplicationCallback;
+import dev.molt.behaviour.ApplicationSpec;
+import dev.molt.behaviour.ChildSpec;
 import dev.molt.Pid;
-import dev.molt.Restart;
-import dev.molt.RestartStrategy;
-import dev.molt.Supervisor;
-import dev.molt.SupervisorSpec;
+import dev.molt.behaviour.Restart;
+import dev.molt.behaviour.RestartStrategy;
+import dev.molt.behaviour.Supervisor;
+import dev.molt.behaviour.SupervisorSpec;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,14 +1,14 @@
 package dev.molt.examples.kv;
 
-import dev.molt.ApplicationController;
-import dev.molt.CodeServer;
-import dev.molt.LoadResult;
-import dev.molt.ModuleSource;
+import dev.molt.behaviour.ApplicationController;
+import dev.molt.code.CodeServer;
+import dev.molt.code.LoadResult;
+import dev.molt.code.ModuleSource;
 import dev.molt.Pid;
 import dev.molt.Process;
-import dev.molt.ProcessStatus;
-import dev.molt.Restart;
-import dev.molt.Sys;
+import dev.molt.sys.ProcessStatus;
+import dev.molt.behaviour.Restart;
+import dev.molt.sys.Sys;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 

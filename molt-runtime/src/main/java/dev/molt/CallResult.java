@@ -1,4 +1,0 @@
-package dev.molt;
-
-/** What {@link GenServer#handleCall} returns: {@link Reply}, {@link NoReply} or {@link Stop}. */
-public sealed interface CallResult<S> permits Reply, NoReply, Stop {}

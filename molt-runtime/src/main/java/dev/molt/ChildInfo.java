@@ -1,6 +1,0 @@
-package dev.molt;
-
-import java.util.List;
-
-/** A child as {@link Supervisor#whichChildren} reports it; {@code pid} is null when it is not running. */
-public record ChildInfo(String id, Pid pid, ChildType type, List<String> modules) {}

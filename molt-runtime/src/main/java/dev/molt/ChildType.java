@@ -1,7 +1,0 @@
-package dev.molt;
-
-/** Whether a child is a worker or a supervisor of its own. */
-public enum ChildType {
-  WORKER,
-  SUPERVISOR
-}

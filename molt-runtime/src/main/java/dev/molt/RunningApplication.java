@@ -1,4 +1,0 @@
-package dev.molt;
-
-/** A started application: its name, version, how it was started, and its top supervisor. */
-public record RunningApplication(String name, String version, Restart type, Pid supervisor) {}

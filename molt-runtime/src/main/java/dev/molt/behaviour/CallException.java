@@ -1,0 +1,64 @@
+package dev.molt.behaviour;
+
+import dev.molt.ExitReason;
+
+import java.util.Objects;
+
+/**
+ * A {@link GenServer#call} that got no reply, and why: it timed out, the server does not exist,
+ * or the server ended (with its reason, and for a crash the server's exception as the cause).
+ */
+public final class CallException extends RuntimeException {
+  /** Why a call failed. */
+  public enum Kind {
+    /** No reply within the timeout. The server may still handle the request later. */
+    TIMEOUT,
+    /** No process by that pid or name. */
+    NOPROC,
+    /** The server ended before replying; see {@link #exitReason()}. */
+    EXITED,
+    /** A process called itself, which could never be answered. */
+    CALLING_SELF,
+    /** The calling thread was interrupted. */
+    INTERRUPTED
+  }
+
+  private final Kind kind;
+  private final transient Object server;
+  private final transient ExitReason exitReason;
+
+  public CallException(Kind kind, Object server, Object request, ExitReason exitReason, String detail) {
+    super("call to " + server + " failed: " + detail + " (request: " + request + ")",
+        exitReason == null ? null : exitReason.cause());
+    this.kind = Objects.requireNonNull(kind);
+    this.server = server;
+    this.exitReason = exitReason;
+  }
+
+  public static CallException timeout(Object server, Object request, long timeoutNanos) {
+    return new CallException(Kind.TIMEOUT, server, request, null,
+        "no reply within " + (timeoutNanos / 1_000_000) + " ms");
+  }
+
+  public static CallException noproc(Object server, Object request) {
+    return new CallException(Kind.NOPROC, server, request, ExitReason.noproc(), "no such process");
+  }
+
+  public static CallException exited(Object server, Object request, ExitReason reason) {
+    return new CallException(Kind.EXITED, server, request, reason, "the server exited with " + reason);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The pid or name that was called. */
+  public Object server() {
+    return server;
+  }
+
+  /** For {@link Kind#EXITED} and {@link Kind#NOPROC}: the server's exit reason; otherwise null. */
+  public ExitReason exitReason() {
+    return exitReason;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.molt.behaviour;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** How a supervisor stops a child: kill it at once, or ask and wait, then kill. */
+public sealed interface ChildShutdown {
+  /** Sends {@code kill}: the child gets no chance to clean up. */
+  record BrutalKill() implements ChildShutdown {}
+
+  /** Sends {@code shutdown} and waits {@code timeout}; kills the child if it has not ended by then. */
+  record Timeout(Duration timeout) implements ChildShutdown {
+    public Timeout {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("a shutdown timeout must be positive, got " + timeout + "; use brutalKill() to kill at once");
+      }
+    }
+  }
+
+  /** Sends {@code shutdown} and waits as long as it takes (the usual choice for a child supervisor). */
+  record Infinity() implements ChildShutdown {}
+
+  static ChildShutdown brutalKill() {
+    return new BrutalKill();
+  }
+
+  static ChildShutdown timeout(Duration timeout) {
+    return new Timeout(timeout);
+  }
+
+  static ChildShutdown infinity() {
+    return new Infinity();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.molt.behaviour;
+
+import dev.molt.ExitReason;
+
+import java.util.Objects;
+
+/** What {@link GenServer#init} returns: start with a state, ignore, or fail. */
+public sealed interface Init<S> {
+  /** Start, with {@code state}. */
+  record Ok<S>(S state) implements Init<S> {}
+
+  /** Do not start; the starter gets no pid and nothing is reported as an error. */
+  record Ignore<S>() implements Init<S> {}
+
+  /** Fail to start with {@code reason}. */
+  record Fail<S>(ExitReason reason) implements Init<S> {
+    public Fail {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  static <S> Init<S> ok(S state) {
+    return new Ok<>(state);
+  }
+
+  static <S> Init<S> ignore() {
+    return new Ignore<>();
+  }
+
+  static <S> Init<S> fail(ExitReason reason) {
+    return new Fail<>(reason);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.molt.behaviour;
+
+import dev.molt.ExitReason;
+
+/** When a supervisor restarts a child that ended. */
+public enum Restart {
+  /** Always. */
+  PERMANENT,
+  /** Only when it ended abnormally: not for {@code normal} or {@code shutdown}. */
+  TRANSIENT,
+  /** Never; the child is forgotten when it ends. */
+  TEMPORARY;
+
+  boolean restarts(ExitReason reason) {
+    return switch (this) {
+      case PERMANENT -> true;
+      case TRANSIENT -> !reason.isNormalOrShutdown();
+      case TEMPORARY -> false;
+    };
+  }
+}

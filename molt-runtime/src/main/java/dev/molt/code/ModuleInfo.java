@@ -1,0 +1,24 @@
+package dev.molt.code;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One loaded version of a module.
+ *
+ * @param name the module
+ * @param version its version number in this node: 1 for the first load, then 2, 3, ...
+ * @param status {@code CURRENT} or {@code OLD}
+ * @param origin where its classes were read from
+ * @param loadedAt when it was loaded
+ * @param classes the names of its classes
+ * @param relinkOf for a relinked version (same bytes, new dependencies): the version it copies; else 0
+ */
+public record ModuleInfo(String name, int version, Status status, String origin, Instant loadedAt,
+    List<String> classes, int relinkOf) {
+  /** Current code or old code. */
+  public enum Status {
+    CURRENT,
+    OLD
+  }
+}

@@ -1,0 +1,98 @@
+package dev.molt.internal.code;
+
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.CodeException;
+import dev.molt.code.Default;
+import dev.molt.internal.migration.Migrator;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The part of value migration that can fail before anything switches: a record that gains a
+ * component without a {@link Default}, in a module that does not override {@code codeChange} to
+ * build the state itself. Run by {@link Preparation}, so such a load is refused whole.
+ */
+final class MigrationCheck {
+  private MigrationCheck() {}
+
+  static void check(ModuleVersion current, ModuleVersion next) {
+    initializeBehaviours(next);
+    if (current == null) {
+      return;
+    }
+    Migrator.prepare(current.loader, next.loader, current.bytes.keySet());
+    if (overridesCodeChange(next)) {
+      return;
+    }
+    for (String name : next.bytes.keySet()) {
+      if (!current.bytes.containsKey(name)) {
+        continue;
+      }
+      Class<?> after = next.loader.ownClass(name);
+      if (!after.isRecord()) {
+        continue;
+      }
+      Class<?> before = current.loader.ownClass(name);
+      if (!before.isRecord()) {
+        continue;
+      }
+      Set<String> had = new HashSet<>();
+      for (RecordComponent component : before.getRecordComponents()) {
+        had.add(component.getName());
+      }
+      for (RecordComponent component : after.getRecordComponents()) {
+        if (!had.contains(component.getName()) && component.getAnnotation(Default.class) == null) {
+          throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + next + " cannot be loaded: record "
+              + name + " gains component " + component.getName() + ", which has no @Default, and the module does not "
+              + "override codeChange; state of " + current + " could not be migrated. Declare a @Default or override codeChange");
+        }
+      }
+    }
+  }
+
+  /**
+   * Links and initializes the module's records and behaviour classes now, and looks up their
+   * constructors, so that the pause of a code change does not pay for bytecode verification and
+   * reflection. A static initializer that fails refuses the load here, before anything switches.
+   */
+  private static void initializeBehaviours(ModuleVersion version) {
+    for (String name : version.bytes.keySet()) {
+      Class<?> type = version.loader.ownClass(name);
+      if (!type.isRecord() && !GenServer.class.isAssignableFrom(type)) {
+        continue;
+      }
+      try {
+        Class.forName(name, true, version.loader);
+        if (GenServer.class.isAssignableFrom(type) && !type.isInterface()
+            && !java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+          // one instance now, so that the reflective accessor exists before any process switches;
+          // callbacks hold no state, so an instance is only its class
+          version.constructor(type).newInstance();
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + version + ": behaviour " + name
+            + " cannot be instantiated with its no-argument constructor: " + (e.getCause() == null ? e : e.getCause()), e);
+      } catch (LinkageError e) {
+        throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + version + ": class " + name
+            + " cannot be initialized: " + (e.getCause() == null ? e : e.getCause()), e);
+      }
+    }
+  }
+
+  private static boolean overridesCodeChange(ModuleVersion version) {
+    for (String name : version.bytes.keySet()) {
+      Class<?> type = version.loader.ownClass(name);
+      if (GenServer.class.isAssignableFrom(type)) {
+        for (Method method : type.getDeclaredMethods()) {
+          if (method.getName().equals("codeChange") && method.getParameterCount() == 3 && !method.isBridge()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+}

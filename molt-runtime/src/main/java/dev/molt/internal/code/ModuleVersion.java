@@ -1,0 +1,125 @@
+package dev.molt.internal.code;
+
+import dev.molt.Pid;
+import dev.molt.code.ModuleInfo;
+import dev.molt.code.ModuleSource;
+import dev.molt.internal.process.ProcessCell;
+import java.lang.reflect.Constructor;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One version of a module: what was loaded (immutable), its class loader, and the processes
+ * that run it (the runtime's own index, which upgrades use instead of walking supervisors). The
+ * index and the version's place in its module (current, old, pending) are the {@link ModuleTable}'s
+ * to change; everyone else reads them.
+ */
+public final class ModuleVersion implements ProcessCell.Runs {
+  final ModuleSource source;
+  final ModuleTable.Entry entry;
+  public final int version;
+  final Map<String, byte[]> bytes;
+  final Map<String, Long> stamps;
+  final Instant loadedAt;
+  final int relinkOf;
+  public final ModuleClassLoader loader;
+  /** Written only by the table. Sized for the processes of the version it follows, which usually all move to it. */
+  final Set<ProcessCell> processes;
+  private final Map<Class<?>, Constructor<?>> constructors = new ConcurrentHashMap<>();
+
+  ModuleVersion(ModuleSource source, ModuleTable.Entry entry, int version, Map<String, byte[]> bytes,
+      Map<String, Long> stamps, int relinkOf, List<ModuleClassLoader> dependencies, ClassLoader stable) {
+    this.source = source;
+    this.entry = entry;
+    this.version = version;
+    this.bytes = bytes;
+    this.stamps = stamps;
+    this.loadedAt = Instant.now();
+    this.relinkOf = relinkOf;
+    this.loader = new ModuleClassLoader(source.name(), version, bytes, dependencies, stable);
+    ModuleVersion current = entry.current;
+    this.processes = ConcurrentHashMap.newKeySet(current == null ? 16 : Math.max(16, current.processes.size()));
+  }
+
+  public String name() {
+    return source.name();
+  }
+
+  /** Whether processes on this version should move to the current one at their next message. */
+  public boolean superseded() {
+    ModuleVersion current = entry.current;
+    return current != this && current != null && entry.pending != this;
+  }
+
+  /** The module's current version (null once deleted). */
+  public ModuleVersion current() {
+    return entry.current;
+  }
+
+  /**
+   * Where an explicit code change of a process on this version goes: the module's pending
+   * version while an install holds one, else its current version (null once deleted).
+   */
+  public ModuleVersion changeTarget() {
+    ModuleVersion pending = entry.pending;
+    return pending != null ? pending : entry.current;
+  }
+
+  /** The processes that run this version, as pids (a snapshot). */
+  public List<Pid> pids() {
+    return processes.stream().map(cell -> cell.pid).toList();
+  }
+
+  public int processCount() {
+    return processes.size();
+  }
+
+  public ModuleSource source() {
+    return source;
+  }
+
+  /** The class files of this version by class name (shared: do not change them). */
+  public Map<String, byte[]> bytes() {
+    return bytes;
+  }
+
+  /** Whether the module's files on disk changed since this version was read from them. */
+  public boolean modifiedOnDisk() {
+    return !ClassBytes.stamps(source).equals(stamps);
+  }
+
+  @Override
+  public void ended(ProcessCell process) {
+    ModuleTable.node().leave(process, this);
+  }
+
+  /** The no-argument constructor of one of this version's classes, looked up once. */
+  public Constructor<?> constructor(Class<?> type) {
+    return constructors.computeIfAbsent(type, t -> {
+      try {
+        var constructor = t.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        return constructor;
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException(t.getName() + " needs a no-argument constructor to be started or switched to", e);
+      }
+    });
+  }
+
+  public ModuleInfo info(ModuleInfo.Status status) {
+    return new ModuleInfo(name(), version, status, origin(), loadedAt, List.copyOf(new TreeSet<>(bytes.keySet())), relinkOf);
+  }
+
+  String origin() {
+    return source.kind() == ModuleSource.Kind.SOURCES ? "sources " + source.paths() : source.paths().getFirst().toString();
+  }
+
+  @Override
+  public String toString() {
+    return name() + " v" + version;
+  }
+}

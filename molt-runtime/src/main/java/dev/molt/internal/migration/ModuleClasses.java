@@ -1,0 +1,24 @@
+package dev.molt.internal.migration;
+
+import java.util.List;
+
+/**
+ * The classes of one module version, as migration sees them: implemented by the class loader of
+ * each module version. Migration maps a value to the classes of one of these, by class name.
+ */
+public interface ModuleClasses {
+  /** The module's name. */
+  String module();
+
+  /** The version's number. */
+  int version();
+
+  /** Whether the version has a class of that name. */
+  boolean owns(String className);
+
+  /** The version's class of that name, defined on first use; null if it has none. */
+  Class<?> ownClass(String className);
+
+  /** The version's classes defined so far. */
+  List<Class<?>> definedClasses();
+}

@@ -1,0 +1,260 @@
+package dev.molt.internal.process;
+
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+
+/**
+ * A process's mailbox: many producers, one consumer (the process itself).
+ *
+ * <p>{@link #put} never blocks. The consumer parks when the queue is empty and announces it in
+ * {@code parked}; a producer that sees the flag after its offer unparks it. Both sides write
+ * their own variable and then read the other's (volatile on both sides), so one of them always
+ * sees the other and no wake-up is lost.
+ *
+ * <p>Before parking, the consumer {@linkplain Spin spins} briefly: in a call, the next message
+ * usually comes within a microsecond, sooner than a park and unpark would take.
+ *
+ * <p>Selective receive keeps the messages it passes over in {@code saved}, which only the
+ * consumer touches. Messages in {@code saved} are older than any in the queue, so every receive
+ * looks there first and the order between two messages of one sender is kept.
+ *
+ * <p>A server waiting between messages can be <em>held</em> by another thread ({@link #tryHold}),
+ * which then runs a system request on its behalf without waking it: for a batch of system
+ * requests to many idle servers (the server package's {@code HeldDispatch}), where waking each would cost far more
+ * than the request. The owner never leaves {@link #await} while held, and on its next wake-up
+ * after a hold it returns {@link #RECHECK} so that its loop looks again at whether it is
+ * suspended. The hold and the owner's wake-up use the same two-flag handshake as parking.
+ */
+public final class Mailbox {
+  /** Returned by a wait between messages after a hold changed the server: look at its mode again. */
+  public static final Object RECHECK = new Object();
+  private static final java.lang.invoke.VarHandle HELD;
+
+  static {
+    try {
+      HELD = java.lang.invoke.MethodHandles.lookup().findVarHandle(Mailbox.class, "held", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  /** Made on the first selective receive that passes a message over: most processes never need it. */
+  private ArrayDeque<Object> saved;
+  private final ProcessCell owner;
+  private volatile boolean parked;
+  /** While set, only a message it accepts wakes the parked consumer (see {@link #takeOnly}). */
+  private volatile Predicate<Object> wakeFor;
+  /** Set by the owner while it waits for its next message in its server loop: only then may it be held. */
+  private boolean betweenMessages;
+  private volatile boolean held;
+  /** The owner woke while held and waits for the release. */
+  private volatile boolean holdWaiter;
+  /** A hold changed the server: its next wake-up returns {@link #RECHECK}. */
+  private volatile boolean recheck;
+
+  Mailbox(ProcessCell owner) {
+    this.owner = owner;
+  }
+
+  /** Adds a message; true if the consumer was parked and this woke it. */
+  public boolean put(Object message) {
+    queue.offer(message);
+    if (parked) {
+      Predicate<Object> only = wakeFor;
+      if (only != null && !only.test(message)) {
+        return false;
+      }
+      parked = false;
+      LockSupport.unpark(owner.thread);
+      return true;
+    }
+    return false;
+  }
+
+  /** Any message, oldest first; null when {@code timeoutNanos} passed ({@code Long.MAX_VALUE}: wait forever). */
+  public Object take(long timeoutNanos) {
+    if (saved != null && !saved.isEmpty()) {
+      return saved.pollFirst();
+    }
+    Object message = queue.poll();
+    if (message != null) {
+      return message;
+    }
+    return await(null, timeoutNanos);
+  }
+
+  /** The oldest message that matches; the ones passed over stay, in order. */
+  public Object take(Predicate<Object> match, long timeoutNanos) {
+    return take(match, timeoutNanos, true);
+  }
+
+  /** As {@link #take(Predicate, long)}; without {@code spin}, parks at once when nothing matches. */
+  public Object take(Predicate<Object> match, long timeoutNanos, boolean spin) {
+    for (Iterator<Object> it = saved == null ? java.util.Collections.emptyIterator() : saved.iterator(); it.hasNext(); ) {
+      Object message = it.next();
+      if (match.test(message)) {
+        it.remove();
+        return message;
+      }
+    }
+    return await(match, timeoutNanos, spin);
+  }
+
+  /** True while the consumer waits only for messages that {@link #takeOnly} accepts: a hint for senders not to spin for a reply. */
+  public boolean selective() {
+    return wakeFor != null;
+  }
+
+  /**
+   * The oldest message that {@code match} accepts, waiting without spinning; a message it does not
+   * accept does not even wake this process. {@code match} also runs in the senders' threads, so it
+   * must be cheap, side-effect free and thread-safe. For a suspended server, which must not be
+   * woken by every call that reaches it.
+   */
+  public Object takeOnly(Predicate<Object> match) {
+    wakeFor = match;
+    try {
+      return take(match, Long.MAX_VALUE, false);
+    } finally {
+      wakeFor = null;
+    }
+  }
+
+  /**
+   * The next message for a server's loop: any message, or with {@code only} the oldest it accepts,
+   * waiting without spinning and woken by nothing else ({@link #takeOnly}). While it waits, the
+   * server may be {@linkplain #tryHold held}; it then returns {@link #RECHECK}.
+   */
+  public Object takeBetweenMessages(Predicate<Object> only) {
+    betweenMessages = true;
+    try {
+      return only == null ? take(Long.MAX_VALUE) : takeOnly(only);
+    } finally {
+      betweenMessages = false;
+    }
+  }
+
+  /** Whether the owner is parked waiting for its next message in its server loop: what {@link #tryHold} needs. */
+  public boolean idle() {
+    return parked && betweenMessages;
+  }
+
+  /**
+   * Holds the owner if it is parked between messages and alive: until {@link #release} it stays
+   * parked, or if woken waits for the release without touching anything, so the caller may act
+   * on its server's state. False, and nothing changed, when it is running or not between messages.
+   */
+  public boolean tryHold() {
+    if (!idle() || !HELD.compareAndSet(this, false, true)) {
+      return false;
+    }
+    // The owner writes parked=false before it reads held, this thread the other way round: if
+    // parked still reads true, the owner will see the hold before it goes on.
+    if (idle() && owner.isAlive()) {
+      return true;
+    }
+    held = false;
+    if (holdWaiter) {
+      LockSupport.unpark(owner.thread);
+    }
+    return false;
+  }
+
+  /**
+   * Ends a hold: the owner's next wake-up returns {@link #RECHECK}, and until it looks again only
+   * a message that {@code wakeFor} accepts wakes it (null: any). Wakes it now if it has messages
+   * to handle in that mode, or if it woke during the hold.
+   */
+  public void release(Predicate<Object> wakeFor) {
+    this.wakeFor = wakeFor;
+    recheck = true;
+    boolean work = wakeFor == null && (!queue.isEmpty() || saved != null && !saved.isEmpty());
+    held = false;
+    if (holdWaiter || work) {
+      LockSupport.unpark(owner.thread);
+    }
+  }
+
+  private void awaitRelease() {
+    holdWaiter = true;
+    while (held) {
+      LockSupport.park(this);
+    }
+    holdWaiter = false;
+  }
+
+  private Object await(Predicate<Object> match, long timeoutNanos) {
+    return await(match, timeoutNanos, true);
+  }
+
+  private Object await(Predicate<Object> match, long timeoutNanos, boolean spin) {
+    long start = System.nanoTime();
+    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
+    int budget = timeoutNanos == 0 || !spin ? 0 : owner.spinBudget;
+    int spins = 0;
+    while (true) {
+      Object message = queue.poll();
+      if (message != null) {
+        if (match == null || match.test(message)) {
+          if (timeoutNanos != 0 && spin) {
+            owner.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
+          }
+          return message;
+        }
+        if (saved == null) {
+          saved = new ArrayDeque<>();
+        }
+        saved.addLast(message);
+        continue;
+      }
+      owner.checkNotKilled();
+      if (spins < budget) {
+        spins++;
+        Thread.onSpinWait();
+        continue;
+      }
+      long wait = 0;
+      if (timeoutNanos != Long.MAX_VALUE) {
+        wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          if (spin) {
+            owner.spinBudget = Spin.adapt(budget, Long.MAX_VALUE);
+          }
+          return null;
+        }
+      }
+      parked = true;
+      if (queue.isEmpty()) {
+        if (timeoutNanos == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else {
+          LockSupport.parkNanos(this, wait);
+        }
+      }
+      parked = false;
+      if (held) {
+        awaitRelease();
+      }
+      if (recheck) {
+        recheck = false;
+        return RECHECK;
+      }
+    }
+  }
+
+  /** Messages waiting, for diagnostics (a racy count when read from another process). */
+  public int size() {
+    ArrayDeque<Object> passedOver = saved;
+    return (passedOver == null ? 0 : passedOver.size()) + queue.size();
+  }
+
+  /** Wakes the consumer so that it notices it was killed. */
+  public void wake() {
+    LockSupport.unpark(owner.thread);
+  }
+}

@@ -1,0 +1,200 @@
+package dev.molt.internal.server;
+
+import dev.molt.ExitReason;
+import dev.molt.Pid;
+import dev.molt.behaviour.From;
+import dev.molt.internal.process.ProcessCell;
+import dev.molt.internal.process.Spin;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+
+
+/**
+ * One {@code GenServer.call}, and the {@link From} its server's {@code handleCall} receives.
+ *
+ * <p>A call carries the request into the server's mailbox,
+ * watches the server like a monitor, and holds the one outcome the caller waits for (a reply,
+ * the server's end, or the caller's timeout, whichever comes first). A reply that comes after
+ * the timeout is dropped, as with OTP's aliases.
+ */
+public final class Call implements From, ProcessCell.Watcher {
+  private static final Object NULL = new Object();
+  private static final Object TIMED_OUT = new Object();
+
+  /** The request; replaced by its migration when it reaches newer code. */
+  public Object request;
+  private final Thread waiter;
+  private final Pid caller;
+  private volatile Object outcome;
+  /** Set for one of many calls waited for together ({@link GenServerCalls#callAll}): wakes the waiter once, after the last. */
+  private final Batch batch;
+
+  /** Calls waited for together: the waiter is woken when all have an outcome, not at each one. */
+  public static final class Batch {
+    private final AtomicInteger left;
+    private final Thread waiter = Thread.currentThread();
+
+    public Batch(int calls) {
+      left = new AtomicInteger(calls);
+    }
+
+    public void done() {
+      if (left.decrementAndGet() == 0) {
+        LockSupport.unpark(waiter);
+      }
+    }
+
+    /** Waits until every call has an outcome or the deadline ({@code System.nanoTime()}; MAX_VALUE: none) passed. */
+    public void await(long deadline) {
+      while (left.get() > 0) {
+        if (deadline == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else {
+          long wait = deadline - System.nanoTime();
+          if (wait <= 0) {
+            return;
+          }
+          LockSupport.parkNanos(this, wait);
+        }
+        ProcessCell self = ProcessCell.current();
+        if (self != null) {
+          self.checkNotKilled();
+        }
+      }
+    }
+  }
+
+  /** The server ended before replying. */
+  public record Ended(ExitReason reason) {}
+
+  public Call(Object request) {
+    this(request, null);
+  }
+
+  public Call(Object request, Batch batch) {
+    this.batch = batch;
+    this.request = request;
+    this.waiter = Thread.currentThread();
+    ProcessCell self = ProcessCell.current();
+    this.caller = self == null ? null : self.pid;
+  }
+
+  /** The call behind a {@link From} that {@code handleCall} received. */
+  public static Call of(From from) {
+    if (from instanceof Call call) {
+      return call;
+    }
+    throw new IllegalArgumentException(from + " is not a caller that Molt made; reply to the From that handleCall received");
+  }
+
+  @Override
+  public Optional<Pid> caller() {
+    return Optional.ofNullable(caller);
+  }
+
+  /** Sets the outcome if there is none yet; true if this call set it. */
+  public boolean complete(Object value) {
+    Object encoded = value == null ? NULL : value;
+    if (outcome == null && OUTCOME.compareAndSet(this, null, encoded)) {
+      if (batch != null) {
+        batch.done();
+      } else {
+        LockSupport.unpark(waiter);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void down(ProcessCell process, ExitReason reason) {
+    complete(new Ended(reason));
+  }
+
+  /**
+   * Waits for the outcome: the reply (null decoded), an {@link Ended}, or {@code TIMED_OUT}
+   * (see {@link #timedOut}). A process killed while it waits unwinds with {@code ProcessExit}.
+   */
+  public Object await(long timeoutNanos) {
+    return await(timeoutNanos, true);
+  }
+
+  /** As {@link #await(long)}; without {@code spin}, parks at once if there is no outcome yet. */
+  public Object await(long timeoutNanos, boolean spin) {
+    long start = System.nanoTime();
+    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
+    ProcessCell self = ProcessCell.current();
+    int budget = !spin ? 0 : self == null ? Spin.FOREIGN : self.spinBudget;
+    int spins = 0;
+    Object result;
+    while ((result = outcome) == null) {
+      if (spins < budget) {
+        spins++;
+        Thread.onSpinWait();
+        continue;
+      }
+      if (self != null) {
+        self.checkNotKilled();
+      }
+      if (timeoutNanos == Long.MAX_VALUE) {
+        LockSupport.park(this);
+      } else {
+        long wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+          complete(TIMED_OUT);
+          continue;
+        }
+        LockSupport.parkNanos(this, wait);
+      }
+      if (Thread.currentThread().isInterrupted() && outcome == null) {
+        if (self != null) {
+          self.checkNotKilled();
+        }
+        complete(TIMED_OUT);
+      }
+    }
+    if (self != null && spin) {
+      self.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
+    }
+    return result == NULL ? null : result;
+  }
+
+  /** Whether completing this call wakes a virtual thread (a lone call from a process), which the JDK queues on the completer's carrier. */
+  public boolean wakesVirtualThread() {
+    return batch == null && waiter.isVirtual();
+  }
+
+  /** The outcome if there is one, without waiting; after {@link #expire} there always is. */
+  public Object outcomeNow() {
+    Object result = outcome;
+    return result == NULL ? null : result;
+  }
+
+  /** Gives a call still without an outcome the outcome {@code TIMED_OUT}. */
+  public void expire() {
+    complete(TIMED_OUT);
+  }
+
+  public static boolean timedOut(Object result) {
+    return result == TIMED_OUT;
+  }
+
+  private static final VarHandle OUTCOME;
+
+  static {
+    try {
+      OUTCOME = MethodHandles.lookup().findVarHandle(Call.class, "outcome", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Call[" + (caller == null ? waiter.toString() : caller.toString()) + "]";
+  }
+}

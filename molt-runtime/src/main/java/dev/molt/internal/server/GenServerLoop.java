@@ -1,0 +1,444 @@
+package dev.molt.internal.server;
+
+import dev.molt.DetachedException;
+import dev.molt.Exit;
+import dev.molt.ExitReason;
+import dev.molt.Pid;
+import dev.molt.ProcessBody;
+import dev.molt.ProcessExit;
+import dev.molt.behaviour.CallResult;
+import dev.molt.behaviour.CastResult;
+import dev.molt.behaviour.GenServer;
+import dev.molt.behaviour.Init;
+import dev.molt.behaviour.NoReply;
+import dev.molt.behaviour.Reply;
+import dev.molt.behaviour.StartException;
+import dev.molt.behaviour.Stop;
+import dev.molt.code.CodeChangeFailure;
+import dev.molt.code.CodeException;
+import dev.molt.code.MigrationException;
+import dev.molt.internal.code.ModuleClassLoader;
+import dev.molt.internal.code.ModuleTable;
+import dev.molt.internal.code.ModuleVersion;
+import dev.molt.internal.migration.Migrator;
+import dev.molt.internal.process.Guard;
+import dev.molt.internal.process.Mailbox;
+import dev.molt.internal.process.ProcessCell;
+import dev.molt.internal.process.Registry;
+import dev.molt.sys.ProcessStatus;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Instant;
+import java.util.function.Predicate;
+
+
+
+/**
+ * The generic loop behind {@link GenServer}: takes a message, dispatches it to the callbacks
+ * through the guard, and keeps the returned state. Calls arrive as their {@link Call}, casts as
+ * {@link Cast}, everything else is info.
+ *
+ * <p>This is the hot path of every call; it allocates nothing per message beyond what the
+ * callbacks do.
+ */
+public final class GenServerLoop<S> implements ProcessBody {
+  private static final ModuleTable TABLE = ModuleTable.node();
+
+  public record Cast(Object request) {}
+
+  /** Asks the loop to stop with {@code reason}; the stopper watches for the end. */
+  public record StopRequest(ExitReason reason) {}
+
+  private GenServer<S> callbacks;
+  private Object arg;
+  private final String name;
+  private final Call starter;
+  private final Pid parent;
+  private S state;
+  /** The module version the callbacks come from, or null when they are not module code. */
+  private ModuleVersion version;
+  /** The version a lazy switch last failed to reach; not tried again until a newer one. */
+  private ModuleVersion failedTarget;
+  /** Set by the first code change of a suspension, so that it can be reverted until resume. */
+  private Undo undo;
+  private ProcessCell self;
+  private final SystemState system = new SystemState();
+
+  GenServerLoop(GenServer<S> callbacks, Object arg, String name, Call starter, Pid parent) {
+    this.callbacks = callbacks;
+    this.arg = arg;
+    this.name = name;
+    this.starter = starter;
+    this.parent = parent;
+  }
+
+  @Override
+  public void run() {
+    self = ProcessCell.current();
+    self.behaviour = callbacks;
+    version = TABLE.versionOf(callbacks.getClass());
+    if (version != null) {
+      TABLE.enter(self, version);
+    }
+    if (name != null) {
+      try {
+        Registry.register(name, self);
+      } catch (IllegalStateException taken) {
+        ProcessCell holder = Registry.whereis(name);
+        starter.complete(new StartException(taken.getMessage(), ExitReason.of("already_started"),
+            holder == null ? null : holder.pid));
+        return;
+      }
+    }
+    if (init()) {
+      loop(self.mailbox);
+    }
+  }
+
+  /**
+   * Runs {@code init} and acks the starter; false if the server is not to run. A method of its
+   * own so that nothing of the first version (its Init, its argument) stays on the stack of a
+   * server that later moves to newer code: it would keep the old class loader reachable.
+   */
+  private boolean init() {
+    Init<S> init;
+    try {
+      init = callbacks.init(arg);
+    } catch (Throwable t) {
+      throw Guard.exitFor(t);
+    }
+    arg = null;
+    switch (init) {
+      case Init.Ok<S> ok -> {
+        state = ok.state();
+        starter.complete(self.pid);
+        return true;
+      }
+      case Init.Ignore<S> ignore -> {
+        starter.complete(Init.Ignore.class);
+        return false;
+      }
+      case Init.Fail<S> fail -> throw new ProcessExit(fail.reason());
+      case null -> throw Guard.exitFor(new IllegalStateException(
+          callbacks.getClass().getName() + ".init returned null; return Init.ok(state), Init.ignore() or Init.fail(reason)"));
+    }
+  }
+
+  private void loop(Mailbox mailbox) {
+    self.server = this;
+    while (true) {
+      Object message = mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
+      if (message == Mailbox.RECHECK) {
+        continue;
+      }
+      if (message instanceof Call call && call.request instanceof SysRequest request) {
+        handleSystem(call, request);
+        continue;
+      }
+      if (message instanceof Exit exit && exit.from() == parent) {
+        stop(exit.reason());
+      } else if (message instanceof StopRequest stop) {
+        stop(stop.reason());
+      }
+      if (version != null) {
+        if (version.superseded() && version.current() != failedTarget) {
+          switchCode(version.current(), null);
+        }
+        message = adapt(message);
+      }
+      system.messages++;
+      if (system.observed()) {
+        system.event("in " + message);
+      }
+      if (message instanceof Call call) {
+        handleCall(call);
+      } else if (message instanceof Cast cast) {
+        handleCast(cast.request());
+      } else {
+        handleInfo(message);
+      }
+      if (system.observed()) {
+        system.event("state " + state);
+      }
+    }
+  }
+
+  private final Predicate<Object> systemMessage = this::isSystemMessage;
+
+  private boolean isSystemMessage(Object message) {
+    return message instanceof Call call && call.request instanceof SysRequest
+        || message instanceof Exit exit && exit.from() == parent
+        || message instanceof StopRequest;
+  }
+
+  /** A message built from another version of this module's classes, mapped to the ones that run now. */
+  private Object adapt(Object message) {
+    ModuleClassLoader loader = version.loader;
+    try {
+      if (message instanceof Call call) {
+        if (call.request != null && Migrator.foreign(call.request.getClass(), loader)) {
+          call.request = Migrator.to(loader, call.request, "request");
+        }
+        return call;
+      }
+      if (message instanceof Cast cast) {
+        return cast.request() != null && Migrator.foreign(cast.request().getClass(), loader)
+            ? new Cast(Migrator.to(loader, cast.request(), "request")) : cast;
+      }
+      return Migrator.foreign(message.getClass(), loader) ? Migrator.to(loader, message, "message") : message;
+    } catch (MigrationException e) {
+      throw crash(e);
+    }
+  }
+
+  // ---- system messages -----------------------------------------------------------------
+
+  private void handleSystem(Call call, SysRequest request) {
+    Object reply = systemReply(request);
+    if (call.complete(reply) && call.wakesVirtualThread() && !system.suspended) {
+      // The caller parked (system requests never spin) and the JDK queued it on this carrier. A
+      // running server goes on to ordinary messages and could keep the carrier for a long time:
+      // let the caller run first. A suspended server parks next anyway.
+      Thread.yield();
+    }
+  }
+
+  /**
+   * Answers {@code request} from the calling thread while this server's mailbox is held
+   * ({@link Mailbox#tryHold}), as the server would have; then releases it. The server's code
+   * (a {@code codeChange}, say) sees itself as the process it runs for.
+   */
+  Object systemReplyHeld(SysRequest request) {
+    try {
+      return ScopedValue.where(ProcessCell.SELF, self).call(() -> systemReply(request));
+    } catch (Throwable t) {
+      return refused(new IllegalStateException("system request " + request + " failed in " + self.pid + ": " + t, t));
+    } finally {
+      self.mailbox.release(system.suspended ? systemMessage : null);
+    }
+  }
+
+  private Object systemReply(SysRequest request) {
+    return switch (request) {
+      case SysRequest.Suspend s -> {
+        system.suspended = true;
+        yield "ok";
+      }
+      case SysRequest.Resume r -> {
+        system.suspended = false;
+        undo = null;
+        yield "ok";
+      }
+      case SysRequest.ChangeCode change -> changeCode(change);
+      case SysRequest.SuspendAndChange both -> {
+        system.suspended = true;
+        yield changeCode(new SysRequest.ChangeCode(both.module(), both.oldVsn(), both.extra()));
+      }
+      case SysRequest.RevertCodeChange r -> revertCodeChange();
+      case SysRequest.GetState g -> state;
+      case SysRequest.ReplaceState replace -> replaceState(replace);
+      case SysRequest.GetStatus g -> status();
+      case SysRequest.GetStatistics g -> system.statistics();
+      case SysRequest.Trace trace -> {
+        system.trace = trace.on();
+        yield "ok";
+      }
+      case SysRequest.Log log -> {
+        system.keep(log.keep());
+        yield "ok";
+      }
+      case SysRequest.GetLog g -> system.log();
+    };
+  }
+
+  private Object changeCode(SysRequest.ChangeCode change) {
+    if (!system.suspended) {
+      return refused(new IllegalStateException("process " + self.pid + " is not suspended; changeCode is accepted only "
+          + "between Sys.suspend and Sys.resume"));
+    }
+    if (version == null || !version.name().equals(change.module())) {
+      return refused(new IllegalArgumentException("process " + self.pid + " does not run module " + change.module()
+          + (version == null ? " (its code is not a module's)" : " (it runs " + version + ")")));
+    }
+    ModuleVersion target = version.changeTarget();
+    if (target == null) {
+      return refused(new CodeException(CodeException.Kind.NOT_FOUND, "module " + change.module()
+          + " has no current code (it was deleted); process " + self.pid + " stays on " + version));
+    }
+    if (target == version) {
+      return "ok";
+    }
+    Undo before = new Undo(version, callbacks, state);
+    CodeChangeFailure failure = switchCode(target, change.extra());
+    if (failure == null && undo == null) {
+      undo = before;
+    }
+    if (failure != null) {
+      return refused(new CodeException(CodeException.Kind.BAD_CLASS, "code change of " + self.pid + " from " + version
+          + " to v" + target.version + " failed; it stays on " + version + " with its state: " + failure.reason(),
+          failure.reason().cause()));
+    }
+    return "ok";
+  }
+
+  /** What a process ran, and with which state, before the code changes of this suspension. */
+  private record Undo(ModuleVersion version, GenServer<?> callbacks, Object state) {}
+
+  @SuppressWarnings("unchecked")
+  private Object revertCodeChange() {
+    if (!system.suspended) {
+      return refused(new IllegalStateException("process " + self.pid + " is not suspended; a code change can be reverted "
+          + "only before Sys.resume"));
+    }
+    failedTarget = null;
+    if (undo == null) {
+      return "ok";
+    }
+    TABLE.move(self, version, undo.version());
+    self.behaviour = undo.callbacks();
+    version = undo.version();
+    callbacks = (GenServer<S>) undo.callbacks();
+    state = (S) undo.state();
+    failedTarget = null;
+    undo = null;
+    system.codeChanges--;
+    return "ok";
+  }
+
+  private Object replaceState(SysRequest.ReplaceState replace) {
+    try {
+      @SuppressWarnings("unchecked")
+      S next = (S) replace.replace().apply(state);
+      state = next;
+      return state;
+    } catch (RuntimeException e) {
+      return refused(new IllegalStateException("replaceState failed in " + self.pid + "; the state is unchanged: " + e, e));
+    }
+  }
+
+  private ProcessStatus status() {
+    return new ProcessStatus(self.pid, self.name(), callbacks.getClass().getName(), version == null ? null : version.name(),
+        version == null ? 0 : version.version,
+        system.suspended ? ProcessStatus.Status.SUSPENDED : ProcessStatus.Status.RUNNING, state,
+        self.mailbox.size(), system.lastFailure);
+  }
+
+  private static SysRequest.Refused refused(RuntimeException error) {
+    return new SysRequest.Refused(error);
+  }
+
+  /**
+   * Moves this process to {@code target}: new callbacks from the target's class of the same
+   * name, and the state through their {@code codeChange}. On any failure nothing changes and the
+   * failure is reported and returned.
+   */
+  @SuppressWarnings("unchecked")
+  private CodeChangeFailure switchCode(ModuleVersion target, Object extra) {
+    try {
+      Class<?> next = target.loader.ownClass(callbacks.getClass().getName());
+      if (next == null) {
+        throw new IllegalStateException(callbacks.getClass().getName() + " no longer exists in " + target);
+      }
+      GenServer<S> nextCallbacks = (GenServer<S>) target.constructor(next).newInstance();
+      S nextState = nextCallbacks.codeChange(version.version, state, extra);
+      TABLE.move(self, version, target);
+      self.behaviour = nextCallbacks;
+      version = target;
+      callbacks = nextCallbacks;
+      state = nextState;
+      failedTarget = null;
+      system.codeChanges++;
+      return null;
+    } catch (Throwable t) {
+      ExitReason reason = Guard.crashReason(t instanceof InvocationTargetException e ? e.getCause() : t);
+      CodeChangeFailure failure = new CodeChangeFailure(self.pid, version.name(), version.version, target.version, reason,
+          Instant.now());
+      failedTarget = target;
+      // kept without the exception's own classes, which would keep the failed version reachable
+      CodeChangeFailure kept = reason.cause() == null ? failure : new CodeChangeFailure(failure.pid(), failure.module(),
+          failure.fromVersion(), failure.toVersion(), ExitReason.crash(DetachedException.of(reason.cause())), failure.at());
+      system.lastFailure = kept;
+      system.failedCodeChanges++;
+      TABLE.reportFailure(kept);
+      return failure;
+    }
+  }
+
+  private void handleCall(Call call) {
+    CallResult<S> result;
+    try {
+      result = callbacks.handleCall(call.request, call, state);
+    } catch (Throwable t) {
+      throw crash(t);
+    }
+    switch (result) {
+      case Reply<S>(Object reply, S next) -> {
+        state = next;
+        call.complete(reply);
+      }
+      case NoReply<S>(S next) -> state = next;
+      case Stop<S> stop -> {
+        state = stop.state();
+        if (stop.replies()) {
+          call.complete(stop.reply());
+        }
+        stop(stop.reason());
+      }
+      case null -> throw crash(badReturn("handleCall", "Reply, NoReply or Stop"));
+    }
+  }
+
+  private void handleCast(Object request) {
+    CastResult<S> result;
+    try {
+      result = callbacks.handleCast(request, state);
+    } catch (Throwable t) {
+      throw crash(t);
+    }
+    handleCastResult(result, "handleCast");
+  }
+
+  private void handleInfo(Object message) {
+    CastResult<S> result;
+    try {
+      result = callbacks.handleInfo(message, state);
+    } catch (Throwable t) {
+      throw crash(t);
+    }
+    handleCastResult(result, "handleInfo");
+  }
+
+  private void handleCastResult(CastResult<S> result, String callback) {
+    switch (result) {
+      case NoReply<S>(S next) -> state = next;
+      case Stop<S> stop -> {
+        state = stop.state();
+        stop(stop.reason());
+      }
+      case null -> throw crash(badReturn(callback, "NoReply or Stop"));
+    }
+  }
+
+  private IllegalStateException badReturn(String callback, String expected) {
+    return new IllegalStateException(callbacks.getClass().getName() + "." + callback + " returned null; return " + expected);
+  }
+
+  /** A callback threw: terminate with the crash, then end the process with it. */
+  private ProcessExit crash(Throwable t) {
+    ProcessExit exit = Guard.exitFor(t);
+    terminate(exit.reason());
+    return exit;
+  }
+
+  private void stop(ExitReason reason) {
+    terminate(reason);
+    throw new ProcessExit(reason);
+  }
+
+  private void terminate(ExitReason reason) {
+    try {
+      callbacks.terminate(reason, state);
+    } catch (Throwable t) {
+      throw Guard.exitFor(t);
+    }
+  }
+}

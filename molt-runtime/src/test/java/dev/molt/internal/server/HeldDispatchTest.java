@@ -1,0 +1,218 @@
+package dev.molt.internal.server;
+
+import dev.molt.internal.upgrade.Upgrade;
+import dev.molt.internal.process.ProcessCell;
+import dev.molt.Pid;
+import dev.molt.Process;
+import dev.molt.Sources;
+import dev.molt.behaviour.CallException;
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.CodeServer;
+import dev.molt.code.ModuleSource;
+import dev.molt.code.Prepared;
+import dev.molt.sys.ProcessStatus;
+import dev.molt.sys.Sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batches of system requests answer idle servers in place, without waking them (a held mailbox),
+ * and must be indistinguishable from requests the servers handle themselves.
+ */
+class HeldDispatchTest {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  @TempDir
+  Path dir;
+
+  private final String module = "held" + NAMES.incrementAndGet();
+  private final String pkg = "test.held." + module;
+
+  private ModuleSource version(String tag, String codeChange) throws IOException {
+    String source = """
+        package %1$s;
+        import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import dev.molt.code.*;
+        import dev.molt.sys.*;
+        public final class Server implements GenServer<Server.State> {
+          public record State(int n, int casts) {}
+          public Init<State> init(Object arg) { return Init.ok(new State((Integer) arg, 0)); }
+          public CallResult<State> handleCall(Object request, From from, State state) {
+            return new Reply<>("%2$s:" + state.n() + ":" + state.casts(), state);
+          }
+          public CastResult<State> handleCast(Object request, State state) {
+            return new NoReply<>(new State(state.n(), state.casts() + 1));
+          }
+          %3$s
+        }
+        """.formatted(pkg, tag, codeChange);
+    return ModuleSource.sources(module, Sources.write(dir.resolve(tag), Map.of(pkg + ".Server", source)));
+  }
+
+  /** v2 notes who ran its codeChange, and for n=99 blocks until the test's latch opens. */
+  private ModuleSource v2() throws IOException {
+    return version("v2", """
+        public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
+          State state = (State) Migration.migrate(old, getClass());
+          System.getProperties().put("%1$s.ran." + state.n(), dev.molt.Process.self() + "@" + Thread.currentThread().getName());
+          if (state.n() == 99) {
+            ((java.util.concurrent.CountDownLatch) System.getProperties().get("%1$s.release")).await();
+          }
+          return new State(state.n() * 100, state.casts());
+        }
+        """.formatted(module));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Pid start(int n) {
+    return GenServer.start(CodeServer.newInstance(CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class), n);
+  }
+
+  private static void awaitIdle(Pid... pids) {
+    await().atMost(5, TimeUnit.SECONDS).until(() -> java.util.Arrays.stream(pids).allMatch(pid -> ProcessCell.of(pid).mailbox.idle()));
+  }
+
+  @Test
+  void anIdleServerIsSuspendedAndMovedInPlaceAsItself() throws IOException {
+    CodeServer.load(version("v1", ""));
+    Pid a = start(1);
+    Pid b = start(2);
+    awaitIdle(a, b);
+    Prepared prepared = CodeServer.prepare(List.of(v2()), false);
+    Upgrade.hold(prepared);
+
+    assertThat(Upgrade.suspendAndChangeCodeAll(List.of(a, b), module, 1, null, Duration.ofSeconds(5))).isEmpty();
+
+    assertThat(System.getProperties().get(module + ".ran.1")).as("codeChange ran as the process, held by a dispatcher")
+        .isEqualTo(a + "@molt-sys-dispatch");
+    assertThat(System.getProperties().get(module + ".ran.2")).isEqualTo(b + "@molt-sys-dispatch");
+    GenServer.cast(a, "while suspended");
+    ProcessStatus status = Sys.getStatus(a);
+    assertThat(status.status()).isEqualTo(ProcessStatus.Status.SUSPENDED);
+    assertThat(status.version()).isEqualTo(2);
+    assertThat(status.mailbox()).as("the cast waits for the resume").isEqualTo(1);
+    Upgrade.commit(prepared);
+    assertThat(Upgrade.resumeAll(List.of(a, b), Duration.ofSeconds(5))).isEmpty();
+    assertThat(GenServer.call(a, "get")).isEqualTo("v2:100:1");
+    assertThat(GenServer.call(b, "get")).isEqualTo("v2:200:0");
+  }
+
+  @Test
+  void messagesThatWaitedDuringASuspensionAreHandledAfterAHeldResume() throws IOException {
+    CodeServer.load(version("v1", ""));
+    Pid pid = start(1);
+    Sys.suspend(pid);
+    for (int i = 0; i < 3; i++) {
+      GenServer.cast(pid, "queued");
+    }
+    AtomicInteger replies = new AtomicInteger();
+    Process.spawn(() -> {
+      GenServer.call(pid, "get", Duration.ofSeconds(30));
+      replies.incrementAndGet();
+    });
+    await().atMost(5, TimeUnit.SECONDS).until(() -> ProcessCell.of(pid).mailbox.size() == 4 && ProcessCell.of(pid).mailbox.idle());
+
+    assertThat(Upgrade.resumeAll(List.of(pid), Duration.ofSeconds(5))).isEmpty();
+
+    await().atMost(5, TimeUnit.SECONDS).until(() -> replies.get() == 1);
+    assertThat(GenServer.call(pid, "get")).isEqualTo("v1:1:3");
+  }
+
+  @Test
+  void aCodeChangeStuckInAHeldServerTimesOutAndItsUndoWaitsBehindIt() throws IOException {
+    CodeServer.load(version("v1", ""));
+    Pid quick = start(1);
+    Pid stuck = start(99);
+    awaitIdle(quick, stuck);
+    CountDownLatch release = new CountDownLatch(1);
+    System.getProperties().put(module + ".release", release);
+    Prepared prepared = CodeServer.prepare(List.of(v2()), false);
+    Upgrade.hold(prepared);
+
+    Map<Pid, RuntimeException> failures =
+        Upgrade.suspendAndChangeCodeAll(List.of(quick, stuck), module, 1, null, Duration.ofMillis(300));
+
+    assertThat(failures).containsOnlyKeys(stuck);
+    assertThat(failures.get(stuck)).isInstanceOfSatisfying(CallException.class,
+        e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT));
+    // the rollback of an install: revert and resume what answered, queue both for what did not
+    assertThat(Upgrade.revertCodeChangeAll(List.of(quick), Duration.ofSeconds(5))).isEmpty();
+    Upgrade.revertCodeChangeAll(List.of(stuck), Duration.ZERO);
+    Upgrade.rollback(prepared);
+    assertThat(Upgrade.resumeAll(List.of(quick), Duration.ofSeconds(5))).isEmpty();
+    Upgrade.resumeAll(List.of(stuck), Duration.ZERO);
+    assertThat(GenServer.call(quick, "get")).isEqualTo("v1:1:0");
+
+    release.countDown();
+    assertThat(GenServer.call(stuck, "get", Duration.ofSeconds(5))).as("its late code change was reverted, then it resumed")
+        .isEqualTo("v1:99:0");
+    assertThat(Sys.getStatus(stuck).version()).isEqualTo(1);
+    assertThat(Sys.getStatus(stuck).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+  }
+
+  @Test
+  void manyServersUnderConstantCallsAndCastsLoseNothingAcrossHeldSuspensions() throws Exception {
+    CodeServer.load(version("v1", ""));
+    int servers = 2_000;
+    List<Pid> pids = new ArrayList<>();
+    for (int i = 0; i < servers; i++) {
+      pids.add(start(i));
+    }
+    AtomicIntegerArray casts = new AtomicIntegerArray(servers);
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch clientsDone = new CountDownLatch(4);
+    for (int c = 0; c < 4; c++) {
+      Process.spawn(() -> {
+        try {
+          while (!stop.get()) {
+            int i = ThreadLocalRandom.current().nextInt(servers);
+            if (ThreadLocalRandom.current().nextBoolean()) {
+              casts.incrementAndGet(i);
+              GenServer.cast(pids.get(i), "count");
+            } else {
+              try {
+                GenServer.call(pids.get(i), "get", Duration.ofSeconds(30));
+                calls.incrementAndGet();
+              } catch (RuntimeException e) {
+                failed.incrementAndGet();
+              }
+            }
+          }
+        } finally {
+          clientsDone.countDown();
+        }
+      });
+    }
+    for (int round = 0; round < 15; round++) {
+      Upgrade.suspendAll(pids, Duration.ofSeconds(10));
+      assertThat(Upgrade.resumeAll(pids, Duration.ofSeconds(10))).isEmpty();
+    }
+    stop.set(true);
+    assertThat(clientsDone.await(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(failed.get()).isZero();
+    assertThat(calls.get()).isPositive();
+    for (int i = 0; i < servers; i++) {
+      assertThat(GenServer.call(pids.get(i), "get")).isEqualTo("v1:" + i + ":" + casts.get(i));
+    }
+  }
+}
