@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.molt.release.ReleaseHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,17 +90,33 @@ public final class Cli {
     }
   }
 
-  /** Sends one command; prints its text; fails with its text. */
+  /**
+   * Runs one command and prints its text; fails with its text. The one path every command but
+   * {@code start}, {@code foreground} and {@code remote} takes: to the node over its control
+   * channel, or, when no node runs, to the root's release handler for the commands that need no
+   * running release ({@link ReleaseCommands#OFFLINE}). Decided here, once.
+   */
   int ask(String command, String... args) throws IOException {
-    try (ControlClient client = connect()) {
-      Frames.Reply reply = client.call(command, args);
-      if (!reply.ok()) {
-        throw new IllegalStateException(reply.text());
-      }
-      if (!reply.text().isEmpty()) {
-        System.out.println(reply.text());
-      }
+    if (tcpPort == null && ReleaseCommands.OFFLINE.contains(command) && !ControlClient.answers(ControlServer.socketPath(root()))) {
+      print(new ReleaseCommands(ReleaseHandler.open(root())).run(command, List.of(args)));
       return 0;
+    }
+    try (ControlClient client = connect()) {
+      print(reply(client.call(command, args)));
+      return 0;
+    }
+  }
+
+  private static String reply(Frames.Reply reply) {
+    if (!reply.ok()) {
+      throw new IllegalStateException(reply.text());
+    }
+    return reply.text();
+  }
+
+  private static void print(String text) {
+    if (!text.isEmpty()) {
+      System.out.println(text);
     }
   }
 
@@ -181,13 +198,16 @@ public final class Cli {
 
   @Command(name = "stop", description = "Stops the node's applications and the node, and waits for it to exit.")
   static final class Stop extends Sub {
+    @Option(names = "--wait", defaultValue = "30", description = "Seconds to wait for the node to exit (default 30).")
+    int waitSeconds;
+
     @Override
     public Integer call() throws Exception {
-      Path pidFile = cli.root().resolve("tmp").resolve("node.pid");
-      long pid = Files.exists(pidFile) ? Long.parseLong(Files.readString(pidFile).strip()) : -1;
-      cli.ask("stop");
-      if (pid > 0) {
-        ProcessHandle.of(pid).ifPresent(handle -> handle.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
+      try (ControlClient client = cli.connect()) {
+        print(reply(client.call("stop")));
+        if (!client.awaitClose(Duration.ofSeconds(waitSeconds))) {
+          throw new IllegalStateException("the node said it was stopping but did not exit within " + waitSeconds + " s");
+        }
       }
       return 0;
     }
@@ -274,26 +294,20 @@ public final class Cli {
 
     @Override
     public Integer call() throws Exception {
-      Path root = cli.root();
-      if (cli.tcpPort == null && !ControlClient.answers(ControlServer.socketPath(root))) {
-        String version = dev.molt.release.ReleaseHandler.open(root).unpack(tarball.toAbsolutePath());
-        System.out.println("unpacked " + version);
-        return 0;
-      }
       return cli.ask("unpack", tarball.toAbsolutePath().toString());
     }
   }
 
   @Command(name = "upgrade", description = "Unpacks (if given a tarball), installs live and makes permanent.")
   static final class Upgrade extends Sub {
-    @Parameters(paramLabel = "VERSION|TARBALL")
+    @Parameters(paramLabel = "VERSION|TARBALL", description = "A release version already unpacked, or a release tarball (a file).")
     String target;
 
     @Override
     public Integer call() throws Exception {
       Path tarball = Path.of(target);
-      return cli.ask("upgrade", Files.isRegularFile(tarball) ? tarball.toAbsolutePath().toString() : target);
+      return Files.isRegularFile(tarball) ? cli.ask("upgrade", ReleaseCommands.TARBALL, tarball.toAbsolutePath().toString())
+          : cli.ask("upgrade", ReleaseCommands.VERSION, target);
     }
   }
-
 }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -53,14 +52,14 @@ final class ConsoleSession implements AutoCloseable {
 
   final String id;
   private final Path scratch;
-  private final Supplier<String> releases;
+  private final ReleaseCommands releases;
   /** Sources given to {@code c}, by module: what {@code r} compiles again. Shared by the node's consoles. */
   private final Map<String, Set<Path>> remembered;
   private final NodeOutput.Buffer output = new NodeOutput.Buffer();
   private final Eval eval;
   private final Path builds;
 
-  ConsoleSession(Path root, Supplier<String> releases, Map<String, Set<Path>> remembered) throws IOException {
+  ConsoleSession(Path root, ReleaseCommands releases, Map<String, Set<Path>> remembered) throws IOException {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     this.id = HexFormat.of().formatHex(random);
@@ -76,10 +75,7 @@ final class ConsoleSession implements AutoCloseable {
 
   /** What the console prints first. */
   String banner() {
-    List<String> lines = releases.get().lines().toList();
-    String running = lines.stream().filter(l -> l.endsWith(" current")).findFirst()
-        .or(() -> lines.stream().filter(l -> l.endsWith(" permanent")).findFirst())
-        .map(l -> "release " + l.substring(0, l.lastIndexOf(' '))).orElse("a node");
+    String running = releases.running().map(release -> "release " + release).orElse("a node");
     return "Molt console on " + running
         + "; modules " + CodeServer.allLoaded().stream().filter(m -> m.status() == ModuleInfo.Status.CURRENT)
             .map(m -> m.name() + "@" + m.version()).toList() + ". Type help for the helpers.";
@@ -129,7 +125,7 @@ final class ConsoleSession implements AutoCloseable {
       case "sys" -> sys(args);
       case "processes" -> processes();
       case "modules" -> modules();
-      case "releases" -> releases.get();
+      case "releases" -> releases.run("releases", List.of());
       case "leaks" -> leaks();
       default -> null;
     };

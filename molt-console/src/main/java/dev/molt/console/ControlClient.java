@@ -12,7 +12,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The client end of the control channel: one connection, any number of requests. */
 final class ControlClient implements AutoCloseable {
@@ -64,7 +69,7 @@ final class ControlClient implements AutoCloseable {
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(socket));
       ControlClient client = new ControlClient(channel, "");
-      var ping = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      var ping = CompletableFuture.supplyAsync(() -> {
         try {
           return client.call("ping").ok();
         } catch (IOException e) {
@@ -72,8 +77,8 @@ final class ControlClient implements AutoCloseable {
         }
       }, runnable -> ControlThreads.start("molt-control-ping", runnable));
       try {
-        return ping.get(2, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        return ping.get(2, TimeUnit.SECONDS);
+      } catch (TimeoutException | ExecutionException e) {
         return false;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -93,6 +98,33 @@ final class ControlClient implements AutoCloseable {
     request.addAll(args);
     Frames.writeRequest(out, request);
     return Frames.readReply(in);
+  }
+
+  /**
+   * Waits until the node closes this connection (its process exited), at most {@code timeout};
+   * false if it is still open then. Anything the node sends meanwhile is dropped.
+   */
+  boolean awaitClose(Duration timeout) throws IOException {
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+      try {
+        while (in.read() >= 0) {
+          // nothing more is expected after the reply to stop
+        }
+      } catch (IOException e) {
+        // a reset is a close too
+      }
+    }, runnable -> ControlThreads.start("molt-control-await-close", runnable));
+    try {
+      closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Override

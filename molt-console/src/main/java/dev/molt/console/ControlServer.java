@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,15 +219,27 @@ final class ControlServer implements AutoCloseable {
       }
       String command = request.get(2);
       List<String> args = request.subList(3, request.size());
+      String reply;
       try {
-        Frames.writeReply(out, Frames.OK, commands.run(command, List.copyOf(args), connection));
+        reply = commands.run(command, List.copyOf(args), connection);
       } catch (Exception e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        Frames.writeReply(out, Frames.FAILED, message);
+        Frames.writeReply(out, Frames.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+        continue;
       }
+      Frames.writeReply(out, Frames.OK, reply);
       if (command.equals("stop")) {
-        return;
+        awaitExit();
       }
+    }
+  }
+
+  /**
+   * Keeps the connection that asked the node to stop open until the node's process exits, which
+   * closes it: that close is how the command line knows the node is gone, without a pid.
+   */
+  private static void awaitExit() {
+    while (true) {
+      LockSupport.park();
     }
   }
 

@@ -1,16 +1,13 @@
 package dev.molt.console;
 
 import dev.molt.behaviour.ApplicationController;
-import dev.molt.release.InstallResult;
 import dev.molt.release.ReleaseHandler;
-import dev.molt.release.ReleaseStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +22,7 @@ public final class Node {
 
   private final Path root;
   private final ReleaseHandler releases;
+  private final ReleaseCommands releaseCommands;
   /** {@code eval}'s shell keeps variables between commands, and starts afresh after this many. */
   static final int EVAL_RENEW_AFTER = 1_000;
   private final Eval eval;
@@ -38,7 +36,13 @@ public final class Node {
   private Node(Path root, ReleaseHandler releases) {
     this.root = root;
     this.releases = releases;
+    this.releaseCommands = new ReleaseCommands(releases);
     this.eval = new Eval(root.resolve("tmp").resolve("eval"), false, EVAL_RENEW_AFTER);
+  }
+
+  /** Where a running node writes its operating-system pid: {@code tmp/node.pid}, for operators and their scripts. */
+  static Path pidFile(Path root) {
+    return root.resolve("tmp").resolve("node.pid");
   }
 
   public static void main(String[] args) throws Exception {
@@ -70,7 +74,7 @@ public final class Node {
     Node node = new Node(absolute, releases);
     String version = releases.boot();
     node.control = ControlServer.start(absolute, node.commands(), tcpPort);
-    Files.writeString(absolute.resolve("tmp").resolve("node.pid"), Long.toString(ProcessHandle.current().pid()));
+    Files.writeString(pidFile(absolute), Long.toString(ProcessHandle.current().pid()));
     LOG.info("node up: release {} on {}", version, absolute);
     return node;
   }
@@ -97,7 +101,7 @@ public final class Node {
    */
   private String console(String command, List<String> args, ControlServer.Connection connection) throws Exception {
     if (command.equals("console-interrupt")) {
-      ConsoleSession session = consoles.get(one(command, args));
+      ConsoleSession session = consoles.get(ReleaseCommands.one(command, args));
       if (session == null) {
         throw new IllegalArgumentException("no console " + args.getFirst());
       }
@@ -105,7 +109,7 @@ public final class Node {
       return "interrupted";
     }
     if (command.equals("console")) {
-      ConsoleSession session = new ConsoleSession(root, this::releases, remembered);
+      ConsoleSession session = new ConsoleSession(root, releaseCommands, remembered);
       consoles.put(session.id, session);
       connection.attach(new OpenConsole(session, consoles));
       LOG.debug("console {} opened", session.id.substring(0, 8));
@@ -115,7 +119,7 @@ public final class Node {
       throw new IllegalStateException(command + ": open a console on this connection first");
     }
     return switch (command) {
-      case "console-line" -> session.line(one(command, args));
+      case "console-line" -> session.line(ReleaseCommands.one(command, args));
       case "console-poll" -> session.poll();
       case "console-complete" -> {
         if (args.size() != 2) {
@@ -138,35 +142,13 @@ public final class Node {
   }
 
   private String run(String command, List<String> args) throws Exception {
+    if (ReleaseCommands.ALL.contains(command)) {
+      return releaseCommands.run(command, args);
+    }
     return switch (command) {
       case "ping" -> "pong";
       case "status" -> status();
-      case "releases" -> releases();
-      case "eval" -> eval.eval(one(command, args));
-      case "unpack" -> "unpacked " + releases.unpack(Path.of(one(command, args)));
-      case "install" -> describe("installed", releases.install(one(command, args)));
-      case "downgrade" -> {
-        String version = one(command, args);
-        InstallResult result = releases.downgrade(version);
-        releases.makePermanent(version);
-        yield describe("downgraded to", result) + "; " + version + " is permanent";
-      }
-      case "upgrade" -> {
-        String target = one(command, args);
-        Path tarball = Path.of(target);
-        String version = Files.isRegularFile(tarball) ? releases.unpack(tarball) : target;
-        InstallResult result = releases.install(version);
-        releases.makePermanent(version);
-        yield describe("upgraded to", result) + "; " + version + " is permanent";
-      }
-      case "permanent" -> {
-        releases.makePermanent(one(command, args));
-        yield one(command, args) + " is permanent";
-      }
-      case "remove" -> {
-        releases.remove(one(command, args));
-        yield "removed " + one(command, args);
-      }
+      case "eval" -> eval.eval(ReleaseCommands.one(command, args));
       case "stop" -> {
         Thread.ofPlatform().name("molt-stop").start(this::stop);
         yield "stopping";
@@ -175,37 +157,11 @@ public final class Node {
     };
   }
 
-  private static String one(String command, List<String> args) {
-    if (args.size() != 1) {
-      throw new IllegalArgumentException(command + " takes one argument, got " + args.size());
-    }
-    return args.getFirst();
-  }
-
   private String status() {
-    return "release " + releases.whichReleases().getFirst().name() + " " + releases.current().orElse("none")
-        + " (permanent " + releases.permanent().orElse("none") + "), pid " + ProcessHandle.current().pid() + ", up "
-        + Duration.between(startedAt, Instant.now()).toSeconds() + " s, applications "
-        + ApplicationController.node().whichApplications().stream().map(a -> a.name() + " " + a.version()).toList();
-  }
-
-  private String releases() {
-    StringBuilder out = new StringBuilder();
-    for (ReleaseStatus release : releases.whichReleases()) {
-      if (!out.isEmpty()) {
-        out.append('\n');
-      }
-      out.append(release.name()).append(' ').append(release.version()).append(' ')
-          .append(release.status().name().toLowerCase(Locale.ROOT));
-    }
-    return out.toString();
-  }
-
-  private static String describe(String what, InstallResult result) {
-    return what + " " + result.to() + " from " + result.from() + ": " + result.suspended() + " processes suspended, longest pause "
-        + String.format(Locale.ROOT, "%.1f", result.pause().toNanos() / 1e6) + " ms, "
-        + String.format(Locale.ROOT, "%.1f", result.total().toNanos() / 1e6) + " ms in all"
-        + (result.warnings().isEmpty() ? "" : "; warnings: " + result.warnings());
+    return "release " + releaseCommands.running().orElse("none") + " (permanent " + releases.permanent().orElse("none")
+        + "), pid " + ProcessHandle.current().pid() + ", up " + Duration.between(startedAt, Instant.now()).toSeconds()
+        + " s, applications " + ApplicationController.node().whichApplications().stream()
+            .map(a -> a.name() + " " + a.version()).toList();
   }
 
   /** Stops the applications, closes the channel, removes the pid file and exits. */
@@ -216,7 +172,7 @@ public final class Node {
       ApplicationController.node().stopAll();
       eval.close();
       control.close();
-      Files.deleteIfExists(root.resolve("tmp").resolve("node.pid"));
+      Files.deleteIfExists(pidFile(root));
     } catch (Exception e) {
       LOG.warn("while stopping: {}", e.toString());
     }

@@ -2,6 +2,7 @@ package dev.molt.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.molt.release.ReleaseHandler;
 import dev.molt.code.CodeServer;
 import dev.molt.code.ModuleInfo;
 import java.io.IOException;
@@ -32,7 +33,7 @@ class ConsoleFuzzTest {
   @BeforeContainer
   static void open() throws IOException {
     root = Files.createTempDirectory("molt-console-fuzz");
-    session = new ConsoleSession(root, () -> "fuzz 1.0.0 permanent", new ConcurrentHashMap<>());
+    session = new ConsoleSession(root, new ReleaseCommands(ReleaseHandler.open(root)), new ConcurrentHashMap<>());
     before = CodeServer.allLoaded();
   }
 

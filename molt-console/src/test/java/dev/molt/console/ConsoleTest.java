@@ -148,8 +148,8 @@ class ConsoleTest {
     for (TypedConsole console : consoles) {
       console.process.destroyForcibly();
     }
-    if (root != null && Files.exists(root.resolve("tmp/node.pid"))) {
-      long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
+    if (root != null && Files.exists(Node.pidFile(root))) {
+      long pid = Long.parseLong(Files.readString(Node.pidFile(root)).strip());
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
   }

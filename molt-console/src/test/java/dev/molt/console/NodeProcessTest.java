@@ -119,8 +119,8 @@ class NodeProcessTest {
 
   @AfterEach
   void stopTheNode() throws Exception {
-    if (root != null && Files.exists(root.resolve("tmp/node.pid"))) {
-      long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
+    if (root != null && Files.exists(Node.pidFile(root))) {
+      long pid = Long.parseLong(Files.readString(Node.pidFile(root)).strip());
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
   }
@@ -165,9 +165,11 @@ class NodeProcessTest {
       assertThat(run.out()).contains("Opens an interactive console in the node").contains("--history");
     });
 
-    long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
+    long pid = Long.parseLong(Files.readString(Node.pidFile(root)).strip());
     assertThat(molt("stop")).isEqualTo(new Run(0, "stopping"));
-    assertThat(ProcessHandle.of(pid)).isEmpty();
+    // stop returned when the node's connection closed, at its exit; the process entry goes when it is reaped
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).isEmpty());
+    assertThat(Node.pidFile(root)).doesNotExist();
     assertThat(root.resolve("tmp/control.sock")).doesNotExist();
     assertThat(molt("ping").code()).isEqualTo(3);
   }
@@ -181,7 +183,7 @@ class NodeProcessTest {
     assertThat(molt("start").code()).isZero();
     assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")").out()).isEqualTo("\"v1:1\"");
     assertThat(molt("unpack", v2.toString())).isEqualTo(new Run(0, "unpacked 1.1.0"));
-    long pid = Long.parseLong(Files.readString(root.resolve("tmp/node.pid")).strip());
+    long pid = Long.parseLong(Files.readString(Node.pidFile(root)).strip());
 
     // the counter is blocked in a call, so the install waits in its suspend (timeout 30 s) until the kill
     assertThat(molt("eval", "dev.molt.Process.spawn(() -> GenServer.call(\"counter\", \"block\", java.time.Duration.ofMinutes(2)))")
@@ -202,7 +204,14 @@ class NodeProcessTest {
     assertThat(molt("releases")).isEqualTo(new Run(0, "counter 1.0.0 permanent\ncounter 1.1.0 unpacked"));
     assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")")).as("the permanent release, with its initial state")
         .isEqualTo(new Run(0, "\"v1:1\""));
+    Run byVersion = molt("upgrade", "1.1.0");
+    assertThat(byVersion.out()).as("an upgrade to a release already unpacked, named by its version")
+        .startsWith("upgraded to 1.1.0 from 1.0.0").endsWith("1.1.0 is permanent");
     assertThat(molt("stop").code()).isZero();
+    assertThat(molt("releases")).as("with no node, the command line reads the root's releases itself")
+        .isEqualTo(new Run(0, "counter 1.0.0 old\ncounter 1.1.0 permanent"));
+    assertThat(molt("install", "1.0.0")).as("what needs a running node says there is none")
+        .isEqualTo(new Run(3, "error: no node is running with root " + root + " (no " + root.resolve("tmp/control.sock") + ")"));
   }
 
   @Test

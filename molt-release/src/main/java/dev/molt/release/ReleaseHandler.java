@@ -306,9 +306,29 @@ public final class ReleaseHandler {
     return result;
   }
 
-  /** Installs through the down script: the same as {@link #install}, named for what it does. */
-  public InstallResult downgrade(String version) throws IOException {
-    return install(version);
+  /**
+   * {@code bin/<name> upgrade}: installs {@code version} live and makes it permanent, under one
+   * hold of the handler's lock, so that no other operation runs between the two. A failed install
+   * changes nothing ({@link InstallException}); the release stays unpacked.
+   */
+  public synchronized InstallResult upgrade(String version) throws IOException {
+    InstallResult result = install(version);
+    makePermanent(version);
+    return result;
+  }
+
+  /** {@code bin/<name> upgrade TARBALL}: unpacks the tarball, then {@link #upgrade(String)} its release. */
+  public synchronized InstallResult upgrade(Path tarball) throws IOException {
+    return upgrade(unpack(tarball));
+  }
+
+  /**
+   * {@code bin/<name> downgrade}: installs an earlier release live (through the running release's
+   * down script) and makes it permanent, as one operation, the same as {@link #upgrade(String)}
+   * in the other direction.
+   */
+  public synchronized InstallResult downgrade(String version) throws IOException {
+    return upgrade(version);
   }
 
   /**

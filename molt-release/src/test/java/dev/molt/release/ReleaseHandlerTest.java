@@ -109,6 +109,27 @@ class ReleaseHandlerTest {
     assertThat(call(r, "version")).isEqualTo("v1");
     assertThat(call(r, "get a")).isEqualTo("42");
     assertThat(call(r, "size")).isEqualTo(1_001);
+    assertThat(handler.whichReleases()).as("a downgrade makes the release permanent, as bin/<name> downgrade does")
+        .containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT), new ReleaseStatus(r.release, "1.1.0", Status.OLD));
+  }
+
+  @Test
+  void anUpgradeFromATarballUnpacksInstallsAndMakesPermanentInOneStep() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    call(r, "put a 42");
+
+    InstallResult result = handler.upgrade(r.release("1.1.0", "1.0.0", r.v2()));
+
+    assertThat(result.from()).isEqualTo("1.0.0");
+    assertThat(result.to()).isEqualTo("1.1.0");
+    assertThat(call(r, "version")).isEqualTo("v2");
+    assertThat(call(r, "get a")).isEqualTo("42");
+    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.OLD),
+        new ReleaseStatus(r.release, "1.1.0", Status.PERMANENT));
+    assertThat(CodeServer.oldProcessCount(r.app)).as("old code purged").isZero();
+    assertThatThrownBy(() -> handler.upgrade("1.1.0")).as("a version already running").isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already running");
   }
 
   @Test

@@ -113,11 +113,9 @@ public final class KvNode implements AutoCloseable {
     return Files.readString(root.resolve("log/node.log"));
   }
 
-  /** Stops the node if it runs. */
+  /** Stops the node if it runs (with none, {@code bin/kv stop} says so and exits 3). */
   @Override
   public void close() throws IOException, InterruptedException {
-    if (Files.exists(root.resolve("tmp/node.pid"))) {
-      run("stop");
-    }
+    run("stop");
   }
 }
