@@ -1,7 +1,9 @@
 /**
  * The node's control channel, the node's main class and the {@code molt} command line.
  *
- * <p>Only {@code dev.molt.console} is exported. Implementation classes are package-private.
+ * <p>Only {@code dev.molt.console} is exported, with its two entry points: {@code Cli}, the command
+ * line behind each release's {@code bin/<name>}, and {@code Node}, the node's main class. The
+ * control channel, the console and their commands are package-private.
  */
 module dev.molt.console {
   requires transitive dev.molt.release;
@@ -12,6 +14,7 @@ module dev.molt.console {
   requires org.jline;
   requires org.apache.commons.io;
   requires jdk.net;
+  requires static org.apiguardian.api;
 
   exports dev.molt.console;
   opens dev.molt.console to info.picocli;

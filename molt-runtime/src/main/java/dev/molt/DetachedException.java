@@ -1,7 +1,10 @@
 package dev.molt;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.code.CodeServer;
 import dev.molt.sys.Sys;
+import org.apiguardian.api.API;
 
 /**
  * A copy of an exception that keeps its type's name, message, stack trace and causes as text,
@@ -9,6 +12,7 @@ import dev.molt.sys.Sys;
  * {@link CodeServer#failures()} or {@link Sys#getStatus}) holds this instead of the original,
  * which would keep the class loader of the failed version reachable after it is purged.
  */
+@API(status = STABLE, since = "0.1")
 public final class DetachedException extends RuntimeException {
   private final String originalType;
 

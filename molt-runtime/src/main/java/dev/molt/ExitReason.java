@@ -1,6 +1,9 @@
 package dev.molt;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Why a process ended, as a value.
@@ -19,6 +22,7 @@ import java.util.Objects;
  *   <tr><td>{@link #of(Object)}</td><td>dies with it</td><td>restarted</td></tr>
  * </table>
  */
+@API(status = STABLE, since = "0.1")
 public sealed interface ExitReason {
 
   /** The process finished its work. */

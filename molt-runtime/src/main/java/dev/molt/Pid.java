@@ -1,11 +1,15 @@
 package dev.molt;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.internal.process.ProcessCell;
+import org.apiguardian.api.API;
 
 /**
  * The identity of a process. Pids are compared by identity of the process they name; a pid
  * outlives its process and then names a dead one.
  */
+@API(status = STABLE, since = "0.1")
 public final class Pid {
   final ProcessCell cell;
 

@@ -1,5 +1,7 @@
 package dev.molt;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.behaviour.GenServer;
 import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.ProcessTable;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.apiguardian.api.API;
 
 /**
  * Processes: the interface to spawn them, send to them, link and monitor them, name them and
@@ -23,6 +26,7 @@ import java.util.function.Predicate;
  * {@link IllegalStateException}. {@link #send}, {@link #exit(Pid, ExitReason)}, the registry and
  * {@link GenServer#call} work from any thread.
  */
+@API(status = STABLE, since = "0.1")
 public final class Process {
   /** A timeout that never expires. */
   public static final Duration INFINITY = ChronoUnit.FOREVER.getDuration();

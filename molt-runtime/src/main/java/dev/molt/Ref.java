@@ -1,10 +1,14 @@
 package dev.molt;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.internal.process.ProcessCell;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.apiguardian.api.API;
 
 /** A reference unique in this node: the identity of a monitor or a timer. */
+@API(status = STABLE, since = "0.1")
 public final class Ref {
   private static final AtomicLong NEXT = new AtomicLong();
 

@@ -1,5 +1,7 @@
 package dev.molt.console;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import org.apiguardian.api.API;
 
 /**
  * The {@code molt} command line, behind each release's {@code bin/<name>} launcher. Every
@@ -25,6 +28,7 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {Cli.Start.class, Cli.Foreground.class, Cli.Stop.class, Cli.Ping.class, Cli.Status.class, Cli.Eval.class,
         Cli.Releases.class, Cli.Unpack.class, Cli.Install.class, Cli.Upgrade.class, Cli.Downgrade.class, Cli.Permanent.class,
         Cli.Remove.class, Cli.Remote.class})
+@API(status = STABLE, since = "0.1")
 public final class Cli {
   static final int FAILED = 1;
   static final int NO_NODE = 3;

@@ -1,5 +1,7 @@
 package dev.molt.console;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.behaviour.ApplicationController;
 import dev.molt.release.ReleaseHandler;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /**
  * A Molt node: boots the permanent release under its root and serves the control channel until
@@ -17,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * the launcher ({@code bin/<name> start} or {@code foreground}) runs it. Writes its pid to
  * {@code tmp/node.pid} once it answers.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 

@@ -1,5 +1,7 @@
 package dev.molt.maven;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.release.Appup;
 import dev.molt.release.AppupGenerator;
 import dev.molt.release.ReleaseConfig;
@@ -27,6 +29,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
+import org.apiguardian.api.API;
 
 /**
  * Builds a Molt release from a Maven build: {@code target/<name>-<version>/} and
@@ -47,6 +50,7 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "release", defaultPhase = LifecyclePhase.PACKAGE, requiresDependencyResolution = ResolutionScope.RUNTIME,
     threadSafe = true)
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ReleaseMojo extends AbstractMojo {
   /** An application of the release. */
   public static final class Application {

@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.release.AppupInstruction.AddApplication;
 import dev.molt.release.AppupInstruction.AddModule;
 import dev.molt.release.AppupInstruction.Apply;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * How one application moves to {@code version} from earlier versions ({@code up}) and back to
@@ -39,6 +42,7 @@ import java.util.Set;
  * }
  * </pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Appup(String application, String version, List<Transition> up, List<Transition> down) {
   /** Default bound of an {@code update}'s suspension. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);

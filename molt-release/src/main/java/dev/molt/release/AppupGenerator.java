@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.behaviour.GenServer;
 import dev.molt.code.Default;
 import dev.molt.release.AppupInstruction.AddModule;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * Writes an application's appup by comparing two builds of it with the JDK's ClassFile API, as
@@ -30,6 +33,7 @@ import java.util.TreeMap;
  * new and has no {@code @Default} while the module's servers do not override
  * {@code codeChange}, a component whose type changed, an enum constant that is gone.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class AppupGenerator {
   private static final String GEN_SERVER = GenServer.class.getName().replace('.', '/');
   private static final String DEFAULT = Default.class.descriptorString();

@@ -1,12 +1,16 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * One high-level step of an {@link Appup}, as a person writes it. The relup generator turns them
  * into {@link RelupInstruction}s.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public sealed interface AppupInstruction {
   /** What to do with processes still on the old code after the switch. */
   enum Purge { SOFT, BRUTAL }

@@ -1,10 +1,15 @@
 package dev.molt.release;
 
+import org.apiguardian.api.API;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
 /**
  * A release descriptor, appup or relup that cannot be read: the one error their parsers throw.
  * The message starts with {@code file:line:column:} (both 1-based) and shows the offending line
  * with a caret under the column, as a compiler would.
  */
+@API(status = STABLE, since = "0.1")
 public final class FormatException extends RuntimeException {
   private final String file;
   private final int line;

@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.release.Syntax.Statement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * A release's configuration, {@code releases/<vsn>/<name>.config}: for each application, values
@@ -21,6 +24,7 @@ import java.util.Map;
  * Values read as in the descriptor: quoted is a string; bare {@code true}/{@code false} a
  * boolean, a bare integer a long, anything else a string; {@code [a, b]} a list.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ReleaseConfig(Map<String, Map<String, Object>> applications) {
   public ReleaseConfig {
     Map<String, Map<String, Object>> copy = new LinkedHashMap<>();

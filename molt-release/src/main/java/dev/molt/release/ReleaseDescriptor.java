@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.release.Syntax.Atom;
 import dev.molt.release.Syntax.Option;
 import dev.molt.release.Syntax.Statement;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * A release: a name and version, the Java it needs, its applications (each with its modules,
@@ -34,6 +37,7 @@ import java.util.Set;
  * }
  * </pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ReleaseDescriptor(String name, String version, int javaVersion, List<Application> applications, List<String> upgradeFrom) {
 
   /** An application of the release, in start order once {@link #startOrder()} sorted them. */

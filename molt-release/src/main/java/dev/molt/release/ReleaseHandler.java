@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.behaviour.ApplicationCallback;
 import dev.molt.behaviour.ApplicationController;
 import dev.molt.behaviour.ApplicationSpec;
@@ -23,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /**
  * The node's release handler (OTP's {@code release_handler}): unpacks releases under its root,
@@ -41,6 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@code RELEASES} changes only once an install has succeeded, so a node killed mid-install boots
  * its permanent release again.
  */
+@API(status = STABLE, since = "0.1")
 public final class ReleaseHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
   /** How long processes still on old code get to suspend when a release is made permanent. */

@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +16,14 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apiguardian.api.API;
 
 /**
  * Writes what {@link ReleaseHandler#unpack} reads: a release tarball whose
  * {@code releases/<vsn>/manifest.sha256} lists the sha256 of every other file, and jars of class
  * directories.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ReleasePackager {
   private ReleasePackager() {}
 

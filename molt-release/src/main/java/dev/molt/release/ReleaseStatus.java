@@ -1,6 +1,11 @@
 package dev.molt.release;
 
+import org.apiguardian.api.API;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
 /** A release on a node, as {@link ReleaseHandler#whichReleases} reports it. */
+@API(status = STABLE, since = "0.1")
 public record ReleaseStatus(String name, String version, Status status) {
   /**
    * As OTP's {@code release_handler:which_releases/0}. How a release moves between them (any

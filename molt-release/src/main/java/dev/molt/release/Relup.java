@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.release.RelupInstruction.Apply;
 import dev.molt.release.RelupInstruction.CodeChange;
 import dev.molt.release.RelupInstruction.ConfigChange;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * For release {@code version}: an up script from each release it can be upgraded from, and a
@@ -42,6 +45,7 @@ import java.util.Set;
  * }
  * </pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Relup(String release, String version, List<Script> up, List<Script> down) {
 
   /** The steps that move from (up) or to (down) release {@code version}. */

@@ -1,5 +1,7 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.release.AppupInstruction.AddApplication;
 import dev.molt.release.AppupInstruction.AddModule;
 import dev.molt.release.AppupInstruction.Apply;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * Builds a release's {@link Relup} from the appups of its applications: for each release it can
@@ -34,6 +37,7 @@ import java.util.Set;
  * no return can be undone, so a failing {@code codeChange} or {@code apply} leaves the old
  * release running.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class RelupGenerator {
   private RelupGenerator() {}
 

@@ -1,13 +1,17 @@
 package dev.molt.release;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * One low-level step of a {@link Relup} script, run by the release handler in order. Everything
  * before {@link PointOfNoReturn} is undone if a step fails: no process has resumed on new code
  * yet. After it, a failure is reported and the script goes on.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public sealed interface RelupInstruction {
   /**
    * Before anything loads: old code of {@code modules} that processes still run is refused

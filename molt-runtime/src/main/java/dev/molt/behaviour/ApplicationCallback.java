@@ -1,15 +1,19 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.Pid;
 
 import java.util.Map;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * An application's start module: starts its supervision tree, and hears of its stop and of
  * config changes. Only {@link #start} is required.
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface ApplicationCallback {
 
   /**

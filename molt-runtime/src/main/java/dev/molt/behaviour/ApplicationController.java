@@ -1,5 +1,7 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.Pid;
 import dev.molt.Process;
 
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * Loads, starts and stops applications in dependency order, and keeps their config.
@@ -35,6 +38,7 @@ import java.util.function.Consumer;
  * <p>Config lives here, readable from any thread without a call, so that an application's own
  * start code can read it while the controller is busy starting it.
  */
+@API(status = STABLE, since = "0.1")
 public final class ApplicationController {
   private static volatile ApplicationController node;
 

@@ -1,13 +1,17 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * An application's descriptor (OTP's {@code .app} file): its name and version, the modules it
  * owns, the applications it needs started first, its start callback and its default config.
  */
+@API(status = STABLE, since = "0.1")
 public record ApplicationSpec(
     String name,
     String version,

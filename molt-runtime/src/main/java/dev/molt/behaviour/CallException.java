@@ -1,13 +1,18 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.ExitReason;
 
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A {@link GenServer#call} that got no reply, and why: it timed out, the server does not exist,
  * or the server ended (with its reason, and for a crash the server's exception as the cause).
  */
+@API(status = STABLE, since = "0.1")
 public final class CallException extends RuntimeException {
   /** Why a call failed. */
   public enum Kind {
@@ -27,6 +32,7 @@ public final class CallException extends RuntimeException {
   private final transient Object server;
   private final transient ExitReason exitReason;
 
+  @API(status = INTERNAL, since = "0.1")
   public CallException(Kind kind, Object server, Object request, ExitReason exitReason, String detail) {
     super("call to " + server + " failed: " + detail + " (request: " + request + ")",
         exitReason == null ? null : exitReason.cause());
@@ -35,15 +41,18 @@ public final class CallException extends RuntimeException {
     this.exitReason = exitReason;
   }
 
+  @API(status = INTERNAL, since = "0.1")
   public static CallException timeout(Object server, Object request, long timeoutNanos) {
     return new CallException(Kind.TIMEOUT, server, request, null,
         "no reply within " + (timeoutNanos / 1_000_000) + " ms");
   }
 
+  @API(status = INTERNAL, since = "0.1")
   public static CallException noproc(Object server, Object request) {
     return new CallException(Kind.NOPROC, server, request, ExitReason.noproc(), "no such process");
   }
 
+  @API(status = INTERNAL, since = "0.1")
   public static CallException exited(Object server, Object request, ExitReason reason) {
     return new CallException(Kind.EXITED, server, request, reason, "the server exited with " + reason);
   }

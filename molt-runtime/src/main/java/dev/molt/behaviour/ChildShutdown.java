@@ -1,9 +1,13 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /** How a supervisor stops a child: kill it at once, or ask and wait, then kill. */
+@API(status = STABLE, since = "0.1")
 public sealed interface ChildShutdown {
   /** Sends {@code kill}: the child gets no chance to clean up. */
   record BrutalKill() implements ChildShutdown {}

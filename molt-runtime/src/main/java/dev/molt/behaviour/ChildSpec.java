@@ -1,8 +1,11 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * How a supervisor starts, restarts and stops one child.
@@ -17,6 +20,7 @@ import java.util.Objects;
  * @param type worker or supervisor
  * @param modules the modules it runs
  */
+@API(status = STABLE, since = "0.1")
 public record ChildSpec(
     String id, ChildStart start, Restart restart, ChildShutdown shutdown, ChildType type, List<String> modules) {
 

@@ -1,8 +1,11 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.Pid;
 
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Starts a child and returns its pid, linked to the calling process (the supervisor); returns
@@ -13,6 +16,7 @@ import java.util.List;
  * it holds what {@link Supervisor#startChild(Pid, List)} was given.
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface ChildStart {
   Pid start(List<Object> extraArgs) throws Exception;
 }

@@ -1,5 +1,7 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
@@ -13,8 +15,7 @@ import dev.molt.internal.server.GenServerLoop;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.LoggerFactory;
-
-
+import org.apiguardian.api.API;
 
 /**
  * The generic server behaviour: a client/server loop around a state value.
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <S> the state
  */
+@API(status = STABLE, since = "0.1")
 public interface GenServer<S> {
 
   /** Builds the first state from {@code arg}. Runs in the new process, before start returns. */

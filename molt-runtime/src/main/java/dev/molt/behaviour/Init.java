@@ -1,10 +1,14 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.ExitReason;
 
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /** What {@link GenServer#init} returns: start with a state, ignore, or fail. */
+@API(status = STABLE, since = "0.1")
 public sealed interface Init<S> {
   /** Start, with {@code state}. */
   record Ok<S>(S state) implements Init<S> {}

@@ -1,7 +1,12 @@
 package dev.molt.behaviour;
 
+import org.apiguardian.api.API;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
 /**
  * Go on with {@code state} without replying now. From {@code handleCall} this defers the reply:
  * keep the {@link From} and answer later with {@link GenServer#reply(From, Object)}.
  */
+@API(status = STABLE, since = "0.1")
 public record NoReply<S>(S state) implements CallResult<S>, CastResult<S> {}

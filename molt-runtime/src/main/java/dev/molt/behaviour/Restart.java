@@ -1,8 +1,12 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.ExitReason;
+import org.apiguardian.api.API;
 
 /** When a supervisor restarts a child that ended. */
+@API(status = STABLE, since = "0.1")
 public enum Restart {
   /** Always. */
   PERMANENT,

@@ -1,6 +1,11 @@
 package dev.molt.behaviour;
 
+import org.apiguardian.api.API;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
 /** What a {@link Supervisor} restarts when one child ends and must be restarted. */
+@API(status = STABLE, since = "0.1")
 public enum RestartStrategy {
   /** Only that child. */
   ONE_FOR_ONE,

@@ -1,11 +1,14 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.internal.server.GenServerCalls;
 
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * The supervisor behaviour: starts children, watches them, restarts them by its
@@ -16,6 +19,7 @@ import java.util.Objects;
  * cannot be done (an unknown id, a child still running) throw {@link IllegalStateException} or
  * {@link IllegalArgumentException} with the supervisor and the child named.
  */
+@API(status = STABLE, since = "0.1")
 public final class Supervisor {
   private Supervisor() {}
 

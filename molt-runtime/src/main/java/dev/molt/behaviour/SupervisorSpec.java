@@ -1,11 +1,14 @@
 package dev.molt.behaviour;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.apiguardian.api.API;
 
 /**
  * A supervisor's flags and children.
@@ -16,6 +19,7 @@ import java.util.function.LongSupplier;
  *
  * @param ticker the clock restarts are timed with, in nanoseconds; tests may pass their own
  */
+@API(status = STABLE, since = "0.1")
 public record SupervisorSpec(
     RestartStrategy strategy, int intensity, Duration period, List<ChildSpec> children, LongSupplier ticker) {
 

@@ -1,8 +1,13 @@
 package dev.molt.code;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /** A code server operation that was refused or failed; nothing was changed. */
+@API(status = STABLE, since = "0.1")
 public final class CodeException extends RuntimeException {
   /** What went wrong. */
   public enum Kind {
@@ -26,11 +31,13 @@ public final class CodeException extends RuntimeException {
 
   private final Kind kind;
 
+  @API(status = INTERNAL, since = "0.1")
   public CodeException(Kind kind, String message) {
     super(message);
     this.kind = Objects.requireNonNull(kind);
   }
 
+  @API(status = INTERNAL, since = "0.1")
   public CodeException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = Objects.requireNonNull(kind);

@@ -1,5 +1,7 @@
 package dev.molt.code;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.Pid;
 import dev.molt.internal.code.LoadChecks;
 import dev.molt.internal.code.ModuleTable;
@@ -11,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /**
  * The code server: loads modules, each version into a class loader of its own, and keeps at
@@ -38,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>The runtime's packages, the JDK and the packages declared {@link #stable} are sticky: a
  * module that defines one of their classes is refused.
  */
+@API(status = STABLE, since = "0.1")
 public final class CodeServer {
   private static final Logger LOG = LoggerFactory.getLogger(CodeServer.class);
   private static final ModuleTable TABLE = ModuleTable.node();

@@ -1,9 +1,12 @@
 package dev.molt.code;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 
 /**
  * The value a record component takes when state from an older version, which did not have the
@@ -24,6 +27,7 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
+@API(status = STABLE, since = "0.1")
 public @interface Default {
   /** The default as text, parsed by the component's type. */
   String value() default "";

@@ -1,9 +1,12 @@
 package dev.molt.code;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import dev.molt.internal.migration.Migrator;
 import dev.molt.internal.migration.ModuleClasses;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
+import org.apiguardian.api.API;
 
 /**
  * Value migration: maps a value built from one version of a module's classes to the classes of
@@ -29,6 +32,7 @@ import java.util.Arrays;
  * computed once per pair of classes and kept with the old class, so it goes when the old code is
  * purged.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Migration {
   private Migration() {}
 

@@ -1,7 +1,10 @@
 package dev.molt.code;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Instant;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * One loaded version of a module.
@@ -14,6 +17,7 @@ import java.util.List;
  * @param classes the names of its classes
  * @param relinkOf for a relinked version (same bytes, new dependencies): the version it copies; else 0
  */
+@API(status = STABLE, since = "0.1")
 public record ModuleInfo(String name, int version, Status status, String origin, Instant loadedAt,
     List<String> classes, int relinkOf) {
   /** Current code or old code. */

@@ -1,8 +1,11 @@
 package dev.molt.code;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Where a module's classes come from: a jar, a class directory, or Java source files that the
@@ -14,6 +17,7 @@ import java.util.Objects;
  * @param paths the jar or directory (one path), or the source files
  * @param dependsOn the modules whose classes this one uses
  */
+@API(status = STABLE, since = "0.1")
 public record ModuleSource(String name, Kind kind, List<Path> paths, List<String> dependsOn) {
   /** What the paths are. */
   public enum Kind {

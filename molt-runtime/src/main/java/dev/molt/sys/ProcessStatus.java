@@ -1,7 +1,10 @@
 package dev.molt.sys;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.Pid;
 import dev.molt.code.CodeChangeFailure;
+import org.apiguardian.api.API;
 
 /**
  * What {@link Sys#getStatus} reports about a server.
@@ -16,6 +19,7 @@ import dev.molt.code.CodeChangeFailure;
  * @param mailbox messages waiting
  * @param lastCodeChangeFailure the last code change that failed for it, or null
  */
+@API(status = STABLE, since = "0.1")
 public record ProcessStatus(Pid pid, String name, String callbacks, String module, int version, Status status,
     Object state, int mailbox, CodeChangeFailure lastCodeChangeFailure) {
   /** Whether the process handles ordinary messages. */

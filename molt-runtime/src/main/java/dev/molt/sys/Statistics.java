@@ -1,6 +1,9 @@
 package dev.molt.sys;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.time.Instant;
+import org.apiguardian.api.API;
 
 /**
  * What {@link Sys#statistics} reports about a server.
@@ -10,4 +13,5 @@ import java.time.Instant;
  * @param codeChanges successful code changes
  * @param failedCodeChanges failed code changes
  */
+@API(status = STABLE, since = "0.1")
 public record Statistics(Instant startedAt, long messages, int codeChanges, int failedCodeChanges) {}

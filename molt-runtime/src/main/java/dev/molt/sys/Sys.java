@@ -1,5 +1,7 @@
 package dev.molt.sys;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import dev.molt.Pid;
 import dev.molt.behaviour.CallException;
 import dev.molt.code.CodeException;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.apiguardian.api.API;
 
 /**
  * System messages to one running {@link dev.molt.behaviour.GenServer}, as OTP's {@code sys}:
@@ -22,6 +25,7 @@ import java.util.function.UnaryOperator;
  * process is suspended. Every function takes a timeout, 5 seconds by default; a timeout fails
  * with a {@link CallException} naming the process.
  */
+@API(status = STABLE, since = "0.1")
 public final class Sys {
   private static final Duration DEFAULT = Timeouts.DEFAULT;
 
