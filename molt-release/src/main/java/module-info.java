@@ -9,6 +9,7 @@ module dev.molt.release {
   requires transitive dev.molt.runtime;
   requires org.slf4j;
   requires org.apache.commons.compress;
+  requires org.apache.commons.io;
   requires static org.apiguardian.api;
 
   exports dev.molt.release;

@@ -25,4 +25,5 @@ module dev.molt.runtime {
   exports dev.molt.code;
   exports dev.molt.sys;
   exports dev.molt.internal.upgrade to dev.molt.release, dev.molt.console;
+  exports dev.molt.internal.compiler to dev.molt.console;
 }

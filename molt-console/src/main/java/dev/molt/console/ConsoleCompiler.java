@@ -2,24 +2,21 @@ package dev.molt.console;
 
 import dev.molt.code.CodeServer;
 import dev.molt.code.ModuleInfo;
+import dev.molt.internal.compiler.SourceCompiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
+import org.apache.commons.io.FileUtils;
 
 /** The console's {@code c}: which module source files belong to, and compiling them against its current classes. */
 final class ConsoleCompiler {
@@ -66,63 +63,26 @@ final class ConsoleCompiler {
 
   /**
    * Compiles {@code files} into {@code out} against the current classes of every module and the
-   * node's class path; {@code out} starts as a copy of the module's current classes, so the
-   * classes not compiled stay as they are. Errors come as {@code file:line:col: message}, the
-   * source line and a caret, and nothing is written.
+   * node's class path; {@code out} gets the module's current classes, with those compiled in
+   * their place, so the classes not compiled stay as they are. Errors come as
+   * {@code file:line:col: message}, the source line and a caret, and nothing is written.
    */
   static void compile(String module, List<Path> files, Path out) throws IOException {
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    if (javac == null) {
-      throw new ConsoleSession.ConsoleError("c: this node runs on a JRE without javac; it needs a JDK");
-    }
-    Path against = out.resolveSibling(out.getFileName() + "-classpath");
-    writeClassFiles(CodeServer.allLoaded().stream().filter(m -> m.status() == ModuleInfo.Status.CURRENT)
-        .map(ModuleInfo::name).toList(), against);
-    Path compiled = out.resolveSibling(out.getFileName() + "-out");
-    Files.createDirectories(compiled);
-    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager manager = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      String classpath = against + java.io.File.pathSeparator + System.getProperty("java.class.path", "");
-      List<String> options = List.of("-d", compiled.toString(), "-cp", classpath, "-proc:none", "-parameters");
-      boolean ok = javac.getTask(null, manager, diagnostics, options, null, manager.getJavaFileObjectsFromPaths(files)).call();
-      if (!ok) {
-        deleteTree(compiled);
-        deleteTree(against);
-        throw new ConsoleSession.ConsoleError(describe(diagnostics) + "\nnothing was loaded; " + module + " runs as before");
+    List<Map<String, byte[]>> against = new ArrayList<>();
+    for (ModuleInfo loaded : CodeServer.allLoaded()) {
+      if (loaded.status() == ModuleInfo.Status.CURRENT) {
+        against.add(CodeServer.classFiles(loaded.name()));
       }
     }
-    writeClassFiles(List.of(module), out);
-    try (Stream<Path> walk = Files.walk(compiled)) {
-      for (Path file : walk.filter(Files::isRegularFile).toList()) {
-        Path target = out.resolve(compiled.relativize(file).toString());
-        Files.createDirectories(target.getParent());
-        Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
+    Map<String, byte[]> compiled;
+    try {
+      compiled = SourceCompiler.compile(files, against);
+    } catch (SourceCompiler.CompileError e) {
+      throw new ConsoleSession.ConsoleError(e.getMessage() + "\nnothing was loaded; " + module + " runs as before");
     }
-    deleteTree(compiled);
-    deleteTree(against);
-  }
-
-  private static String describe(DiagnosticCollector<JavaFileObject> diagnostics) {
-    List<String> errors = new ArrayList<>();
-    for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-      if (d.getKind() != Diagnostic.Kind.ERROR) {
-        continue;
-      }
-      String file = d.getSource() == null ? "?" : Path.of(d.getSource().toUri()).toString();
-      StringBuilder text = new StringBuilder(file + ":" + d.getLineNumber() + ":" + d.getColumnNumber() + ": "
-          + d.getMessage(Locale.ROOT));
-      if (d.getSource() != null && d.getLineNumber() > 0) {
-        try {
-          String line = d.getSource().getCharContent(true).toString().lines().skip(d.getLineNumber() - 1).findFirst().orElse("");
-          text.append('\n').append(line).append('\n').append(" ".repeat((int) Math.max(0, d.getColumnNumber() - 1))).append('^');
-        } catch (IOException e) {
-          // the message alone then
-        }
-      }
-      errors.add(text.toString());
-    }
-    return String.join("\n", errors);
+    Map<String, byte[]> classes = new TreeMap<>(CodeServer.classFiles(module));
+    classes.putAll(compiled);
+    writeClassFiles(classes, out);
   }
 
   /**
@@ -157,24 +117,30 @@ final class ConsoleCompiler {
   }
 
   /** Writes the current class files of {@code modules} under {@code dir}, replacing what was there. */
-  static void writeClassFiles(java.util.Collection<String> modules, Path dir) throws IOException {
+  static void writeClassFiles(Collection<String> modules, Path dir) throws IOException {
+    Map<String, byte[]> classes = new TreeMap<>();
+    for (String module : modules) {
+      classes.putAll(CodeServer.classFiles(module));
+    }
+    writeClassFiles(classes, dir);
+  }
+
+  private static void writeClassFiles(Map<String, byte[]> classes, Path dir) throws IOException {
     deleteTree(dir);
     Files.createDirectories(dir);
-    for (String module : modules) {
-      for (Map.Entry<String, byte[]> entry : CodeServer.classFiles(module).entrySet()) {
-        Path file = dir.resolve(entry.getKey().replace('.', '/') + ".class");
-        Files.createDirectories(file.getParent());
-        Files.write(file, entry.getValue());
-      }
+    for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
+      Path file = dir.resolve(entry.getKey().replace('.', '/') + ".class");
+      Files.createDirectories(file.getParent());
+      Files.write(file, entry.getValue());
     }
   }
 
+  /** Deletes {@code dir} and everything under it, without following links; nothing there is fine. */
   static void deleteTree(Path dir) {
     try {
-      org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
+      FileUtils.deleteDirectory(dir.toFile());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot delete " + dir, e);
     }
   }
-
 }

@@ -248,13 +248,17 @@ public final class ReleaseMojo extends AbstractMojo {
     return classes;
   }
 
+  /** bin/&lt;name&gt;: launcher.sh with the JDK search of find-jdk.sh inside it, so that a release needs no other file to start. */
   private String launcher() throws IOException {
-    try (InputStream in = ReleaseMojo.class.getResourceAsStream("launcher.sh")) {
-      if (in == null) {
-        throw new IOException("launcher.sh is missing from the plugin");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@NAME@", name);
-    }
+    return resource("launcher.sh").replace("@FIND_JDK@", resource("find-jdk.sh").strip()).replace("@NAME@", name);
   }
 
+  private static String resource(String file) throws IOException {
+    try (InputStream in = ReleaseMojo.class.getResourceAsStream(file)) {
+      if (in == null) {
+        throw new IOException(file + " is missing from the plugin");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
 }

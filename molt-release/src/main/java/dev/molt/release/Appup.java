@@ -60,32 +60,30 @@ public record Appup(String application, String version, List<Transition> up, Lis
   }
 
   public Optional<Transition> upFrom(String from) {
-    return up.stream().filter(t -> t.version().equals(from)).findFirst();
+    return Reader.forVersion(up, Transition::version, from);
   }
 
   public Optional<Transition> downTo(String to) {
-    return down.stream().filter(t -> t.version().equals(to)).findFirst();
+    return Reader.forVersion(down, Transition::version, to);
   }
 
   public static Appup read(Path file) throws IOException {
-    return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    return parse(Reader.of(file));
   }
 
   /** Parses an appup; any problem is a {@link FormatException} at its line and column. */
   public static Appup parse(String file, String text) {
-    Reader reader = new Reader(file, text);
-    String usage = "appup <application> <version> { up <from> { ... } down <to> { ... } }";
-    Statement root = reader.root(reader.parse(), "appup", usage);
-    List<Atom> head = reader.args(root, 2, usage);
-    reader.options(root, Set.of());
-    String application = reader.name(head.get(0), "application");
-    String version = reader.version(head.get(1));
+    return parse(new Reader(file, text));
+  }
+
+  private static Appup parse(Reader reader) {
+    Reader.Head head = reader.head("appup", "application", "appup <application> <version> { up <from> { ... } down <to> { ... } }");
     List<Transition> up = new ArrayList<>();
     List<Transition> down = new ArrayList<>();
-    for (var section : reader.sections(root, version, "an appup", s -> instruction(reader, s))) {
+    for (var section : reader.sections(head.root(), head.version(), "an appup", s -> instruction(reader, s))) {
       (section.up() ? up : down).add(new Transition(section.version(), section.instructions()));
     }
-    return new Appup(application, version, up, down);
+    return new Appup(head.name(), head.version(), up, down);
   }
 
   private static AppupInstruction instruction(Reader reader, Statement s) {

@@ -3,11 +3,17 @@ package dev.molt.release;
 import dev.molt.release.Syntax.Atom;
 import dev.molt.release.Syntax.Option;
 import dev.molt.release.Syntax.Statement;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -28,8 +34,29 @@ final class Reader {
     this.text = text;
   }
 
+  /** A reader of the file at {@code path}, named by its path in errors. */
+  static Reader of(Path path) throws IOException {
+    return new Reader(path.toString(), Files.readString(path, StandardCharsets.UTF_8));
+  }
+
   List<Statement> parse() {
     return Syntax.parse(file, text);
+  }
+
+  /** The head the descriptor, appup and relup share: {@code <keyword> <name> <version> { ... }}, without options. */
+  record Head(Statement root, String name, String version) {}
+
+  /** Parses the file down to its {@link Head}; {@code nameKind} names the name in errors (release, application). */
+  Head head(String keyword, String nameKind, String usage) {
+    Statement root = root(parse(), keyword, usage);
+    List<Atom> head = args(root, 2, usage);
+    options(root, Set.of());
+    return new Head(root, name(head.get(0), nameKind), version(head.get(1)));
+  }
+
+  /** The element of {@code list} (the up or down sections of an appup or relup) for {@code version}. */
+  static <T> Optional<T> forVersion(List<T> list, Function<T, String> versionOf, String version) {
+    return list.stream().filter(t -> versionOf.apply(t).equals(version)).findFirst();
   }
 
   FormatException error(Atom at, String reason) {
@@ -203,7 +230,7 @@ final class Reader {
    * The up and down sections of {@code root} (an appup or relup of {@code ownVersion}), each
    * instruction read by {@code instruction}. {@code what} names the file kind in errors.
    */
-  <T> List<Section<T>> sections(Statement root, String ownVersion, String what, java.util.function.Function<Statement, T> instruction) {
+  <T> List<Section<T>> sections(Statement root, String ownVersion, String what, Function<Statement, T> instruction) {
     List<Section<T>> sections = new java.util.ArrayList<>();
     Map<String, Atom> seen = new java.util.HashMap<>();
     for (Statement statement : root.block()) {

@@ -34,7 +34,10 @@ public record ReleaseConfig(Map<String, Map<String, Object>> applications) {
 
   /** Parses a config file; any problem is a {@link FormatException} at its line and column. */
   public static ReleaseConfig parse(String file, String text) {
-    Reader reader = new Reader(file, text);
+    return parse(new Reader(file, text));
+  }
+
+  private static ReleaseConfig parse(Reader reader) {
     Map<String, Map<String, Object>> applications = new LinkedHashMap<>();
     for (Statement statement : reader.parse()) {
       reader.noBlock(statement);
@@ -50,7 +53,7 @@ public record ReleaseConfig(Map<String, Map<String, Object>> applications) {
 
   /** The config of {@code file}, or none if there is no such file. */
   public static ReleaseConfig read(Path file) throws IOException {
-    return Files.exists(file) ? parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8)) : new ReleaseConfig(Map.of());
+    return Files.exists(file) ? parse(Reader.of(file)) : new ReleaseConfig(Map.of());
   }
 
   /** The defaults of each application of {@code descriptor}, as a config to edit. */

@@ -94,18 +94,19 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
   }
 
   public static ReleaseDescriptor read(Path file) throws IOException {
-    return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    return parse(Reader.of(file));
   }
 
   /** Parses a descriptor; any problem is a {@link FormatException} at its line and column. */
   public static ReleaseDescriptor parse(String file, String text) {
-    Reader reader = new Reader(file, text);
-    String usage = "release <name> <version> { ... }";
-    Statement root = reader.root(reader.parse(), "release", usage);
-    List<Atom> head = reader.args(root, 2, usage);
-    reader.options(root, Set.of());
-    String name = reader.name(head.get(0), "release");
-    String version = reader.version(head.get(1));
+    return parse(new Reader(file, text));
+  }
+
+  private static ReleaseDescriptor parse(Reader reader) {
+    Reader.Head head = reader.head("release", "release", "release <name> <version> { ... }");
+    Statement root = head.root();
+    String name = head.name();
+    String version = head.version();
     Map<String, Statement> once = new HashMap<>();
     Integer javaVersion = null;
     List<Application> applications = new ArrayList<>();

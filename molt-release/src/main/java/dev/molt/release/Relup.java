@@ -66,29 +66,27 @@ public record Relup(String release, String version, List<Script> up, List<Script
   }
 
   public Optional<Script> upFrom(String from) {
-    return up.stream().filter(s -> s.version().equals(from)).findFirst();
+    return Reader.forVersion(up, Script::version, from);
   }
 
   public Optional<Script> downTo(String to) {
-    return down.stream().filter(s -> s.version().equals(to)).findFirst();
+    return Reader.forVersion(down, Script::version, to);
   }
 
   public static Relup read(Path file) throws IOException {
-    return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    return parse(Reader.of(file));
   }
 
   /** Parses a relup; any problem is a {@link FormatException} at its line and column. */
   public static Relup parse(String file, String text) {
-    Reader reader = new Reader(file, text);
-    String usage = "relup <release> <version> { up <from> { ... } down <to> { ... } }";
-    Statement root = reader.root(reader.parse(), "relup", usage);
-    List<Atom> head = reader.args(root, 2, usage);
-    reader.options(root, Set.of());
-    String release = reader.name(head.get(0), "release");
-    String version = reader.version(head.get(1));
+    return parse(new Reader(file, text));
+  }
+
+  private static Relup parse(Reader reader) {
+    Reader.Head head = reader.head("relup", "release", "relup <release> <version> { up <from> { ... } down <to> { ... } }");
     List<Script> up = new ArrayList<>();
     List<Script> down = new ArrayList<>();
-    for (var section : reader.sections(root, version, "a relup", s -> instruction(reader, s))) {
+    for (var section : reader.sections(head.root(), head.version(), "a relup", s -> instruction(reader, s))) {
       Script script = new Script(section.version(), section.instructions());
       String problem = RelupCheck.problem(script);
       if (problem != null) {
@@ -96,7 +94,7 @@ public record Relup(String release, String version, List<Script> up, List<Script
       }
       (section.up() ? up : down).add(script);
     }
-    return new Relup(release, version, up, down);
+    return new Relup(head.name(), head.version(), up, down);
   }
 
   private static RelupInstruction instruction(Reader reader, Statement s) {

@@ -1,5 +1,6 @@
 package dev.molt.release;
 
+import org.apache.commons.io.FileUtils;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -323,15 +324,9 @@ final class Unpacker {
     }
   }
 
+  /** Deletes {@code dir} and everything under it, without following links; nothing there is fine. */
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
+    FileUtils.deleteDirectory(dir.toFile());
   }
 
   private static String printable(String text) {

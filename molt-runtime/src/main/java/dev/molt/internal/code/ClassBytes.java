@@ -1,5 +1,6 @@
 package dev.molt.internal.code;
 
+import dev.molt.internal.compiler.SourceCompiler;
 import dev.molt.code.CodeException;
 import dev.molt.code.ModuleSource;
 
@@ -8,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,15 +17,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.ZipException;
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.StandardLocation;
-import javax.tools.ToolProvider;
 
-/** Reads a module's class files from a jar or a directory, or compiles its sources. */
+/** Reads a module's class files from a jar or a directory, or compiles its sources ({@link SourceCompiler}). */
 final class ClassBytes {
   private ClassBytes() {}
 
@@ -122,90 +115,14 @@ final class ClassBytes {
   }
 
   private static Read compile(ModuleSource source, List<Map<String, byte[]>> dependencies) throws IOException {
-    for (Path file : source.paths()) {
-      if (!Files.isRegularFile(file)) {
-        throw new NoSuchFileException(file.toString());
-      }
+    try {
+      return new Read(SourceCompiler.compile(source.paths(), dependencies), stamps(source));
+    } catch (SourceCompiler.CompileError e) {
+      throw new CodeException(CodeException.Kind.COMPILE_ERROR, "module " + source.name() + " does not compile:\n" + e.getMessage());
     }
-    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    if (compiler == null) {
-      throw new CodeException(CodeException.Kind.COMPILE_ERROR,
-          "module " + source.name() + " cannot be compiled: this JVM has no Java compiler (run Molt on a JDK, not a JRE)");
-    }
-    Path out = Files.createTempDirectory("molt-" + source.name() + "-");
-    Path deps = Files.createTempDirectory("molt-" + source.name() + "-deps-");
-    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null)) {
-      files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(out));
-      for (Map<String, byte[]> dependency : dependencies) {
-        for (Map.Entry<String, byte[]> entry : dependency.entrySet()) {
-          Path file = deps.resolve(entry.getKey().replace('.', '/') + ".class");
-          Files.createDirectories(file.getParent());
-          Files.write(file, entry.getValue());
-        }
-      }
-      List<Path> path = new ArrayList<>(List.of(deps));
-      for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
-        if (!entry.isBlank()) {
-          path.add(Path.of(entry));
-        }
-      }
-      path.addAll(modulePath());
-      files.setLocationFromPaths(StandardLocation.CLASS_PATH, path);
-      Iterable<? extends JavaFileObject> units = files.getJavaFileObjectsFromPaths(source.paths());
-      boolean ok = compiler.getTask(null, files, diagnostics, List.of("-proc:none", "-parameters"), null, units).call();
-      if (!ok) {
-        throw new CodeException(CodeException.Kind.COMPILE_ERROR,
-            "module " + source.name() + " does not compile:\n" + describe(diagnostics));
-      }
-      return new Read(classesIn(out, null), stamps(source));
-    } finally {
-      deleteTree(out);
-      deleteTree(deps);
-    }
-  }
-
-  private static List<Path> modulePath() {
-    List<Path> paths = new ArrayList<>();
-    for (String entry : System.getProperty("jdk.module.path", "").split(java.io.File.pathSeparator)) {
-      if (!entry.isBlank()) {
-        paths.add(Path.of(entry));
-      }
-    }
-    return paths;
-  }
-
-  /** Compiler errors as {@code file:line:column: message} with the source line under each. */
-  static String describe(DiagnosticCollector<JavaFileObject> diagnostics) {
-    StringBuilder text = new StringBuilder();
-    for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-      if (d.getKind() != Diagnostic.Kind.ERROR) {
-        continue;
-      }
-      String file = d.getSource() == null ? "?" : Path.of(d.getSource().toUri()).toString();
-      text.append(file).append(':').append(d.getLineNumber()).append(':').append(d.getColumnNumber())
-          .append(": ").append(d.getMessage(null)).append('\n');
-      if (d.getSource() != null && d.getLineNumber() > 0) {
-        try {
-          List<String> lines = Files.readAllLines(Path.of(d.getSource().toUri()));
-          text.append("    ").append(lines.get((int) d.getLineNumber() - 1)).append('\n');
-        } catch (IOException | IndexOutOfBoundsException ignored) {
-          // the message above already names file, line and column
-        }
-      }
-    }
-    return text.toString().stripTrailing();
   }
 
   private static String className(String path) {
     return path.substring(0, path.length() - ".class".length()).replace('/', '.');
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      root.toFile().deleteOnExit();
-    }
   }
 }

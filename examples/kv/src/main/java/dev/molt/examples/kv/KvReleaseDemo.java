@@ -1,5 +1,6 @@
 package dev.molt.examples.kv;
 
+import org.apache.commons.io.FileUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -41,19 +42,11 @@ public final class KvReleaseDemo {
       node.ok("releases").lines().forEach(line -> System.out.println("        " + line));
       System.out.println("      bin/kv stop: " + node.ok("stop"));
     } finally {
-      deleteTree(root);
+      FileUtils.deleteDirectory(root.toFile());
     }
   }
 
   private static void step(int n, String what) {
     System.out.println("[" + n + "/6] " + what);
-  }
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }
