@@ -3,7 +3,8 @@
 # search every release's launcher makes (molt-maven-plugin/.../find-jdk.sh). MOLT_JAVA_HOME, if
 # set, wins over everything.
 
-. "$(dirname "$0")/molt-maven-plugin/src/main/resources/dev/molt/maven/find-jdk.sh"
+# molt_root: the repository, set by ./mvnw; the bench scripts source this from the repository itself
+. "${molt_root:-.}/molt-maven-plugin/src/main/resources/dev/molt/maven/find-jdk.sh"
 
 molt_current=""
 if [ -n "${MOLT_JAVA_HOME-}" ]; then
