@@ -1,7 +1,6 @@
 package dev.molt.internal.code;
 
 import dev.molt.ExitReason;
-import dev.molt.Process;
 import dev.molt.code.CodeChangeFailure;
 import dev.molt.code.CodeException;
 import dev.molt.code.Leak;
@@ -11,6 +10,7 @@ import dev.molt.code.ModuleSource;
 import dev.molt.code.Prepared;
 import dev.molt.internal.migration.Migrator;
 import dev.molt.internal.process.ProcessCell;
+import dev.molt.internal.process.Signals;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -225,7 +225,7 @@ public final class ModuleTable {
   private void killAll(ModuleVersion version, String why) {
     for (ProcessCell cell : Set.copyOf(version.processes)) {
       LOG.warn("{} {}: killing {}, which still runs it", why, version, cell.pid);
-      Process.exit(cell.pid, ExitReason.kill());
+      Signals.exit(cell, null, ExitReason.kill(), false);
       leave(cell, version);
     }
   }

@@ -2,12 +2,12 @@ package dev.molt.internal.server;
 
 import dev.molt.ExitReason;
 import dev.molt.Pid;
-import dev.molt.Process;
 import dev.molt.behaviour.CallException;
 import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
 import dev.molt.behaviour.StartException;
 import dev.molt.internal.process.ProcessCell;
+import dev.molt.internal.process.Signals;
 import dev.molt.internal.process.Timeouts;
 
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class GenServerCalls {
       if (parent != null) {
         parent.unlink(cell);
       }
-      Process.exit(cell.pid, ExitReason.kill());
+      Signals.exit(cell, null, ExitReason.kill(), false);
       throw new StartException(describe(callbacks, name) + " did not finish init within "
           + initTimeout.toMillis() + " ms", ExitReason.of("timeout"), null);
     }

@@ -1,6 +1,6 @@
 package dev.molt.internal.server;
 
-import dev.molt.Process;
+import dev.molt.internal.process.ProcessCell;
 import dev.molt.code.CodeChangeFailure;
 import dev.molt.sys.Statistics;
 
@@ -30,7 +30,7 @@ final class SystemState {
 
   void event(String event) {
     if (trace) {
-      LOG.info("*DBG* {} {}", Process.self(), event);
+      LOG.info("*DBG* {} {}", ProcessCell.me("a trace").pid, event);
     }
     if (keep > 0) {
       if (events.size() == keep) {
