@@ -1,15 +1,15 @@
 package dev.molt.examples.kv;
 
+import dev.molt.Pid;
 import dev.molt.behaviour.CallResult;
 import dev.molt.behaviour.CastResult;
-import dev.molt.code.CodeServer;
-import dev.molt.code.Default;
 import dev.molt.behaviour.From;
 import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
 import dev.molt.behaviour.NoReply;
-import dev.molt.Pid;
 import dev.molt.behaviour.Reply;
+import dev.molt.code.CodeServer;
+import dev.molt.code.Default;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class KV implements GenServer<KV.State> {
   /** The name the server registers under, as {@code __MODULE__} in the talk. */
   public static final String NAME = "kv";
+
   private static final Logger LOG = LoggerFactory.getLogger("kv");
 
   /** The server's state: the talk's map. */
@@ -47,7 +48,9 @@ public final class KV implements GenServer<KV.State> {
   /** {@code {:put, key, value}} */
   public record Put(String key, Object value) {}
 
-  /** Starts the server on the current version of the kv module if one is loaded, else on this class. */
+  /**
+   * Starts the server on the current version of the kv module if one is loaded, else on this class.
+   */
   @SuppressWarnings("unchecked")
   public static Pid startLink() {
     return GenServer.startLink(NAME, CodeServer.newInstance(KV.class, GenServer.class), null);
@@ -75,7 +78,11 @@ public final class KV implements GenServer<KV.State> {
     State state = before.counted();
     return switch (request) {
       case Get(String key, Object defaultValue) -> {
-        LOG.info("{}: Handling get request for {} (request {})", KV.class.getName(), key, state.requests());
+        LOG.info(
+            "{}: Handling get request for {} (request {})",
+            KV.class.getName(),
+            key,
+            state.requests());
         yield new Reply<>(state.data().getOrDefault(key, defaultValue), state);
       }
       case Put(String key, Object value) -> {
@@ -83,7 +90,8 @@ public final class KV implements GenServer<KV.State> {
         state.data().put(key, value);
         yield new Reply<>("ok", state);
       }
-      default -> new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
+      default ->
+          new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
     };
   }
 

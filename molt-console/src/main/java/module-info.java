@@ -17,5 +17,7 @@ module dev.molt.console {
   requires static org.apiguardian.api;
 
   exports dev.molt.console;
-  opens dev.molt.console to info.picocli;
+
+  opens dev.molt.console to
+      info.picocli;
 }

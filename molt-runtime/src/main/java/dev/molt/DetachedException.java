@@ -7,19 +7,24 @@ import dev.molt.sys.Sys;
 import org.apiguardian.api.API;
 
 /**
- * A copy of an exception that keeps its type's name, message, stack trace and causes as text,
- * but no reference to the classes that threw it. A failure record kept after a code change (in
- * {@link CodeServer#failures()} or {@link Sys#getStatus}) holds this instead of the original,
- * which would keep the class loader of the failed version reachable after it is purged.
+ * A copy of an exception that keeps its type's name, message, stack trace and causes as text, but
+ * no reference to the classes that threw it. A failure record kept after a code change (in {@link
+ * CodeServer#failures()} or {@link Sys#getStatus}) holds this instead of the original, which would
+ * keep the class loader of the failed version reachable after it is purged.
  */
 @API(status = STABLE, since = "0.1")
 public final class DetachedException extends RuntimeException {
   private final String originalType;
 
   private DetachedException(Throwable original, int depth) {
-    super(original.getClass().getName() + (original.getMessage() == null ? "" : ": " + original.getMessage()),
-        original.getCause() == null || original.getCause() == original || depth >= 16 ? null
-            : copy(original.getCause(), depth + 1), false, true);
+    super(
+        original.getClass().getName()
+            + (original.getMessage() == null ? "" : ": " + original.getMessage()),
+        original.getCause() == null || original.getCause() == original || depth >= 16
+            ? null
+            : copy(original.getCause(), depth + 1),
+        false,
+        true);
     this.originalType = original.getClass().getName();
     setStackTrace(original.getStackTrace());
   }
@@ -33,7 +38,9 @@ public final class DetachedException extends RuntimeException {
   }
 
   private static DetachedException copy(Throwable original, int depth) {
-    return original instanceof DetachedException detached ? detached : new DetachedException(original, depth);
+    return original instanceof DetachedException detached
+        ? detached
+        : new DetachedException(original, depth);
   }
 
   /** The name of the original exception's class. */

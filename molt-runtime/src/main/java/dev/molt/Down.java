@@ -1,13 +1,13 @@
 package dev.molt;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
 
+import org.apiguardian.api.API;
+
 /**
- * The message a monitoring process receives when the monitored process ends (OTP's
- * {@code {'DOWN', Ref, process, Pid, Reason}}). A monitor set on a process that is already dead
- * delivers this at once with reason {@code noproc}.
+ * The message a monitoring process receives when the monitored process ends (OTP's {@code {'DOWN',
+ * Ref, process, Pid, Reason}}). A monitor set on a process that is already dead delivers this at
+ * once with reason {@code noproc}.
  */
 @API(status = STABLE, since = "0.1")
 public record Down(Ref ref, Pid pid, ExitReason reason) {}

@@ -6,8 +6,8 @@ import dev.molt.internal.process.ProcessCell;
 import org.apiguardian.api.API;
 
 /**
- * The identity of a process. Pids are compared by identity of the process they name; a pid
- * outlives its process and then names a dead one.
+ * The identity of a process. Pids are compared by identity of the process they name; a pid outlives
+ * its process and then names a dead one.
  */
 @API(status = STABLE, since = "0.1")
 public final class Pid {

@@ -8,7 +8,6 @@ import dev.molt.internal.process.ProcessTable;
 import dev.molt.internal.process.Registry;
 import dev.molt.internal.process.Signals;
 import dev.molt.internal.process.Timeouts;
-
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -18,8 +17,8 @@ import java.util.function.Predicate;
 import org.apiguardian.api.API;
 
 /**
- * Processes: the interface to spawn them, send to them, link and monitor them, name them and
- * time them. Each process runs on a virtual thread of its own.
+ * Processes: the interface to spawn them, send to them, link and monitor them, name them and time
+ * them. Each process runs on a virtual thread of its own.
  *
  * <p>Functions that act for "this process" ({@link #self()}, {@link #receive()}, {@link #link},
  * {@link #monitor}, {@link #trapExit}) must be called from inside a process; elsewhere they throw
@@ -70,7 +69,10 @@ public final class Process {
 
   // ---- messages ------------------------------------------------------------------------
 
-  /** Puts {@code message} in the mailbox of {@code to}; never blocks, and drops it if {@code to} is dead. */
+  /**
+   * Puts {@code message} in the mailbox of {@code to}; never blocks, and drops it if {@code to} is
+   * dead.
+   */
   public static void send(Pid to, Object message) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "a message must not be null");
@@ -79,7 +81,10 @@ public final class Process {
     }
   }
 
-  /** Sends to a registered name; throws if no process has that name, as OTP's {@code Name ! Msg} does. */
+  /**
+   * Sends to a registered name; throws if no process has that name, as OTP's {@code Name ! Msg}
+   * does.
+   */
   public static void send(String name, Object message) {
     ProcessCell cell = Registry.whereis(name);
     if (cell == null) {
@@ -108,16 +113,23 @@ public final class Process {
   }
 
   /** Selective receive of the oldest message of {@code type} that {@code match} accepts. */
-  public static <T> Optional<T> receive(Class<T> type, Predicate<? super T> match, Duration timeout) {
+  public static <T> Optional<T> receive(
+      Class<T> type, Predicate<? super T> match, Duration timeout) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(match, "match");
-    Object message = me("receive").mailbox.take(m -> type.isInstance(m) && match.test(type.cast(m)), Timeouts.nanos(timeout));
+    Object message =
+        me("receive")
+            .mailbox
+            .take(m -> type.isInstance(m) && match.test(type.cast(m)), Timeouts.nanos(timeout));
     return Optional.ofNullable(type.cast(message));
   }
 
   // ---- links, monitors, exits ---------------------------------------------------------
 
-  /** Links this process and {@code other}. If {@code other} is dead, this process gets an exit signal {@code noproc}. */
+  /**
+   * Links this process and {@code other}. If {@code other} is dead, this process gets an exit
+   * signal {@code noproc}.
+   */
   public static void link(Pid other) {
     me("link").link(Objects.requireNonNull(other, "other").cell);
   }
@@ -190,7 +202,10 @@ public final class Process {
     }
   }
 
-  /** Sets whether this process receives exit signals as {@link Exit} messages; returns the old setting. */
+  /**
+   * Sets whether this process receives exit signals as {@link Exit} messages; returns the old
+   * setting.
+   */
   public static boolean trapExit(boolean trap) {
     ProcessCell self = me("trapExit");
     boolean old = self.trapExit;
@@ -232,7 +247,9 @@ public final class Process {
 
   // ---- registry --------------------------------------------------------------------------
 
-  /** Registers {@code pid} under {@code name}; a name already taken is an error naming its holder. */
+  /**
+   * Registers {@code pid} under {@code name}; a name already taken is an error naming its holder.
+   */
   public static void register(String name, Pid pid) {
     Registry.register(name, Objects.requireNonNull(pid, "pid").cell);
   }
@@ -265,7 +282,10 @@ public final class Process {
     return Timers.sendAfter(Timeouts.nanos(delay), to, message);
   }
 
-  /** Sends {@code message} to whoever holds {@code name} when the timer fires; dropped if nobody does. */
+  /**
+   * Sends {@code message} to whoever holds {@code name} when the timer fires; dropped if nobody
+   * does.
+   */
   public static TimerRef sendAfter(Duration delay, String name, Object message) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(message, "message");

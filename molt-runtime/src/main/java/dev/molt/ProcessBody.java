@@ -1,8 +1,8 @@
 package dev.molt;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 
 /** The code a process runs. Returning ends the process with {@code normal}; throwing crashes it. */
 @FunctionalInterface

@@ -1,14 +1,14 @@
 package dev.molt;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.INTERNAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
+import org.apiguardian.api.API;
+
 /**
- * Unwinds a process that is ending: thrown by {@link Process#exit(ExitReason)}, and by
- * {@link Process#receive} in a process that an exit signal has already killed. Code that catches
- * it must rethrow it.
+ * Unwinds a process that is ending: thrown by {@link Process#exit(ExitReason)}, and by {@link
+ * Process#receive} in a process that an exit signal has already killed. Code that catches it must
+ * rethrow it.
  */
 @API(status = STABLE, since = "0.1")
 public final class ProcessExit extends Error {

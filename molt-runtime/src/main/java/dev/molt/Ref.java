@@ -3,7 +3,6 @@ package dev.molt;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.molt.internal.process.ProcessCell;
-
 import java.util.concurrent.atomic.AtomicLong;
 import org.apiguardian.api.API;
 
@@ -13,6 +12,7 @@ public final class Ref {
   private static final AtomicLong NEXT = new AtomicLong();
 
   private final long id = NEXT.incrementAndGet();
+
   /** For a monitor: the process watched, so that {@link Process#demonitor(Ref)} can find it. */
   final ProcessCell target;
 

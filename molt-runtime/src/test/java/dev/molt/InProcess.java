@@ -1,7 +1,7 @@
 package dev.molt;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -11,13 +11,14 @@ public final class InProcess {
 
   public static <T> T call(Callable<T> body) throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
-    Process.spawn(() -> {
-      try {
-        result.complete(body.call());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
+    Process.spawn(
+        () -> {
+          try {
+            result.complete(body.call());
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
     try {
       return result.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -29,9 +30,10 @@ public final class InProcess {
   }
 
   public static void run(ProcessBody body) throws Exception {
-    call(() -> {
-      body.run();
-      return null;
-    });
+    call(
+        () -> {
+          body.run();
+          return null;
+        });
   }
 }

@@ -20,10 +20,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Random sequences of spawn, link, unlink, monitor, exit, kill and crash, run against the
- * runtime and against a model of OTP's semantics. After each sequence, the processes alive are
- * exactly the model's, and every monitor held by a live process has received exactly one DOWN if
- * its target is dead, and none if it is alive.
+ * Random sequences of spawn, link, unlink, monitor, exit, kill and crash, run against the runtime
+ * and against a model of OTP's semantics. After each sequence, the processes alive are exactly the
+ * model's, and every monitor held by a live process has received exactly one DOWN if its target is
+ * dead, and none if it is alive.
  */
 class LinkMonitorPropertyTest {
 
@@ -46,13 +46,15 @@ class LinkMonitorPropertyTest {
   @Provide
   Arbitrary<List<Op>> operations() {
     Arbitrary<Integer> index = Arbitraries.integers().between(0, 9);
-    Arbitrary<Op> op = Arbitraries.oneOf(
-        Arbitraries.of(true, false).map(Spawn::new),
-        net.jqwik.api.Combinators.combine(index, index).as(Link::new),
-        net.jqwik.api.Combinators.combine(index, index).as(Unlink::new),
-        net.jqwik.api.Combinators.combine(index, index).as(Monitor::new),
-        net.jqwik.api.Combinators.combine(index, Arbitraries.integers().between(0, 3)).as(SendExit::new),
-        index.map(Crash::new));
+    Arbitrary<Op> op =
+        Arbitraries.oneOf(
+            Arbitraries.of(true, false).map(Spawn::new),
+            net.jqwik.api.Combinators.combine(index, index).as(Link::new),
+            net.jqwik.api.Combinators.combine(index, index).as(Unlink::new),
+            net.jqwik.api.Combinators.combine(index, index).as(Monitor::new),
+            net.jqwik.api.Combinators.combine(index, Arbitraries.integers().between(0, 3))
+                .as(SendExit::new),
+            index.map(Crash::new));
     return op.list().ofMinSize(1).ofMaxSize(40);
   }
 
@@ -110,7 +112,8 @@ class LinkMonitorPropertyTest {
   }
 
   @Property(tries = 150)
-  void processesLiveAndDieAsTheModelSaysAndEveryMonitorGetsItsDown(@ForAll("operations") List<Op> ops) throws Exception {
+  void processesLiveAndDieAsTheModelSaysAndEveryMonitorGetsItsDown(
+      @ForAll("operations") List<Op> ops) throws Exception {
     Model model = new Model();
     List<Pid> pids = new ArrayList<>();
     Map<Ref, AtomicInteger> downs = new ConcurrentHashMap<>();
@@ -159,21 +162,24 @@ class LinkMonitorPropertyTest {
           }
           case SendExit exit -> {
             int t = exit.target() % n;
-            ExitReason reason = switch (exit.reason()) {
-              case 0 -> ExitReason.normal();
-              case 1 -> ExitReason.shutdown();
-              case 2 -> ExitReason.kill();
-              default -> ExitReason.of("boom");
-            };
+            ExitReason reason =
+                switch (exit.reason()) {
+                  case 0 -> ExitReason.normal();
+                  case 1 -> ExitReason.shutdown();
+                  case 2 -> ExitReason.kill();
+                  default -> ExitReason.of("boom");
+                };
             Process.exit(pids.get(t), reason);
             model.signal(t, reason, false, false);
           }
           case Crash crash -> {
             int t = crash.target() % n;
             if (model.alive.get(t)) {
-              run(pids.get(t), () -> {
-                throw new IllegalStateException("crash");
-              });
+              run(
+                  pids.get(t),
+                  () -> {
+                    throw new IllegalStateException("crash");
+                  });
               awaitDead(pids.get(t));
               model.die(t, ExitReason.crash(new IllegalStateException()));
             }
@@ -181,18 +187,27 @@ class LinkMonitorPropertyTest {
         }
       }
       for (int i = 0; i < pids.size(); i++) {
-        assertThat(pids.get(i).isAlive()).as("process %d alive (ops %s)", i, ops).isEqualTo(model.alive.get(i));
+        assertThat(pids.get(i).isAlive())
+            .as("process %d alive (ops %s)", i, ops)
+            .isEqualTo(model.alive.get(i));
       }
-      await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        for (int r = 0; r < refs.size(); r++) {
-          if (!model.alive.get(refWatcher.get(r))) {
-            continue;
-          }
-          int expected = model.alive.get(refTarget.get(r)) ? 0 : 1;
-          AtomicInteger got = downs.get(refs.get(r));
-          assertThat(got == null ? 0 : got.get()).as("DOWNs for monitor %d (ops %s)", r, ops).isEqualTo(expected);
-        }
-      });
+      await()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(2))
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                for (int r = 0; r < refs.size(); r++) {
+                  if (!model.alive.get(refWatcher.get(r))) {
+                    continue;
+                  }
+                  int expected = model.alive.get(refTarget.get(r)) ? 0 : 1;
+                  AtomicInteger got = downs.get(refs.get(r));
+                  assertThat(got == null ? 0 : got.get())
+                      .as("DOWNs for monitor %d (ops %s)", r, ops)
+                      .isEqualTo(expected);
+                }
+              });
     } finally {
       for (Pid pid : pids) {
         Process.exit(pid, ExitReason.kill());
@@ -200,24 +215,27 @@ class LinkMonitorPropertyTest {
     }
   }
 
-  private static Pid spawn(boolean trap, Map<Ref, AtomicInteger> downs) throws InterruptedException {
+  private static Pid spawn(boolean trap, Map<Ref, AtomicInteger> downs)
+      throws InterruptedException {
     CountDownLatch ready = new CountDownLatch(1);
-    Pid pid = Process.spawn(() -> {
-      Process.trapExit(trap);
-      ready.countDown();
-      while (true) {
-        Object message = Process.receive();
-        if (message instanceof Command command) {
-          try {
-            command.action().run();
-          } finally {
-            command.done().countDown();
-          }
-        } else if (message instanceof Down down) {
-          downs.computeIfAbsent(down.ref(), ref -> new AtomicInteger()).incrementAndGet();
-        }
-      }
-    });
+    Pid pid =
+        Process.spawn(
+            () -> {
+              Process.trapExit(trap);
+              ready.countDown();
+              while (true) {
+                Object message = Process.receive();
+                if (message instanceof Command command) {
+                  try {
+                    command.action().run();
+                  } finally {
+                    command.done().countDown();
+                  }
+                } else if (message instanceof Down down) {
+                  downs.computeIfAbsent(down.ref(), ref -> new AtomicInteger()).incrementAndGet();
+                }
+              }
+            });
     assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
     return pid;
   }
@@ -234,6 +252,10 @@ class LinkMonitorPropertyTest {
   }
 
   private static void awaitDead(Pid pid) {
-    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(10)).until(() -> !pid.isAlive());
+    await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(2))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !pid.isAlive());
   }
 }

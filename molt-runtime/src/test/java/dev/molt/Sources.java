@@ -1,7 +1,5 @@
 package dev.molt;
 
-import dev.molt.behaviour.GenServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -33,8 +31,15 @@ public final class Sources {
   public static Path classes(Path dir, Path out, Map<String, String> classes) throws IOException {
     Path[] files = write(dir, classes);
     var compiler = javax.tools.ToolProvider.getSystemJavaCompiler();
-    List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp",
-        System.getProperty("java.class.path") + java.io.File.pathSeparator + System.getProperty("jdk.module.path", "")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-d",
+                out.toString(),
+                "-cp",
+                System.getProperty("java.class.path")
+                    + java.io.File.pathSeparator
+                    + System.getProperty("jdk.module.path", "")));
     for (Path file : files) {
       args.add(file.toString());
     }
@@ -47,7 +52,8 @@ public final class Sources {
 
   /** Jars the class directory {@code classes} into {@code jar}. */
   public static Path jar(Path classes, Path jar) throws IOException {
-    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+    try (OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file);
         Stream<Path> paths = Files.walk(classes)) {
       for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
         out.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
@@ -58,7 +64,10 @@ public final class Sources {
     return jar;
   }
 
-  /** A GenServer in package {@code pkg} whose state is {@code stateRecord} and whose calls return {@code reply}. */
+  /**
+   * A GenServer in package {@code pkg} whose state is {@code stateRecord} and whose calls return
+   * {@code reply}.
+   */
   public static String server(String pkg, String stateRecord, String initState, String reply) {
     return """
         package %s;
@@ -74,6 +83,7 @@ public final class Sources {
           }
           public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
         }
-        """.formatted(pkg, stateRecord, initState, reply);
+        """
+        .formatted(pkg, stateRecord, initState, reply);
   }
 }

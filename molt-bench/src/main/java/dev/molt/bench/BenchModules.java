@@ -12,7 +12,8 @@ final class BenchModules {
   private BenchModules() {}
 
   /** The KV server as a module: state record with a map, get and put. */
-  static final String KV = """
+  static final String KV =
+      """
       package bench.kv;
       import dev.molt.*;
       import dev.molt.behaviour.*;
@@ -38,7 +39,8 @@ final class BenchModules {
       """;
 
   /** A worker with a small state record, for the 100,000-process upgrade. */
-  static final String WORKER = """
+  static final String WORKER =
+      """
       package bench.worker;
       import dev.molt.*;
       import dev.molt.behaviour.*;
@@ -64,13 +66,16 @@ final class BenchModules {
           public String describe() { return "C%d(" + value + ")"; }
           public static int sum(int[] values) { int s = 0; for (int v : values) { s += v; } return s; }
         }
-        """.formatted(i, i, i);
+        """
+        .formatted(i, i, i);
   }
 
   static Path compile(String name, List<String> sources) throws IOException {
     Path src = Files.createTempDirectory("molt-bench-src-");
     Path out = Files.createTempDirectory("molt-bench-" + name + "-");
-    List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp", System.getProperty("java.class.path")));
+    List<String> args =
+        new ArrayList<>(
+            List.of("-d", out.toString(), "-cp", System.getProperty("java.class.path")));
     for (String source : sources) {
       String pkg = source.substring(source.indexOf("package ") + 8, source.indexOf(';'));
       String cls = source.substring(source.indexOf("public final class ") + 19).split("[ <{]")[0];
@@ -79,7 +84,8 @@ final class BenchModules {
       Files.writeString(file, source);
       args.add(file.toString());
     }
-    if (ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)) != 0) {
+    if (ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new))
+        != 0) {
       throw new IllegalStateException("benchmark module " + name + " did not compile");
     }
     return out;
@@ -92,20 +98,23 @@ final class BenchModules {
   }
 
   /**
-   * As {@link #startKv(int)}; with {@code typed}, the state's map is declared
-   * {@code Map<String, Integer>}, which proves to migration that no value needs mapping.
+   * As {@link #startKv(int)}; with {@code typed}, the state's map is declared {@code Map<String,
+   * Integer>}, which proves to migration that no value needs mapping.
    */
   static dev.molt.Pid startKv(int keys, boolean typed) throws IOException {
     String code = typed ? KV.replace("Map<String, Object>", "Map<String, Integer>") : KV;
-    dev.molt.code.ModuleSource source = dev.molt.code.ModuleSource.directory("kv", compile("kv", List.of(code)));
+    dev.molt.code.ModuleSource source =
+        dev.molt.code.ModuleSource.directory("kv", compile("kv", List.of(code)));
     dev.molt.code.CodeServer.load(source);
     Class<?> kv = dev.molt.code.CodeServer.currentClass("bench.kv.Kv").orElseThrow();
-    return dev.molt.behaviour.GenServer.start(dev.molt.code.CodeServer.newInstance(kv, dev.molt.behaviour.GenServer.class), keys);
+    return dev.molt.behaviour.GenServer.start(
+        dev.molt.code.CodeServer.newInstance(kv, dev.molt.behaviour.GenServer.class), keys);
   }
 
   /** The source the KV module was last loaded from. */
   static dev.molt.code.ModuleSource kvSource() {
-    return dev.molt.code.ModuleSource.directory("kv", java.nio.file.Path.of(dev.molt.code.CodeServer.which("kv").orElseThrow().origin()));
+    return dev.molt.code.ModuleSource.directory(
+        "kv", java.nio.file.Path.of(dev.molt.code.CodeServer.which("kv").orElseThrow().origin()));
   }
 
   static double median(List<Double> values) {

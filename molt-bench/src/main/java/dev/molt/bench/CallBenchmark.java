@@ -1,9 +1,9 @@
 package dev.molt.bench;
 
 import dev.molt.ExitReason;
-import dev.molt.behaviour.GenServer;
 import dev.molt.Pid;
 import dev.molt.Process;
+import dev.molt.behaviour.GenServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,19 +25,21 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code GenServer.call} round trips per second against a KV server holding 100,000 keys, made by
- * 1 or 4 client processes, as Erlang's side does with {@code gen_server:call} from its processes.
+ * {@code GenServer.call} round trips per second against a KV server holding 100,000 keys, made by 1
+ * or 4 client processes, as Erlang's side does with {@code gen_server:call} from its processes.
  *
  * <p>The clients are Molt processes (virtual threads), like Erlang's clients are Erlang processes.
- * Each invocation shares {@link #BATCH} calls among the clients and waits for all of them, so
- * JMH's own platform thread is out of the measured path except once per batch.
+ * Each invocation shares {@link #BATCH} calls among the clients and waits for all of them, so JMH's
+ * own platform thread is out of the measured path except once per batch.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 6, time = 1)
-@Fork(value = 2, jvmArgs = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 2,
+    jvmArgs = {"-Xms2g", "-Xmx2g"})
 public class CallBenchmark {
   static final int BATCH = 20_000;
 
@@ -55,19 +57,21 @@ public class CallBenchmark {
     for (int c = 0; c < clients; c++) {
       int offset = c * 7919;
       int share = BATCH / clients;
-      clientPids.add(Process.spawn(() -> {
-        int i = offset;
-        while (true) {
-          Go go = (Go) Process.receive();
-          for (int n = 0; n < share; n++) {
-            if (GenServer.call(server, KvServer.KEY_NAMES[i]) == null) {
-              throw new IllegalStateException("missing key " + i);
-            }
-            i = i + 1 == KvServer.KEYS ? 0 : i + 1;
-          }
-          go.done().countDown();
-        }
-      }));
+      clientPids.add(
+          Process.spawn(
+              () -> {
+                int i = offset;
+                while (true) {
+                  Go go = (Go) Process.receive();
+                  for (int n = 0; n < share; n++) {
+                    if (GenServer.call(server, KvServer.KEY_NAMES[i]) == null) {
+                      throw new IllegalStateException("missing key " + i);
+                    }
+                    i = i + 1 == KvServer.KEYS ? 0 : i + 1;
+                  }
+                  go.done().countDown();
+                }
+              }));
     }
   }
 

@@ -17,11 +17,12 @@ public final class CallFigure {
 
   public static void main(String[] args) throws RunnerException {
     String clients = args.length > 0 ? args[0] : "1";
-    Options options = new OptionsBuilder()
-        .include(CallBenchmark.class.getName())
-        .param("clients", clients)
-        .verbosity(VerboseMode.SILENT)
-        .build();
+    Options options =
+        new OptionsBuilder()
+            .include(CallBenchmark.class.getName())
+            .param("clients", clients)
+            .verbosity(VerboseMode.SILENT)
+            .build();
     Collection<RunResult> results = new Runner(options).run();
     RunResult result = results.iterator().next();
     double median = result.getPrimaryResult().getStatistics().getPercentile(50.0);

@@ -26,10 +26,12 @@ public final class IdleProcesses {
     Pid[] pids = new Pid[n];
     CountDownLatch waiting = new CountDownLatch(n);
     for (int i = 0; i < n; i++) {
-      pids[i] = Process.spawn(() -> {
-        waiting.countDown();
-        Process.receive();
-      });
+      pids[i] =
+          Process.spawn(
+              () -> {
+                waiting.countDown();
+                Process.receive();
+              });
     }
     waiting.await();
     // let every process reach its park
@@ -37,7 +39,8 @@ public final class IdleProcesses {
       Thread.sleep(50);
     }
     long after = usedAfterGc(memory);
-    System.out.printf("processes %d, heap before %d MB, after %d MB%n", n, before >> 20, after >> 20);
+    System.out.printf(
+        "processes %d, heap before %d MB, after %d MB%n", n, before >> 20, after >> 20);
     System.out.printf("VALUE %.0f%n", (after - before) / (double) n);
     for (Pid pid : pids) {
       Process.exit(pid, ExitReason.kill());
@@ -53,10 +56,12 @@ public final class IdleProcesses {
     CountDownLatch started = new CountDownLatch(n);
     Pid[] pids = new Pid[n];
     for (int i = 0; i < n; i++) {
-      pids[i] = Process.spawn(() -> {
-        started.countDown();
-        Process.receive();
-      });
+      pids[i] =
+          Process.spawn(
+              () -> {
+                started.countDown();
+                Process.receive();
+              });
     }
     started.await();
     for (Pid pid : pids) {

@@ -1,8 +1,8 @@
 package dev.molt.bench;
 
-import dev.molt.behaviour.GenServer;
 import dev.molt.Pid;
 import dev.molt.Process;
+import dev.molt.behaviour.GenServer;
 import dev.molt.release.Appup;
 import dev.molt.release.InstallResult;
 import dev.molt.release.ReleaseDescriptor;
@@ -22,16 +22,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * install_100k_processes_ms: {@code ReleaseHandler.install} of a release whose relup updates a
  * module that 100,000 live GenServers run (suspend all in parallel, switch, codeChange each,
- * resume). A client process calls one of them without pause throughout and records its longest
- * call ({@code -Dclient=false} leaves it out). Three installs (up, down, up, each made
- * permanent), median. Prints the total, the
- * handler's own pause (first suspend to last resume), the client's longest call and failed calls,
- * then {@code VALUE <median ms>}.
+ * resume). A client process calls one of them without pause throughout and records its longest call
+ * ({@code -Dclient=false} leaves it out). Three installs (up, down, up, each made permanent),
+ * median. Prints the total, the handler's own pause (first suspend to last resume), the client's
+ * longest call and failed calls, then {@code VALUE <median ms>}.
  */
 public final class InstallBench {
   private InstallBench() {}
 
-  private static final String APP = """
+  private static final String APP =
+      """
       package bench.worker;
       import dev.molt.*;
       import dev.molt.behaviour.*;
@@ -69,18 +69,20 @@ public final class InstallBench {
       AtomicLong failed = new AtomicLong();
       AtomicLong calls = new AtomicLong();
       boolean withClient = Boolean.parseBoolean(System.getProperty("client", "true"));
-      Pid client = Process.spawn(() -> {
-        while (withClient && !stop.get()) {
-          long start = System.nanoTime();
-          try {
-            GenServer.call("worker0", "seen");
-          } catch (RuntimeException e) {
-            failed.incrementAndGet();
-          }
-          longest.accumulateAndGet(System.nanoTime() - start, Math::max);
-          calls.incrementAndGet();
-        }
-      });
+      Pid client =
+          Process.spawn(
+              () -> {
+                while (withClient && !stop.get()) {
+                  long start = System.nanoTime();
+                  try {
+                    GenServer.call("worker0", "seen");
+                  } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                  }
+                  longest.accumulateAndGet(System.nanoTime() - start, Math::max);
+                  calls.incrementAndGet();
+                }
+              });
       while (withClient && calls.get() < 1_000) {
         Thread.onSpinWait();
       }
@@ -88,13 +90,15 @@ public final class InstallBench {
       System.gc();
       // as in a node, where installs run on the control channel's virtual threads
       var installed = new java.util.concurrent.CompletableFuture<InstallResult>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          installed.complete(handler.install(target));
-        } catch (Exception e) {
-          installed.completeExceptionally(e);
-        }
-      });
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  installed.complete(handler.install(target));
+                } catch (Exception e) {
+                  installed.completeExceptionally(e);
+                }
+              });
       InstallResult result = installed.get();
       long after = calls.get();
       while (withClient && calls.get() < after + 100) {
@@ -105,8 +109,14 @@ public final class InstallBench {
       handler.makePermanent(target);
       double total = result.total().toNanos() / 1e6;
       totals.add(total);
-      System.out.printf("install %s of %d processes: %.1f ms in all, pause %.1f ms, client's longest call %.1f ms, "
-          + "%d failed calls%n", target, result.suspended(), total, result.pause().toNanos() / 1e6, longest.get() / 1e6,
+      System.out.printf(
+          "install %s of %d processes: %.1f ms in all, pause %.1f ms, client's longest call %.1f ms, "
+              + "%d failed calls%n",
+          target,
+          result.suspended(),
+          total,
+          result.pause().toNanos() / 1e6,
+          longest.get() / 1e6,
           failed.get());
       if (result.suspended() != n || failed.get() != 0) {
         System.out.println("not every process was moved, or calls failed");
@@ -117,9 +127,11 @@ public final class InstallBench {
     System.exit(0);
   }
 
-  private static Path release(Path work, String version, String from, int workers) throws Exception {
+  private static Path release(Path work, String version, String from, int workers)
+      throws Exception {
     Path classes = BenchModules.compile("worker-" + version, List.of(BenchModules.WORKER, APP));
-    String descriptor = """
+    String descriptor =
+        """
         release workers %s {
           java 25
           application worker %s {
@@ -128,16 +140,33 @@ public final class InstallBench {
             config workers=%d
           }
         %s}
-        """.formatted(version, version, workers, from == null ? "" : "  upgrade_from " + from + "\n");
+        """
+            .formatted(
+                version, version, workers, from == null ? "" : "  upgrade_from " + from + "\n");
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("releases/" + version + "/workers.release", descriptor.getBytes(StandardCharsets.UTF_8));
-    files.put("lib/worker-" + version + "/worker.jar", Files.readAllBytes(ReleasePackager.jar(classes, work.resolve(version + ".jar"))));
+    files.put(
+        "releases/" + version + "/workers.release", descriptor.getBytes(StandardCharsets.UTF_8));
+    files.put(
+        "lib/worker-" + version + "/worker.jar",
+        Files.readAllBytes(ReleasePackager.jar(classes, work.resolve(version + ".jar"))));
     if (from != null) {
-      String appup = "appup worker " + version + " {\n up " + from + " { update worker timeout=30s }\n down " + from
-          + " { update worker timeout=30s }\n}\n";
-      String relup = RelupGenerator.generate(ReleaseDescriptor.parse("to", descriptor),
-          List.of(ReleaseDescriptor.parse("from", descriptor.replace(version, from).replaceAll("  upgrade_from .*\n", ""))),
-          Map.of("worker", Appup.parse("appup", appup))).write();
+      String appup =
+          "appup worker "
+              + version
+              + " {\n up "
+              + from
+              + " { update worker timeout=30s }\n down "
+              + from
+              + " { update worker timeout=30s }\n}\n";
+      String relup =
+          RelupGenerator.generate(
+                  ReleaseDescriptor.parse("to", descriptor),
+                  List.of(
+                      ReleaseDescriptor.parse(
+                          "from",
+                          descriptor.replace(version, from).replaceAll("  upgrade_from .*\n", ""))),
+                  Map.of("worker", Appup.parse("appup", appup)))
+              .write();
       files.put("releases/" + version + "/relup", relup.getBytes(StandardCharsets.UTF_8));
     }
     return ReleasePackager.tarball(work.resolve("workers-" + version + ".tar.gz"), version, files);

@@ -31,7 +31,8 @@ final class KvServer implements GenServer<Map<String, Object>> {
   }
 
   @Override
-  public CallResult<Map<String, Object>> handleCall(Object key, From from, Map<String, Object> state) {
+  public CallResult<Map<String, Object>> handleCall(
+      Object key, From from, Map<String, Object> state) {
     return new Reply<>(state.get(key), state);
   }
 

@@ -3,14 +3,13 @@ package dev.molt.bench;
 import dev.molt.code.CodeServer;
 import dev.molt.code.ModuleSource;
 import dev.molt.code.Prepared;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * load_module_us: prepare plus finish of a 20-class module (read from its class directory,
- * defined, linked, switched in), as Erlang's {@code code:atomic_load} of 20 modules. 50 warm-up
- * loads, then the median of 200. Prints {@code VALUE <µs>}.
+ * load_module_us: prepare plus finish of a 20-class module (read from its class directory, defined,
+ * linked, switched in), as Erlang's {@code code:atomic_load} of 20 modules. 50 warm-up loads, then
+ * the median of 200. Prints {@code VALUE <µs>}.
  */
 public final class LoadModule {
   private LoadModule() {}

@@ -1,18 +1,18 @@
 package dev.molt.bench;
 
-import dev.molt.code.CodeServer;
-import dev.molt.behaviour.GenServer;
-import dev.molt.code.ModuleSource;
 import dev.molt.Pid;
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.CodeServer;
+import dev.molt.code.ModuleSource;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 
 /**
  * metaspace_growth_kb_per_1000_reloads: metaspace in use after a full GC, measured after 200
  * warm-up load/purge cycles of the KV module (one server runs it and moves to each new version),
- * then after 1,000 more, then after 1,000 more. Prints both growths and
- * {@code VALUE <KB of growth over the second 1,000>}: steady state, past the one-time growth of
- * JIT and JDK caches that the first thousand still includes.
+ * then after 1,000 more, then after 1,000 more. Prints both growths and {@code VALUE <KB of growth
+ * over the second 1,000>}: steady state, past the one-time growth of JIT and JDK caches that the
+ * first thousand still includes.
  */
 public final class MetaspaceReloads {
   private MetaspaceReloads() {}
@@ -27,8 +27,14 @@ public final class MetaspaceReloads {
     long middle = metaspaceAfterGc();
     cycles(source, server, 1_000);
     long end = metaspaceAfterGc();
-    System.out.printf("metaspace %d KB -> %d KB -> %d KB (first 1,000: %+d KB, second: %+d KB); loaders still reachable: %d%n",
-        start >> 10, middle >> 10, end >> 10, (middle - start) >> 10, (end - middle) >> 10, CodeServer.leaks().size());
+    System.out.printf(
+        "metaspace %d KB -> %d KB -> %d KB (first 1,000: %+d KB, second: %+d KB); loaders still reachable: %d%n",
+        start >> 10,
+        middle >> 10,
+        end >> 10,
+        (middle - start) >> 10,
+        (end - middle) >> 10,
+        CodeServer.leaks().size());
     System.out.printf("VALUE %.1f%n", (end - middle) / 1024.0);
     System.exit(0);
   }

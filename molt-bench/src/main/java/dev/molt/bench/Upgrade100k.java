@@ -1,19 +1,19 @@
 package dev.molt.bench;
 
-import dev.molt.code.CodeServer;
 import dev.molt.ExitReason;
-import dev.molt.behaviour.GenServer;
-import dev.molt.code.ModuleSource;
 import dev.molt.Pid;
 import dev.molt.Process;
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.CodeServer;
+import dev.molt.code.ModuleSource;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * upgrade_100k_processes_ms: load a new version of a module that 100,000 live GenServer
- * processes run, and migrate all of them: prepare and finish the load, then one message to each
- * process, which moves it to the new version with its state migrated; done when no process is
- * left on the old code. Prints {@code VALUE <ms>}, the median of 3 upgrades.
+ * upgrade_100k_processes_ms: load a new version of a module that 100,000 live GenServer processes
+ * run, and migrate all of them: prepare and finish the load, then one message to each process,
+ * which moves it to the new version with its state migrated; done when no process is left on the
+ * old code. Prints {@code VALUE <ms>}, the median of 3 upgrades.
  */
 public final class Upgrade100k {
   private Upgrade100k() {}

@@ -2,6 +2,7 @@ package dev.molt.console;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import dev.molt.release.ReleaseHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,33 +11,55 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import dev.molt.release.ReleaseHandler;
+import org.apiguardian.api.API;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import org.apiguardian.api.API;
 
 /**
- * The {@code molt} command line, behind each release's {@code bin/<name>} launcher. Every
- * command exits 0 on success; on failure it prints one line saying why and exits 1 (2 for a
- * usage error, 3 when no node answers).
+ * The {@code molt} command line, behind each release's {@code bin/<name>} launcher. Every command
+ * exits 0 on success; on failure it prints one line saying why and exits 1 (2 for a usage error, 3
+ * when no node answers).
  */
-@Command(name = "molt", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "molt 0.1.0",
-    description = "Starts, stops and upgrades a Molt node, and asks it things over its control channel.",
-    subcommands = {Cli.Start.class, Cli.Foreground.class, Cli.Stop.class, Cli.Ping.class, Cli.Status.class, Cli.Eval.class,
-        Cli.Releases.class, Cli.Unpack.class, Cli.Install.class, Cli.Upgrade.class, Cli.Downgrade.class, Cli.Permanent.class,
-        Cli.Remove.class, Cli.Remote.class})
+@Command(
+    name = "molt",
+    mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
+    version = "molt 0.1.0",
+    description =
+        "Starts, stops and upgrades a Molt node, and asks it things over its control channel.",
+    subcommands = {
+      Cli.Start.class,
+      Cli.Foreground.class,
+      Cli.Stop.class,
+      Cli.Ping.class,
+      Cli.Status.class,
+      Cli.Eval.class,
+      Cli.Releases.class,
+      Cli.Unpack.class,
+      Cli.Install.class,
+      Cli.Upgrade.class,
+      Cli.Downgrade.class,
+      Cli.Permanent.class,
+      Cli.Remove.class,
+      Cli.Remote.class
+    })
 @API(status = STABLE, since = "0.1")
 public final class Cli {
   static final int FAILED = 1;
   static final int NO_NODE = 3;
 
-  @Option(names = "--root", description = "The release root (default: $MOLT_ROOT, or the directory above bin/ for a launcher).")
+  @Option(
+      names = "--root",
+      description =
+          "The release root (default: $MOLT_ROOT, or the directory above bin/ for a launcher).")
   Path root;
 
-  @Option(names = "--tcp-port", description = "Talk to the node over loopback TCP on this port instead of its Unix socket.")
+  @Option(
+      names = "--tcp-port",
+      description = "Talk to the node over loopback TCP on this port instead of its Unix socket.")
   Integer tcpPort;
 
   @Option(names = "--cookie-file", description = "The cookie for TCP (default: <root>/cookie).")
@@ -54,11 +77,12 @@ public final class Cli {
   public static int run(String... args) {
     CommandLine line = new CommandLine(new Cli());
     line.setCommandName(System.getProperty("molt.command", "molt"));
-    line.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      cmd.getErr().println("error: " + why.strip().replaceAll("\\s*\\R\\s*", "; "));
-      return e instanceof NoNode ? NO_NODE : FAILED;
-    });
+    line.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          String why = e.getMessage() == null ? e.toString() : e.getMessage();
+          cmd.getErr().println("error: " + why.strip().replaceAll("\\s*\\R\\s*", "; "));
+          return e instanceof NoNode ? NO_NODE : FAILED;
+        });
     return line.execute(args);
   }
 
@@ -68,7 +92,8 @@ public final class Cli {
     }
     String env = System.getProperty("molt.root", System.getenv("MOLT_ROOT"));
     if (env == null) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "no release root: pass --root DIR or set MOLT_ROOT");
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "no release root: pass --root DIR or set MOLT_ROOT");
     }
     return Path.of(env).toAbsolutePath().normalize();
   }
@@ -101,7 +126,9 @@ public final class Cli {
    * running release ({@link ReleaseCommands#OFFLINE}). Decided here, once.
    */
   int ask(String command, String... args) throws IOException {
-    if (tcpPort == null && ReleaseCommands.OFFLINE.contains(command) && !ControlClient.answers(ControlServer.socketPath(root()))) {
+    if (tcpPort == null
+        && ReleaseCommands.OFFLINE.contains(command)
+        && !ControlClient.answers(ControlServer.socketPath(root()))) {
       print(new ReleaseCommands(ReleaseHandler.open(root())).run(command, List.of(args)));
       return 0;
     }
@@ -125,16 +152,23 @@ public final class Cli {
   }
 
   abstract static class Sub implements Callable<Integer> {
-    @ParentCommand
-    Cli cli;
+    @ParentCommand Cli cli;
   }
 
-  @Command(name = "start", description = "Starts the node in the background (logs in <root>/log/node.log) and waits until it answers.")
+  @Command(
+      name = "start",
+      description =
+          "Starts the node in the background (logs in <root>/log/node.log) and waits until it answers.")
   static final class Start extends Sub {
-    @Option(names = "--listen-tcp", description = "Also listen on this loopback TCP port (0: any), with the cookie.")
+    @Option(
+        names = "--listen-tcp",
+        description = "Also listen on this loopback TCP port (0: any), with the cookie.")
     Integer listenTcp;
 
-    @Option(names = "--wait", defaultValue = "60", description = "Seconds to wait for the node to answer (default 60).")
+    @Option(
+        names = "--wait",
+        defaultValue = "60",
+        description = "Seconds to wait for the node to answer (default 60).")
     int waitSeconds;
 
     @Override
@@ -145,19 +179,25 @@ public final class Cli {
       }
       Path log = root.resolve("log").resolve("node.log");
       Files.createDirectories(log.getParent());
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       command.addAll(jvmOptions());
       command.addAll(List.of("-cp", classPath(), Node.class.getName(), "--root", root.toString()));
       if (listenTcp != null) {
         command.addAll(List.of("--tcp-port", listenTcp.toString()));
       }
-      Process node = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      Process node =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
       while (System.nanoTime() < deadline) {
         if (!node.isAlive()) {
-          throw new IllegalStateException("the node exited with code " + node.exitValue() + "; see " + log);
+          throw new IllegalStateException(
+              "the node exited with code " + node.exitValue() + "; see " + log);
         }
         if (ControlClient.answers(ControlServer.socketPath(root))) {
           System.out.println("started (pid " + node.pid() + ", log " + log + ")");
@@ -166,14 +206,16 @@ public final class Cli {
         Thread.sleep(100);
       }
       node.destroy();
-      throw new IllegalStateException("the node did not answer within " + waitSeconds + " s; see " + log);
+      throw new IllegalStateException(
+          "the node did not answer within " + waitSeconds + " s; see " + log);
     }
 
     /** This JVM's class path, and its module path when it has one (as under a test runner). */
     private static String classPath() {
       String classPath = System.getProperty("java.class.path", "");
       String modulePath = System.getProperty("jdk.module.path");
-      return modulePath == null || modulePath.isBlank() ? classPath
+      return modulePath == null || modulePath.isBlank()
+          ? classPath
           : classPath.isBlank() ? modulePath : modulePath + java.io.File.pathSeparator + classPath;
     }
 
@@ -189,7 +231,9 @@ public final class Cli {
 
   @Command(name = "foreground", description = "Runs the node in this process until it is stopped.")
   static final class Foreground extends Sub {
-    @Option(names = "--listen-tcp", description = "Also listen on this loopback TCP port (0: any), with the cookie.")
+    @Option(
+        names = "--listen-tcp",
+        description = "Also listen on this loopback TCP port (0: any), with the cookie.")
     Integer listenTcp;
 
     @Override
@@ -200,9 +244,14 @@ public final class Cli {
     }
   }
 
-  @Command(name = "stop", description = "Stops the node's applications and the node, and waits for it to exit.")
+  @Command(
+      name = "stop",
+      description = "Stops the node's applications and the node, and waits for it to exit.")
   static final class Stop extends Sub {
-    @Option(names = "--wait", defaultValue = "30", description = "Seconds to wait for the node to exit (default 30).")
+    @Option(
+        names = "--wait",
+        defaultValue = "30",
+        description = "Seconds to wait for the node to exit (default 30).")
     int waitSeconds;
 
     @Override
@@ -210,7 +259,8 @@ public final class Cli {
       try (ControlClient client = cli.connect()) {
         print(reply(client.call("stop")));
         if (!client.awaitClose(Duration.ofSeconds(waitSeconds))) {
-          throw new IllegalStateException("the node said it was stopping but did not exit within " + waitSeconds + " s");
+          throw new IllegalStateException(
+              "the node said it was stopping but did not exit within " + waitSeconds + " s");
         }
       }
       return 0;
@@ -219,8 +269,7 @@ public final class Cli {
 
   /** A command the node runs as it is named, without arguments. */
   abstract static class Forward extends Sub {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     List<String> args() {
       return List.of();
@@ -246,43 +295,72 @@ public final class Cli {
   @Command(name = "ping", description = "Prints pong if the node answers.")
   static final class Ping extends Forward {}
 
-  @Command(name = "status", description = "The running release, the permanent one, the pid, uptime and applications.")
+  @Command(
+      name = "status",
+      description = "The running release, the permanent one, the pid, uptime and applications.")
   static final class Status extends Forward {}
 
-  @Command(name = "releases", description = "Every release on the node: permanent, current, old or unpacked.")
+  @Command(
+      name = "releases",
+      description = "Every release on the node: permanent, current, old or unpacked.")
   static final class Releases extends Forward {}
 
-  @Command(name = "install", description = "Installs an unpacked release live; it becomes current, not permanent.")
+  @Command(
+      name = "install",
+      description = "Installs an unpacked release live; it becomes current, not permanent.")
   static final class Install extends ForwardVersion {}
 
-  @Command(name = "downgrade", description = "Installs an older release through the running one's down script and makes it permanent.")
+  @Command(
+      name = "downgrade",
+      description =
+          "Installs an older release through the running one's down script and makes it permanent.")
   static final class Downgrade extends ForwardVersion {}
 
-  @Command(name = "permanent", description = "Makes the current release permanent and purges old code.")
+  @Command(
+      name = "permanent",
+      description = "Makes the current release permanent and purges old code.")
   static final class Permanent extends ForwardVersion {}
 
-  @Command(name = "remove", description = "Removes a release that is neither permanent nor running.")
+  @Command(
+      name = "remove",
+      description = "Removes a release that is neither permanent nor running.")
   static final class Remove extends ForwardVersion {}
 
-  @Command(name = "remote", description = "Opens an interactive console in the node: IEx-style helpers (c, l, r, sys, "
-      + "processes, modules, releases, leaks; help lists them) and Java evaluated against the node's current code. "
-      + "Ctrl-C stops an evaluation, Ctrl-D leaves; leaving never stops the node.")
+  @Command(
+      name = "remote",
+      description =
+          "Opens an interactive console in the node: IEx-style helpers (c, l, r, sys, "
+              + "processes, modules, releases, leaks; help lists them) and Java evaluated against the node's current code. "
+              + "Ctrl-C stops an evaluation, Ctrl-D leaves; leaving never stops the node.")
   static final class Remote extends Sub {
-    @Option(names = "--history", description = "The history file (default: $MOLT_HISTORY, or ~/.molt/history).")
+    @Option(
+        names = "--history",
+        description = "The history file (default: $MOLT_HISTORY, or ~/.molt/history).")
     Path history;
 
     @Override
     public Integer call() throws Exception {
-      Path file = history != null ? history : System.getenv("MOLT_HISTORY") != null ? Path.of(System.getenv("MOLT_HISTORY"))
-          : Path.of(System.getProperty("user.home"), ".molt", "history");
+      Path file =
+          history != null
+              ? history
+              : System.getenv("MOLT_HISTORY") != null
+                  ? Path.of(System.getenv("MOLT_HISTORY"))
+                  : Path.of(System.getProperty("user.home"), ".molt", "history");
       ControlClient session = cli.connect();
-      return new dev.molt.console.Remote(session, cli::connect, dev.molt.console.Remote.terminal(), file).run();
+      return new dev.molt.console.Remote(
+              session, cli::connect, dev.molt.console.Remote.terminal(), file)
+          .run();
     }
   }
 
-  @Command(name = "eval", description = "Evaluates Java inside the node against its current code and prints the result.")
+  @Command(
+      name = "eval",
+      description =
+          "Evaluates Java inside the node against its current code and prints the result.")
   static final class Eval extends Sub {
-    @Parameters(paramLabel = "JAVA", description = "An expression or statements, e.g. 'KV.get(\"a\")'.")
+    @Parameters(
+        paramLabel = "JAVA",
+        description = "An expression or statements, e.g. 'KV.get(\"a\")'.")
     String code;
 
     @Override
@@ -291,7 +369,10 @@ public final class Cli {
     }
   }
 
-  @Command(name = "unpack", description = "Verifies and unpacks a release tarball under the root (through the node if one runs).")
+  @Command(
+      name = "unpack",
+      description =
+          "Verifies and unpacks a release tarball under the root (through the node if one runs).")
   static final class Unpack extends Sub {
     @Parameters(paramLabel = "TARBALL")
     Path tarball;
@@ -302,15 +383,20 @@ public final class Cli {
     }
   }
 
-  @Command(name = "upgrade", description = "Unpacks (if given a tarball), installs live and makes permanent.")
+  @Command(
+      name = "upgrade",
+      description = "Unpacks (if given a tarball), installs live and makes permanent.")
   static final class Upgrade extends Sub {
-    @Parameters(paramLabel = "VERSION|TARBALL", description = "A release version already unpacked, or a release tarball (a file).")
+    @Parameters(
+        paramLabel = "VERSION|TARBALL",
+        description = "A release version already unpacked, or a release tarball (a file).")
     String target;
 
     @Override
     public Integer call() throws Exception {
       Path tarball = Path.of(target);
-      return Files.isRegularFile(tarball) ? cli.ask("upgrade", ReleaseCommands.TARBALL, tarball.toAbsolutePath().toString())
+      return Files.isRegularFile(tarball)
+          ? cli.ask("upgrade", ReleaseCommands.TARBALL, tarball.toAbsolutePath().toString())
           : cli.ask("upgrade", ReleaseCommands.VERSION, target);
     }
   }

@@ -18,9 +18,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 
-/** The console's {@code c}: which module source files belong to, and compiling them against its current classes. */
+/**
+ * The console's {@code c}: which module source files belong to, and compiling them against its
+ * current classes.
+ */
 final class ConsoleCompiler {
-  private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+  private static final Pattern PACKAGE =
+      Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   private ConsoleCompiler() {}
 
@@ -44,17 +48,28 @@ final class ConsoleCompiler {
           found = info.name();
           break;
         }
-        if (found == null && info.classes().stream().anyMatch(c -> c.startsWith(prefix) && c.indexOf('.', prefix.length()) < 0)) {
+        if (found == null
+            && info.classes().stream()
+                .anyMatch(c -> c.startsWith(prefix) && c.indexOf('.', prefix.length()) < 0)) {
           found = info.name();
         }
       }
       if (found == null) {
-        throw new ConsoleSession.ConsoleError("c: " + file + " declares " + className + ", which no loaded module has "
-            + "(nor any class of its package)");
+        throw new ConsoleSession.ConsoleError(
+            "c: "
+                + file
+                + " declares "
+                + className
+                + ", which no loaded module has "
+                + "(nor any class of its package)");
       }
       if (module != null && !module.equals(found)) {
-        throw new ConsoleSession.ConsoleError("c: the files belong to two modules, " + module + " and " + found
-            + "; compile one module at a time");
+        throw new ConsoleSession.ConsoleError(
+            "c: the files belong to two modules, "
+                + module
+                + " and "
+                + found
+                + "; compile one module at a time");
       }
       module = found;
     }
@@ -63,9 +78,9 @@ final class ConsoleCompiler {
 
   /**
    * Compiles {@code files} into {@code out} against the current classes of every module and the
-   * node's class path; {@code out} gets the module's current classes, with those compiled in
-   * their place, so the classes not compiled stay as they are. Errors come as
-   * {@code file:line:col: message}, the source line and a caret, and nothing is written.
+   * node's class path; {@code out} gets the module's current classes, with those compiled in their
+   * place, so the classes not compiled stay as they are. Errors come as {@code file:line:col:
+   * message}, the source line and a caret, and nothing is written.
    */
   static void compile(String module, List<Path> files, Path out) throws IOException {
     List<Map<String, byte[]>> against = new ArrayList<>();
@@ -78,7 +93,8 @@ final class ConsoleCompiler {
     try {
       compiled = SourceCompiler.compile(files, against);
     } catch (SourceCompiler.CompileError e) {
-      throw new ConsoleSession.ConsoleError(e.getMessage() + "\nnothing was loaded; " + module + " runs as before");
+      throw new ConsoleSession.ConsoleError(
+          e.getMessage() + "\nnothing was loaded; " + module + " runs as before");
     }
     Map<String, byte[]> classes = new TreeMap<>(CodeServer.classFiles(module));
     classes.putAll(compiled);
@@ -86,18 +102,24 @@ final class ConsoleCompiler {
   }
 
   /**
-   * The Java files under the source roots a module's jar recorded when it was built
-   * ({@code Molt-Sources} in its manifest); none for a jar that records none. Fails clearly
-   * when the roots are not on this machine.
+   * The Java files under the source roots a module's jar recorded when it was built ({@code
+   * Molt-Sources} in its manifest); none for a jar that records none. Fails clearly when the roots
+   * are not on this machine.
    */
   static List<Path> recordedSources(dev.molt.code.ModuleSource source) throws IOException {
     if (source.kind() != dev.molt.code.ModuleSource.Kind.JAR) {
       return List.of();
     }
     String recorded;
-    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(source.paths().getFirst().toFile())) {
+    try (java.util.jar.JarFile jar =
+        new java.util.jar.JarFile(source.paths().getFirst().toFile())) {
       java.util.jar.Manifest manifest = jar.getManifest();
-      recorded = manifest == null ? null : manifest.getMainAttributes().getValue(dev.molt.release.ReleasePackager.SOURCES_ATTRIBUTE);
+      recorded =
+          manifest == null
+              ? null
+              : manifest
+                  .getMainAttributes()
+                  .getValue(dev.molt.release.ReleasePackager.SOURCES_ATTRIBUTE);
     }
     if (recorded == null || recorded.isBlank()) {
       return List.of();
@@ -106,17 +128,25 @@ final class ConsoleCompiler {
     for (String root : recorded.split(java.io.File.pathSeparator)) {
       Path path = Path.of(root);
       if (!Files.exists(path)) {
-        throw new ConsoleSession.ConsoleError("r: " + source.name() + " was built from sources in " + path
-            + ", which is not on this machine");
+        throw new ConsoleSession.ConsoleError(
+            "r: "
+                + source.name()
+                + " was built from sources in "
+                + path
+                + ", which is not on this machine");
       }
       try (Stream<Path> walk = Files.walk(path)) {
-        walk.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p)).sorted().forEach(files::add);
+        walk.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p))
+            .sorted()
+            .forEach(files::add);
       }
     }
     return files;
   }
 
-  /** Writes the current class files of {@code modules} under {@code dir}, replacing what was there. */
+  /**
+   * Writes the current class files of {@code modules} under {@code dir}, replacing what was there.
+   */
   static void writeClassFiles(Collection<String> modules, Path dir) throws IOException {
     Map<String, byte[]> classes = new TreeMap<>();
     for (String module : modules) {
@@ -135,7 +165,9 @@ final class ConsoleCompiler {
     }
   }
 
-  /** Deletes {@code dir} and everything under it, without following links; nothing there is fine. */
+  /**
+   * Deletes {@code dir} and everything under it, without following links; nothing there is fine.
+   */
   static void deleteTree(Path dir) {
     try {
       FileUtils.deleteDirectory(dir.toFile());

@@ -12,16 +12,16 @@ import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 
 /**
- * Where a console's snippets are defined. Snippets run inside the node and see the current
- * version of every module's classes: a class a snippet names is looked up in the code server
- * first, then in the node's own class loader (Molt, the stable layer, the JDK).
+ * Where a console's snippets are defined. Snippets run inside the node and see the current version
+ * of every module's classes: a class a snippet names is looked up in the code server first, then in
+ * the node's own class loader (Molt, the stable layer, the JDK).
  *
  * <p>A class loader binds a name to one class for good, so after a module moved to a new version
- * ({@link #newGeneration}) new snippets are defined in a new <em>generation</em>, which sees the new
- * version; it still finds the snippets of earlier generations by name, so variables and methods
+ * ({@link #newGeneration}) new snippets are defined in a new <em>generation</em>, which sees the
+ * new version; it still finds the snippets of earlier generations by name, so variables and methods
  * declared before the reload stay usable. A snippet declared before a reload keeps calling the
- * version it was linked against, and keeps that version's class loader reachable until the
- * console ends.
+ * version it was linked against, and keeps that version's class loader reachable until the console
+ * ends.
  */
 final class ConsoleLoader implements LoaderDelegate {
   private final ClassLoader node;
@@ -38,7 +38,10 @@ final class ConsoleLoader implements LoaderDelegate {
     generation = new Generation();
   }
 
-  /** JShell's local execution engine on this loader: snippets are instrumented so that {@code stop} ends them. */
+  /**
+   * JShell's local execution engine on this loader: snippets are instrumented so that {@code stop}
+   * ends them.
+   */
   ExecutionControlProvider provider() {
     return new ExecutionControlProvider() {
       @Override
@@ -65,7 +68,8 @@ final class ConsoleLoader implements LoaderDelegate {
         snippets.put(classes[i].name(), into.loadClass(classes[i].name()));
         installed[i] = true;
       } catch (ClassNotFoundException | LinkageError e) {
-        throw new ClassInstallException("could not load " + classes[i].name() + ": " + e, installed);
+        throw new ClassInstallException(
+            "could not load " + classes[i].name() + ": " + e, installed);
       }
     }
   }
@@ -90,9 +94,13 @@ final class ConsoleLoader implements LoaderDelegate {
     return found;
   }
 
-  /** One generation: the snippets declared since the last reload, and one binding per module class name. */
+  /**
+   * One generation: the snippets declared since the last reload, and one binding per module class
+   * name.
+   */
   private final class Generation extends ClassLoader {
     private final Map<String, byte[]> declared = new ConcurrentHashMap<>();
+
     /** Module classes as first bound in this generation: a name means one class for good. */
     private final Map<String, Class<?>> bound = new ConcurrentHashMap<>();
 

@@ -1,15 +1,15 @@
 package dev.molt.console;
 
+import dev.molt.Pid;
+import dev.molt.Process;
 import dev.molt.code.CodeServer;
 import dev.molt.code.Leak;
 import dev.molt.code.LoadResult;
 import dev.molt.code.ModuleInfo;
 import dev.molt.code.ModuleSource;
-import dev.molt.Pid;
-import dev.molt.Process;
+import dev.molt.internal.upgrade.Upgrade;
 import dev.molt.sys.ProcessStatus;
 import dev.molt.sys.Sys;
-import dev.molt.internal.upgrade.Upgrade;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +26,15 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * One remote console attached to the node: IEx's helpers ({@code c}, {@code l}, {@code r},
- * {@code sys ...}, listings) and, for anything else, Java evaluated with JShell inside the node
- * against the current code of its modules (see {@link ConsoleLoader}). Variables live as long as
- * the console. What an evaluation prints comes back with its result, after the log lines the
- * node wrote meanwhile.
+ * One remote console attached to the node: IEx's helpers ({@code c}, {@code l}, {@code r}, {@code
+ * sys ...}, listings) and, for anything else, Java evaluated with JShell inside the node against
+ * the current code of its modules (see {@link ConsoleLoader}). Variables live as long as the
+ * console. What an evaluation prints comes back with its result, after the log lines the node wrote
+ * meanwhile.
  */
 final class ConsoleSession implements AutoCloseable {
-  static final String HELP = """
+  static final String HELP =
+      """
       c <File.java>...      compile against the module's current classes and load as its new version
       l <module>            purge old code and load the module again from where it was read
       r <module>            recompile the module's sources (recorded in its jar at build time, or given to c) and reload
@@ -46,20 +47,28 @@ final class ConsoleSession implements AutoCloseable {
       anything else         Java, evaluated in the node (KV.get("a")); variables persist
       Ctrl-C stops an evaluation, Ctrl-D leaves; leaving never stops the node""";
 
-  private static final Set<String> HELPERS = Set.of("c", "l", "r", "sys", "processes", "modules", "releases", "leaks", "help");
-  private static final List<String> SYS_ACTIONS = List.of("suspend", "resume", "change_code", "state", "status");
+  private static final Set<String> HELPERS =
+      Set.of("c", "l", "r", "sys", "processes", "modules", "releases", "leaks", "help");
+  private static final List<String> SYS_ACTIONS =
+      List.of("suspend", "resume", "change_code", "state", "status");
   private static final Duration SYS_TIMEOUT = Duration.ofSeconds(5);
 
   final String id;
   private final Path scratch;
   private final ReleaseCommands releases;
-  /** Sources given to {@code c}, by module: what {@code r} compiles again. Shared by the node's consoles. */
+
+  /**
+   * Sources given to {@code c}, by module: what {@code r} compiles again. Shared by the node's
+   * consoles.
+   */
   private final Map<String, Set<Path>> remembered;
+
   private final NodeOutput.Buffer output = new NodeOutput.Buffer();
   private final Eval eval;
   private final Path builds;
 
-  ConsoleSession(Path root, ReleaseCommands releases, Map<String, Set<Path>> remembered) throws IOException {
+  ConsoleSession(Path root, ReleaseCommands releases, Map<String, Set<Path>> remembered)
+      throws IOException {
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
     this.id = HexFormat.of().formatHex(random);
@@ -76,12 +85,20 @@ final class ConsoleSession implements AutoCloseable {
   /** What the console prints first. */
   String banner() {
     String running = releases.running().map(release -> "release " + release).orElse("a node");
-    return "Molt console on " + running
-        + "; modules " + CodeServer.allLoaded().stream().filter(m -> m.status() == ModuleInfo.Status.CURRENT)
-            .map(m -> m.name() + "@" + m.version()).toList() + ". Type help for the helpers.";
+    return "Molt console on "
+        + running
+        + "; modules "
+        + CodeServer.allLoaded().stream()
+            .filter(m -> m.status() == ModuleInfo.Status.CURRENT)
+            .map(m -> m.name() + "@" + m.version())
+            .toList()
+        + ". Type help for the helpers.";
   }
 
-  /** One line typed at the console: what to print. Throws {@link ConsoleError} with what to print for a failure. */
+  /**
+   * One line typed at the console: what to print. Throws {@link ConsoleError} with what to print
+   * for a failure.
+   */
   synchronized String line(String text) throws Exception {
     String result;
     try {
@@ -92,7 +109,8 @@ final class ConsoleSession implements AutoCloseable {
     } catch (ConsoleError e) {
       throw new ConsoleError(output.drain() + e.getMessage());
     } catch (RuntimeException e) {
-      throw new ConsoleError(output.drain() + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      throw new ConsoleError(
+          output.drain() + (e.getMessage() == null ? e.toString() : e.getMessage()));
     }
     return output.drain() + result;
   }
@@ -135,7 +153,10 @@ final class ConsoleSession implements AutoCloseable {
   private static boolean looksLikeHelper(String name, List<String> words) {
     boolean plainWords = words.stream().skip(1).allMatch(w -> w.matches("[\\w./@<>:\\-]+"));
     return switch (name) {
-      case "c" -> words.size() > 1 && plainWords && words.stream().skip(1).allMatch(w -> w.endsWith(".java"));
+      case "c" ->
+          words.size() > 1
+              && plainWords
+              && words.stream().skip(1).allMatch(w -> w.endsWith(".java"));
       case "l", "r" -> words.size() == 2 && plainWords;
       case "sys" -> words.size() == 3 && plainWords;
       default -> words.size() == 1;
@@ -161,18 +182,23 @@ final class ConsoleSession implements AutoCloseable {
     Path out = Files.createTempDirectory(Files.createDirectories(builds), module + "-");
     ConsoleCompiler.compile(module, files, out);
     remembered.computeIfAbsent(module, m -> new LinkedHashSet<>()).addAll(files);
-    return reload(module, ModuleSource.directory(module, out), "compiled " + files.size() + " file(s) of " + module);
+    return reload(
+        module,
+        ModuleSource.directory(module, out),
+        "compiled " + files.size() + " file(s) of " + module);
   }
 
   private String load(String module) throws Exception {
-    ModuleSource source = CodeServer.source(module).orElseThrow(() -> new ConsoleError("l: module " + module + " has no current code"));
+    ModuleSource source =
+        CodeServer.source(module)
+            .orElseThrow(() -> new ConsoleError("l: module " + module + " has no current code"));
     return reload(module, source, "loaded " + module + " from " + source.paths().getFirst());
   }
 
   /**
-   * {@code r}: compiles again the module's sources — those its jar recorded when it was built
-   * (read afresh, so new files count), and those given to {@code c} — or, for a module loaded
-   * from sources, reloads it from them.
+   * {@code r}: compiles again the module's sources — those its jar recorded when it was built (read
+   * afresh, so new files count), and those given to {@code c} — or, for a module loaded from
+   * sources, reloads it from them.
    */
   private String recompile(String module) throws Exception {
     ModuleSource source = CodeServer.source(module).orElseThrow();
@@ -184,8 +210,14 @@ final class ConsoleSession implements AutoCloseable {
     if (source.kind() == ModuleSource.Kind.SOURCES) {
       return reload(module, source, "recompiled " + module);
     }
-    throw new ConsoleError("r: no sources are known for " + module + " (it was loaded from " + source.paths().getFirst()
-        + ", which records none); c <File.java> compiles sources and remembers them, l " + module + " loads it again");
+    throw new ConsoleError(
+        "r: no sources are known for "
+            + module
+            + " (it was loaded from "
+            + source.paths().getFirst()
+            + ", which records none); c <File.java> compiles sources and remembers them, l "
+            + module
+            + " loads it again");
   }
 
   /**
@@ -195,13 +227,22 @@ final class ConsoleSession implements AutoCloseable {
   private String reload(String module, ModuleSource source, String what) {
     LoadResult result = CodeServer.loadPurging(source);
     int old = CodeServer.oldProcessCount(module);
-    Map<Pid, RuntimeException> failures = Upgrade.moveOldProcesses(module, SYS_TIMEOUT, SYS_TIMEOUT);
+    Map<Pid, RuntimeException> failures =
+        Upgrade.moveOldProcesses(module, SYS_TIMEOUT, SYS_TIMEOUT);
     int failed = failures.size();
-    String firstFailure = failures.isEmpty() ? null : failures.values().iterator().next().getMessage();
-    StringBuilder text = new StringBuilder(what).append('\n')
-        .append("reloaded ").append(result.loaded().stream().map(m -> m.name() + "@" + m.version()).toList())
-        .append(", relinked ").append(result.relinked().stream().map(m -> m.name() + "@" + m.version()).toList())
-        .append("; processes migrated ").append(old - failed).append(", failed ").append(failed);
+    String firstFailure =
+        failures.isEmpty() ? null : failures.values().iterator().next().getMessage();
+    StringBuilder text =
+        new StringBuilder(what)
+            .append('\n')
+            .append("reloaded ")
+            .append(result.loaded().stream().map(m -> m.name() + "@" + m.version()).toList())
+            .append(", relinked ")
+            .append(result.relinked().stream().map(m -> m.name() + "@" + m.version()).toList())
+            .append("; processes migrated ")
+            .append(old - failed)
+            .append(", failed ")
+            .append(failed);
     if (firstFailure != null) {
       text.append(" (first: ").append(firstFailure).append(')');
     }
@@ -210,8 +251,10 @@ final class ConsoleSession implements AutoCloseable {
 
   private String sys(List<String> args) {
     String action = args.get(0);
-    Pid pid = Process.pid(args.get(1)).or(() -> Process.whereis(args.get(1)))
-        .orElseThrow(() -> new ConsoleError("sys: no process " + args.get(1)));
+    Pid pid =
+        Process.pid(args.get(1))
+            .or(() -> Process.whereis(args.get(1)))
+            .orElseThrow(() -> new ConsoleError("sys: no process " + args.get(1)));
     return switch (action) {
       case "suspend" -> {
         Sys.suspend(pid);
@@ -232,41 +275,75 @@ final class ConsoleSession implements AutoCloseable {
       case "state" -> String.valueOf(Sys.getState(pid));
       case "status" -> {
         ProcessStatus status = Sys.getStatus(pid);
-        yield status.pid() + (status.name() == null ? "" : " (" + status.name() + ")") + " " + status.status()
-            .name().toLowerCase(java.util.Locale.ROOT) + ", " + (status.module() == null ? status.callbacks()
-            : status.module() + "@" + status.version()) + ", mailbox " + status.mailbox() + ", state " + status.state()
-            + (status.lastCodeChangeFailure() == null ? "" : ", last code change failed: " + status.lastCodeChangeFailure());
+        yield status.pid()
+            + (status.name() == null ? "" : " (" + status.name() + ")")
+            + " "
+            + status.status().name().toLowerCase(java.util.Locale.ROOT)
+            + ", "
+            + (status.module() == null
+                ? status.callbacks()
+                : status.module() + "@" + status.version())
+            + ", mailbox "
+            + status.mailbox()
+            + ", state "
+            + status.state()
+            + (status.lastCodeChangeFailure() == null
+                ? ""
+                : ", last code change failed: " + status.lastCodeChangeFailure());
       }
-      default -> throw new ConsoleError("sys: suspend, resume, change_code, state or status, not " + action);
+      default ->
+          throw new ConsoleError(
+              "sys: suspend, resume, change_code, state or status, not " + action);
     };
   }
 
   private static String processes() {
     Map<Pid, String> runs = new java.util.HashMap<>();
     for (ModuleInfo module : CodeServer.allLoaded()) {
-      List<Pid> pids = module.status() == ModuleInfo.Status.CURRENT ? CodeServer.processes(module.name())
-          : CodeServer.oldProcesses(module.name());
+      List<Pid> pids =
+          module.status() == ModuleInfo.Status.CURRENT
+              ? CodeServer.processes(module.name())
+              : CodeServer.oldProcesses(module.name());
       pids.forEach(pid -> runs.put(pid, module.name() + "@" + module.version()));
     }
     List<Pid> all = new ArrayList<>(Process.processes());
     all.sort(Comparator.comparingLong(pid -> Long.parseLong(pid.toString().replaceAll("\\D", ""))));
     int shown = Math.min(all.size(), 200);
-    StringBuilder out = new StringBuilder(String.format("%-14s %-20s %-24s %s%n", "pid", "name", "module@version", "mailbox"));
+    StringBuilder out =
+        new StringBuilder(
+            String.format("%-14s %-20s %-24s %s%n", "pid", "name", "module@version", "mailbox"));
     for (Pid pid : all.subList(0, shown)) {
-      out.append(String.format("%-14s %-20s %-24s %d%n", pid, Process.registeredName(pid).orElse("-"),
-          runs.getOrDefault(pid, "-"), Process.mailboxSize(pid)));
+      out.append(
+          String.format(
+              "%-14s %-20s %-24s %d%n",
+              pid,
+              Process.registeredName(pid).orElse("-"),
+              runs.getOrDefault(pid, "-"),
+              Process.mailboxSize(pid)));
     }
-    out.append(all.size()).append(" processes").append(shown < all.size() ? " (the first " + shown + " shown)" : "");
+    out.append(all.size())
+        .append(" processes")
+        .append(shown < all.size() ? " (the first " + shown + " shown)" : "");
     return out.toString();
   }
 
   private static String modules() {
     List<String> modified = CodeServer.modified();
-    StringBuilder out = new StringBuilder(String.format("%-16s %-8s %-8s %-9s %s%n", "module", "version", "status", "on disk", "origin"));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                "%-16s %-8s %-8s %-9s %s%n", "module", "version", "status", "on disk", "origin"));
     for (ModuleInfo module : CodeServer.allLoaded()) {
-      out.append(String.format("%-16s %-8d %-8s %-9s %s%n", module.name(), module.version(),
-          module.status().name().toLowerCase(java.util.Locale.ROOT),
-          module.status() == ModuleInfo.Status.CURRENT && modified.contains(module.name()) ? "modified" : "-", module.origin()));
+      out.append(
+          String.format(
+              "%-16s %-8d %-8s %-9s %s%n",
+              module.name(),
+              module.version(),
+              module.status().name().toLowerCase(java.util.Locale.ROOT),
+              module.status() == ModuleInfo.Status.CURRENT && modified.contains(module.name())
+                  ? "modified"
+                  : "-",
+              module.origin()));
     }
     return out.toString().stripTrailing();
   }
@@ -276,7 +353,8 @@ final class ConsoleSession implements AutoCloseable {
     if (leaks.isEmpty()) {
       return "no leaks: every purged version was collected";
     }
-    return leaks.stream().map(leak -> leak.module() + "@" + leak.version() + " still reachable: " + leak.holders())
+    return leaks.stream()
+        .map(leak -> leak.module() + "@" + leak.version() + " still reachable: " + leak.holders())
         .collect(Collectors.joining("\n"));
   }
 
@@ -286,7 +364,10 @@ final class ConsoleSession implements AutoCloseable {
     return NodeOutput.capture(output, () -> eval.eval(code));
   }
 
-  /** Completions for {@code buffer} at {@code cursor}: the anchor (where the completed word starts), then one candidate a line. */
+  /**
+   * Completions for {@code buffer} at {@code cursor}: the anchor (where the completed word starts),
+   * then one candidate a line.
+   */
   synchronized String complete(String buffer, int cursor) throws IOException {
     if (cursor < 0 || cursor > buffer.length()) {
       throw new ConsoleError("complete: cursor " + cursor + " is outside the line");
@@ -300,7 +381,10 @@ final class ConsoleSession implements AutoCloseable {
     if (first) {
       HELPERS.stream().filter(h -> h.startsWith(word)).forEach(candidates::add);
     } else if (words.getFirst().equals("l") || words.getFirst().equals("r")) {
-      CodeServer.allLoaded().stream().map(ModuleInfo::name).filter(n -> n.startsWith(word)).forEach(candidates::add);
+      CodeServer.allLoaded().stream()
+          .map(ModuleInfo::name)
+          .filter(n -> n.startsWith(word))
+          .forEach(candidates::add);
       return wordStart + "\n" + String.join("\n", candidates);
     } else if (words.getFirst().equals("sys")) {
       if (words.size() == 1 || words.size() == 2 && !before.endsWith(" ")) {

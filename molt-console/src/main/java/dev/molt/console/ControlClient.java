@@ -11,8 +11,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,13 +69,16 @@ final class ControlClient implements AutoCloseable {
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(socket));
       ControlClient client = new ControlClient(channel, "");
-      var ping = CompletableFuture.supplyAsync(() -> {
-        try {
-          return client.call("ping").ok();
-        } catch (IOException e) {
-          return false;
-        }
-      }, runnable -> ControlThreads.start("molt-control-ping", runnable));
+      var ping =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return client.call("ping").ok();
+                } catch (IOException e) {
+                  return false;
+                }
+              },
+              runnable -> ControlThreads.start("molt-control-ping", runnable));
       try {
         return ping.get(2, TimeUnit.SECONDS);
       } catch (TimeoutException | ExecutionException e) {
@@ -105,15 +108,18 @@ final class ControlClient implements AutoCloseable {
    * false if it is still open then. Anything the node sends meanwhile is dropped.
    */
   boolean awaitClose(Duration timeout) throws IOException {
-    CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
-      try {
-        while (in.read() >= 0) {
-          // nothing more is expected after the reply to stop
-        }
-      } catch (IOException e) {
-        // a reset is a close too
-      }
-    }, runnable -> ControlThreads.start("molt-control-await-close", runnable));
+    CompletableFuture<Void> closed =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                while (in.read() >= 0) {
+                  // nothing more is expected after the reply to stop
+                }
+              } catch (IOException e) {
+                // a reset is a close too
+              }
+            },
+            runnable -> ControlThreads.start("molt-control-await-close", runnable));
     try {
       closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;

@@ -25,11 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's end of the control channel. It listens on the Unix domain socket
- * {@code <root>/tmp/control.sock} (directory 0700, socket 0600, and the peer's user checked
- * against the node's), and optionally on a loopback TCP port, where each request must carry the
- * cookie of {@code <root>/cookie} (mode 0400), compared in constant time. A request that fails
- * authentication gets an error and nothing else, and is logged.
+ * The node's end of the control channel. It listens on the Unix domain socket {@code
+ * <root>/tmp/control.sock} (directory 0700, socket 0600, and the peer's user checked against the
+ * node's), and optionally on a loopback TCP port, where each request must carry the cookie of
+ * {@code <root>/cookie} (mode 0400), compared in constant time. A request that fails authentication
+ * gets an error and nothing else, and is logged.
  */
 final class ControlServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
@@ -40,7 +40,10 @@ final class ControlServer implements AutoCloseable {
   interface Commands {
     String run(String command, List<String> args) throws Exception;
 
-    /** As {@link #run(String, List)}, for a command that keeps something for its connection (a console session). */
+    /**
+     * As {@link #run(String, List)}, for a command that keeps something for its connection (a
+     * console session).
+     */
     default String run(String command, List<String> args, Connection connection) throws Exception {
       return run(command, args);
     }
@@ -78,7 +81,12 @@ final class ControlServer implements AutoCloseable {
   private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
   private volatile boolean closed;
 
-  private ControlServer(Commands commands, Path socket, ServerSocketChannel unix, ServerSocketChannel tcp, byte[] cookie,
+  private ControlServer(
+      Commands commands,
+      Path socket,
+      ServerSocketChannel unix,
+      ServerSocketChannel tcp,
+      byte[] cookie,
       String owner) {
     this.commands = commands;
     this.socket = socket;
@@ -102,8 +110,8 @@ final class ControlServer implements AutoCloseable {
   }
 
   /**
-   * Starts listening. {@code tcpPort} is null for no TCP, 0 for any free port; the port in use
-   * is written to {@code tmp/control.port}.
+   * Starts listening. {@code tcpPort} is null for no TCP, 0 for any free port; the port in use is
+   * written to {@code tmp/control.port}.
    */
   static ControlServer start(Path root, Commands commands, Integer tcpPort) throws IOException {
     Path tmp = root.resolve("tmp");
@@ -113,7 +121,8 @@ final class ControlServer implements AutoCloseable {
     Path socket = socketPath(root);
     if (Files.exists(socket)) {
       if (ControlClient.answers(socket)) {
-        throw new IllegalStateException("a node is already running with root " + root + " (it answers on " + socket + ")");
+        throw new IllegalStateException(
+            "a node is already running with root " + root + " (it answers on " + socket + ")");
       }
       Files.delete(socket);
     }
@@ -143,7 +152,10 @@ final class ControlServer implements AutoCloseable {
     if (tcp != null) {
       ControlThreads.start("molt-control-tcp", () -> server.accept(server.tcp, true));
     }
-    LOG.info("control channel on {}{}", socket, tcp == null ? "" : " and tcp " + tcp.socket().getLocalSocketAddress());
+    LOG.info(
+        "control channel on {}{}",
+        socket,
+        tcp == null ? "" : " and tcp " + tcp.socket().getLocalSocketAddress());
     return server;
   }
 
@@ -163,44 +175,52 @@ final class ControlServer implements AutoCloseable {
         refuse(channel, "too many connections");
         continue;
       }
-      ControlThreads.start("molt-control-session", () -> {
-        Connection connection = new Connection();
-        try (channel) {
-          serve(channel, overTcp, connection);
-        } catch (IOException e) {
-          LOG.debug("control session ended: {}", e.toString());
-        } finally {
-          try {
-            connection.close();
-          } catch (Exception e) {
-            LOG.warn("control channel: closing a session: {}", e.toString());
-          }
-          connections.release();
-        }
-      });
+      ControlThreads.start(
+          "molt-control-session",
+          () -> {
+            Connection connection = new Connection();
+            try (channel) {
+              serve(channel, overTcp, connection);
+            } catch (IOException e) {
+              LOG.debug("control session ended: {}", e.toString());
+            } finally {
+              try {
+                connection.close();
+              } catch (Exception e) {
+                LOG.warn("control channel: closing a session: {}", e.toString());
+              }
+              connections.release();
+            }
+          });
     }
   }
 
-  private void serve(SocketChannel channel, boolean overTcp, Connection connection) throws IOException {
+  private void serve(SocketChannel channel, boolean overTcp, Connection connection)
+      throws IOException {
     DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
     DataOutputStream out = new DataOutputStream(Channels.newOutputStream(channel));
     String peer = overTcp ? "tcp " + channel.getRemoteAddress() : "unix socket";
-    String peerUser = overTcp ? null : channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
-    Frames.Gate gate = (protocol, credential) -> {
-      if (!Frames.PROTOCOL.equals(protocol)) {
-        LOG.warn("control channel: {} speaks an unknown protocol", peer);
-        return "unsupported protocol; this node speaks " + Frames.PROTOCOL;
-      }
-      if (!overTcp && !owner.equals(peerUser)) {
-        LOG.warn("control channel: refused a request from user {} (the node runs as {})", peerUser, owner);
-        return "not authorized";
-      }
-      if (overTcp && !Cookie.matches(cookie, credential)) {
-        LOG.warn("control channel: refused a request with a wrong cookie from {}", peer);
-        return "not authorized";
-      }
-      return null;
-    };
+    String peerUser =
+        overTcp ? null : channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+    Frames.Gate gate =
+        (protocol, credential) -> {
+          if (!Frames.PROTOCOL.equals(protocol)) {
+            LOG.warn("control channel: {} speaks an unknown protocol", peer);
+            return "unsupported protocol; this node speaks " + Frames.PROTOCOL;
+          }
+          if (!overTcp && !owner.equals(peerUser)) {
+            LOG.warn(
+                "control channel: refused a request from user {} (the node runs as {})",
+                peerUser,
+                owner);
+            return "not authorized";
+          }
+          if (overTcp && !Cookie.matches(cookie, credential)) {
+            LOG.warn("control channel: refused a request with a wrong cookie from {}", peer);
+            return "not authorized";
+          }
+          return null;
+        };
     while (true) {
       List<String> request;
       try {
@@ -223,7 +243,8 @@ final class ControlServer implements AutoCloseable {
       try {
         reply = commands.run(command, List.copyOf(args), connection);
       } catch (Exception e) {
-        Frames.writeReply(out, Frames.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+        Frames.writeReply(
+            out, Frames.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
         continue;
       }
       Frames.writeReply(out, Frames.OK, reply);
@@ -244,20 +265,23 @@ final class ControlServer implements AutoCloseable {
   }
 
   /**
-   * Ends a refused session so that the peer still reads the reply: no more output, then what it
-   * had already sent is read and dropped (64 KiB and 2 seconds at most) before the close. A close
-   * with unread input would reset the connection and lose the reply.
+   * Ends a refused session so that the peer still reads the reply: no more output, then what it had
+   * already sent is read and dropped (64 KiB and 2 seconds at most) before the close. A close with
+   * unread input would reset the connection and lose the reply.
    */
   private static void closeGracefully(SocketChannel channel) throws IOException {
     channel.shutdownOutput();
-    Thread closer = ControlThreads.start("molt-control-closer", () -> {
-      try {
-        Thread.sleep(2_000);
-        channel.close();
-      } catch (InterruptedException | IOException e) {
-        // closed already
-      }
-    });
+    Thread closer =
+        ControlThreads.start(
+            "molt-control-closer",
+            () -> {
+              try {
+                Thread.sleep(2_000);
+                channel.close();
+              } catch (InterruptedException | IOException e) {
+                // closed already
+              }
+            });
     ByteBuffer drain = ByteBuffer.allocate(4096);
     int total = 0;
     try {
@@ -273,7 +297,8 @@ final class ControlServer implements AutoCloseable {
 
   private static void refuse(SocketChannel channel, String why) {
     try (channel) {
-      Frames.writeReply(new DataOutputStream(Channels.newOutputStream(channel)), Frames.FAILED, why);
+      Frames.writeReply(
+          new DataOutputStream(Channels.newOutputStream(channel)), Frames.FAILED, why);
     } catch (IOException e) {
       // the peer went away
     }
@@ -297,18 +322,27 @@ final class ControlServer implements AutoCloseable {
       if (!Files.exists(file)) {
         byte[] random = new byte[32];
         new java.security.SecureRandom().nextBytes(random);
-        Path temp = Files.createTempFile(file.getParent(), ".cookie", ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path temp =
+            Files.createTempFile(
+                file.getParent(),
+                ".cookie",
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(temp, java.util.HexFormat.of().formatHex(random));
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("r--------"));
         Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
       var permissions = Files.getPosixFilePermissions(file);
       if (!permissions.equals(PosixFilePermissions.fromString("r--------"))) {
-        throw new IllegalStateException("the cookie file " + file + " must have mode 0400, not "
-            + PosixFilePermissions.toString(permissions));
+        throw new IllegalStateException(
+            "the cookie file "
+                + file
+                + " must have mode 0400, not "
+                + PosixFilePermissions.toString(permissions));
       }
-      return Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8)
+          .strip()
+          .getBytes(StandardCharsets.UTF_8);
     }
 
     static boolean matches(byte[] cookie, String offered) {

@@ -21,15 +21,20 @@ import jdk.jshell.VarSnippet;
 
 /**
  * Java evaluated inside the node with JShell: for {@code eval} and for each console. Snippets
- * compile against the current class files of every module (written under {@code scratch}) and
- * run against the current classes themselves ({@link ConsoleLoader}); after a module moved to a
- * new version, new snippets see it, and variables stay. The packages of every module are
- * imported, as is {@code dev.molt.*}. A snippet that throws is reported with its stack trace;
- * {@link #stop} ends one that runs too long.
+ * compile against the current class files of every module (written under {@code scratch}) and run
+ * against the current classes themselves ({@link ConsoleLoader}); after a module moved to a new
+ * version, new snippets see it, and variables stay. The packages of every module are imported, as
+ * is {@code dev.molt.*}. A snippet that throws is reported with its stack trace; {@link #stop} ends
+ * one that runs too long.
  */
 final class Eval implements AutoCloseable {
-  /** The runtime's API packages, imported in every shell: {@code KV.get("a")} and {@code Sys.getState(pid)} work as typed. */
-  private static final List<String> RUNTIME_API = List.of("dev.molt", "dev.molt.behaviour", "dev.molt.code", "dev.molt.sys");
+  /**
+   * The runtime's API packages, imported in every shell: {@code KV.get("a")} and {@code
+   * Sys.getState(pid)} work as typed.
+   */
+  private static final List<String> RUNTIME_API =
+      List.of("dev.molt", "dev.molt.behaviour", "dev.molt.code", "dev.molt.sys");
+
   private final Path scratch;
   private ConsoleLoader loader = new ConsoleLoader(Eval.class.getClassLoader());
   private final Set<String> imported = new TreeSet<>();
@@ -42,10 +47,10 @@ final class Eval implements AutoCloseable {
   private int evaluations;
 
   /**
-   * {@code namesVariables}: a declaration prints as {@code x ==> 5} (a console), not {@code 5}
-   * (a script's {@code eval}). {@code renewAfter}: after that many evaluations the shell starts
-   * afresh, forgetting its snippets, so that a script calling {@code eval} forever does not grow
-   * it forever (0: never).
+   * {@code namesVariables}: a declaration prints as {@code x ==> 5} (a console), not {@code 5} (a
+   * script's {@code eval}). {@code renewAfter}: after that many evaluations the shell starts
+   * afresh, forgetting its snippets, so that a script calling {@code eval} forever does not grow it
+   * forever (0: never).
    */
   Eval(Path scratch, boolean namesVariables, int renewAfter) {
     this.scratch = scratch;
@@ -53,7 +58,10 @@ final class Eval implements AutoCloseable {
     this.renewAfter = renewAfter;
   }
 
-  /** Evaluates {@code code} (one or more snippets); the values it produced, one a line. Throws {@link ConsoleSession.ConsoleError} with what to print for a failure. */
+  /**
+   * Evaluates {@code code} (one or more snippets); the values it produced, one a line. Throws
+   * {@link ConsoleSession.ConsoleError} with what to print for a failure.
+   */
   synchronized String eval(String code) throws IOException {
     if (renewAfter > 0 && ++evaluations > renewAfter) {
       close();
@@ -85,17 +93,24 @@ final class Eval implements AutoCloseable {
           continue;
         }
         if (event.exception() != null) {
-          throw new ConsoleSession.ConsoleError(String.join("\n", out) + (out.isEmpty() ? "" : "\n") + describe(event.exception()));
+          throw new ConsoleSession.ConsoleError(
+              String.join("\n", out) + (out.isEmpty() ? "" : "\n") + describe(event.exception()));
         }
         if (event.status() == Snippet.Status.REJECTED) {
-          List<String> why = jshell.diagnostics(event.snippet()).map((Diag diag) -> diag.getMessage(null).strip()
-              .replaceAll("\\s*\\R\\s*", ", ")).toList();
+          List<String> why =
+              jshell
+                  .diagnostics(event.snippet())
+                  .map((Diag diag) -> diag.getMessage(null).strip().replaceAll("\\s*\\R\\s*", ", "))
+                  .toList();
           throw new ConsoleSession.ConsoleError("does not compile: " + String.join("\n", why));
         }
         if (event.value() != null && event.snippet().kind() != Snippet.Kind.IMPORT) {
-          out.add(namesVariables && event.snippet() instanceof VarSnippet var
-              && event.snippet().subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
-              ? var.name() + " ==> " + event.value() : event.value());
+          out.add(
+              namesVariables
+                      && event.snippet() instanceof VarSnippet var
+                      && event.snippet().subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
+                  ? var.name() + " ==> " + event.value()
+                  : event.value());
         }
       }
       remaining = info.remaining();
@@ -112,10 +127,14 @@ final class Eval implements AutoCloseable {
     }
   }
 
-  /** JShell's completions of the Java in {@code buffer} at {@code cursor}, each from {@code from} on. */
+  /**
+   * JShell's completions of the Java in {@code buffer} at {@code cursor}, each from {@code from}
+   * on.
+   */
   synchronized List<String> suggest(String buffer, int cursor, int from) throws IOException {
     int[] anchor = new int[1];
-    List<SourceCodeAnalysis.Suggestion> suggestions = shell().sourceCodeAnalysis().completionSuggestions(buffer, cursor, anchor);
+    List<SourceCodeAnalysis.Suggestion> suggestions =
+        shell().sourceCodeAnalysis().completionSuggestions(buffer, cursor, anchor);
     String prefix = buffer.substring(from, Math.max(from, anchor[0]));
     List<String> out = new ArrayList<>();
     for (SourceCodeAnalysis.Suggestion suggestion : suggestions) {
@@ -124,16 +143,21 @@ final class Eval implements AutoCloseable {
     return out;
   }
 
-  /** An exception thrown by a snippet, with its stack down to the snippet (JShell's own frames left out). */
+  /**
+   * An exception thrown by a snippet, with its stack down to the snippet (JShell's own frames left
+   * out).
+   */
   private static String describe(Throwable thrown) {
     StringBuilder text = new StringBuilder();
     if (thrown instanceof EvalException e) {
-      text.append(e.getExceptionClassName()).append(e.getMessage() == null ? "" : ": " + e.getMessage());
+      text.append(e.getExceptionClassName())
+          .append(e.getMessage() == null ? "" : ": " + e.getMessage());
     } else {
       text.append(thrown);
     }
     for (StackTraceElement frame : thrown.getStackTrace()) {
-      if (frame.getClassName().startsWith("jdk.jshell.") || frame.getClassName().startsWith("jdk.internal.reflect.")
+      if (frame.getClassName().startsWith("jdk.jshell.")
+          || frame.getClassName().startsWith("jdk.internal.reflect.")
           || frame.getClassName().startsWith("java.lang.reflect.")) {
         break;
       }
@@ -148,7 +172,10 @@ final class Eval implements AutoCloseable {
 
   /** The shell, told about module versions that changed since the last evaluation. */
   private JShell shell() throws IOException {
-    List<ModuleInfo> current = CodeServer.allLoaded().stream().filter(m -> m.status() == ModuleInfo.Status.CURRENT).toList();
+    List<ModuleInfo> current =
+        CodeServer.allLoaded().stream()
+            .filter(m -> m.status() == ModuleInfo.Status.CURRENT)
+            .toList();
     Map<String, Integer> now = new TreeMap<>();
     current.forEach(module -> now.put(module.name(), module.version()));
     if (shell != null && now.equals(versions)) {
@@ -163,7 +190,8 @@ final class Eval implements AutoCloseable {
     ConsoleCompiler.deleteTree(previous);
     if (shell == null) {
       JShell made = JShell.builder().executionEngine(loader.provider(), Map.of()).build();
-      for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+      for (String entry :
+          System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
         if (!entry.isBlank()) {
           made.addToClasspath(entry);
         }

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The control channel's wire format. A request is a list of strings: the protocol name
- * ({@value #PROTOCOL}), the credential (the cookie over TCP, empty over the Unix socket), the
- * command and its arguments. A reply is a status ({@code 0} ok, {@code 1} failed) and one text.
- * Both are length-prefixed (big-endian int) UTF-8, and bounded so that a hostile peer cannot make
- * the node allocate much.
+ * The control channel's wire format. A request is a list of strings: the protocol name ({@value
+ * #PROTOCOL}), the credential (the cookie over TCP, empty over the Unix socket), the command and
+ * its arguments. A reply is a status ({@code 0} ok, {@code 1} failed) and one text. Both are
+ * length-prefixed (big-endian int) UTF-8, and bounded so that a hostile peer cannot make the node
+ * allocate much.
  */
 final class Frames {
   static final String PROTOCOL = "molt-control/1";
@@ -54,9 +54,9 @@ final class Frames {
   }
 
   /**
-   * Reads a request. The protocol and the credential come first and are small (64 and 256
-   * bytes at most), so that {@code gate} refuses an unauthenticated peer before it can make the
-   * node read and allocate the rest.
+   * Reads a request. The protocol and the credential come first and are small (64 and 256 bytes at
+   * most), so that {@code gate} refuses an unauthenticated peer before it can make the node read
+   * and allocate the rest.
    */
   static List<String> readRequest(DataInputStream in, Gate gate) throws IOException {
     int count = in.readInt();

@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apiguardian.api.API;
 
 /**
- * A Molt node: boots the permanent release under its root and serves the control channel until
- * told to stop: {@code java -cp <the jars of lib/molt-VERSION> dev.molt.console.Node --root DIR [--tcp-port N]};
- * the launcher ({@code bin/<name> start} or {@code foreground}) runs it. Writes its pid to
- * {@code tmp/node.pid} once it answers.
+ * A Molt node: boots the permanent release under its root and serves the control channel until told
+ * to stop: {@code java -cp <the jars of lib/molt-VERSION> dev.molt.console.Node --root DIR
+ * [--tcp-port N]}; the launcher ({@code bin/<name> start} or {@code foreground}) runs it. Writes
+ * its pid to {@code tmp/node.pid} once it answers.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class Node {
@@ -27,13 +27,23 @@ public final class Node {
   private final Path root;
   private final ReleaseHandler releases;
   private final ReleaseCommands releaseCommands;
+
   /** {@code eval}'s shell keeps variables between commands, and starts afresh after this many. */
   static final int EVAL_RENEW_AFTER = 1_000;
+
   private final Eval eval;
+
   /** Open consoles by id, for an interrupt that comes on another connection. */
-  private final java.util.Map<String, ConsoleSession> consoles = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Sources given to a console's {@code c}, by module: what {@code r} compiles again, in any console. */
-  private final java.util.Map<String, java.util.Set<Path>> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, ConsoleSession> consoles =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Sources given to a console's {@code c}, by module: what {@code r} compiles again, in any
+   * console.
+   */
+  private final java.util.Map<String, java.util.Set<Path>> remembered =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Instant startedAt = Instant.now();
   private ControlServer control;
 
@@ -44,7 +54,10 @@ public final class Node {
     this.eval = new Eval(root.resolve("tmp").resolve("eval"), false, EVAL_RENEW_AFTER);
   }
 
-  /** Where a running node writes its operating-system pid: {@code tmp/node.pid}, for operators and their scripts. */
+  /**
+   * Where a running node writes its operating-system pid: {@code tmp/node.pid}, for operators and
+   * their scripts.
+   */
   static Path pidFile(Path root) {
     return root.resolve("tmp").resolve("node.pid");
   }
@@ -91,19 +104,23 @@ public final class Node {
       }
 
       @Override
-      public String run(String command, List<String> args, ControlServer.Connection connection) throws Exception {
-        return command.startsWith("console") ? console(command, args, connection) : Node.this.run(command, args);
+      public String run(String command, List<String> args, ControlServer.Connection connection)
+          throws Exception {
+        return command.startsWith("console")
+            ? console(command, args, connection)
+            : Node.this.run(command, args);
       }
     };
   }
 
   /**
-   * The remote console's commands: {@code console} opens a session on this connection (its id,
-   * then the banner), {@code console-line TEXT}, {@code console-complete TEXT CURSOR} and
-   * {@code console-poll} use it, {@code console-interrupt ID} stops its evaluation from another
+   * The remote console's commands: {@code console} opens a session on this connection (its id, then
+   * the banner), {@code console-line TEXT}, {@code console-complete TEXT CURSOR} and {@code
+   * console-poll} use it, {@code console-interrupt ID} stops its evaluation from another
    * connection. The session ends with its connection.
    */
-  private String console(String command, List<String> args, ControlServer.Connection connection) throws Exception {
+  private String console(String command, List<String> args, ControlServer.Connection connection)
+      throws Exception {
     if (command.equals("console-interrupt")) {
       ConsoleSession session = consoles.get(ReleaseCommands.one(command, args));
       if (session == null) {
@@ -136,7 +153,8 @@ public final class Node {
   }
 
   /** A console attached to its connection: closed, and forgotten, when the connection ends. */
-  private record OpenConsole(ConsoleSession session, java.util.Map<String, ConsoleSession> consoles) implements AutoCloseable {
+  private record OpenConsole(ConsoleSession session, java.util.Map<String, ConsoleSession> consoles)
+      implements AutoCloseable {
     @Override
     public void close() {
       consoles.remove(session.id);
@@ -162,10 +180,18 @@ public final class Node {
   }
 
   private String status() {
-    return "release " + releaseCommands.running().orElse("none") + " (permanent " + releases.permanent().orElse("none")
-        + "), pid " + ProcessHandle.current().pid() + ", up " + Duration.between(startedAt, Instant.now()).toSeconds()
-        + " s, applications " + ApplicationController.node().whichApplications().stream()
-            .map(a -> a.name() + " " + a.version()).toList();
+    return "release "
+        + releaseCommands.running().orElse("none")
+        + " (permanent "
+        + releases.permanent().orElse("none")
+        + "), pid "
+        + ProcessHandle.current().pid()
+        + ", up "
+        + Duration.between(startedAt, Instant.now()).toSeconds()
+        + " s, applications "
+        + ApplicationController.node().whichApplications().stream()
+            .map(a -> a.name() + " " + a.version())
+            .toList();
   }
 
   /** Stops the applications, closes the channel, removes the pid file and exits. */

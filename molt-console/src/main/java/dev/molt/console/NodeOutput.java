@@ -31,7 +31,9 @@ final class NodeOutput {
     }
   }
 
-  /** Lines for one console, bounded: past {@link #LIMIT} bytes the oldest are dropped and counted. */
+  /**
+   * Lines for one console, bounded: past {@link #LIMIT} bytes the oldest are dropped and counted.
+   */
   static final class Buffer {
     static final int LIMIT = 1 << 20;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -84,7 +86,10 @@ final class NodeOutput {
     }
   }
 
-  /** A console's evaluation in progress; threads it started inherit it, and print to the node once it ended. */
+  /**
+   * A console's evaluation in progress; threads it started inherit it, and print to the node once
+   * it ended.
+   */
   private static final class Capture {
     final Buffer into;
     volatile boolean active = true;

@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The release commands of {@code bin/<name>} over a release handler, each rendered as the one
- * text the command prints. A node runs them for its control channel; the command line runs the
- * ones in {@link #OFFLINE} itself on a root where no node runs. Either way they go through here,
- * and the handler does the work: this class only reads arguments and writes results.
+ * The release commands of {@code bin/<name>} over a release handler, each rendered as the one text
+ * the command prints. A node runs them for its control channel; the command line runs the ones in
+ * {@link #OFFLINE} itself on a root where no node runs. Either way they go through here, and the
+ * handler does the work: this class only reads arguments and writes results.
  *
  * <table>
  *   <caption>The commands</caption>
@@ -30,12 +30,21 @@ import java.util.stream.Collectors;
  * </table>
  */
 final class ReleaseCommands {
-  /** The commands the command line may run itself when no node runs: those that need no running release. */
+  /**
+   * The commands the command line may run itself when no node runs: those that need no running
+   * release.
+   */
   static final Set<String> OFFLINE = Set.of("releases", "unpack");
-  static final Set<String> ALL = Set.of("releases", "unpack", "install", "upgrade", "downgrade", "permanent", "remove");
 
-  /** How {@code upgrade} is told what it gets: the command line decides, once, whether its argument is a file. */
+  static final Set<String> ALL =
+      Set.of("releases", "unpack", "install", "upgrade", "downgrade", "permanent", "remove");
+
+  /**
+   * How {@code upgrade} is told what it gets: the command line decides, once, whether its argument
+   * is a file.
+   */
   static final String TARBALL = "tarball";
+
   static final String VERSION = "version";
 
   private final ReleaseHandler releases;
@@ -57,8 +66,10 @@ final class ReleaseCommands {
         if (args.size() != 2 || !Set.of(TARBALL, VERSION).contains(args.get(0))) {
           throw new IllegalArgumentException("upgrade takes 'tarball PATH' or 'version VSN'");
         }
-        InstallResult result = args.get(0).equals(TARBALL) ? releases.upgrade(absolute(args.get(1)))
-            : releases.upgrade(args.get(1));
+        InstallResult result =
+            args.get(0).equals(TARBALL)
+                ? releases.upgrade(absolute(args.get(1)))
+                : releases.upgrade(args.get(1));
         yield describe("upgraded to", result) + "; " + result.to() + " is permanent";
       }
       case "downgrade" -> {
@@ -77,7 +88,10 @@ final class ReleaseCommands {
     };
   }
 
-  /** The running release as {@code name version}: the current one, else the permanent one; empty before a boot. */
+  /**
+   * The running release as {@code name version}: the current one, else the permanent one; empty
+   * before a boot.
+   */
   Optional<String> running() {
     List<ReleaseStatus> all = releases.whichReleases();
     return releases.current().map(version -> all.getFirst().name() + " " + version);
@@ -85,14 +99,24 @@ final class ReleaseCommands {
 
   /** One line per release: {@code name version status}. */
   static String describe(List<ReleaseStatus> releases) {
-    return releases.stream().map(r -> r.name() + " " + r.version() + " " + r.status().name().toLowerCase(Locale.ROOT))
+    return releases.stream()
+        .map(r -> r.name() + " " + r.version() + " " + r.status().name().toLowerCase(Locale.ROOT))
         .collect(Collectors.joining("\n"));
   }
 
   static String describe(String what, InstallResult result) {
-    return what + " " + result.to() + " from " + result.from() + ": " + result.suspended() + " processes suspended, longest pause "
-        + String.format(Locale.ROOT, "%.1f", result.pause().toNanos() / 1e6) + " ms, "
-        + String.format(Locale.ROOT, "%.1f", result.total().toNanos() / 1e6) + " ms in all"
+    return what
+        + " "
+        + result.to()
+        + " from "
+        + result.from()
+        + ": "
+        + result.suspended()
+        + " processes suspended, longest pause "
+        + String.format(Locale.ROOT, "%.1f", result.pause().toNanos() / 1e6)
+        + " ms, "
+        + String.format(Locale.ROOT, "%.1f", result.total().toNanos() / 1e6)
+        + " ms in all"
         + (result.warnings().isEmpty() ? "" : "; warnings: " + result.warnings());
   }
 
@@ -109,11 +133,15 @@ final class ReleaseCommands {
     }
   }
 
-  /** A tarball path as the command line sent it: absolute, since the node's directory is not the caller's. */
+  /**
+   * A tarball path as the command line sent it: absolute, since the node's directory is not the
+   * caller's.
+   */
   private static Path absolute(String path) {
     Path tarball = Path.of(path);
     if (!tarball.isAbsolute()) {
-      throw new IllegalArgumentException("a tarball is given to the node by its absolute path, not " + path);
+      throw new IllegalArgumentException(
+          "a tarball is given to the node by its absolute path, not " + path);
     }
     return tarball;
   }

@@ -20,11 +20,11 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * {@code bin/<name> remote}: an interactive console attached to the running node over its
- * control channel (the same authentication as every other command). Line editing, history,
- * multi-line input (an unclosed bracket, brace or string continues on the next line) and tab
- * completion by the node come from JLine. Ctrl-C cancels the line being typed, or stops the
- * evaluation in progress; Ctrl-D leaves. Leaving never stops the node.
+ * {@code bin/<name> remote}: an interactive console attached to the running node over its control
+ * channel (the same authentication as every other command). Line editing, history, multi-line input
+ * (an unclosed bracket, brace or string continues on the next line) and tab completion by the node
+ * come from JLine. Ctrl-C cancels the line being typed, or stops the evaluation in progress; Ctrl-D
+ * leaves. Leaving never stops the node.
  */
 final class Remote {
   private final ControlClient session;
@@ -39,14 +39,18 @@ final class Remote {
   }
 
   /** {@code session}: the console's connection; {@code connect} opens another, for an interrupt. */
-  Remote(ControlClient session, IoSupplier<ControlClient> connect, Terminal terminal, Path history) {
+  Remote(
+      ControlClient session, IoSupplier<ControlClient> connect, Terminal terminal, Path history) {
     this.connect = connect;
     this.session = session;
     this.terminal = terminal;
     this.history = history;
   }
 
-  /** The terminal of this process: the system's for a tty; for pipes, one that still reads Ctrl-C (byte 3) as an interrupt. */
+  /**
+   * The terminal of this process: the system's for a tty; for pipes, one that still reads Ctrl-C
+   * (byte 3) as an interrupt.
+   */
   static Terminal terminal() throws IOException {
     java.io.Console console = System.console();
     if (console != null && console.isTerminal()) {
@@ -54,15 +58,21 @@ final class Remote {
     }
     // A line discipline of JLine's own, not a pty (which would turn Ctrl-C into a signal for no
     // process); no echo, since nobody types into a pipe.
-    Terminal terminal = new org.jline.terminal.impl.ExternalTerminal("molt", System.getProperty("molt.term", Terminal.TYPE_DUMB), System.in, System.out,
-        java.nio.charset.StandardCharsets.UTF_8);
+    Terminal terminal =
+        new org.jline.terminal.impl.ExternalTerminal(
+            "molt",
+            System.getProperty("molt.term", Terminal.TYPE_DUMB),
+            System.in,
+            System.out,
+            java.nio.charset.StandardCharsets.UTF_8);
     terminal.echo(false);
     return terminal;
   }
 
   /** Runs the console until Ctrl-D; 0, or throws with the node's refusal. */
   int run() throws IOException {
-    try (session; terminal) {
+    try (session;
+        terminal) {
       Frames.Reply opened = session.call("console");
       if (!opened.ok()) {
         throw new IllegalStateException(opened.text());
@@ -75,13 +85,25 @@ final class Remote {
       if (history.getParent() != null) {
         Files.createDirectories(history.getParent());
       }
-      LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("molt").parser(new JavaLines())
-          .completer(new NodeCompleter()).variable(LineReader.HISTORY_FILE, history)
-          .variable(LineReader.SECONDARY_PROMPT_PATTERN, "...> ").option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-          .option(LineReader.Option.INSERT_TAB, false).build();
-      // Where Ctrl-C reaches the reader as a key (a dumb terminal's raw mode), it still cancels the line.
-      reader.getKeyMaps().get(LineReader.MAIN).bind(new org.jline.reader.Reference(LineReader.SEND_BREAK),
-          org.jline.keymap.KeyMap.ctrl('C'));
+      LineReader reader =
+          LineReaderBuilder.builder()
+              .terminal(terminal)
+              .appName("molt")
+              .parser(new JavaLines())
+              .completer(new NodeCompleter())
+              .variable(LineReader.HISTORY_FILE, history)
+              .variable(LineReader.SECONDARY_PROMPT_PATTERN, "...> ")
+              .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+              .option(LineReader.Option.INSERT_TAB, false)
+              .build();
+      // Where Ctrl-C reaches the reader as a key (a dumb terminal's raw mode), it still cancels the
+      // line.
+      reader
+          .getKeyMaps()
+          .get(LineReader.MAIN)
+          .bind(
+              new org.jline.reader.Reference(LineReader.SEND_BREAK),
+              org.jline.keymap.KeyMap.ctrl('C'));
       while (true) {
         String line;
         try {
@@ -91,7 +113,8 @@ final class Remote {
         } catch (EndOfFileException e) {
           break;
         }
-        Frames.Reply reply = line.isBlank() ? session.call("console-poll") : evaluate(absolutePaths(line));
+        Frames.Reply reply =
+            line.isBlank() ? session.call("console-poll") : evaluate(absolutePaths(line));
         String text = reply.text();
         if (!text.isEmpty()) {
           out.println(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
@@ -123,7 +146,10 @@ final class Remote {
     }
   }
 
-  /** {@code c} takes files; the node resolves nothing against its own working directory, so make them absolute here. */
+  /**
+   * {@code c} takes files; the node resolves nothing against its own working directory, so make
+   * them absolute here.
+   */
   static String absolutePaths(String line) {
     String[] words = line.strip().split("\\s+");
     if (words.length < 2 || !words[0].equals("c")) {
@@ -131,12 +157,18 @@ final class Remote {
     }
     List<String> out = new ArrayList<>(List.of("c"));
     for (int i = 1; i < words.length; i++) {
-      out.add(words[i].endsWith(".java") ? Path.of(words[i]).toAbsolutePath().normalize().toString() : words[i]);
+      out.add(
+          words[i].endsWith(".java")
+              ? Path.of(words[i]).toAbsolutePath().normalize().toString()
+              : words[i]);
     }
     return String.join(" ", out);
   }
 
-  /** Lines of Java: an unclosed bracket, brace, parenthesis, string or comment continues on the next line. */
+  /**
+   * Lines of Java: an unclosed bracket, brace, parenthesis, string or comment continues on the next
+   * line.
+   */
   static final class JavaLines implements Parser {
     private final DefaultParser words = new DefaultParser();
 
@@ -200,7 +232,8 @@ final class Remote {
     @Override
     public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
       try {
-        Frames.Reply reply = session.call("console-complete", line.line(), Integer.toString(line.cursor()));
+        Frames.Reply reply =
+            session.call("console-complete", line.line(), Integer.toString(line.cursor()));
         if (!reply.ok()) {
           return;
         }
@@ -211,7 +244,15 @@ final class Remote {
         for (int i = 1; i < parts.length; i++) {
           if (!parts[i].isEmpty()) {
             String value = lead + parts[i];
-            candidates.add(new Candidate(value, value, null, null, null, null, !value.endsWith("(") && !value.endsWith(".")));
+            candidates.add(
+                new Candidate(
+                    value,
+                    value,
+                    null,
+                    null,
+                    null,
+                    null,
+                    !value.endsWith("(") && !value.endsWith(".")));
           }
         }
       } catch (IOException | RuntimeException e) {

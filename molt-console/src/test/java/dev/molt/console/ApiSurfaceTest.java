@@ -34,16 +34,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The API each Molt module shows, checked on its built classes: {@code module-info} exports only
  * API packages (internals only to named Molt modules), every public type of an exported package
- * carries {@link API}, and no public signature there names an internal type, which a user could
- * not use and we could not change.
+ * carries {@link API}, and no public signature there names an internal type, which a user could not
+ * use and we could not change.
  */
 class ApiSurfaceTest {
   private static final Map<String, Class<?>> ANCHORS =
-      Map.of("dev.molt.runtime", Process.class, "dev.molt.release", ReleaseHandler.class, "dev.molt.console", Cli.class);
-  private static final Map<String, Set<String>> API_PACKAGES = Map.of(
-      "dev.molt.runtime", Set.of("dev.molt", "dev.molt.behaviour", "dev.molt.code", "dev.molt.sys"),
-      "dev.molt.release", Set.of("dev.molt.release"),
-      "dev.molt.console", Set.of("dev.molt.console"));
+      Map.of(
+          "dev.molt.runtime",
+          Process.class,
+          "dev.molt.release",
+          ReleaseHandler.class,
+          "dev.molt.console",
+          Cli.class);
+  private static final Map<String, Set<String>> API_PACKAGES =
+      Map.of(
+          "dev.molt.runtime",
+              Set.of("dev.molt", "dev.molt.behaviour", "dev.molt.code", "dev.molt.sys"),
+          "dev.molt.release", Set.of("dev.molt.release"),
+          "dev.molt.console", Set.of("dev.molt.console"));
   private static final Set<String> MOLT_MODULES = ANCHORS.keySet();
 
   @ParameterizedTest
@@ -56,7 +64,9 @@ class ApiSurfaceTest {
     for (ModuleDescriptor.Exports export : descriptor.exports()) {
       if (export.isQualified()) {
         assertThat(export.source()).as("a qualified export is internal").contains(".internal");
-        assertThat(MOLT_MODULES).as(export.source() + " is exported only to Molt modules").containsAll(export.targets());
+        assertThat(MOLT_MODULES)
+            .as(export.source() + " is exported only to Molt modules")
+            .containsAll(export.targets());
       } else {
         open.add(export.source());
         assertThat(export.source()).as("an unqualified export").doesNotContain(".internal");
@@ -67,30 +77,37 @@ class ApiSurfaceTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev.molt.runtime", "dev.molt.release", "dev.molt.console"})
-  void everyPublicTypeOfAnExportedPackageIsMarkedAndShowsNoInternalType(String module) throws Exception {
+  void everyPublicTypeOfAnExportedPackageIsMarkedAndShowsNoInternalType(String module)
+      throws Exception {
     Set<String> exported = API_PACKAGES.get(module);
     List<String> unmarked = new ArrayList<>();
     List<String> leaks = new ArrayList<>();
     for (Class<?> type : classesOf(ANCHORS.get(module))) {
-      if (!exported.contains(type.getPackageName()) || !Modifier.isPublic(type.getModifiers()) || type.isSynthetic()) {
+      if (!exported.contains(type.getPackageName())
+          || !Modifier.isPublic(type.getModifiers())
+          || type.isSynthetic()) {
         continue;
       }
       if (type.getEnclosingClass() == null && !type.isAnnotationPresent(API.class)) {
         unmarked.add(type.getName());
       }
       if (isVisible(type)) {
-        signatureTypes(type).forEach(shown -> {
-          if (isInternal(shown)) {
-            leaks.add(type.getName() + " shows " + shown.getName());
-          }
-        });
+        signatureTypes(type)
+            .forEach(
+                shown -> {
+                  if (isInternal(shown)) {
+                    leaks.add(type.getName() + " shows " + shown.getName());
+                  }
+                });
       }
     }
     assertThat(unmarked).as("public types without @API in " + module).isEmpty();
     assertThat(leaks).as("public signatures naming a type no user can use").isEmpty();
   }
 
-  /** Whether {@code type} can be seen from outside: public, and every class around it public too. */
+  /**
+   * Whether {@code type} can be seen from outside: public, and every class around it public too.
+   */
   private static boolean isVisible(Class<?> type) {
     for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {
       if (!Modifier.isPublic(c.getModifiers())) {
@@ -105,11 +122,15 @@ class ApiSurfaceTest {
       type = type.getComponentType();
     }
     String pkg = type.getPackageName();
-    return pkg.startsWith("dev.molt") && API_PACKAGES.values().stream().noneMatch(api -> api.contains(pkg))
+    return pkg.startsWith("dev.molt")
+        && API_PACKAGES.values().stream().noneMatch(api -> api.contains(pkg))
         && !pkg.startsWith("dev.molt.examples");
   }
 
-  /** The classes a public type's public and protected signatures name: supertypes, fields, methods, constructors. */
+  /**
+   * The classes a public type's public and protected signatures name: supertypes, fields, methods,
+   * constructors.
+   */
   private static Set<Class<?>> signatureTypes(Class<?> type) {
     Set<Class<?>> shown = new java.util.HashSet<>();
     collect(type.getGenericSuperclass(), shown);
@@ -159,7 +180,8 @@ class ApiSurfaceTest {
   }
 
   /** Every class in the jar or directory the anchor was loaded from. */
-  private static List<Class<?>> classesOf(Class<?> anchor) throws IOException, URISyntaxException, ClassNotFoundException {
+  private static List<Class<?>> classesOf(Class<?> anchor)
+      throws IOException, URISyntaxException, ClassNotFoundException {
     Path location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> names;
     if (Files.isDirectory(location)) {
@@ -178,9 +200,20 @@ class ApiSurfaceTest {
 
   private static List<String> classNames(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(f -> f.toString().endsWith(".class") && !f.getFileName().toString().equals("module-info.class"))
-          .map(f -> root.relativize(f).toString().replace('\\', '/').replaceAll("\\.class$", "").replace('/', '.'))
-          .filter(n -> !n.startsWith("META-INF")).collect(Collectors.toList());
+      return files
+          .filter(
+              f ->
+                  f.toString().endsWith(".class")
+                      && !f.getFileName().toString().equals("module-info.class"))
+          .map(
+              f ->
+                  root.relativize(f)
+                      .toString()
+                      .replace('\\', '/')
+                      .replaceAll("\\.class$", "")
+                      .replace('/', '.'))
+          .filter(n -> !n.startsWith("META-INF"))
+          .collect(Collectors.toList());
     }
   }
 }

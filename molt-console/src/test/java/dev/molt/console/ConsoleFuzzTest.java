@@ -2,9 +2,9 @@ package dev.molt.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.release.ReleaseHandler;
 import dev.molt.code.CodeServer;
 import dev.molt.code.ModuleInfo;
+import dev.molt.release.ReleaseHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,9 @@ class ConsoleFuzzTest {
   @BeforeContainer
   static void open() throws IOException {
     root = Files.createTempDirectory("molt-console-fuzz");
-    session = new ConsoleSession(root, new ReleaseCommands(ReleaseHandler.open(root)), new ConcurrentHashMap<>());
+    session =
+        new ConsoleSession(
+            root, new ReleaseCommands(ReleaseHandler.open(root)), new ConcurrentHashMap<>());
     before = CodeServer.allLoaded();
   }
 
@@ -46,38 +48,73 @@ class ConsoleFuzzTest {
 
   @Provide
   Arbitrary<String> helperLines() {
-    Arbitrary<String> word = Arbitraries.oneOf(
-        Arbitraries.strings().withChars("abc./<>0123456789:-@_").ofMinLength(1).ofMaxLength(40),
-        Arbitraries.of("../../../../etc/passwd.java", "/etc/shadow.java", "<0.99999999999999999999.0>", "<0.1.0>",
-            "kv", "nosuchmodule", "/dev/zero.java", "-1", "<0.-1.0>"));
-    return Arbitraries.of("c", "l", "r", "sys suspend", "sys resume", "sys change_code", "sys state", "sys status", "sys bogus")
-        .flatMap(helper -> word.list().ofMinSize(1).ofMaxSize(3).map(args -> helper + " " + String.join(" ", args)));
+    Arbitrary<String> word =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withChars("abc./<>0123456789:-@_").ofMinLength(1).ofMaxLength(40),
+            Arbitraries.of(
+                "../../../../etc/passwd.java",
+                "/etc/shadow.java",
+                "<0.99999999999999999999.0>",
+                "<0.1.0>",
+                "kv",
+                "nosuchmodule",
+                "/dev/zero.java",
+                "-1",
+                "<0.-1.0>"));
+    return Arbitraries.of(
+            "c",
+            "l",
+            "r",
+            "sys suspend",
+            "sys resume",
+            "sys change_code",
+            "sys state",
+            "sys status",
+            "sys bogus")
+        .flatMap(
+            helper ->
+                word.list()
+                    .ofMinSize(1)
+                    .ofMaxSize(3)
+                    .map(args -> helper + " " + String.join(" ", args)));
   }
 
   @Property(tries = 150)
-  void aHelperWithHostileArgumentsAnswersOrFailsClearly(@ForAll("helperLines") String line) throws Exception {
+  void aHelperWithHostileArgumentsAnswersOrFailsClearly(@ForAll("helperLines") String line)
+      throws Exception {
     try {
       assertThat(session.line(line)).isNotNull();
     } catch (ConsoleSession.ConsoleError expected) {
-      assertThat(expected.getMessage()).as("a reason, not a programming error").isNotBlank()
-          .doesNotContain("NullPointerException").doesNotContain("IndexOutOfBounds").doesNotContain("NumberFormatException")
+      assertThat(expected.getMessage())
+          .as("a reason, not a programming error")
+          .isNotBlank()
+          .doesNotContain("NullPointerException")
+          .doesNotContain("IndexOutOfBounds")
+          .doesNotContain("NumberFormatException")
           .doesNotContain("ClassCastException");
     }
   }
 
-  /** What the node printed meanwhile comes first (here the test JVM's own output), then the error. */
+  /**
+   * What the node printed meanwhile comes first (here the test JVM's own output), then the error.
+   */
   @Example
   void cAndRNameWhatTheyCannotUse() throws Exception {
     Path file = Files.createDirectories(root.resolve("src/nowhere")).resolve("Orphan.java");
     Files.writeString(file, "package nowhere;\npublic class Orphan {}\n");
     assertThat(catchConsoleError(() -> session.line("c " + file)))
-        .endsWith("c: " + file + " declares nowhere.Orphan, which no loaded module has (nor any class of its package)");
-    assertThat(catchConsoleError(() -> session.line("c relative/Path.java"))).endsWith("c: no such file relative/Path.java");
+        .endsWith(
+            "c: "
+                + file
+                + " declares nowhere.Orphan, which no loaded module has (nor any class of its package)");
+    assertThat(catchConsoleError(() -> session.line("c relative/Path.java")))
+        .endsWith("c: no such file relative/Path.java");
     assertThat(catchConsoleError(() -> session.line("r nosuchmodule")))
         .endsWith("r: no module nosuchmodule is loaded; modules lists them");
   }
 
-  private static String catchConsoleError(java.util.concurrent.Callable<String> line) throws Exception {
+  private static String catchConsoleError(java.util.concurrent.Callable<String> line)
+      throws Exception {
     try {
       return "no error: " + line.call();
     } catch (ConsoleSession.ConsoleError e) {
@@ -86,8 +123,8 @@ class ConsoleFuzzTest {
   }
 
   @Property(tries = 60)
-  void completionOfAnyLineAtAnyCursorAnswersOrFailsClearly(@ForAll("anyText") String buffer,
-      @ForAll("cursors") int cursor) throws Exception {
+  void completionOfAnyLineAtAnyCursorAnswersOrFailsClearly(
+      @ForAll("anyText") String buffer, @ForAll("cursors") int cursor) throws Exception {
     try {
       String reply = session.complete(buffer, cursor);
       assertThat(reply.lines().findFirst().orElseThrow()).matches("\\d+");
@@ -104,7 +141,8 @@ class ConsoleFuzzTest {
 
   @Provide
   Arbitrary<String> anyText() {
-    return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(60),
+    return Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(60),
         Arbitraries.strings().withChars("(){}[]\"'/*\\\n abc.;").ofMaxLength(60));
   }
 
@@ -112,5 +150,4 @@ class ConsoleFuzzTest {
   Arbitrary<Integer> cursors() {
     return Arbitraries.integers().between(-5, 70);
   }
-
 }

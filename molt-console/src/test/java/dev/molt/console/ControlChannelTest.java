@@ -28,22 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The control channel on real sockets: who may talk to it, and what it does with garbage. */
 class ControlChannelTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private final List<String> ran = new CopyOnWriteArrayList<>();
   private ControlServer server;
 
   @BeforeEach
   void start() throws IOException {
-    server = ControlServer.start(root, (command, args) -> {
-      ran.add(command + args);
-      return switch (command) {
-        case "ping" -> "pong";
-        case "fail" -> throw new IllegalStateException("it failed, on purpose");
-        default -> command + " " + args;
-      };
-    }, 0);
+    server =
+        ControlServer.start(
+            root,
+            (command, args) -> {
+              ran.add(command + args);
+              return switch (command) {
+                case "ping" -> "pong";
+                case "fail" -> throw new IllegalStateException("it failed, on purpose");
+                default -> command + " " + args;
+              };
+            },
+            0);
   }
 
   @AfterEach
@@ -61,13 +64,22 @@ class ControlChannelTest {
 
   @Test
   void theSocketIsReachableOnlyByItsOwner() throws IOException {
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("tmp")))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ControlServer.socketPath(root)))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ControlServer.cookieFile(root)))).isEqualTo("r--------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("tmp"))))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ControlServer.socketPath(root))))
+        .isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ControlServer.cookieFile(root))))
+        .isEqualTo("r--------");
     try (ControlClient client = ControlClient.unix(root)) {
       assertThat(client.call("ping")).isEqualTo(new Frames.Reply(Frames.OK, "pong"));
-      assertThat(client.call("echo", "a", "b c")).isEqualTo(new Frames.Reply(Frames.OK, "echo [a, b c]"));
-      assertThat(client.call("fail")).isEqualTo(new Frames.Reply(Frames.FAILED, "it failed, on purpose"));
+      assertThat(client.call("echo", "a", "b c"))
+          .isEqualTo(new Frames.Reply(Frames.OK, "echo [a, b c]"));
+      assertThat(client.call("fail"))
+          .isEqualTo(new Frames.Reply(Frames.FAILED, "it failed, on purpose"));
     }
   }
 
@@ -78,29 +90,39 @@ class ControlChannelTest {
     }
     for (String wrong : List.of("", "0".repeat(64), cookie() + "x", cookie().substring(1))) {
       try (ControlClient client = ControlClient.tcp(port(), wrong)) {
-        assertThat(client.call("secret")).isEqualTo(new Frames.Reply(Frames.FAILED, "not authorized"));
+        assertThat(client.call("secret"))
+            .isEqualTo(new Frames.Reply(Frames.FAILED, "not authorized"));
       }
     }
     assertThat(ran).as("no unauthenticated command ran").containsExactly("ping[]");
     try (SocketChannel channel = SocketChannel.open()) {
       channel.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port()));
-      assertThat(((InetSocketAddress) channel.getRemoteAddress()).getAddress().isLoopbackAddress()).isTrue();
+      assertThat(((InetSocketAddress) channel.getRemoteAddress()).getAddress().isLoopbackAddress())
+          .isTrue();
     }
-    for (InetAddress address : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
-        .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream()).filter(a -> !a.isLoopbackAddress()).toList()) {
-      assertThatThrownBy(() -> {
-        try (SocketChannel channel = SocketChannel.open()) {
-          channel.connect(new InetSocketAddress(address, port()));
-        }
-      }).as("not reachable on " + address).isInstanceOf(IOException.class);
+    for (InetAddress address :
+        java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+            .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+            .filter(a -> !a.isLoopbackAddress())
+            .toList()) {
+      assertThatThrownBy(
+              () -> {
+                try (SocketChannel channel = SocketChannel.open()) {
+                  channel.connect(new InetSocketAddress(address, port()));
+                }
+              })
+          .as("not reachable on " + address)
+          .isInstanceOf(IOException.class);
     }
   }
 
   @Test
   void aCookieFileOthersCanReadIsRefused() throws IOException {
     server.close();
-    Files.setPosixFilePermissions(ControlServer.cookieFile(root), PosixFilePermissions.fromString("rw-r--r--"));
-    assertThatThrownBy(() -> ControlServer.start(root, (c, a) -> "x", 0)).isInstanceOf(IllegalStateException.class)
+    Files.setPosixFilePermissions(
+        ControlServer.cookieFile(root), PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> ControlServer.start(root, (c, a) -> "x", 0))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("must have mode 0400");
     server = ControlServer.start(root, (c, a) -> "x", null);
   }
@@ -108,18 +130,20 @@ class ControlChannelTest {
   @Test
   void malformedRequestsGetAnErrorAndRunNothing() throws Exception {
     byte[][] hostile = {
-        ints(-1),
-        ints(2, 0, 0),
-        ints(100_000),
-        ints(3, Integer.MAX_VALUE),
-        ints(3, -5),
-        ints(3, 10, 1, 2),
-        concat(ints(3, 2), new byte[] {(byte) 0xC3, (byte) 0x28}),
-        request("other-protocol/9", "", "ping"),
+      ints(-1),
+      ints(2, 0, 0),
+      ints(100_000),
+      ints(3, Integer.MAX_VALUE),
+      ints(3, -5),
+      ints(3, 10, 1, 2),
+      concat(ints(3, 2), new byte[] {(byte) 0xC3, (byte) 0x28}),
+      request("other-protocol/9", "", "ping"),
     };
     for (byte[] bytes : hostile) {
       String reply = raw(bytes);
-      assertThat(reply).as(java.util.Arrays.toString(bytes)).matches("(bad request|unsupported protocol).*|<closed>");
+      assertThat(reply)
+          .as(java.util.Arrays.toString(bytes))
+          .matches("(bad request|unsupported protocol).*|<closed>");
     }
     assertThat(ran).isEmpty();
     try (ControlClient client = ControlClient.unix(root)) {
@@ -129,9 +153,13 @@ class ControlChannelTest {
 
   @Test
   void anotherUserCannotReachTheSocketNorTalkThroughALoosenedOne() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/runuser"))
-        && Files.isExecutable(Path.of("/usr/bin/python3")), "needs root, runuser and python3 to act as user nobody");
-    String client = """
+    assumeTrue(
+        "root".equals(System.getProperty("user.name"))
+            && Files.isExecutable(Path.of("/usr/sbin/runuser"))
+            && Files.isExecutable(Path.of("/usr/bin/python3")),
+        "needs root, runuser and python3 to act as user nobody");
+    String client =
+        """
         import socket, struct, sys
         s = socket.socket(socket.AF_UNIX)
         try:
@@ -158,16 +186,30 @@ class ControlChannelTest {
     String socket = ControlServer.socketPath(root).toString();
     assertThat(asNobody(script, socket)).startsWith("refused: Permission denied");
 
-    Files.setPosixFilePermissions(root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
-    Files.setPosixFilePermissions(ControlServer.socketPath(root), PosixFilePermissions.fromString("rw-rw-rw-"));
-    assertThat(asNobody(script, socket)).as("the peer's user is checked too").isEqualTo("reply: not authorized");
+    Files.setPosixFilePermissions(
+        root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(
+        ControlServer.socketPath(root), PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertThat(asNobody(script, socket))
+        .as("the peer's user is checked too")
+        .isEqualTo("reply: not authorized");
     assertThat(ran).isEmpty();
   }
 
   private static String asNobody(Path script, String socket) throws Exception {
-    Process process = new ProcessBuilder("/usr/sbin/runuser", "-u", "nobody", "--", "/usr/bin/python3", script.toString(), socket)
-        .redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    Process process =
+        new ProcessBuilder(
+                "/usr/sbin/runuser",
+                "-u",
+                "nobody",
+                "--",
+                "/usr/bin/python3",
+                script.toString(),
+                socket)
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return out;
   }

@@ -21,7 +21,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-/** Random bytes at the control socket: no command runs, nothing breaks, and the node keeps answering. */
+/**
+ * Random bytes at the control socket: no command runs, nothing breaks, and the node keeps
+ * answering.
+ */
 class ControlFuzzTest {
   private static Path root;
   private static ControlServer server;
@@ -30,10 +33,14 @@ class ControlFuzzTest {
   @BeforeContainer
   static void start() throws IOException {
     root = Files.createTempDirectory("molt-control-fuzz");
-    server = ControlServer.start(root, (command, args) -> {
-      RAN.add(command);
-      return "ran " + command;
-    }, null);
+    server =
+        ControlServer.start(
+            root,
+            (command, args) -> {
+              RAN.add(command);
+              return "ran " + command;
+            },
+            null);
   }
 
   @AfterContainer
@@ -44,8 +51,20 @@ class ControlFuzzTest {
   @Provide
   Arbitrary<byte[]> garbage() {
     Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
-    Arbitrary<byte[]> framed = Arbitraries.integers().between(-3, 70).flatMap(count -> Arbitraries.bytes().array(byte[].class)
-        .ofMaxSize(100).map(rest -> ByteBuffer.allocate(4 + rest.length).putInt(count).put(rest).array()));
+    Arbitrary<byte[]> framed =
+        Arbitraries.integers()
+            .between(-3, 70)
+            .flatMap(
+                count ->
+                    Arbitraries.bytes()
+                        .array(byte[].class)
+                        .ofMaxSize(100)
+                        .map(
+                            rest ->
+                                ByteBuffer.allocate(4 + rest.length)
+                                    .putInt(count)
+                                    .put(rest)
+                                    .array()));
     return Arbitraries.oneOf(random, framed);
   }
 

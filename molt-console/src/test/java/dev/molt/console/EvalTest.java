@@ -9,16 +9,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The JShell engine of {@code eval} and the console, in this JVM. */
 class EvalTest {
-  @TempDir
-  Path scratch;
+  @TempDir Path scratch;
 
   @Test
   void variablesLastUntilTheShellIsRenewed() throws Exception {
     try (Eval eval = new Eval(scratch, false, 2)) {
       assertThat(eval.eval("var x = 20; x + 22")).isEqualTo("20\n42");
       assertThat(eval.eval("x")).isEqualTo("20");
-      assertThatThrownBy(() -> eval.eval("x")).as("the third evaluation starts a fresh shell")
-          .isInstanceOf(ConsoleSession.ConsoleError.class).hasMessageStartingWith("does not compile: cannot find symbol");
+      assertThatThrownBy(() -> eval.eval("x"))
+          .as("the third evaluation starts a fresh shell")
+          .isInstanceOf(ConsoleSession.ConsoleError.class)
+          .hasMessageStartingWith("does not compile: cannot find symbol");
       assertThat(eval.eval("1 + 1")).isEqualTo("2");
     }
   }
@@ -27,8 +28,10 @@ class EvalTest {
   void aConsoleNamesItsVariablesAndReportsExceptionsWithTheirStack() throws Exception {
     try (Eval eval = new Eval(scratch, true, 0)) {
       assertThat(eval.eval("var y = 5")).isEqualTo("y ==> 5");
-      assertThatThrownBy(() -> eval.eval("Integer.parseInt(\"x\")")).isInstanceOf(ConsoleSession.ConsoleError.class)
-          .hasMessageStartingWith("java.lang.NumberFormatException: For input string: \"x\"").hasMessageContaining("\tat ");
+      assertThatThrownBy(() -> eval.eval("Integer.parseInt(\"x\")"))
+          .isInstanceOf(ConsoleSession.ConsoleError.class)
+          .hasMessageStartingWith("java.lang.NumberFormatException: For input string: \"x\"")
+          .hasMessageContaining("\tat ");
       assertThatThrownBy(() -> eval.eval("1 +")).hasMessageStartingWith("incomplete Java");
       assertThat(eval.eval("y * 2")).isEqualTo("10");
     }

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * an install, and stop.
  */
 class NodeProcessTest {
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   private Path root;
 
@@ -35,26 +34,38 @@ class NodeProcessTest {
 
   private static String classPath() {
     String modulePath = System.getProperty("jdk.module.path", "");
-    return modulePath.isBlank() ? System.getProperty("java.class.path") : modulePath + File.pathSeparator
-        + System.getProperty("java.class.path");
+    return modulePath.isBlank()
+        ? System.getProperty("java.class.path")
+        : modulePath + File.pathSeparator + System.getProperty("java.class.path");
   }
 
   private Run molt(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        classPath(), Cli.class.getName(), "--root", root.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath(),
+                Cli.class.getName(),
+                "--root",
+                root.toString()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String out =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Run(process.exitValue(), out);
   }
 
   /** A counter application: a GenServer registered as "counter" that answers "vN:count". */
-  private Path release(String version, String from, String tag, String extraCode) throws IOException {
+  private Path release(String version, String from, String tag, String extraCode)
+      throws IOException {
     String pkg = "test.node.counter";
     Path src = work.resolve("src-" + version).resolve(pkg.replace('.', '/'));
     Files.createDirectories(src);
-    Files.writeString(src.resolve("Counter.java"), """
+    Files.writeString(
+        src.resolve("Counter.java"),
+        """
         package %s;
         import dev.molt.*;
         import dev.molt.behaviour.*;
@@ -74,8 +85,11 @@ class NodeProcessTest {
           public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
           %s
         }
-        """.formatted(pkg, tag, extraCode));
-    Files.writeString(src.resolve("App.java"), """
+        """
+            .formatted(pkg, tag, extraCode));
+    Files.writeString(
+        src.resolve("App.java"),
+        """
         package %s;
         import dev.molt.*;
         import dev.molt.behaviour.*;
@@ -87,12 +101,24 @@ class NodeProcessTest {
                 ChildSpec.worker("counter", args -> GenServer.startLink("counter", new Counter(), null)).withModules("counter")));
           }
         }
-        """.formatted(pkg));
+        """
+            .formatted(pkg));
     Path classes = Files.createDirectories(work.resolve("classes-" + version));
-    int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-cp", classPath(),
-        src.resolve("Counter.java").toString(), src.resolve("App.java").toString());
+    int rc =
+        javax.tools.ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                null,
+                null,
+                "-d",
+                classes.toString(),
+                "-cp",
+                classPath(),
+                src.resolve("Counter.java").toString(),
+                src.resolve("App.java").toString());
     assertThat(rc).isZero();
-    String descriptor = """
+    String descriptor =
+        """
         release counter %s {
           java 25
           application counter %s {
@@ -100,18 +126,35 @@ class NodeProcessTest {
             module counter counter.jar
           }
         %s}
-        """.formatted(version, version, pkg, from == null ? "" : "  upgrade_from " + from + "\n");
+        """
+            .formatted(version, version, pkg, from == null ? "" : "  upgrade_from " + from + "\n");
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("releases/" + version + "/counter.release", descriptor.getBytes(StandardCharsets.UTF_8));
-    files.put("lib/counter-" + version + "/counter.jar",
-        Files.readAllBytes(ReleasePackager.jar(classes, work.resolve("counter-" + version + ".jar"))));
+    files.put(
+        "releases/" + version + "/counter.release", descriptor.getBytes(StandardCharsets.UTF_8));
+    files.put(
+        "lib/counter-" + version + "/counter.jar",
+        Files.readAllBytes(
+            ReleasePackager.jar(classes, work.resolve("counter-" + version + ".jar"))));
     if (from != null) {
-      String appup = "appup counter " + version + " {\n up " + from + " { update counter timeout=30s }\n down " + from
-          + " { update counter }\n}\n";
-      files.put("lib/counter-" + version + "/counter.appup", appup.getBytes(StandardCharsets.UTF_8));
-      String relup = RelupGenerator.generate(ReleaseDescriptor.parse("to", descriptor),
-          List.of(ReleaseDescriptor.parse("from", descriptor.replace(version, from).replaceAll("  upgrade_from .*\n", ""))),
-          Map.of("counter", Appup.parse("appup", appup))).write();
+      String appup =
+          "appup counter "
+              + version
+              + " {\n up "
+              + from
+              + " { update counter timeout=30s }\n down "
+              + from
+              + " { update counter }\n}\n";
+      files.put(
+          "lib/counter-" + version + "/counter.appup", appup.getBytes(StandardCharsets.UTF_8));
+      String relup =
+          RelupGenerator.generate(
+                  ReleaseDescriptor.parse("to", descriptor),
+                  List.of(
+                      ReleaseDescriptor.parse(
+                          "from",
+                          descriptor.replace(version, from).replaceAll("  upgrade_from .*\n", ""))),
+                  Map.of("counter", Appup.parse("appup", appup)))
+              .write();
       files.put("releases/" + version + "/relup", relup.getBytes(StandardCharsets.UTF_8));
     }
     return ReleasePackager.tarball(work.resolve("counter-" + version + ".tar.gz"), version, files);
@@ -131,44 +174,73 @@ class NodeProcessTest {
     Path v1 = release("1.0.0", null, "v1", "");
     Path v2 = release("1.1.0", "1.0.0", "v2", "");
 
-    assertThat(molt("ping")).isEqualTo(new Run(3, "error: no node is running with root " + root + " (no "
-        + root.resolve("tmp/control.sock") + ")"));
+    assertThat(molt("ping"))
+        .isEqualTo(
+            new Run(
+                3,
+                "error: no node is running with root "
+                    + root
+                    + " (no "
+                    + root.resolve("tmp/control.sock")
+                    + ")"));
     assertThat(molt("unpack", v1.toString())).isEqualTo(new Run(0, "unpacked 1.0.0"));
     Run started = molt("start");
     assertThat(started.code()).as(started.out()).isZero();
     assertThat(molt("ping")).isEqualTo(new Run(0, "pong"));
-    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")")).isEqualTo(new Run(0, "\"v1:1\""));
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
+        .isEqualTo(new Run(0, "\"v1:1\""));
     assertThat(molt("eval", "var x = 20; x + 22")).isEqualTo(new Run(0, "20\n42"));
     assertThat(molt("status").out()).startsWith("release counter 1.0.0 (permanent 1.0.0), pid ");
 
     Run upgraded = molt("upgrade", v2.toString());
     assertThat(upgraded.code()).as(upgraded.out()).isZero();
-    assertThat(upgraded.out()).startsWith("upgraded to 1.1.0 from 1.0.0: 1 processes suspended").endsWith("1.1.0 is permanent");
-    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")")).as("state kept, new code")
+    assertThat(upgraded.out())
+        .startsWith("upgraded to 1.1.0 from 1.0.0: 1 processes suspended")
+        .endsWith("1.1.0 is permanent");
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
+        .as("state kept, new code")
         .isEqualTo(new Run(0, "\"v2:2\""));
-    assertThat(molt("releases")).isEqualTo(new Run(0, "counter 1.0.0 old\ncounter 1.1.0 permanent"));
+    assertThat(molt("releases"))
+        .isEqualTo(new Run(0, "counter 1.0.0 old\ncounter 1.1.0 permanent"));
 
-    assertThat(molt("install", "9.9.9")).isEqualTo(new Run(1, "error: no release 9.9.9 on this node (known: [1.0.0, 1.1.0])"));
-    assertThat(molt("remove", "1.1.0")).isEqualTo(new Run(1,
-        "error: release 1.1.0 is permanent and cannot be removed; make another release permanent first"));
-    assertThat(molt("eval", "1 +")).satisfies(run -> {
-      assertThat(run.code()).isEqualTo(1);
-      assertThat(run.out()).startsWith("error: incomplete Java");
-    });
-    assertThat(molt("eval", "nothing.here()")).as("one line").satisfies(run -> {
-      assertThat(run.code()).isEqualTo(1);
-      assertThat(run.out()).startsWith("error: does not compile: ").doesNotContain("\n");
-    });
+    assertThat(molt("install", "9.9.9"))
+        .isEqualTo(new Run(1, "error: no release 9.9.9 on this node (known: [1.0.0, 1.1.0])"));
+    assertThat(molt("remove", "1.1.0"))
+        .isEqualTo(
+            new Run(
+                1,
+                "error: release 1.1.0 is permanent and cannot be removed; make another release permanent first"));
+    assertThat(molt("eval", "1 +"))
+        .satisfies(
+            run -> {
+              assertThat(run.code()).isEqualTo(1);
+              assertThat(run.out()).startsWith("error: incomplete Java");
+            });
+    assertThat(molt("eval", "nothing.here()"))
+        .as("one line")
+        .satisfies(
+            run -> {
+              assertThat(run.code()).isEqualTo(1);
+              assertThat(run.out()).startsWith("error: does not compile: ").doesNotContain("\n");
+            });
     assertThat(molt("bogus").code()).isEqualTo(2);
-    assertThat(molt("remote", "--help")).as("every command takes --help").satisfies(run -> {
-      assertThat(run.code()).isZero();
-      assertThat(run.out()).contains("Opens an interactive console in the node").contains("--history");
-    });
+    assertThat(molt("remote", "--help"))
+        .as("every command takes --help")
+        .satisfies(
+            run -> {
+              assertThat(run.code()).isZero();
+              assertThat(run.out())
+                  .contains("Opens an interactive console in the node")
+                  .contains("--history");
+            });
 
     long pid = Long.parseLong(Files.readString(Node.pidFile(root)).strip());
     assertThat(molt("stop")).isEqualTo(new Run(0, "stopping"));
-    // stop returned when the node's connection closed, at its exit; the process entry goes when it is reaped
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).isEmpty());
+    // stop returned when the node's connection closed, at its exit; the process entry goes when it
+    // is reaped
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(pid).isEmpty());
     assertThat(Node.pidFile(root)).doesNotExist();
     assertThat(root.resolve("tmp/control.sock")).doesNotExist();
     assertThat(molt("ping").code()).isEqualTo(3);
@@ -185,33 +257,64 @@ class NodeProcessTest {
     assertThat(molt("unpack", v2.toString())).isEqualTo(new Run(0, "unpacked 1.1.0"));
     long pid = Long.parseLong(Files.readString(Node.pidFile(root)).strip());
 
-    // the counter is blocked in a call, so the install waits in its suspend (timeout 30 s) until the kill
-    assertThat(molt("eval", "dev.molt.Process.spawn(() -> GenServer.call(\"counter\", \"block\", java.time.Duration.ofMinutes(2)))")
-        .code()).isZero();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+    // the counter is blocked in a call, so the install waits in its suspend (timeout 30 s) until
+    // the kill
+    assertThat(
+            molt(
+                    "eval",
+                    "dev.molt.Process.spawn(() -> GenServer.call(\"counter\", \"block\", java.time.Duration.ofMinutes(2)))")
+                .code())
+        .isZero();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
         .until(() -> Files.readString(root.resolve("log/node.log")).contains("counter blocked"));
-    List<String> install = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(),
-        Cli.class.getName(), "--root", root.toString(), "install", "1.1.0");
+    List<String> install =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            classPath(),
+            Cli.class.getName(),
+            "--root",
+            root.toString(),
+            "install",
+            "1.1.0");
     Process installing = new ProcessBuilder(install).redirectErrorStream(true).start();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-        .until(() -> Files.readString(root.resolve("log/node.log")).contains("installing release counter 1.1.0"));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () ->
+                Files.readString(root.resolve("log/node.log"))
+                    .contains("installing release counter 1.1.0"));
     assertThat(installing.isAlive()).as("the install is under way").isTrue();
     new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
     assertThat(installing.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(installing.exitValue()).isNotZero();
 
     assertThat(molt("start").code()).isZero();
-    assertThat(molt("releases")).isEqualTo(new Run(0, "counter 1.0.0 permanent\ncounter 1.1.0 unpacked"));
-    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")")).as("the permanent release, with its initial state")
+    assertThat(molt("releases"))
+        .isEqualTo(new Run(0, "counter 1.0.0 permanent\ncounter 1.1.0 unpacked"));
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
+        .as("the permanent release, with its initial state")
         .isEqualTo(new Run(0, "\"v1:1\""));
     Run byVersion = molt("upgrade", "1.1.0");
-    assertThat(byVersion.out()).as("an upgrade to a release already unpacked, named by its version")
-        .startsWith("upgraded to 1.1.0 from 1.0.0").endsWith("1.1.0 is permanent");
+    assertThat(byVersion.out())
+        .as("an upgrade to a release already unpacked, named by its version")
+        .startsWith("upgraded to 1.1.0 from 1.0.0")
+        .endsWith("1.1.0 is permanent");
     assertThat(molt("stop").code()).isZero();
-    assertThat(molt("releases")).as("with no node, the command line reads the root's releases itself")
+    assertThat(molt("releases"))
+        .as("with no node, the command line reads the root's releases itself")
         .isEqualTo(new Run(0, "counter 1.0.0 old\ncounter 1.1.0 permanent"));
-    assertThat(molt("install", "1.0.0")).as("what needs a running node says there is none")
-        .isEqualTo(new Run(3, "error: no node is running with root " + root + " (no " + root.resolve("tmp/control.sock") + ")"));
+    assertThat(molt("install", "1.0.0"))
+        .as("what needs a running node says there is none")
+        .isEqualTo(
+            new Run(
+                3,
+                "error: no node is running with root "
+                    + root
+                    + " (no "
+                    + root.resolve("tmp/control.sock")
+                    + ")"));
   }
 
   @Test
@@ -222,12 +325,15 @@ class NodeProcessTest {
     assertThat(started.code()).as(started.out()).isZero();
     String port = Files.readString(root.resolve("tmp/control.port")).strip();
     assertThat(molt("--tcp-port", port, "ping")).isEqualTo(new Run(0, "pong"));
-    assertThat(molt("--tcp-port", port, "eval", "GenServer.call(\"counter\", \"hit\")")).isEqualTo(new Run(0, "\"v1:1\""));
+    assertThat(molt("--tcp-port", port, "eval", "GenServer.call(\"counter\", \"hit\")"))
+        .isEqualTo(new Run(0, "\"v1:1\""));
     Path wrong = work.resolve("wrong-cookie");
     Files.writeString(wrong, "0".repeat(64));
     assertThat(molt("--tcp-port", port, "--cookie-file", wrong.toString(), "releases"))
         .isEqualTo(new Run(1, "error: not authorized"));
-    assertThat(molt("--tcp-port", port, "--cookie-file", work.resolve("missing").toString(), "ping").out())
+    assertThat(
+            molt("--tcp-port", port, "--cookie-file", work.resolve("missing").toString(), "ping")
+                .out())
         .isEqualTo("error: cannot read the cookie file " + work.resolve("missing"));
     assertThat(molt("stop").code()).isZero();
   }

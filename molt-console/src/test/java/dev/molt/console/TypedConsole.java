@@ -25,17 +25,20 @@ final class TypedConsole {
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     keys = process.getOutputStream();
     InputStream in = process.getInputStream();
-    Thread.ofPlatform().daemon().start(() -> {
-      byte[] buffer = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-        }
-      } catch (IOException e) {
-        // the console ended
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .start(
+            () -> {
+              byte[] buffer = new byte[8192];
+              try {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                  screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+              } catch (IOException e) {
+                // the console ended
+              }
+            });
   }
 
   /** Waits for the next prompt; what was printed before it. */
@@ -67,8 +70,12 @@ final class TypedConsole {
   /** Everything printed from now until {@code expected} shows, then up to the prompt after it. */
   String until(String expected) {
     int from = seen;
-    await().atMost(Duration.ofSeconds(60)).until(() -> screen.indexOf(expected, from) >= 0
-        && screen.indexOf("molt> ", screen.indexOf(expected, from)) >= 0);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                screen.indexOf(expected, from) >= 0
+                    && screen.indexOf("molt> ", screen.indexOf(expected, from)) >= 0);
     int prompt = screen.indexOf("molt> ", screen.indexOf(expected, from));
     seen = prompt + "molt> ".length();
     return screen.substring(from, prompt);

@@ -27,11 +27,11 @@ import org.apiguardian.api.API;
  * Writes an application's appup by comparing two builds of it with the JDK's ClassFile API, as
  * DESIGN asks: unchanged modules get no instruction; a module whose record or enum classes keep
  * their shape gets {@code load_module} (its processes switch at their next message, their state
- * mapped by name); a module whose records or enums changed shape gets {@code update} (suspend,
- * code change, resume); added and removed modules get {@code add_module} and
- * {@code delete_module}. What a person must finish is said in words: a record component that is
- * new and has no {@code @Default} while the module's servers do not override
- * {@code codeChange}, a component whose type changed, an enum constant that is gone.
+ * mapped by name); a module whose records or enums changed shape gets {@code update} (suspend, code
+ * change, resume); added and removed modules get {@code add_module} and {@code delete_module}. What
+ * a person must finish is said in words: a record component that is new and has no {@code @Default}
+ * while the module's servers do not override {@code codeChange}, a component whose type changed, an
+ * enum constant that is gone.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class AppupGenerator {
@@ -55,25 +55,31 @@ public final class AppupGenerator {
   }
 
   /**
-   * As {@link #generate}, for an application moving to {@code newVersion} from each of {@code
-   * olds} (version to its build); one transition each way per old version. Notes say which
-   * version they come from.
+   * As {@link #generate}, for an application moving to {@code newVersion} from each of {@code olds}
+   * (version to its build); one transition each way per old version. Notes say which version they
+   * come from.
    */
-  public static Result generate(String application, Map<String, Map<String, Map<String, byte[]>>> olds, String newVersion,
+  public static Result generate(
+      String application,
+      Map<String, Map<String, Map<String, byte[]>>> olds,
+      String newVersion,
       Map<String, Map<String, byte[]>> newBuild) {
     List<Appup.Transition> up = new ArrayList<>();
     List<Appup.Transition> down = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    olds.forEach((oldVersion, oldBuild) -> {
-      Result one = generate(application, oldVersion, oldBuild, newVersion, newBuild);
-      up.addAll(one.appup().up());
-      down.addAll(one.appup().down());
-      one.notes().forEach(note -> notes.add("from " + oldVersion + ": " + note));
-    });
+    olds.forEach(
+        (oldVersion, oldBuild) -> {
+          Result one = generate(application, oldVersion, oldBuild, newVersion, newBuild);
+          up.addAll(one.appup().up());
+          down.addAll(one.appup().down());
+          one.notes().forEach(note -> notes.add("from " + oldVersion + ": " + note));
+        });
     return new Result(new Appup(application, newVersion, up, down), notes);
   }
 
-  /** The classes of a jar, class name to bytes; an {@link java.io.IOException} if it is not a jar. */
+  /**
+   * The classes of a jar, class name to bytes; an {@link java.io.IOException} if it is not a jar.
+   */
   public static Map<String, byte[]> classesOf(byte[] jar) throws java.io.IOException {
     if (jar.length < 4 || jar[0] != 'P' || jar[1] != 'K' || jar[2] != 3 || jar[3] != 4) {
       throw new java.io.IOException("not a jar (no zip header)");
@@ -83,7 +89,11 @@ public final class AppupGenerator {
       java.util.jar.JarEntry entry;
       while ((entry = in.getNextJarEntry()) != null) {
         if (entry.getName().endsWith(".class") && !entry.getName().endsWith("module-info.class")) {
-          String className = entry.getName().substring(0, entry.getName().length() - ".class".length()).replace('/', '.');
+          String className =
+              entry
+                  .getName()
+                  .substring(0, entry.getName().length() - ".class".length())
+                  .replace('/', '.');
           classes.put(className, in.readAllBytes());
         }
       }
@@ -92,11 +102,15 @@ public final class AppupGenerator {
   }
 
   /**
-   * Compares {@code oldBuild} (modules of {@code application} at {@code oldVersion}, each a map
-   * of class name to class bytes) with {@code newBuild} at {@code newVersion}.
+   * Compares {@code oldBuild} (modules of {@code application} at {@code oldVersion}, each a map of
+   * class name to class bytes) with {@code newBuild} at {@code newVersion}.
    */
-  public static Result generate(String application, String oldVersion, Map<String, Map<String, byte[]>> oldBuild,
-      String newVersion, Map<String, Map<String, byte[]>> newBuild) {
+  public static Result generate(
+      String application,
+      String oldVersion,
+      Map<String, Map<String, byte[]>> oldBuild,
+      String newVersion,
+      Map<String, Map<String, byte[]>> newBuild) {
     List<AppupInstruction> up = new ArrayList<>();
     List<AppupInstruction> down = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -117,8 +131,10 @@ public final class AppupGenerator {
         up.add(new LoadModule(name));
         down.add(new LoadModule(name));
       } else {
-        up.add(new Update(name, null, Appup.DEFAULT_TIMEOUT, Purge.BRUTAL, Purge.BRUTAL, List.of()));
-        down.add(new Update(name, null, Appup.DEFAULT_TIMEOUT, Purge.BRUTAL, Purge.BRUTAL, List.of()));
+        up.add(
+            new Update(name, null, Appup.DEFAULT_TIMEOUT, Purge.BRUTAL, Purge.BRUTAL, List.of()));
+        down.add(
+            new Update(name, null, Appup.DEFAULT_TIMEOUT, Purge.BRUTAL, Purge.BRUTAL, List.of()));
       }
     }
     for (String name : new TreeMap<>(oldBuild).keySet()) {
@@ -127,8 +143,12 @@ public final class AppupGenerator {
         down.add(new AddModule(name));
       }
     }
-    Appup appup = new Appup(application, newVersion, List.of(new Appup.Transition(oldVersion, up)),
-        List.of(new Appup.Transition(oldVersion, down)));
+    Appup appup =
+        new Appup(
+            application,
+            newVersion,
+            List.of(new Appup.Transition(oldVersion, up)),
+            List.of(new Appup.Transition(oldVersion, down)));
     return new Result(appup, notes);
   }
 
@@ -145,16 +165,22 @@ public final class AppupGenerator {
   }
 
   /** The records and enums of the module that changed shape; notes what a person must finish. */
-  private static List<String> shapeChanges(String module, Map<String, byte[]> before, Map<String, byte[]> after,
-      List<String> notes) {
+  private static List<String> shapeChanges(
+      String module, Map<String, byte[]> before, Map<String, byte[]> after, List<String> notes) {
     Map<String, ClassModel> oldClasses = parse(before);
     Map<String, ClassModel> newClasses = parse(after);
     boolean overridesCodeChange;
     try {
-      overridesCodeChange = newClasses.values().stream().anyMatch(c -> implementsGenServer(c)
-          && c.methods().stream().anyMatch(m -> m.methodName().equalsString("codeChange")));
+      overridesCodeChange =
+          newClasses.values().stream()
+              .anyMatch(
+                  c ->
+                      implementsGenServer(c)
+                          && c.methods().stream()
+                              .anyMatch(m -> m.methodName().equalsString("codeChange")));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("module " + module + ": a class cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "module " + module + ": a class cannot be read: " + e.getMessage(), e);
     }
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, ClassModel> entry : newClasses.entrySet()) {
@@ -167,33 +193,66 @@ public final class AppupGenerator {
       try {
         compare(module, simple, was, now, overridesCodeChange, changed, notes);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("class " + simple + " cannot be read: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "class " + simple + " cannot be read: " + e.getMessage(), e);
       }
     }
     return changed;
   }
 
-  private static void compare(String module, String simple, ClassModel was, ClassModel now, boolean overridesCodeChange,
-      List<String> changed, List<String> notes) {
+  private static void compare(
+      String module,
+      String simple,
+      ClassModel was,
+      ClassModel now,
+      boolean overridesCodeChange,
+      List<String> changed,
+      List<String> notes) {
     Map<String, RecordComponentInfo> oldComponents = components(was);
     Map<String, RecordComponentInfo> newComponents = components(now);
-    if (oldComponents != null && newComponents != null && !shape(oldComponents).equals(shape(newComponents))) {
+    if (oldComponents != null
+        && newComponents != null
+        && !shape(oldComponents).equals(shape(newComponents))) {
       changed.add(simple);
       for (RecordComponentInfo component : newComponents.values()) {
         RecordComponentInfo old = oldComponents.get(component.name().stringValue());
         if (old == null && !hasDefault(component) && !overridesCodeChange) {
-          notes.add("module " + module + ": record " + simple + " gains component " + component.name().stringValue()
-              + " with no @Default, and no server of the module overrides codeChange: add a @Default or a codeChange");
-        } else if (old != null && !old.descriptor().equalsString(component.descriptor().stringValue()) && !overridesCodeChange) {
-          notes.add("module " + module + ": record " + simple + " changes the type of component " + component.name().stringValue()
-              + " (" + old.descriptor().stringValue() + " to " + component.descriptor().stringValue()
-              + "): override codeChange to convert it");
+          notes.add(
+              "module "
+                  + module
+                  + ": record "
+                  + simple
+                  + " gains component "
+                  + component.name().stringValue()
+                  + " with no @Default, and no server of the module overrides codeChange: add a @Default or a codeChange");
+        } else if (old != null
+            && !old.descriptor().equalsString(component.descriptor().stringValue())
+            && !overridesCodeChange) {
+          notes.add(
+              "module "
+                  + module
+                  + ": record "
+                  + simple
+                  + " changes the type of component "
+                  + component.name().stringValue()
+                  + " ("
+                  + old.descriptor().stringValue()
+                  + " to "
+                  + component.descriptor().stringValue()
+                  + "): override codeChange to convert it");
         }
       }
       for (String removed : oldComponents.keySet()) {
         if (!newComponents.containsKey(removed)) {
-          notes.add("module " + module + ": record " + simple + " loses component " + removed + "; its value is dropped "
-              + "when the state is migrated");
+          notes.add(
+              "module "
+                  + module
+                  + ": record "
+                  + simple
+                  + " loses component "
+                  + removed
+                  + "; its value is dropped "
+                  + "when the state is migrated");
         }
       }
     }
@@ -203,8 +262,15 @@ public final class AppupGenerator {
       changed.add(simple);
       for (String constant : oldConstants) {
         if (!newConstants.contains(constant)) {
-          notes.add("module " + module + ": enum " + simple + " loses constant " + constant + "; a state holding it fails to "
-              + "migrate unless codeChange handles it");
+          notes.add(
+              "module "
+                  + module
+                  + ": enum "
+                  + simple
+                  + " loses constant "
+                  + constant
+                  + "; a state holding it fails to "
+                  + "migrate unless codeChange handles it");
         }
       }
     }
@@ -212,13 +278,15 @@ public final class AppupGenerator {
 
   private static Map<String, ClassModel> parse(Map<String, byte[]> classes) {
     Map<String, ClassModel> models = new LinkedHashMap<>();
-    classes.forEach((name, bytes) -> {
-      try {
-        models.put(name.replace('.', '/'), ClassFile.of().parse(bytes));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("class " + name + " cannot be read: " + e.getMessage(), e);
-      }
-    });
+    classes.forEach(
+        (name, bytes) -> {
+          try {
+            models.put(name.replace('.', '/'), ClassFile.of().parse(bytes));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "class " + name + " cannot be read: " + e.getMessage(), e);
+          }
+        });
     return models;
   }
 
@@ -228,20 +296,30 @@ public final class AppupGenerator {
 
   /** A record's components by name, or null for a class that is not a record. */
   private static Map<String, RecordComponentInfo> components(ClassModel model) {
-    return model.findAttribute(Attributes.record()).map(record -> {
-      Map<String, RecordComponentInfo> components = new LinkedHashMap<>();
-      record.components().forEach(c -> components.put(c.name().stringValue(), c));
-      return components;
-    }).orElse(null);
+    return model
+        .findAttribute(Attributes.record())
+        .map(
+            record -> {
+              Map<String, RecordComponentInfo> components = new LinkedHashMap<>();
+              record.components().forEach(c -> components.put(c.name().stringValue(), c));
+              return components;
+            })
+        .orElse(null);
   }
 
   private static List<String> shape(Map<String, RecordComponentInfo> components) {
-    return components.values().stream().map(c -> c.name().stringValue() + ":" + c.descriptor().stringValue()).toList();
+    return components.values().stream()
+        .map(c -> c.name().stringValue() + ":" + c.descriptor().stringValue())
+        .toList();
   }
 
   private static boolean hasDefault(RecordComponentInfo component) {
-    return component.findAttribute(Attributes.runtimeVisibleAnnotations())
-        .map(a -> a.annotations().stream().anyMatch(annotation -> annotation.className().equalsString(DEFAULT)))
+    return component
+        .findAttribute(Attributes.runtimeVisibleAnnotations())
+        .map(
+            a ->
+                a.annotations().stream()
+                    .anyMatch(annotation -> annotation.className().equalsString(DEFAULT)))
         .orElse(false);
   }
 
@@ -250,7 +328,10 @@ public final class AppupGenerator {
     if ((model.flags().flagsMask() & ClassFile.ACC_ENUM) == 0) {
       return null;
     }
-    return model.fields().stream().filter(f -> (f.flags().flagsMask() & ClassFile.ACC_ENUM) != 0)
-        .map(f -> f.fieldName().stringValue()).filter(Objects::nonNull).toList();
+    return model.fields().stream()
+        .filter(f -> (f.flags().flagsMask() & ClassFile.ACC_ENUM) != 0)
+        .map(f -> f.fieldName().stringValue())
+        .filter(Objects::nonNull)
+        .toList();
   }
 }

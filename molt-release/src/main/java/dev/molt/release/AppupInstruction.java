@@ -13,17 +13,28 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public sealed interface AppupInstruction {
   /** What to do with processes still on the old code after the switch. */
-  enum Purge { SOFT, BRUTAL }
+  enum Purge {
+    SOFT,
+    BRUTAL
+  }
 
-  /** New code for a module whose processes may switch lazily, at their next message: no suspension. */
+  /**
+   * New code for a module whose processes may switch lazily, at their next message: no suspension.
+   */
   record LoadModule(String module) implements AppupInstruction {}
 
   /**
    * New code for a module whose processes are suspended, moved with {@code codeChange(oldVsn,
-   * state, extra)} and resumed. {@code timeout} bounds the suspension (null: no bound).
-   * {@code dependsOn} are modules whose processes must be suspended too and resumed after.
+   * state, extra)} and resumed. {@code timeout} bounds the suspension (null: no bound). {@code
+   * dependsOn} are modules whose processes must be suspended too and resumed after.
    */
-  record Update(String module, String extra, Duration timeout, Purge prePurge, Purge postPurge, List<String> dependsOn)
+  record Update(
+      String module,
+      String extra,
+      Duration timeout,
+      Purge prePurge,
+      Purge postPurge,
+      List<String> dependsOn)
       implements AppupInstruction {
     public Update {
       dependsOn = List.copyOf(dependsOn);
@@ -44,20 +55,26 @@ public sealed interface AppupInstruction {
    * The supervisor registered as {@code supervisor} takes the child specs its application's new
    * version gives it; the children {@code start} are started and {@code stop} stopped.
    */
-  record UpdateSupervisor(String supervisor, List<String> start, List<String> stop) implements AppupInstruction {
+  record UpdateSupervisor(String supervisor, List<String> start, List<String> stop)
+      implements AppupInstruction {
     public UpdateSupervisor {
       start = List.copyOf(start);
       stop = List.copyOf(stop);
     }
   }
 
-  /** Calls {@code className.method(String...)}, a static method of the new code, with {@code args}. */
+  /**
+   * Calls {@code className.method(String...)}, a static method of the new code, with {@code args}.
+   */
   record Apply(String className, String method, List<String> args) implements AppupInstruction {
     public Apply {
       args = List.copyOf(args);
     }
   }
 
-  /** The application's config becomes the new release's, and its callback's {@code configChange} is called. */
+  /**
+   * The application's config becomes the new release's, and its callback's {@code configChange} is
+   * called.
+   */
   record ConfigChange(String application) implements AppupInstruction {}
 }

@@ -1,13 +1,13 @@
 package dev.molt.release;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
 
+import org.apiguardian.api.API;
+
 /**
- * A release descriptor, appup or relup that cannot be read: the one error their parsers throw.
- * The message starts with {@code file:line:column:} (both 1-based) and shows the offending line
- * with a caret under the column, as a compiler would.
+ * A release descriptor, appup or relup that cannot be read: the one error their parsers throw. The
+ * message starts with {@code file:line:column:} (both 1-based) and shows the offending line with a
+ * caret under the column, as a compiler would.
  */
 @API(status = STABLE, since = "0.1")
 public final class FormatException extends RuntimeException {

@@ -1,11 +1,11 @@
 package dev.molt.release;
 
+import dev.molt.Pid;
 import dev.molt.behaviour.ApplicationCallback;
 import dev.molt.behaviour.ApplicationController;
-import dev.molt.code.CodeServer;
-import dev.molt.Pid;
-import dev.molt.code.Prepared;
 import dev.molt.behaviour.Restart;
+import dev.molt.code.CodeServer;
+import dev.molt.code.Prepared;
 import dev.molt.internal.upgrade.Upgrade;
 import dev.molt.release.ReleaseDescriptor.Application;
 import java.io.IOException;
@@ -64,29 +64,65 @@ final class Install {
         long t0 = System.nanoTime();
         int fused = fusedCodeChanges(steps, i);
         if (fused > 0) {
-          step = step + ", switch and " + steps.subList(i + 2, i + 2 + fused).stream().map(RelupCheck::name)
-              .collect(java.util.stream.Collectors.joining(", "));
-          suspendAndChange((RelupInstruction.Suspend) steps.get(i), steps.get(i + 1), steps.subList(i + 2, i + 2 + fused));
+          step =
+              step
+                  + ", switch and "
+                  + steps.subList(i + 2, i + 2 + fused).stream()
+                      .map(RelupCheck::name)
+                      .collect(java.util.stream.Collectors.joining(", "));
+          suspendAndChange(
+              (RelupInstruction.Suspend) steps.get(i),
+              steps.get(i + 1),
+              steps.subList(i + 2, i + 2 + fused));
           i += 1 + fused;
         } else {
           execute(steps.get(i));
         }
         if (LOG.isDebugEnabled()) {
-          LOG.debug("install {}: {} took {} ms", path.to(), step, (System.nanoTime() - t0) / 1_000_000);
+          LOG.debug(
+              "install {}: {} took {} ms", path.to(), step, (System.nanoTime() - t0) / 1_000_000);
         }
       }
     } catch (RuntimeException | IOException | ReflectiveOperationException e) {
       Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
       if (!committed) {
         rollBack();
-        throw new InstallException("install of " + name + " " + path.to() + " failed at " + step + " and was rolled back; "
-            + name + " " + path.from() + " is still running: " + cause.getMessage(), true, cause);
+        throw new InstallException(
+            "install of "
+                + name
+                + " "
+                + path.to()
+                + " failed at "
+                + step
+                + " and was rolled back; "
+                + name
+                + " "
+                + path.from()
+                + " is still running: "
+                + cause.getMessage(),
+            true,
+            cause);
       }
-      throw new InstallException("install of " + name + " " + path.to() + " failed at " + step + ", after its point of no "
-          + "return: " + cause.getMessage(), false, cause);
+      throw new InstallException(
+          "install of "
+              + name
+              + " "
+              + path.to()
+              + " failed at "
+              + step
+              + ", after its point of no "
+              + "return: "
+              + cause.getMessage(),
+          false,
+          cause);
     }
-    return new InstallResult(path.from(), path.to(), suspended.size(), Duration.ofNanos(pauseNanos),
-        Duration.ofNanos(System.nanoTime() - start), warnings);
+    return new InstallResult(
+        path.from(),
+        path.to(),
+        suspended.size(),
+        Duration.ofNanos(pauseNanos),
+        Duration.ofNanos(System.nanoTime() - start),
+        warnings);
   }
 
   /**
@@ -94,12 +130,14 @@ final class Install {
    * same round trip as the suspension (each on a suspended module); 0 if not.
    */
   private static int fusedCodeChanges(List<RelupInstruction> steps, int i) {
-    if (!(steps.get(i) instanceof RelupInstruction.Suspend suspend) || i + 1 >= steps.size()
+    if (!(steps.get(i) instanceof RelupInstruction.Suspend suspend)
+        || i + 1 >= steps.size()
         || !(steps.get(i + 1) instanceof RelupInstruction.Switch)) {
       return 0;
     }
     int count = 0;
-    while (i + 2 + count < steps.size() && steps.get(i + 2 + count) instanceof RelupInstruction.CodeChange change
+    while (i + 2 + count < steps.size()
+        && steps.get(i + 2 + count) instanceof RelupInstruction.CodeChange change
         && suspend.modules().contains(change.module())) {
       count++;
     }
@@ -108,27 +146,45 @@ final class Install {
 
   /**
    * {@code suspend, switch, code_change...} with one round trip per process: the new versions
-   * become pending (seen by no one but the code changes), then each process of a changed module
-   * is suspended and moved by one message, and the processes of the other suspended modules
-   * are suspended; all under the suspend's one deadline.
+   * become pending (seen by no one but the code changes), then each process of a changed module is
+   * suspended and moved by one message, and the processes of the other suspended modules are
+   * suspended; all under the suspend's one deadline.
    */
-  private void suspendAndChange(RelupInstruction.Suspend suspend, RelupInstruction switchStep, List<RelupInstruction> changes)
+  private void suspendAndChange(
+      RelupInstruction.Suspend suspend, RelupInstruction switchStep, List<RelupInstruction> changes)
       throws IOException, ReflectiveOperationException {
     execute(switchStep);
-    long deadline = System.nanoTime() + (suspend.timeout() == null ? Duration.ofDays(1) : suspend.timeout()).toNanos();
+    long deadline =
+        System.nanoTime()
+            + (suspend.timeout() == null ? Duration.ofDays(1) : suspend.timeout()).toNanos();
     suspendedAt = System.nanoTime();
     List<String> changed = new ArrayList<>();
     for (RelupInstruction instruction : changes) {
       RelupInstruction.CodeChange change = (RelupInstruction.CodeChange) instruction;
       List<Pid> pids = processesOf(change.module());
       suspended.addAll(pids);
-      Map<Pid, RuntimeException> failures = Upgrade.suspendAndChangeCodeAll(pids, change.module(), null, change.extra(),
-          Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      Map<Pid, RuntimeException> failures =
+          Upgrade.suspendAndChangeCodeAll(
+              pids,
+              change.module(),
+              null,
+              change.extra(),
+              Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
       noteUnanswered(failures);
       if (!failures.isEmpty()) {
         var first = failures.entrySet().iterator().next();
-        throw new IllegalStateException("suspend and code change of module " + change.module() + " failed in " + failures.size()
-            + " of " + pids.size() + " processes, first " + first.getKey() + ": " + first.getValue().getMessage(), first.getValue());
+        throw new IllegalStateException(
+            "suspend and code change of module "
+                + change.module()
+                + " failed in "
+                + failures.size()
+                + " of "
+                + pids.size()
+                + " processes, first "
+                + first.getKey()
+                + ": "
+                + first.getValue().getMessage(),
+            first.getValue());
       }
       changed.add(change.module());
     }
@@ -147,10 +203,12 @@ final class Install {
     return running;
   }
 
-  private void execute(RelupInstruction instruction) throws IOException, ReflectiveOperationException {
+  private void execute(RelupInstruction instruction)
+      throws IOException, ReflectiveOperationException {
     ApplicationController controller = ApplicationController.node();
     switch (instruction) {
-      case RelupInstruction.Prepare p -> prepared = CodeServer.prepare(handler.sources(path.target(), p.modules()), true);
+      case RelupInstruction.Prepare p ->
+          prepared = CodeServer.prepare(handler.sources(path.target(), p.modules()), true);
       case RelupInstruction.Suspend s -> {
         List<Pid> pids = new ArrayList<>();
         for (String module : s.modules()) {
@@ -171,12 +229,23 @@ final class Install {
       }
       case RelupInstruction.CodeChange c -> {
         List<Pid> pids = suspendedByModule.getOrDefault(c.module(), List.of());
-        Map<Pid, RuntimeException> failures = Upgrade.changeCodeAll(pids, c.module(), null, c.extra(), Duration.ofSeconds(30));
+        Map<Pid, RuntimeException> failures =
+            Upgrade.changeCodeAll(pids, c.module(), null, c.extra(), Duration.ofSeconds(30));
         noteUnanswered(failures);
         if (!failures.isEmpty()) {
           var first = failures.entrySet().iterator().next();
-          throw new IllegalStateException("code change of module " + c.module() + " failed in " + failures.size() + " of "
-              + pids.size() + " processes, first " + first.getKey() + ": " + first.getValue().getMessage(), first.getValue());
+          throw new IllegalStateException(
+              "code change of module "
+                  + c.module()
+                  + " failed in "
+                  + failures.size()
+                  + " of "
+                  + pids.size()
+                  + " processes, first "
+                  + first.getKey()
+                  + ": "
+                  + first.getValue().getMessage(),
+              first.getValue());
         }
       }
       case RelupInstruction.Apply a -> apply(a);
@@ -196,7 +265,8 @@ final class Install {
         r.modules().forEach(m -> pids.addAll(suspendedByModule.getOrDefault(m, List.of())));
         Map<Pid, RuntimeException> failures = Upgrade.resumeAll(pids, Duration.ofSeconds(30));
         pauseNanos = Math.max(pauseNanos, System.nanoTime() - suspendedAt);
-        failures.forEach((pid, error) -> warnings.add("resume of " + pid + " failed: " + error.getMessage()));
+        failures.forEach(
+            (pid, error) -> warnings.add("resume of " + pid + " failed: " + error.getMessage()));
       }
       case RelupInstruction.StopApplication s -> {
         if (controller.isRunning(s.application())) {
@@ -206,19 +276,28 @@ final class Install {
       }
       case RelupInstruction.StartApplication s -> {
         Application application = path.target().application(s.application()).orElseThrow();
-        controller.load(ReleaseHandler.spec(application), handler.config(path.target()).effective(application));
+        controller.load(
+            ReleaseHandler.spec(application), handler.config(path.target()).effective(application));
         controller.start(application.name(), Restart.PERMANENT);
       }
-      case RelupInstruction.ConfigChange c -> controller.changeConfig(c.application(),
-          handler.config(path.target()).effective(path.target().application(c.application()).orElseThrow()));
+      case RelupInstruction.ConfigChange c ->
+          controller.changeConfig(
+              c.application(),
+              handler
+                  .config(path.target())
+                  .effective(path.target().application(c.application()).orElseThrow()));
       case RelupInstruction.UpdateSupervisor u -> updateSupervisor(u);
       case RelupInstruction.PrePurge p -> {
         if (p.mode() == AppupInstruction.Purge.SOFT) {
           for (String module : p.modules()) {
             int holders = CodeServer.isLoaded(module) ? CodeServer.oldProcessCount(module) : 0;
             if (holders > 0) {
-              throw new IllegalStateException("module " + module + " still has old code run by " + holders
-                  + " processes, and its update asks for pre_purge=soft");
+              throw new IllegalStateException(
+                  "module "
+                      + module
+                      + " still has old code run by "
+                      + holders
+                      + " processes, and its update asks for pre_purge=soft");
             }
           }
         }
@@ -237,13 +316,14 @@ final class Install {
 
   /**
    * Stops and forgets the children {@code stop}, then starts the children {@code start} from the
-   * specs the new version's application callback gives for that supervisor. After the point of
-   * no return: a failure is a warning.
+   * specs the new version's application callback gives for that supervisor. After the point of no
+   * return: a failure is a warning.
    */
   private void updateSupervisor(RelupInstruction.UpdateSupervisor u) {
     Optional<Pid> supervisor = dev.molt.Process.whereis(u.supervisor());
     if (supervisor.isEmpty()) {
-      warnings.add("supervisor " + u.supervisor() + " is not running; its children were not changed");
+      warnings.add(
+          "supervisor " + u.supervisor() + " is not running; its children were not changed");
       return;
     }
     for (String id : u.stop()) {
@@ -251,7 +331,13 @@ final class Install {
         dev.molt.behaviour.Supervisor.terminateChild(supervisor.get(), id);
         dev.molt.behaviour.Supervisor.deleteChild(supervisor.get(), id);
       } catch (RuntimeException e) {
-        warnings.add("supervisor " + u.supervisor() + ": could not stop child " + id + ": " + e.getMessage());
+        warnings.add(
+            "supervisor "
+                + u.supervisor()
+                + ": could not stop child "
+                + id
+                + ": "
+                + e.getMessage());
       }
     }
     if (u.start().isEmpty()) {
@@ -259,63 +345,92 @@ final class Install {
     }
     List<dev.molt.behaviour.ChildSpec> specs = new ArrayList<>();
     for (Application application : path.target().applications()) {
-      CodeServer.currentClass(application.start()).ifPresent(type ->
-          specs.addAll(CodeServer.newInstance(type, ApplicationCallback.class).childSpecs(u.supervisor())));
+      CodeServer.currentClass(application.start())
+          .ifPresent(
+              type ->
+                  specs.addAll(
+                      CodeServer.newInstance(type, ApplicationCallback.class)
+                          .childSpecs(u.supervisor())));
     }
     for (String id : u.start()) {
-      Optional<dev.molt.behaviour.ChildSpec> spec = specs.stream().filter(s -> s.id().equals(id)).findFirst();
+      Optional<dev.molt.behaviour.ChildSpec> spec =
+          specs.stream().filter(s -> s.id().equals(id)).findFirst();
       if (spec.isEmpty()) {
-        warnings.add("supervisor " + u.supervisor() + ": no application callback gives a child spec " + id
-            + " (ApplicationCallback.childSpecs)");
+        warnings.add(
+            "supervisor "
+                + u.supervisor()
+                + ": no application callback gives a child spec "
+                + id
+                + " (ApplicationCallback.childSpecs)");
         continue;
       }
       try {
         dev.molt.behaviour.Supervisor.startChild(supervisor.get(), spec.get());
       } catch (RuntimeException e) {
-        warnings.add("supervisor " + u.supervisor() + ": could not start child " + id + ": " + e.getMessage());
+        warnings.add(
+            "supervisor "
+                + u.supervisor()
+                + ": could not start child "
+                + id
+                + ": "
+                + e.getMessage());
       }
     }
   }
 
   private void apply(RelupInstruction.Apply a) throws ReflectiveOperationException {
-    Class<?> type = (prepared == null ? Optional.<Class<?>>empty() : Upgrade.findClass(prepared, a.className()))
-        .or(() -> CodeServer.currentClass(a.className()))
-        .orElseThrow(() -> new IllegalStateException("apply: class " + a.className() + " is in no loaded module"));
+    Class<?> type =
+        (prepared == null ? Optional.<Class<?>>empty() : Upgrade.findClass(prepared, a.className()))
+            .or(() -> CodeServer.currentClass(a.className()))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "apply: class " + a.className() + " is in no loaded module"));
     Method method;
     try {
       method = type.getMethod(a.method(), String[].class);
     } catch (NoSuchMethodException e) {
-      throw new IllegalStateException("apply: " + a.className() + " has no public static " + a.method() + "(String...)");
+      throw new IllegalStateException(
+          "apply: " + a.className() + " has no public static " + a.method() + "(String...)");
     }
     if (!Modifier.isStatic(method.getModifiers())) {
-      throw new IllegalStateException("apply: " + a.className() + "." + a.method() + " is not static");
+      throw new IllegalStateException(
+          "apply: " + a.className() + "." + a.method() + " is not static");
     }
     method.invoke(null, (Object) a.args().toArray(String[]::new));
   }
 
-  /** Processes that did not answer in time: the rollback sends them its messages without waiting. */
+  /**
+   * Processes that did not answer in time: the rollback sends them its messages without waiting.
+   */
   private void noteUnanswered(Map<Pid, RuntimeException> failures) {
-    failures.forEach((pid, error) -> {
-      if (error instanceof dev.molt.behaviour.CallException call && call.kind() == dev.molt.behaviour.CallException.Kind.TIMEOUT) {
-        unanswered.add(pid);
-      }
-    });
+    failures.forEach(
+        (pid, error) -> {
+          if (error instanceof dev.molt.behaviour.CallException call
+              && call.kind() == dev.molt.behaviour.CallException.Kind.TIMEOUT) {
+            unanswered.add(pid);
+          }
+        });
   }
 
   /**
    * Puts every suspended process back, then the code. A process that did not answer in time gets
-   * its revert and resume queued behind the request it has not handled yet, without waiting for
-   * it: by then the pending version is gone, so its late code change finds nothing to move to.
+   * its revert and resume queued behind the request it has not handled yet, without waiting for it:
+   * by then the pending version is gone, so its late code change finds nothing to move to.
    */
   private void rollBack() {
     List<Pid> answering = suspended.stream().filter(pid -> !unanswered.contains(pid)).toList();
     Upgrade.revertCodeChangeAll(answering, Duration.ofSeconds(30))
-        .forEach((pid, error) -> LOG.warn("rollback: {} could not be reverted: {}", pid, error.getMessage()));
+        .forEach(
+            (pid, error) ->
+                LOG.warn("rollback: {} could not be reverted: {}", pid, error.getMessage()));
     if (switched) {
       Upgrade.rollback(prepared);
     }
     Upgrade.resumeAll(answering, Duration.ofSeconds(30))
-        .forEach((pid, error) -> LOG.warn("rollback: {} could not be resumed: {}", pid, error.getMessage()));
+        .forEach(
+            (pid, error) ->
+                LOG.warn("rollback: {} could not be resumed: {}", pid, error.getMessage()));
     Upgrade.revertCodeChangeAll(unanswered, Duration.ZERO);
     Upgrade.resumeAll(unanswered, Duration.ZERO);
   }

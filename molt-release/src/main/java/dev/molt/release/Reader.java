@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 final class Reader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,127}");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
-  private static final Pattern CLASS = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+  private static final Pattern CLASS =
+      Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
 
   final String file;
@@ -43,10 +44,16 @@ final class Reader {
     return Syntax.parse(file, text);
   }
 
-  /** The head the descriptor, appup and relup share: {@code <keyword> <name> <version> { ... }}, without options. */
+  /**
+   * The head the descriptor, appup and relup share: {@code <keyword> <name> <version> { ... }},
+   * without options.
+   */
   record Head(Statement root, String name, String version) {}
 
-  /** Parses the file down to its {@link Head}; {@code nameKind} names the name in errors (release, application). */
+  /**
+   * Parses the file down to its {@link Head}; {@code nameKind} names the name in errors (release,
+   * application).
+   */
   Head head(String keyword, String nameKind, String usage) {
     Statement root = root(parse(), keyword, usage);
     List<Atom> head = args(root, 2, usage);
@@ -54,30 +61,38 @@ final class Reader {
     return new Head(root, name(head.get(0), nameKind), version(head.get(1)));
   }
 
-  /** The element of {@code list} (the up or down sections of an appup or relup) for {@code version}. */
+  /**
+   * The element of {@code list} (the up or down sections of an appup or relup) for {@code version}.
+   */
   static <T> Optional<T> forVersion(List<T> list, Function<T, String> versionOf, String version) {
     return list.stream().filter(t -> versionOf.apply(t).equals(version)).findFirst();
   }
 
   FormatException error(Atom at, String reason) {
-    return new FormatException(file, at.line(), at.column(), reason, Syntax.sourceLine(text, at.line()));
+    return new FormatException(
+        file, at.line(), at.column(), reason, Syntax.sourceLine(text, at.line()));
   }
 
   FormatException error(Statement at, String reason) {
     return error(at.keyword(), reason);
   }
 
-  /** The one top-level statement {@code keyword} of a file, with {@code args} arguments and a block. */
+  /**
+   * The one top-level statement {@code keyword} of a file, with {@code args} arguments and a block.
+   */
   Statement root(List<Statement> statements, String keyword, String usage) {
     if (statements.isEmpty()) {
-      throw new FormatException(file, 1, 1, "file is empty; expected " + usage, Syntax.sourceLine(text, 1));
+      throw new FormatException(
+          file, 1, 1, "file is empty; expected " + usage, Syntax.sourceLine(text, 1));
     }
     Statement root = statements.getFirst();
     if (!root.name().equals(keyword)) {
       throw error(root, "expected " + usage + ", found '" + root.name() + "'");
     }
     if (statements.size() > 1) {
-      throw error(statements.get(1), "only one '" + keyword + "' per file; this is a second top-level statement");
+      throw error(
+          statements.get(1),
+          "only one '" + keyword + "' per file; this is a second top-level statement");
     }
     if (!root.hasBlock()) {
       throw error(root, "'" + keyword + "' needs a { ... } block: " + usage);
@@ -89,8 +104,17 @@ final class Reader {
   List<Atom> args(Statement statement, int count, String usage) {
     if (statement.args().size() != count) {
       Atom at = statement.args().size() > count ? statement.args().get(count) : statement.keyword();
-      throw error(at, "'" + statement.name() + "' takes " + count + (count == 1 ? " argument" : " arguments")
-          + ", found " + statement.args().size() + ": " + usage);
+      throw error(
+          at,
+          "'"
+              + statement.name()
+              + "' takes "
+              + count
+              + (count == 1 ? " argument" : " arguments")
+              + ", found "
+              + statement.args().size()
+              + ": "
+              + usage);
     }
     return statement.args();
   }
@@ -120,8 +144,16 @@ final class Reader {
   void options(Statement statement, Set<String> allowed) {
     for (Option option : statement.options().values()) {
       if (!allowed.contains(option.key().text())) {
-        throw error(option.key(), "'" + statement.name() + "' has no option '" + option.key().text() + "'"
-            + (allowed.isEmpty() ? "" : "; it takes " + String.join(", ", allowed.stream().sorted().toList())));
+        throw error(
+            option.key(),
+            "'"
+                + statement.name()
+                + "' has no option '"
+                + option.key().text()
+                + "'"
+                + (allowed.isEmpty()
+                    ? ""
+                    : "; it takes " + String.join(", ", allowed.stream().sorted().toList())));
       }
     }
   }
@@ -143,7 +175,12 @@ final class Reader {
 
   String name(Atom atom, String what) {
     if (!NAME.matcher(atom.text()).matches()) {
-      throw error(atom, what + " '" + printable(atom.text()) + "' is not a valid name (a letter, then letters, digits, '_', '.' or '-')");
+      throw error(
+          atom,
+          what
+              + " '"
+              + printable(atom.text())
+              + "' is not a valid name (a letter, then letters, digits, '_', '.' or '-')");
     }
     return atom.text();
   }
@@ -165,7 +202,11 @@ final class Reader {
 
   String version(Atom atom) {
     if (!VERSION.matcher(atom.text()).matches()) {
-      throw error(atom, "'" + printable(atom.text()) + "' is not a valid version (letters, digits, '.', '+', '_' or '-')");
+      throw error(
+          atom,
+          "'"
+              + printable(atom.text())
+              + "' is not a valid version (letters, digits, '.', '+', '_' or '-')");
     }
     return atom.text();
   }
@@ -189,7 +230,9 @@ final class Reader {
     }
     var matcher = DURATION.matcher(value);
     if (!matcher.matches()) {
-      throw error(option.values().getFirst(), "'" + printable(value) + "' is not a duration (like 500ms, 5s, 2m or infinity)");
+      throw error(
+          option.values().getFirst(),
+          "'" + printable(value) + "' is not a duration (like 500ms, 5s, 2m or infinity)");
     }
     long amount = Long.parseLong(matcher.group(1));
     return switch (matcher.group(2)) {
@@ -210,46 +253,96 @@ final class Reader {
         return constant;
       }
     }
-    throw error(option.values().getFirst(), "option '" + key + "' is one of "
-        + String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase()).toList())
-        + ", not '" + printable(value) + "'");
+    throw error(
+        option.values().getFirst(),
+        "option '"
+            + key
+            + "' is one of "
+            + String.join(
+                ", ",
+                java.util.Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase())
+                    .toList())
+            + ", not '"
+            + printable(value)
+            + "'");
   }
 
   /** Refuses a second statement of a kind that may appear once. */
   void once(Map<String, Statement> seen, Statement statement) {
     Statement before = seen.putIfAbsent(statement.name(), statement);
     if (before != null) {
-      throw error(statement, "'" + statement.name() + "' is given twice (first at line " + before.keyword().line() + ")");
+      throw error(
+          statement,
+          "'"
+              + statement.name()
+              + "' is given twice (first at line "
+              + before.keyword().line()
+              + ")");
     }
   }
 
-  /** An {@code up <version> { ... }} or {@code down <version> { ... }} section of an appup or relup. */
+  /**
+   * An {@code up <version> { ... }} or {@code down <version> { ... }} section of an appup or relup.
+   */
   record Section<T>(boolean up, String version, List<T> instructions, Statement at) {}
 
   /**
    * The up and down sections of {@code root} (an appup or relup of {@code ownVersion}), each
    * instruction read by {@code instruction}. {@code what} names the file kind in errors.
    */
-  <T> List<Section<T>> sections(Statement root, String ownVersion, String what, Function<Statement, T> instruction) {
+  <T> List<Section<T>> sections(
+      Statement root, String ownVersion, String what, Function<Statement, T> instruction) {
     List<Section<T>> sections = new java.util.ArrayList<>();
     Map<String, Atom> seen = new java.util.HashMap<>();
     for (Statement statement : root.block()) {
       boolean isUp = statement.name().equals("up");
       if (!isUp && !statement.name().equals("down")) {
-        throw error(statement, "unknown statement '" + printable(statement.name()) + "' in " + what + "; expected up or down");
+        throw error(
+            statement,
+            "unknown statement '"
+                + printable(statement.name())
+                + "' in "
+                + what
+                + "; expected up or down");
       }
-      Atom at = args(statement, 1, isUp ? "up <from version> { ... }" : "down <to version> { ... }").getFirst();
+      Atom at =
+          args(statement, 1, isUp ? "up <from version> { ... }" : "down <to version> { ... }")
+              .getFirst();
       options(statement, Set.of());
       String other = version(at);
       if (other.equals(ownVersion)) {
-        throw error(at, what + " of " + ownVersion + " cannot move " + (isUp ? "from" : "to") + " " + ownVersion + " itself");
+        throw error(
+            at,
+            what
+                + " of "
+                + ownVersion
+                + " cannot move "
+                + (isUp ? "from" : "to")
+                + " "
+                + ownVersion
+                + " itself");
       }
       Atom before = seen.putIfAbsent(statement.name() + " " + other, at);
       if (before != null) {
-        throw error(at, "'" + statement.name() + " " + other + "' is given twice (first at line " + before.line() + ")");
+        throw error(
+            at,
+            "'"
+                + statement.name()
+                + " "
+                + other
+                + "' is given twice (first at line "
+                + before.line()
+                + ")");
       }
       if (!statement.hasBlock()) {
-        throw error(statement, "'" + statement.name() + " " + other + "' needs a { ... } block of instructions (it may be empty)");
+        throw error(
+            statement,
+            "'"
+                + statement.name()
+                + " "
+                + other
+                + "' needs a { ... } block of instructions (it may be empty)");
       }
       List<T> instructions = new java.util.ArrayList<>();
       for (Statement inner : statement.block()) {

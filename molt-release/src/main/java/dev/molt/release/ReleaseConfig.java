@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.molt.release.Syntax.Statement;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,14 +20,16 @@ import org.apiguardian.api.API;
  * config kv greeting="hello" port=4040
  * </pre>
  *
- * Values read as in the descriptor: quoted is a string; bare {@code true}/{@code false} a
- * boolean, a bare integer a long, anything else a string; {@code [a, b]} a list.
+ * Values read as in the descriptor: quoted is a string; bare {@code true}/{@code false} a boolean,
+ * a bare integer a long, anything else a string; {@code [a, b]} a list.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record ReleaseConfig(Map<String, Map<String, Object>> applications) {
   public ReleaseConfig {
     Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
-    applications.forEach((app, values) -> copy.put(app, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values))));
+    applications.forEach(
+        (app, values) ->
+            copy.put(app, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values))));
     applications = java.util.Collections.unmodifiableMap(copy);
   }
 
@@ -42,11 +43,18 @@ public record ReleaseConfig(Map<String, Map<String, Object>> applications) {
     for (Statement statement : reader.parse()) {
       reader.noBlock(statement);
       if (!statement.name().equals("config")) {
-        throw reader.error(statement, "unknown statement '" + Reader.printable(statement.name())
-            + "' in a release config; expected config <application> key=value...");
+        throw reader.error(
+            statement,
+            "unknown statement '"
+                + Reader.printable(statement.name())
+                + "' in a release config; expected config <application> key=value...");
       }
-      String application = reader.name(reader.args(statement, 1, "config <application> key=value...").getFirst(), "application");
-      ReleaseDescriptor.readConfig(reader, statement, applications.computeIfAbsent(application, a -> new LinkedHashMap<>()));
+      String application =
+          reader.name(
+              reader.args(statement, 1, "config <application> key=value...").getFirst(),
+              "application");
+      ReleaseDescriptor.readConfig(
+          reader, statement, applications.computeIfAbsent(application, a -> new LinkedHashMap<>()));
     }
     return new ReleaseConfig(applications);
   }
@@ -74,12 +82,13 @@ public record ReleaseConfig(Map<String, Map<String, Object>> applications) {
   public String write(String comment) {
     Writer out = new Writer();
     out.comment(comment);
-    applications.forEach((application, values) -> {
-      java.util.List<Object> args = new java.util.ArrayList<>();
-      args.add(application);
-      args.addAll(ReleaseDescriptor.configOptions(values));
-      out.line("config", args.toArray());
-    });
+    applications.forEach(
+        (application, values) -> {
+          java.util.List<Object> args = new java.util.ArrayList<>();
+          args.add(application);
+          args.addAll(ReleaseDescriptor.configOptions(values));
+          out.line("config", args.toArray());
+        });
     return out.toString();
   }
 }

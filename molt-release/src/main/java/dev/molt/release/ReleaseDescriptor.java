@@ -6,8 +6,6 @@ import dev.molt.release.Syntax.Atom;
 import dev.molt.release.Syntax.Option;
 import dev.molt.release.Syntax.Statement;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +19,9 @@ import java.util.Set;
 import org.apiguardian.api.API;
 
 /**
- * A release: a name and version, the Java it needs, its applications (each with its modules,
- * start callback, dependencies and config) and the releases it can be upgraded from. Written by
- * the Maven plugin as {@code releases/<vsn>/<name>.release}; see docs/release-formats.md.
+ * A release: a name and version, the Java it needs, its applications (each with its modules, start
+ * callback, dependencies and config) and the releases it can be upgraded from. Written by the Maven
+ * plugin as {@code releases/<vsn>/<name>.release}; see docs/release-formats.md.
  *
  * <pre>
  * release kv 1.1.0 {
@@ -38,10 +36,20 @@ import org.apiguardian.api.API;
  * </pre>
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record ReleaseDescriptor(String name, String version, int javaVersion, List<Application> applications, List<String> upgradeFrom) {
+public record ReleaseDescriptor(
+    String name,
+    String version,
+    int javaVersion,
+    List<Application> applications,
+    List<String> upgradeFrom) {
 
   /** An application of the release, in start order once {@link #startOrder()} sorted them. */
-  public record Application(String name, String version, String start, List<Module> modules, List<String> depends,
+  public record Application(
+      String name,
+      String version,
+      String start,
+      List<Module> modules,
+      List<String> depends,
       Map<String, Object> config) {
     public Application {
       modules = List.copyOf(modules);
@@ -125,7 +133,9 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
         case "application" -> {
           Application application = application(reader, statement, moduleAt);
           if (applicationAt.putIfAbsent(application.name(), statement) != null) {
-            throw reader.error(statement.args().getFirst(), "application '" + application.name() + "' is listed twice");
+            throw reader.error(
+                statement.args().getFirst(),
+                "application '" + application.name() + "' is listed twice");
           }
           applications.add(application);
         }
@@ -142,12 +152,17 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
             upgradeFrom.add(v);
           }
         }
-        default -> throw reader.error(statement, "unknown statement '" + Reader.printable(statement.name())
-            + "' in a release; expected java, application or upgrade_from");
+        default ->
+            throw reader.error(
+                statement,
+                "unknown statement '"
+                    + Reader.printable(statement.name())
+                    + "' in a release; expected java, application or upgrade_from");
       }
     }
     if (javaVersion == null) {
-      throw reader.error(root, "release " + name + " does not say which Java it needs (add: java 25)");
+      throw reader.error(
+          root, "release " + name + " does not say which Java it needs (add: java 25)");
     }
     if (applications.isEmpty()) {
       throw reader.error(root, "release " + name + " has no application");
@@ -156,14 +171,21 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
       Statement at = applicationAt.get(application.name());
       for (String dependency : application.depends()) {
         if (!applicationAt.containsKey(dependency)) {
-          throw reader.error(at, "application " + application.name() + " depends on " + dependency
-              + ", which is not in the release");
+          throw reader.error(
+              at,
+              "application "
+                  + application.name()
+                  + " depends on "
+                  + dependency
+                  + ", which is not in the release");
         }
       }
     }
     String cycle = cycle(applications);
     if (cycle != null) {
-      throw reader.error(applicationAt.get(cycle.substring(0, cycle.indexOf(' '))), "applications depend on each other in a cycle: " + cycle);
+      throw reader.error(
+          applicationAt.get(cycle.substring(0, cycle.indexOf(' '))),
+          "applications depend on each other in a cycle: " + cycle);
     }
     return new ReleaseDescriptor(name, version, javaVersion, applications, upgradeFrom);
   }
@@ -176,18 +198,23 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
       }
       return feature;
     } catch (NumberFormatException e) {
-      throw reader.error(value, "'" + Reader.printable(value.text()) + "' is not a Java feature version (like 25)");
+      throw reader.error(
+          value,
+          "'" + Reader.printable(value.text()) + "' is not a Java feature version (like 25)");
     }
   }
 
-  private static Application application(Reader reader, Statement statement, Map<String, Atom> moduleAt) {
+  private static Application application(
+      Reader reader, Statement statement, Map<String, Atom> moduleAt) {
     String usage = "application <name> <version> { start <class>; module <name> <jar>; ... }";
     List<Atom> head = reader.args(statement, 2, usage);
     reader.options(statement, Set.of());
     String name = reader.name(head.get(0), "application");
     String version = reader.version(head.get(1));
     if (!statement.hasBlock()) {
-      throw reader.error(statement, "application " + name + " needs a { ... } block with its start class and modules");
+      throw reader.error(
+          statement,
+          "application " + name + " needs a { ... } block with its start class and modules");
     }
     Map<String, Statement> once = new HashMap<>();
     String start = null;
@@ -200,16 +227,27 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
         case "start" -> {
           reader.once(once, inner);
           reader.options(inner, Set.of());
-          start = reader.className(reader.args(inner, 1, "start <application callback class>").getFirst());
+          start =
+              reader.className(
+                  reader.args(inner, 1, "start <application callback class>").getFirst());
         }
         case "module" -> {
           reader.options(inner, Set.of());
-          List<Atom> args = reader.args(inner, 2, "module <name> <jar or directory under " + "lib/" + name + "-" + version + ">");
+          List<Atom> args =
+              reader.args(
+                  inner,
+                  2,
+                  "module <name> <jar or directory under " + "lib/" + name + "-" + version + ">");
           String module = reader.name(args.get(0), "module");
           Atom before = moduleAt.putIfAbsent(module, args.get(0));
           if (before != null) {
-            throw reader.error(args.get(0), "module " + module + " is already listed at line " + before.line()
-                + "; a module belongs to one application");
+            throw reader.error(
+                args.get(0),
+                "module "
+                    + module
+                    + " is already listed at line "
+                    + before.line()
+                    + "; a module belongs to one application");
           }
           modules.add(new Module(module, relative(reader, args.get(1))));
         }
@@ -229,31 +267,46 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
           reader.args(inner, 0, "config key=value...");
           readConfig(reader, inner, config);
         }
-        default -> throw reader.error(inner, "unknown statement '" + Reader.printable(inner.name())
-            + "' in an application; expected start, module, depends or config");
+        default ->
+            throw reader.error(
+                inner,
+                "unknown statement '"
+                    + Reader.printable(inner.name())
+                    + "' in an application; expected start, module, depends or config");
       }
     }
     if (start == null) {
-      throw reader.error(statement, "application " + name + " has no start class (add: start <class>)");
+      throw reader.error(
+          statement, "application " + name + " has no start class (add: start <class>)");
     }
     if (modules.isEmpty()) {
-      throw reader.error(statement, "application " + name + " has no module (add: module <name> <jar>)");
+      throw reader.error(
+          statement, "application " + name + " has no module (add: module <name> <jar>)");
     }
     return new Application(name, version, start, modules, depends, config);
   }
 
-  /** The {@code key=value} options of a config statement, into {@code config}; a key given twice is an error. */
+  /**
+   * The {@code key=value} options of a config statement, into {@code config}; a key given twice is
+   * an error.
+   */
   static void readConfig(Reader reader, Statement statement, Map<String, Object> config) {
     for (Option option : statement.options().values()) {
       String key = reader.name(option.key(), "config key");
       if (config.containsKey(key)) {
         throw reader.error(option.key(), "config key '" + key + "' is given twice");
       }
-      config.put(key, option.list() ? option.values().stream().map(ReleaseDescriptor::value).toList() : value(option.values().getFirst()));
+      config.put(
+          key,
+          option.list()
+              ? option.values().stream().map(ReleaseDescriptor::value).toList()
+              : value(option.values().getFirst()));
     }
   }
 
-  /** Config values as text, for {@link Writer}: strings quoted so that they read back as strings. */
+  /**
+   * Config values as text, for {@link Writer}: strings quoted so that they read back as strings.
+   */
   static List<Object> configOptions(Map<String, Object> config) {
     List<Object> options = new ArrayList<>();
     config.forEach((key, value) -> options.add(new Writer.Opt(key, configText(value))));
@@ -277,9 +330,17 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
   /** A path inside an application's directory: relative, without {@code ..}. */
   static String relative(Reader reader, Atom atom) {
     String path = atom.text();
-    if (path.isEmpty() || path.startsWith("/") || path.startsWith("\\") || path.contains(":")
-        || java.util.Arrays.stream(path.split("[/\\\\]")).anyMatch(p -> p.equals("..") || p.isEmpty())) {
-      throw reader.error(atom, "'" + Reader.printable(path) + "' must be a relative path inside the application's directory");
+    if (path.isEmpty()
+        || path.startsWith("/")
+        || path.startsWith("\\")
+        || path.contains(":")
+        || java.util.Arrays.stream(path.split("[/\\\\]"))
+            .anyMatch(p -> p.equals("..") || p.isEmpty())) {
+      throw reader.error(
+          atom,
+          "'"
+              + Reader.printable(path)
+              + "' must be a relative path inside the application's directory");
     }
     return path;
   }
@@ -297,7 +358,8 @@ public record ReleaseDescriptor(String name, String version, int javaVersion, Li
     return null;
   }
 
-  private static boolean visit(String node, Map<String, List<String>> edges, Map<String, Integer> state, List<String> path) {
+  private static boolean visit(
+      String node, Map<String, List<String>> edges, Map<String, Integer> state, List<String> path) {
     Integer s = state.get(node);
     if (s != null && s == 2) {
       return false;

@@ -5,10 +5,10 @@ import static org.apiguardian.api.API.Status.STABLE;
 import dev.molt.behaviour.ApplicationCallback;
 import dev.molt.behaviour.ApplicationController;
 import dev.molt.behaviour.ApplicationSpec;
+import dev.molt.behaviour.Restart;
 import dev.molt.code.CodeServer;
 import dev.molt.code.ModuleInfo;
 import dev.molt.code.ModuleSource;
-import dev.molt.behaviour.Restart;
 import dev.molt.internal.upgrade.Upgrade;
 import dev.molt.release.ReleaseDescriptor.Application;
 import dev.molt.release.ReleaseStatus.Status;
@@ -23,9 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apiguardian.api.API;
 
 /**
  * The node's release handler (OTP's {@code release_handler}): unpacks releases under its root,
@@ -37,18 +37,20 @@ import org.apiguardian.api.API;
  *
  * <p>An install runs the relup script. The processes it touches are found in the runtime's own
  * index of which process runs which module, suspended all at once under one deadline, moved, and
- * resumed. Until the first of them resumes (the point of no return), any failure — a
- * {@code codeChange} that throws, a process that does not suspend in time or dies, a class that
- * does not link, an {@code apply} that throws — puts every process back on its old version with
- * its old state and the old code back as current, and the old release stays current.
- * {@code RELEASES} changes only once an install has succeeded, so a node killed mid-install boots
- * its permanent release again.
+ * resumed. Until the first of them resumes (the point of no return), any failure — a {@code
+ * codeChange} that throws, a process that does not suspend in time or dies, a class that does not
+ * link, an {@code apply} that throws — puts every process back on its old version with its old
+ * state and the old code back as current, and the old release stays current. {@code RELEASES}
+ * changes only once an install has succeeded, so a node killed mid-install boots its permanent
+ * release again.
  */
 @API(status = STABLE, since = "0.1")
 public final class ReleaseHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
+
   /** How long processes still on old code get to suspend when a release is made permanent. */
   private static final Duration STRAGGLER_SUSPEND = Duration.ofSeconds(5);
+
   /** How long they get for their code change and resume. */
   private static final Duration STRAGGLER_CHANGE = Duration.ofSeconds(30);
 
@@ -89,7 +91,10 @@ public final class ReleaseHandler {
   }
 
   private Optional<String> find(Status status) {
-    return releases.stream().filter(r -> r.status() == status).map(ReleaseStatus::version).findFirst();
+    return releases.stream()
+        .filter(r -> r.status() == status)
+        .map(ReleaseStatus::version)
+        .findFirst();
   }
 
   /** The descriptor of an unpacked release. */
@@ -116,7 +121,11 @@ public final class ReleaseHandler {
       next.add(new ReleaseStatus(descriptor.name(), descriptor.version(), Status.UNPACKED));
       save(descriptor.name(), next);
     }
-    LOG.info("unpacked release {} {}{}", descriptor.name(), descriptor.version(), unpacked.alreadyThere() ? " (already there)" : "");
+    LOG.info(
+        "unpacked release {} {}{}",
+        descriptor.name(),
+        descriptor.version(),
+        unpacked.alreadyThere() ? " (already there)" : "");
     return descriptor.version();
   }
 
@@ -127,8 +136,11 @@ public final class ReleaseHandler {
   public synchronized void remove(String version) throws IOException {
     ReleaseStatus release = requireKnown(version);
     if (release.status() == Status.PERMANENT) {
-      throw new IllegalStateException("release " + version + " is permanent and cannot be removed; make another release "
-          + "permanent first");
+      throw new IllegalStateException(
+          "release "
+              + version
+              + " is permanent and cannot be removed; make another release "
+              + "permanent first");
     }
     if (release.status() == Status.CURRENT) {
       throw new IllegalStateException("release " + version + " is running and cannot be removed");
@@ -155,20 +167,28 @@ public final class ReleaseHandler {
   // ---- boot ----------------------------------------------------------------------------------
 
   /**
-   * Starts the permanent release on this node: loads its modules and starts its applications.
-   * With no permanent release yet, boots the only unpacked one and makes it permanent. A release
-   * that was installed but not made permanent is back to unpacked: the restart left it.
+   * Starts the permanent release on this node: loads its modules and starts its applications. With
+   * no permanent release yet, boots the only unpacked one and makes it permanent. A release that
+   * was installed but not made permanent is back to unpacked: the restart left it.
    */
   public synchronized String boot() throws IOException {
-    String version = find(Status.PERMANENT).orElseGet(() -> {
-      List<ReleaseStatus> unpacked = releases.stream().filter(r -> r.status() == Status.UNPACKED).toList();
-      if (unpacked.size() != 1) {
-        throw new IllegalStateException(unpacked.isEmpty() ? "no release under " + root + " to boot; unpack one first"
-            : "no permanent release under " + root + ", and more than one unpacked: " + unpacked.stream()
-                .map(ReleaseStatus::version).toList());
-      }
-      return unpacked.getFirst().version();
-    });
+    String version =
+        find(Status.PERMANENT)
+            .orElseGet(
+                () -> {
+                  List<ReleaseStatus> unpacked =
+                      releases.stream().filter(r -> r.status() == Status.UNPACKED).toList();
+                  if (unpacked.size() != 1) {
+                    throw new IllegalStateException(
+                        unpacked.isEmpty()
+                            ? "no release under " + root + " to boot; unpack one first"
+                            : "no permanent release under "
+                                + root
+                                + ", and more than one unpacked: "
+                                + unpacked.stream().map(ReleaseStatus::version).toList());
+                  }
+                  return unpacked.getFirst().version();
+                });
     ReleaseDescriptor descriptor = descriptor(version);
     List<ModuleSource> sources = new ArrayList<>();
     for (Application application : descriptor.startOrder()) {
@@ -185,8 +205,10 @@ public final class ReleaseHandler {
     }
     List<ReleaseStatus> next = new ArrayList<>();
     for (ReleaseStatus release : releases) {
-      Status status = release.version().equals(version) ? Status.PERMANENT
-          : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
+      Status status =
+          release.version().equals(version)
+              ? Status.PERMANENT
+              : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
       next.add(new ReleaseStatus(release.name(), release.version(), status));
     }
     save(descriptor.name(), next);
@@ -194,12 +216,17 @@ public final class ReleaseHandler {
     return version;
   }
 
-  /** The release's config file, {@code releases/<vsn>/<name>.config} (none: the descriptor's defaults). */
+  /**
+   * The release's config file, {@code releases/<vsn>/<name>.config} (none: the descriptor's
+   * defaults).
+   */
   ReleaseConfig config(ReleaseDescriptor descriptor) throws IOException {
-    return ReleaseConfig.read(releaseDir(descriptor.version()).resolve(descriptor.name() + ".config"));
+    return ReleaseConfig.read(
+        releaseDir(descriptor.version()).resolve(descriptor.name() + ".config"));
   }
 
-  private ModuleSource source(ReleaseDescriptor descriptor, Application application, ReleaseDescriptor.Module module) {
+  private ModuleSource source(
+      ReleaseDescriptor descriptor, Application application, ReleaseDescriptor.Module module) {
     Path path = root.resolve(application.dir()).resolve(module.path());
     List<String> depends = new ArrayList<>();
     for (ReleaseDescriptor.Module other : application.modules()) {
@@ -208,9 +235,16 @@ public final class ReleaseHandler {
       }
     }
     for (String dependency : dependencies(descriptor, application)) {
-      descriptor.application(dependency).orElseThrow().modules().forEach(m -> depends.add(m.name()));
+      descriptor
+          .application(dependency)
+          .orElseThrow()
+          .modules()
+          .forEach(m -> depends.add(m.name()));
     }
-    ModuleSource source = Files.isDirectory(path) ? ModuleSource.directory(module.name(), path) : ModuleSource.jar(module.name(), path);
+    ModuleSource source =
+        Files.isDirectory(path)
+            ? ModuleSource.directory(module.name(), path)
+            : ModuleSource.jar(module.name(), path);
     return source.dependingOn(depends.toArray(String[]::new));
   }
 
@@ -227,21 +261,41 @@ public final class ReleaseHandler {
   }
 
   static ApplicationSpec spec(Application application) {
-    Class<?> start = CodeServer.currentClass(application.start()).orElseThrow(() -> new IllegalStateException(
-        "application " + application.name() + ": its start class " + application.start() + " is in none of its modules"));
+    Class<?> start =
+        CodeServer.currentClass(application.start())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "application "
+                            + application.name()
+                            + ": its start class "
+                            + application.start()
+                            + " is in none of its modules"));
     ApplicationCallback callback = CodeServer.newInstance(start, ApplicationCallback.class);
-    return new ApplicationSpec(application.name(), application.version(),
-        application.modules().stream().map(ReleaseDescriptor.Module::name).toList(), application.depends(), callback, Map.of());
+    return new ApplicationSpec(
+        application.name(),
+        application.version(),
+        application.modules().stream().map(ReleaseDescriptor.Module::name).toList(),
+        application.depends(),
+        callback,
+        Map.of());
   }
 
   // ---- install -----------------------------------------------------------------------------
 
-  /** The script that moves the running release to {@code version}, and the descriptors at both ends. */
+  /**
+   * The script that moves the running release to {@code version}, and the descriptors at both ends.
+   */
   record Route(String from, String to, Relup.Script script, ReleaseDescriptor target) {}
 
   private Route path(String version) throws IOException {
     ReleaseStatus release = requireKnown(version);
-    String from = current().orElseThrow(() -> new IllegalStateException("no release is running on this node; boot one first"));
+    String from =
+        current()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no release is running on this node; boot one first"));
     if (from.equals(version)) {
       throw new IllegalStateException("release " + version + " is already running");
     }
@@ -253,8 +307,20 @@ public final class ReleaseHandler {
     if (down != null && down.downTo(version).isPresent()) {
       return new Route(from, version, down.downTo(version).get(), descriptor(version));
     }
-    throw new IllegalStateException("no relup path from " + from + " to " + version + ": releases/" + version
-        + "/relup has no 'up " + from + "' and releases/" + from + "/relup has no 'down " + version + "'");
+    throw new IllegalStateException(
+        "no relup path from "
+            + from
+            + " to "
+            + version
+            + ": releases/"
+            + version
+            + "/relup has no 'up "
+            + from
+            + "' and releases/"
+            + from
+            + "/relup has no 'down "
+            + version
+            + "'");
   }
 
   private Relup relup(String version) throws IOException {
@@ -263,9 +329,9 @@ public final class ReleaseHandler {
   }
 
   /**
-   * A dry run of the install of {@code version} up to its point of no return: finds the relup
-   * path, reads, defines and links the new code and builds the migration plans of the state of
-   * every process it will touch — then drops it all. Throws what {@link #install} would.
+   * A dry run of the install of {@code version} up to its point of no return: finds the relup path,
+   * reads, defines and links the new code and builds the migration plans of the state of every
+   * process it will touch — then drops it all. Throws what {@link #install} would.
    */
   public synchronized List<String> checkInstall(String version) throws IOException {
     Route path = path(version);
@@ -281,7 +347,11 @@ public final class ReleaseHandler {
     List<ModuleSource> sources = new ArrayList<>();
     for (String module : modules) {
       Application application = owners.get(module);
-      ReleaseDescriptor.Module m = application.modules().stream().filter(x -> x.name().equals(module)).findFirst().orElseThrow();
+      ReleaseDescriptor.Module m =
+          application.modules().stream()
+              .filter(x -> x.name().equals(module))
+              .findFirst()
+              .orElseThrow();
       sources.add(source(target, application, m));
     }
     return sources;
@@ -289,10 +359,10 @@ public final class ReleaseHandler {
 
   /**
    * Installs {@code version} live through its relup (an upgrade from the running release, or a
-   * downgrade through the running release's down script). It becomes current, not permanent
-   * (going back to the permanent release, it is simply running again). On
-   * a failure before the point of no return everything is put back and {@link InstallException}
-   * says so with {@link InstallException#rolledBack()}.
+   * downgrade through the running release's down script). It becomes current, not permanent (going
+   * back to the permanent release, it is simply running again). On a failure before the point of no
+   * return everything is put back and {@link InstallException} says so with {@link
+   * InstallException#rolledBack()}.
    */
   public synchronized InstallResult install(String version) throws IOException {
     Route path = path(version);
@@ -300,13 +370,21 @@ public final class ReleaseHandler {
     InstallResult result = new Install(this, name, path).run();
     List<ReleaseStatus> next = new ArrayList<>();
     for (ReleaseStatus release : releases) {
-      Status status = release.version().equals(version) ? (release.status() == Status.PERMANENT ? Status.PERMANENT : Status.CURRENT)
-          : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
+      Status status =
+          release.version().equals(version)
+              ? (release.status() == Status.PERMANENT ? Status.PERMANENT : Status.CURRENT)
+              : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
       next.add(new ReleaseStatus(release.name(), release.version(), status));
     }
     save(name, next);
-    LOG.info("installed release {} {} (from {}): {} processes suspended, longest pause {} ms, {} ms in all", name, version,
-        path.from(), result.suspended(), result.pause().toNanos() / 1e6, result.total().toNanos() / 1e6);
+    LOG.info(
+        "installed release {} {} (from {}): {} processes suspended, longest pause {} ms, {} ms in all",
+        name,
+        version,
+        path.from(),
+        result.suspended(),
+        result.pause().toNanos() / 1e6,
+        result.total().toNanos() / 1e6);
     return result;
   }
 
@@ -321,15 +399,18 @@ public final class ReleaseHandler {
     return result;
   }
 
-  /** {@code bin/<name> upgrade TARBALL}: unpacks the tarball, then {@link #upgrade(String)} its release. */
+  /**
+   * {@code bin/<name> upgrade TARBALL}: unpacks the tarball, then {@link #upgrade(String)} its
+   * release.
+   */
   public synchronized InstallResult upgrade(Path tarball) throws IOException {
     return upgrade(unpack(tarball));
   }
 
   /**
    * {@code bin/<name> downgrade}: installs an earlier release live (through the running release's
-   * down script) and makes it permanent, as one operation, the same as {@link #upgrade(String)}
-   * in the other direction.
+   * down script) and makes it permanent, as one operation, the same as {@link #upgrade(String)} in
+   * the other direction.
    */
   public synchronized InstallResult downgrade(String version) throws IOException {
     return upgrade(version);
@@ -338,9 +419,9 @@ public final class ReleaseHandler {
   /**
    * Makes the current release {@code version} permanent: the node boots it from now on, the
    * previous permanent release becomes old, and the old code of every module is purged. Processes
-   * still on old code (those of a {@code load_module}, idle since the install) are first moved
-   * with an explicit code change rather than killed; one whose code change fails keeps its old
-   * code, which is then left unpurged with a warning.
+   * still on old code (those of a {@code load_module}, idle since the install) are first moved with
+   * an explicit code change rather than killed; one whose code change fails keeps its old code,
+   * which is then left unpurged with a warning.
    */
   public synchronized void makePermanent(String version) throws IOException {
     ReleaseStatus release = requireKnown(version);
@@ -348,12 +429,19 @@ public final class ReleaseHandler {
       return;
     }
     if (release.status() != Status.CURRENT) {
-      throw new IllegalStateException("release " + version + " is " + release.status().name().toLowerCase()
-          + "; only the current (installed) release can be made permanent");
+      throw new IllegalStateException(
+          "release "
+              + version
+              + " is "
+              + release.status().name().toLowerCase()
+              + "; only the current (installed) release can be made permanent");
     }
     List<ReleaseStatus> next = new ArrayList<>();
     for (ReleaseStatus r : releases) {
-      Status status = r.version().equals(version) ? Status.PERMANENT : r.status() == Status.PERMANENT ? Status.OLD : r.status();
+      Status status =
+          r.version().equals(version)
+              ? Status.PERMANENT
+              : r.status() == Status.PERMANENT ? Status.OLD : r.status();
       next.add(new ReleaseStatus(r.name(), r.version(), status));
     }
     save(name, next);
@@ -367,7 +455,10 @@ public final class ReleaseHandler {
         continue;
       }
       Upgrade.moveOldProcesses(module.name(), STRAGGLER_SUSPEND, STRAGGLER_CHANGE)
-          .forEach((pid, error) -> LOG.warn("{} stays on old code of {}: {}", pid, module.name(), error.getMessage()));
+          .forEach(
+              (pid, error) ->
+                  LOG.warn(
+                      "{} stays on old code of {}: {}", pid, module.name(), error.getMessage()));
       try {
         CodeServer.softPurge(module.name());
       } catch (RuntimeException e) {
@@ -379,9 +470,17 @@ public final class ReleaseHandler {
   // ---- state ---------------------------------------------------------------------------------
 
   private ReleaseStatus requireKnown(String version) {
-    return releases.stream().filter(r -> r.version().equals(version)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no release " + version + " on this node (known: "
-            + releases.stream().map(ReleaseStatus::version).toList() + ")"));
+    return releases.stream()
+        .filter(r -> r.version().equals(version))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no release "
+                        + version
+                        + " on this node (known: "
+                        + releases.stream().map(ReleaseStatus::version).toList()
+                        + ")"));
   }
 
   private void save(String releaseName, List<ReleaseStatus> next) {

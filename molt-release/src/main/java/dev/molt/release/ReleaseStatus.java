@@ -1,15 +1,15 @@
 package dev.molt.release;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 
 /** A release on a node, as {@link ReleaseHandler#whichReleases} reports it. */
 @API(status = STABLE, since = "0.1")
 public record ReleaseStatus(String name, String version, Status status) {
   /**
-   * As OTP's {@code release_handler:which_releases/0}. How a release moves between them (any
-   * other move is refused with an exception saying why):
+   * As OTP's {@code release_handler:which_releases/0}. How a release moves between them (any other
+   * move is refused with an exception saying why):
    *
    * <pre>
    * status      action                          next status
@@ -36,7 +36,9 @@ public record ReleaseStatus(String name, String version, Status status) {
     CURRENT,
     /** Was permanent once; kept on disk for a downgrade until removed. */
     OLD,
-    /** On disk, never installed (or installed and lost with a restart before it was made permanent). */
+    /**
+     * On disk, never installed (or installed and lost with a restart before it was made permanent).
+     */
     UNPACKED
   }
 }

@@ -26,10 +26,9 @@ final class RelupCheck {
   /**
    * What is wrong with the shape of one script, or null: one point of no return; prepare, then
    * switch, each at most once and before it; code changes between switch and the point of no
-   * return, on suspended modules; every suspended module resumed after it, and nothing resumed
-   * that was not suspended; every stopped application started again unless the target release
-   * removes it ({@code removedApplications}; null when the releases are not known, which skips
-   * this rule).
+   * return, on suspended modules; every suspended module resumed after it, and nothing resumed that
+   * was not suspended; every stopped application started again unless the target release removes it
+   * ({@code removedApplications}; null when the releases are not known, which skips this rule).
    */
   static String problem(Relup.Script script) {
     return problem(script, null);
@@ -66,7 +65,8 @@ final class RelupCheck {
             return step + ": a second switch";
           }
           if (pointOfNoReturn >= 0) {
-            return step + ": switch must come before point_of_no_return, so that a failure can be undone";
+            return step
+                + ": switch must come before point_of_no_return, so that a failure can be undone";
           }
           switched = i;
         }
@@ -82,13 +82,19 @@ final class RelupCheck {
         }
         case CodeChange c -> {
           if (switched < 0) {
-            return step + ": code_change " + c.module() + " before switch (the new code is not current yet)";
+            return step
+                + ": code_change "
+                + c.module()
+                + " before switch (the new code is not current yet)";
           }
           if (pointOfNoReturn >= 0) {
             return step + ": code_change after point_of_no_return";
           }
           if (!suspended.contains(c.module())) {
-            return step + ": code_change " + c.module() + " on processes that are not suspended (add it to a suspend)";
+            return step
+                + ": code_change "
+                + c.module()
+                + " on processes that are not suspended (add it to a suspend)";
           }
         }
         case Apply a -> {
@@ -121,10 +127,8 @@ final class RelupCheck {
         }
         case StopApplication s -> stopped.add(s.application());
         case StartApplication s -> stopped.remove(s.application());
-        case UpdateSupervisor u -> {
-        }
-        case ConfigChange c -> {
-        }
+        case UpdateSupervisor u -> {}
+        case ConfigChange c -> {}
       }
     }
     if (pointOfNoReturn < 0) {
@@ -165,8 +169,12 @@ final class RelupCheck {
     };
   }
 
-
-  static void check(String version, String which, Relup.Script script, ReleaseDescriptor to, ReleaseDescriptor from) {
+  static void check(
+      String version,
+      String which,
+      Relup.Script script,
+      ReleaseDescriptor to,
+      ReleaseDescriptor from) {
     Set<String> removed = new LinkedHashSet<>();
     if (from != null) {
       from.applications().forEach(a -> removed.add(a.name()));
@@ -178,21 +186,41 @@ final class RelupCheck {
     }
     Map<String, ReleaseDescriptor.Application> modules = to.moduleOwners();
     for (RelupInstruction instruction : script.instructions()) {
-      List<String> named = switch (instruction) {
-        case Prepare p -> p.modules();
-        case Suspend s -> s.modules();
-        case CodeChange c -> List.of(c.module());
-        default -> List.of();
-      };
+      List<String> named =
+          switch (instruction) {
+            case Prepare p -> p.modules();
+            case Suspend s -> s.modules();
+            case CodeChange c -> List.of(c.module());
+            default -> List.of();
+          };
       for (String module : named) {
         if (!modules.containsKey(module)) {
-          throw new IllegalArgumentException("relup " + version + ", " + which + ": module " + module + " is not in release "
-              + to.name() + " " + to.version());
+          throw new IllegalArgumentException(
+              "relup "
+                  + version
+                  + ", "
+                  + which
+                  + ": module "
+                  + module
+                  + " is not in release "
+                  + to.name()
+                  + " "
+                  + to.version());
         }
       }
-      if (instruction instanceof StartApplication start && to.application(start.application()).isEmpty()) {
-        throw new IllegalArgumentException("relup " + version + ", " + which + ": application " + start.application()
-            + " is not in release " + to.name() + " " + to.version());
+      if (instruction instanceof StartApplication start
+          && to.application(start.application()).isEmpty()) {
+        throw new IllegalArgumentException(
+            "relup "
+                + version
+                + ", "
+                + which
+                + ": application "
+                + start.application()
+                + " is not in release "
+                + to.name()
+                + " "
+                + to.version());
       }
     }
   }

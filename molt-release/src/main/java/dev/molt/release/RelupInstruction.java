@@ -8,15 +8,15 @@ import org.apiguardian.api.API;
 
 /**
  * One low-level step of a {@link Relup} script, run by the release handler in order. Everything
- * before {@link PointOfNoReturn} is undone if a step fails: no process has resumed on new code
- * yet. After it, a failure is reported and the script goes on.
+ * before {@link PointOfNoReturn} is undone if a step fails: no process has resumed on new code yet.
+ * After it, a failure is reported and the script goes on.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public sealed interface RelupInstruction {
   /**
-   * Before anything loads: old code of {@code modules} that processes still run is refused
-   * ({@code SOFT}: the install fails, changing nothing) or left to be purged, killing them,
-   * when the new versions load ({@code BRUTAL}).
+   * Before anything loads: old code of {@code modules} that processes still run is refused ({@code
+   * SOFT}: the install fails, changing nothing) or left to be purged, killing them, when the new
+   * versions load ({@code BRUTAL}).
    */
   record PrePurge(List<String> modules, AppupInstruction.Purge mode) implements RelupInstruction {
     public PrePurge {
@@ -25,8 +25,8 @@ public sealed interface RelupInstruction {
   }
 
   /**
-   * After the resume: the code that became old is purged at once, killing any process still on
-   * it ({@code BRUTAL}), or left until no process runs it, for makePermanent ({@code SOFT}).
+   * After the resume: the code that became old is purged at once, killing any process still on it
+   * ({@code BRUTAL}), or left until no process runs it, for makePermanent ({@code SOFT}).
    */
   record PostPurge(List<String> modules, AppupInstruction.Purge mode) implements RelupInstruction {
     public PostPurge {
@@ -34,14 +34,20 @@ public sealed interface RelupInstruction {
     }
   }
 
-  /** Reads, defines and links the target release's versions of {@code modules}; switches nothing (checkInstall stops here). */
+  /**
+   * Reads, defines and links the target release's versions of {@code modules}; switches nothing
+   * (checkInstall stops here).
+   */
   record Prepare(List<String> modules) implements RelupInstruction {
     public Prepare {
       modules = List.copyOf(modules);
     }
   }
 
-  /** Suspends every process running one of {@code modules}, all in parallel, within {@code timeout} (null: unbounded). */
+  /**
+   * Suspends every process running one of {@code modules}, all in parallel, within {@code timeout}
+   * (null: unbounded).
+   */
   record Suspend(List<String> modules, Duration timeout) implements RelupInstruction {
     public Suspend {
       modules = List.copyOf(modules);
@@ -55,7 +61,9 @@ public sealed interface RelupInstruction {
     }
   }
 
-  /** Moves every suspended process of {@code module} to its new version through {@code codeChange}. */
+  /**
+   * Moves every suspended process of {@code module} to its new version through {@code codeChange}.
+   */
   record CodeChange(String module, String extra) implements RelupInstruction {}
 
   /** Calls a static method of the new code. */
@@ -80,7 +88,8 @@ public sealed interface RelupInstruction {
   record StartApplication(String application) implements RelupInstruction {}
 
   /** See {@link AppupInstruction.UpdateSupervisor}. */
-  record UpdateSupervisor(String supervisor, List<String> start, List<String> stop) implements RelupInstruction {
+  record UpdateSupervisor(String supervisor, List<String> start, List<String> stop)
+      implements RelupInstruction {
     public UpdateSupervisor {
       start = List.copyOf(start);
       stop = List.copyOf(stop);

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The syntax shared by the release descriptor, appups and relups (docs/release-formats.md): one
- * statement per line, a keyword, then arguments, {@code key=value} options and optionally a
- * {@code { ... }} block of statements. {@code #} starts a comment; {@code ;} also ends a statement.
+ * statement per line, a keyword, then arguments, {@code key=value} options and optionally a {@code
+ * { ... }} block of statements. {@code #} starts a comment; {@code ;} also ends a statement.
  *
  * <pre>
  * statement := WORD argument* block? (NEWLINE | ';' | EOF | before '}')
@@ -18,10 +18,9 @@ import java.util.Map;
  * atom      := WORD | STRING
  * </pre>
  *
- * A word is a run of anything but blanks and {@code { } [ ] = , ; " #}; a string is
- * double-quoted, with {@code \" \\ \n \t} escapes. Input is bounded (size, nesting, length of a
- * line) so that a hostile file fails with a {@link FormatException} rather than exhausting the
- * node.
+ * A word is a run of anything but blanks and {@code { } [ ] = , ; " #}; a string is double-quoted,
+ * with {@code \" \\ \n \t} escapes. Input is bounded (size, nesting, length of a line) so that a
+ * hostile file fails with a {@link FormatException} rather than exhausting the node.
  */
 final class Syntax {
   static final int MAX_CHARS = 1 << 20;
@@ -36,7 +35,12 @@ final class Syntax {
   }
 
   /** A statement: its keyword, plain arguments, options (in order) and block (empty if none). */
-  record Statement(Atom keyword, List<Atom> args, Map<String, Option> options, List<Statement> block, boolean hasBlock) {
+  record Statement(
+      Atom keyword,
+      List<Atom> args,
+      Map<String, Option> options,
+      List<Statement> block,
+      boolean hasBlock) {
     String name() {
       return keyword.text();
     }
@@ -45,7 +49,18 @@ final class Syntax {
   /** An option's value: one atom, or a bracketed list. */
   record Option(Atom key, List<Atom> values, boolean list) {}
 
-  private enum Kind { WORD, STRING, LBRACE, RBRACE, LBRACKET, RBRACKET, EQUALS, COMMA, END, EOF }
+  private enum Kind {
+    WORD,
+    STRING,
+    LBRACE,
+    RBRACE,
+    LBRACKET,
+    RBRACKET,
+    EQUALS,
+    COMMA,
+    END,
+    EOF
+  }
 
   private record Token(Kind kind, String text, int line, int column) {}
 
@@ -62,7 +77,8 @@ final class Syntax {
   /** Parses {@code text}, named {@code file} in errors. */
   static List<Statement> parse(String file, String text) {
     if (text.length() > MAX_CHARS) {
-      throw new FormatException(file, 1, 1, "file is larger than " + MAX_CHARS + " characters", null);
+      throw new FormatException(
+          file, 1, 1, "file is larger than " + MAX_CHARS + " characters", null);
     }
     Syntax syntax = new Syntax(file, text);
     syntax.lex();
@@ -109,7 +125,8 @@ final class Syntax {
         case '"' -> i = string(i, line, column);
         default -> {
           if (Character.isISOControl(c) || Character.isSurrogate(c) && !validSurrogate(i)) {
-            throw error(line, column, String.format("character U+%04X is not allowed here", (int) c));
+            throw error(
+                line, column, String.format("character U+%04X is not allowed here", (int) c));
           }
           if (Character.isWhitespace(c)) {
             i++;
@@ -128,12 +145,16 @@ final class Syntax {
 
   private boolean validSurrogate(int i) {
     char c = text.charAt(i);
-    return Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+    return Character.isHighSurrogate(c)
+            && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1))
         || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
   }
 
   private boolean isWordChar(char c) {
-    return !(Character.isWhitespace(c) || Character.isISOControl(c) || "{}[]=,;\"#".indexOf(c) >= 0);
+    return !(Character.isWhitespace(c)
+        || Character.isISOControl(c)
+        || "{}[]=,;\"#".indexOf(c) >= 0);
   }
 
   private int single(Kind kind, String what, int line, int column, int i) {
@@ -163,14 +184,21 @@ final class Syntax {
           case '\\' -> value.append('\\');
           case 'n' -> value.append('\n');
           case 't' -> value.append('\t');
-          default -> throw error(line, i - (text.lastIndexOf('\n', i - 1) + 1) + 1,
-              "unknown escape \\" + (Character.isISOControl(escaped) ? "?" : escaped) + " (use \\\" \\\\ \\n or \\t)");
+          default ->
+              throw error(
+                  line,
+                  i - (text.lastIndexOf('\n', i - 1) + 1) + 1,
+                  "unknown escape \\"
+                      + (Character.isISOControl(escaped) ? "?" : escaped)
+                      + " (use \\\" \\\\ \\n or \\t)");
         }
         i += 2;
         continue;
       }
       if (Character.isISOControl(c) && c != '\t') {
-        throw error(line, i - (text.lastIndexOf('\n', i - 1) + 1) + 1,
+        throw error(
+            line,
+            i - (text.lastIndexOf('\n', i - 1) + 1) + 1,
             String.format("character U+%04X is not allowed in a string", (int) c));
       }
       value.append(c);
@@ -190,7 +218,8 @@ final class Syntax {
           return statements;
         }
         case WORD -> statements.add(statement(depth));
-        default -> throw error(token, "a statement starts with a keyword, not '" + token.text + "'");
+        default ->
+            throw error(token, "a statement starts with a keyword, not '" + token.text + "'");
       }
     }
   }
@@ -229,13 +258,20 @@ final class Syntax {
           block = statements(depth + 1);
           Token close = peek();
           if (close.kind != Kind.RBRACE) {
-            throw error(close, "block opened at " + token.line + ":" + token.column + " is not closed (a } is missing)");
+            throw error(
+                close,
+                "block opened at "
+                    + token.line
+                    + ":"
+                    + token.column
+                    + " is not closed (a } is missing)");
           }
           next++;
           hasBlock = true;
           Token after = peek();
           if (after.kind != Kind.END && after.kind != Kind.EOF && after.kind != Kind.RBRACE) {
-            throw error(after, "a statement ends after its block; put '" + after.text + "' on a new line");
+            throw error(
+                after, "a statement ends after its block; put '" + after.text + "' on a new line");
           }
           return new Statement(keyword, List.copyOf(args), options, block, hasBlock);
         }
@@ -263,7 +299,9 @@ final class Syntax {
         while (true) {
           Token value = take();
           if (value.kind != Kind.WORD && value.kind != Kind.STRING) {
-            throw error(value, "expected a value in the list of '" + key.text() + "', found '" + value.text + "'");
+            throw error(
+                value,
+                "expected a value in the list of '" + key.text() + "', found '" + value.text + "'");
           }
           values.add(atom(value));
           Token separator = take();
@@ -271,7 +309,13 @@ final class Syntax {
             return new Option(key, List.copyOf(values), true);
           }
           if (separator.kind != Kind.COMMA) {
-            throw error(separator, "expected ',' or ']' in the list of '" + key.text() + "', found '" + separator.text + "'");
+            throw error(
+                separator,
+                "expected ',' or ']' in the list of '"
+                    + key.text()
+                    + "', found '"
+                    + separator.text
+                    + "'");
           }
         }
       }

@@ -1,6 +1,5 @@
 package dev.molt.release;
 
-import org.apache.commons.io.FileUtils;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,22 +16,21 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Unpacks a release tarball into a root, or refuses it and changes nothing.
  *
- * <p>The tarball holds {@code bin/}, {@code lib/} and one {@code releases/<vsn>/} with the
- * release descriptor and {@code manifest.sha256} (lines {@code <sha256>  <path>}, as sha256sum
- * writes them) listing every other file. It is read into a staging directory under
- * {@code tmp/}, where each entry is checked — no absolute path, no {@code ..}, no link leading
- * out of the root, no device, a size within bounds — and each file's sha256 compared with the
- * manifest; only then are the files moved into the root. A file already in the root must be
- * identical, so unpacking the same tarball twice is harmless, and one release cannot overwrite
- * another's files.
+ * <p>The tarball holds {@code bin/}, {@code lib/} and one {@code releases/<vsn>/} with the release
+ * descriptor and {@code manifest.sha256} (lines {@code <sha256> <path>}, as sha256sum writes them)
+ * listing every other file. It is read into a staging directory under {@code tmp/}, where each
+ * entry is checked — no absolute path, no {@code ..}, no link leading out of the root, no device, a
+ * size within bounds — and each file's sha256 compared with the manifest; only then are the files
+ * moved into the root. A file already in the root must be identical, so unpacking the same tarball
+ * twice is harmless, and one release cannot overwrite another's files.
  */
 final class Unpacker {
   static final String MANIFEST = "manifest.sha256";
@@ -62,10 +60,16 @@ final class Unpacker {
       read(tarball, staging, files, links);
       String version = releaseDir(files, tarball);
       Path manifestFile = staging.resolve("releases").resolve(version).resolve(MANIFEST);
-      verify(tarball, files, manifest(tarball, manifestFile, "releases/" + version + "/" + MANIFEST));
+      verify(
+          tarball, files, manifest(tarball, manifestFile, "releases/" + version + "/" + MANIFEST));
       ReleaseDescriptor descriptor = descriptor(staging, version, files, tarball);
       if (expectedName != null && !expectedName.equals(descriptor.name())) {
-        throw new UnpackException(tarball + " holds release " + descriptor.name() + ", but this node runs release " + expectedName);
+        throw new UnpackException(
+            tarball
+                + " holds release "
+                + descriptor.name()
+                + ", but this node runs release "
+                + expectedName);
       }
       boolean alreadyThere = install(staging, files, links);
       return new Unpacked(version, descriptor, alreadyThere);
@@ -74,7 +78,9 @@ final class Unpacker {
     }
   }
 
-  private void read(Path tarball, Path staging, Map<String, String> files, Map<String, String> links) throws IOException {
+  private void read(
+      Path tarball, Path staging, Map<String, String> files, Map<String, String> links)
+      throws IOException {
     long total = 0;
     int count = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(tarball));
@@ -98,13 +104,26 @@ final class Unpacker {
           String link = entry.getLinkName();
           String resolved = entry.isSymbolicLink() ? resolveLink(name, link) : normalize(link);
           if (resolved == null) {
-            throw new UnpackException(tarball + ": link " + name + " -> " + printable(link) + " points outside the release root");
+            throw new UnpackException(
+                tarball
+                    + ": link "
+                    + name
+                    + " -> "
+                    + printable(link)
+                    + " points outside the release root");
           }
           links.put(name, resolved);
           continue;
         }
-        if (!entry.isFile() || entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-          throw new UnpackException(tarball + ": entry " + name + " is not a file, directory or link (a device or a pipe?)");
+        if (!entry.isFile()
+            || entry.isCharacterDevice()
+            || entry.isBlockDevice()
+            || entry.isFIFO()) {
+          throw new UnpackException(
+              tarball
+                  + ": entry "
+                  + name
+                  + " is not a file, directory or link (a device or a pipe?)");
         }
         if (entry.getSize() < 0 || total + entry.getSize() > MAX_BYTES) {
           throw new UnpackException(tarball + ": more than " + (MAX_BYTES >> 20) + " MiB of files");
@@ -118,14 +137,23 @@ final class Unpacker {
           while ((n = tar.read(buffer)) > 0) {
             copied += n;
             if (total + copied > MAX_BYTES) {
-              throw new UnpackException(tarball + ": more than " + (MAX_BYTES >> 20) + " MiB of files");
+              throw new UnpackException(
+                  tarball + ": more than " + (MAX_BYTES >> 20) + " MiB of files");
             }
             sha.update(buffer, 0, n);
             out.write(buffer, 0, n);
           }
         }
         if (copied != entry.getSize()) {
-          throw new UnpackException(tarball + ": entry " + name + " is truncated (" + copied + " of " + entry.getSize() + " bytes)");
+          throw new UnpackException(
+              tarball
+                  + ": entry "
+                  + name
+                  + " is truncated ("
+                  + copied
+                  + " of "
+                  + entry.getSize()
+                  + " bytes)");
         }
         total += copied;
         files.put(name, HexFormat.of().formatHex(sha.digest()));
@@ -146,19 +174,37 @@ final class Unpacker {
     if (name.endsWith("/")) {
       name = name.substring(0, name.length() - 1);
     }
-    if (name.isEmpty() || name.length() > 1024 || name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0
+    if (name.isEmpty()
+        || name.length() > 1024
+        || name.startsWith("/")
+        || name.contains("\\")
+        || name.indexOf('\0') >= 0
         || name.matches("^[A-Za-z]:.*")) {
-      throw new UnpackException(tarball + ": entry '" + printable(raw) + "' is not a relative path inside the release root");
+      throw new UnpackException(
+          tarball
+              + ": entry '"
+              + printable(raw)
+              + "' is not a relative path inside the release root");
     }
     for (String part : name.split("/")) {
       if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-        throw new UnpackException(tarball + ": entry '" + printable(raw) + "' escapes the release root (it has '"
-            + (part.isEmpty() ? "//" : part) + "' in its path)");
+        throw new UnpackException(
+            tarball
+                + ": entry '"
+                + printable(raw)
+                + "' escapes the release root (it has '"
+                + (part.isEmpty() ? "//" : part)
+                + "' in its path)");
       }
     }
-    if (!(name.equals("bin") || name.equals("lib") || name.equals("releases") || name.startsWith("bin/")
-        || name.startsWith("lib/") || name.startsWith("releases/"))) {
-      throw new UnpackException(tarball + ": entry '" + printable(raw) + "' is outside bin/, lib/ and releases/");
+    if (!(name.equals("bin")
+        || name.equals("lib")
+        || name.equals("releases")
+        || name.startsWith("bin/")
+        || name.startsWith("lib/")
+        || name.startsWith("releases/"))) {
+      throw new UnpackException(
+          tarball + ": entry '" + printable(raw) + "' is outside bin/, lib/ and releases/");
     }
     return name;
   }
@@ -195,16 +241,24 @@ final class Unpacker {
   }
 
   private static String releaseDir(Map<String, String> files, Path tarball) {
-    List<String> versions = files.keySet().stream().filter(f -> f.startsWith("releases/") && f.endsWith("/" + MANIFEST))
-        .map(f -> f.substring("releases/".length(), f.length() - MANIFEST.length() - 1)).toList();
+    List<String> versions =
+        files.keySet().stream()
+            .filter(f -> f.startsWith("releases/") && f.endsWith("/" + MANIFEST))
+            .map(f -> f.substring("releases/".length(), f.length() - MANIFEST.length() - 1))
+            .toList();
     if (versions.size() != 1 || versions.getFirst().contains("/")) {
-      throw new UnpackException(tarball + ": expected exactly one releases/<version>/" + MANIFEST + ", found "
-          + (versions.isEmpty() ? "none" : versions));
+      throw new UnpackException(
+          tarball
+              + ": expected exactly one releases/<version>/"
+              + MANIFEST
+              + ", found "
+              + (versions.isEmpty() ? "none" : versions));
     }
     return versions.getFirst();
   }
 
-  private static Map<String, String> manifest(Path tarball, Path file, String name) throws IOException {
+  private static Map<String, String> manifest(Path tarball, Path file, String name)
+      throws IOException {
     Map<String, String> expected = new LinkedHashMap<>();
     int lineNumber = 0;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -214,16 +268,26 @@ final class Unpacker {
       }
       var matcher = java.util.regex.Pattern.compile("([0-9a-f]{64}) [ *](.+)").matcher(line);
       if (!matcher.matches()) {
-        throw new UnpackException(tarball + ": " + name + ":" + lineNumber + ": expected '<sha256>  <path>'");
+        throw new UnpackException(
+            tarball + ": " + name + ":" + lineNumber + ": expected '<sha256>  <path>'");
       }
       if (expected.put(matcher.group(2), matcher.group(1)) != null) {
-        throw new UnpackException(tarball + ": " + name + ":" + lineNumber + ": " + matcher.group(2) + " is listed twice");
+        throw new UnpackException(
+            tarball
+                + ": "
+                + name
+                + ":"
+                + lineNumber
+                + ": "
+                + matcher.group(2)
+                + " is listed twice");
       }
     }
     return expected;
   }
 
-  private static void verify(Path tarball, Map<String, String> files, Map<String, String> expected) {
+  private static void verify(
+      Path tarball, Map<String, String> files, Map<String, String> expected) {
     for (Map.Entry<String, String> file : files.entrySet()) {
       if (file.getKey().endsWith("/" + MANIFEST) && file.getKey().startsWith("releases/")) {
         continue;
@@ -233,40 +297,68 @@ final class Unpacker {
         throw new UnpackException(tarball + ": " + file.getKey() + " is not in the manifest");
       }
       if (!sha.equals(file.getValue())) {
-        throw new UnpackException(tarball + ": checksum mismatch for " + file.getKey() + " (manifest " + sha + ", file "
-            + file.getValue() + ")");
+        throw new UnpackException(
+            tarball
+                + ": checksum mismatch for "
+                + file.getKey()
+                + " (manifest "
+                + sha
+                + ", file "
+                + file.getValue()
+                + ")");
       }
     }
     for (String listed : expected.keySet()) {
       if (!files.containsKey(listed)) {
-        throw new UnpackException(tarball + ": " + listed + " is in the manifest but not in the tarball");
+        throw new UnpackException(
+            tarball + ": " + listed + " is in the manifest but not in the tarball");
       }
     }
   }
 
-  private static ReleaseDescriptor descriptor(Path staging, String version, Map<String, String> files, Path tarball)
-      throws IOException {
-    List<String> descriptors = files.keySet().stream()
-        .filter(f -> f.startsWith("releases/" + version + "/") && f.endsWith(".release")).toList();
+  private static ReleaseDescriptor descriptor(
+      Path staging, String version, Map<String, String> files, Path tarball) throws IOException {
+    List<String> descriptors =
+        files.keySet().stream()
+            .filter(f -> f.startsWith("releases/" + version + "/") && f.endsWith(".release"))
+            .toList();
     if (descriptors.size() != 1) {
-      throw new UnpackException(tarball + ": expected one release descriptor in releases/" + version + "/, found "
-          + (descriptors.isEmpty() ? "none" : descriptors));
+      throw new UnpackException(
+          tarball
+              + ": expected one release descriptor in releases/"
+              + version
+              + "/, found "
+              + (descriptors.isEmpty() ? "none" : descriptors));
     }
     ReleaseDescriptor descriptor;
     try {
       descriptor = ReleaseDescriptor.read(staging.resolve(descriptors.getFirst()));
     } catch (FormatException e) {
-      throw new UnpackException(tarball + ": " + e.getMessage().replace(staging.toString() + "/", ""), e);
+      throw new UnpackException(
+          tarball + ": " + e.getMessage().replace(staging.toString() + "/", ""), e);
     }
     if (!descriptor.version().equals(version)) {
-      throw new UnpackException(tarball + ": releases/" + version + "/ holds the descriptor of version " + descriptor.version());
+      throw new UnpackException(
+          tarball
+              + ": releases/"
+              + version
+              + "/ holds the descriptor of version "
+              + descriptor.version());
     }
     for (ReleaseDescriptor.Application application : descriptor.applications()) {
       for (ReleaseDescriptor.Module module : application.modules()) {
         String path = application.dir() + "/" + module.path();
-        if (!files.containsKey(path) && files.keySet().stream().noneMatch(f -> f.startsWith(path + "/"))) {
-          throw new UnpackException(tarball + ": module " + module.name() + " of " + application.name() + " should be at "
-              + path + ", which the tarball does not have");
+        if (!files.containsKey(path)
+            && files.keySet().stream().noneMatch(f -> f.startsWith(path + "/"))) {
+          throw new UnpackException(
+              tarball
+                  + ": module "
+                  + module.name()
+                  + " of "
+                  + application.name()
+                  + " should be at "
+                  + path
+                  + ", which the tarball does not have");
         }
       }
     }
@@ -274,12 +366,15 @@ final class Unpacker {
   }
 
   /** Moves verified files into the root; true if every one was already there. */
-  private boolean install(Path staging, Map<String, String> files, Map<String, String> links) throws IOException {
+  private boolean install(Path staging, Map<String, String> files, Map<String, String> links)
+      throws IOException {
     for (Map.Entry<String, String> file : files.entrySet()) {
       Path target = root.resolve(file.getKey());
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !file.getKey().startsWith("bin/")
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+          && !file.getKey().startsWith("bin/")
           && !file.getValue().equals(sha256(target))) {
-        throw new UnpackException("unpacking would overwrite " + file.getKey() + " with different content; refused");
+        throw new UnpackException(
+            "unpacking would overwrite " + file.getKey() + " with different content; refused");
       }
     }
     boolean alreadyThere = true;
@@ -299,7 +394,8 @@ final class Unpacker {
       }
       alreadyThere = false;
       Files.createDirectories(target.getParent());
-      Files.createSymbolicLink(target, target.getParent().relativize(root.resolve(link.getValue())));
+      Files.createSymbolicLink(
+          target, target.getParent().relativize(root.resolve(link.getValue())));
     }
     return alreadyThere;
   }
@@ -324,7 +420,9 @@ final class Unpacker {
     }
   }
 
-  /** Deletes {@code dir} and everything under it, without following links; nothing there is fine. */
+  /**
+   * Deletes {@code dir} and everything under it, without following links; nothing there is fine.
+   */
   static void deleteTree(Path dir) throws IOException {
     FileUtils.deleteDirectory(dir.toFile());
   }

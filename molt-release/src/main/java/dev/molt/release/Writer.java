@@ -68,10 +68,14 @@ final class Writer {
     if (!(value instanceof Quoted) && BARE.matcher(text).matches()) {
       return text;
     }
-    return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t") + '"';
+    return '"'
+        + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t")
+        + '"';
   }
 
-  /** {@code key=value}; null when {@code value} is null or an empty list, so that it is left out. */
+  /**
+   * {@code key=value}; null when {@code value} is null or an empty list, so that it is left out.
+   */
   static Opt opt(String key, Object value) {
     if (value == null || value instanceof List<?> list && list.isEmpty()) {
       return null;

@@ -18,7 +18,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-/** Damaged class files given to the appup generator: an answer or an {@link IllegalArgumentException}, nothing else. */
+/**
+ * Damaged class files given to the appup generator: an answer or an {@link
+ * IllegalArgumentException}, nothing else.
+ */
 class AppupGeneratorFuzzTest {
   private static Map<String, byte[]> good;
 
@@ -27,7 +30,9 @@ class AppupGeneratorFuzzTest {
     Path dir = Files.createTempDirectory("appup-fuzz");
     Path src = Files.createDirectories(dir.resolve("src/fz"));
     Path out = Files.createDirectories(dir.resolve("classes"));
-    Files.writeString(src.resolve("Server.java"), """
+    Files.writeString(
+        src.resolve("Server.java"),
+        """
         package fz;
         import dev.molt.*;
         import dev.molt.behaviour.*;
@@ -41,9 +46,19 @@ class AppupGeneratorFuzzTest {
           public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
         }
         """);
-    int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", out.toString(), "-cp",
-        System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("jdk.module.path", ""),
-        src.resolve("Server.java").toString());
+    int rc =
+        javax.tools.ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                null,
+                null,
+                "-d",
+                out.toString(),
+                "-cp",
+                System.getProperty("java.class.path")
+                    + File.pathSeparator
+                    + System.getProperty("jdk.module.path", ""),
+                src.resolve("Server.java").toString());
     assertThat(rc).isZero();
     good = new LinkedHashMap<>();
     try (Stream<Path> files = Files.walk(out)) {
@@ -57,30 +72,36 @@ class AppupGeneratorFuzzTest {
   @Provide
   Arbitrary<byte[]> damaged() {
     List<String> names = List.copyOf(good.keySet());
-    return Arbitraries.of(names).flatMap(name -> {
-      byte[] bytes = good.get(name);
-      Arbitrary<Integer> at = Arbitraries.integers().between(0, bytes.length - 1);
-      return Combinators.combine(at, Arbitraries.bytes(), Arbitraries.integers().between(0, 2)).as((i, value, kind) -> {
-        byte[] copy = switch (kind) {
-          case 0 -> java.util.Arrays.copyOf(bytes, i);
-          case 1 -> {
-            byte[] c = bytes.clone();
-            c[i] = value;
-            yield c;
-          }
-          default -> {
-            byte[] c = bytes.clone();
-            for (int j = i; j < Math.min(c.length, i + 8); j++) {
-              c[j] = (byte) ~c[j];
-            }
-            yield c;
-          }
-        };
-        Map<String, byte[]> classes = new LinkedHashMap<>(good);
-        classes.put(name, copy);
-        return flatten(classes);
-      });
-    });
+    return Arbitraries.of(names)
+        .flatMap(
+            name -> {
+              byte[] bytes = good.get(name);
+              Arbitrary<Integer> at = Arbitraries.integers().between(0, bytes.length - 1);
+              return Combinators.combine(
+                      at, Arbitraries.bytes(), Arbitraries.integers().between(0, 2))
+                  .as(
+                      (i, value, kind) -> {
+                        byte[] copy =
+                            switch (kind) {
+                              case 0 -> java.util.Arrays.copyOf(bytes, i);
+                              case 1 -> {
+                                byte[] c = bytes.clone();
+                                c[i] = value;
+                                yield c;
+                              }
+                              default -> {
+                                byte[] c = bytes.clone();
+                                for (int j = i; j < Math.min(c.length, i + 8); j++) {
+                                  c[j] = (byte) ~c[j];
+                                }
+                                yield c;
+                              }
+                            };
+                        Map<String, byte[]> classes = new LinkedHashMap<>(good);
+                        classes.put(name, copy);
+                        return flatten(classes);
+                      });
+            });
   }
 
   /** A map in one array, so that jqwik can shrink and report it: name, NUL, length, bytes... */
@@ -115,7 +136,9 @@ class AppupGeneratorFuzzTest {
   void aDamagedBuildGivesAnAppupOrAClearError(@ForAll("damaged") byte[] flat) throws IOException {
     Map<String, byte[]> build = unflatten(flat);
     try {
-      AppupGenerator.Result result = AppupGenerator.generate("app", "1.0.0", Map.of("app", good), "1.1.0", Map.of("app", build));
+      AppupGenerator.Result result =
+          AppupGenerator.generate(
+              "app", "1.0.0", Map.of("app", good), "1.1.0", Map.of("app", build));
       assertThat(Appup.parse("generated", result.appup().write())).isEqualTo(result.appup());
     } catch (IllegalArgumentException e) {
       assertThat(e.getMessage()).isNotBlank();

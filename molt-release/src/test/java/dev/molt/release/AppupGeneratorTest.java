@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AppupGeneratorTest {
   private static final AtomicInteger BUILDS = new AtomicInteger();
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   private static String server(String state, String reply, String extra) {
     return """
@@ -40,22 +39,36 @@ class AppupGeneratorTest {
           public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
           %s
         }
-        """.formatted(state, reply, extra);
+        """
+        .formatted(state, reply, extra);
   }
 
-  /** Compiles {@code sources} (simple class name to source, package gen.app) into class name → bytes. */
+  /**
+   * Compiles {@code sources} (simple class name to source, package gen.app) into class name →
+   * bytes.
+   */
   private Map<String, byte[]> build(Map<String, String> sources) throws IOException {
     Path dir = work.resolve("build-" + BUILDS.incrementAndGet());
     Path src = Files.createDirectories(dir.resolve("src/gen/app"));
     Path out = Files.createDirectories(dir.resolve("classes"));
-    List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp",
-        System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("jdk.module.path", "")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-d",
+                out.toString(),
+                "-cp",
+                System.getProperty("java.class.path")
+                    + File.pathSeparator
+                    + System.getProperty("jdk.module.path", "")));
     for (Map.Entry<String, String> source : sources.entrySet()) {
       Path file = src.resolve(source.getKey() + ".java");
       Files.writeString(file, source.getValue());
       args.add(file.toString());
     }
-    assertThat(javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new))).isZero();
+    assertThat(
+            javax.tools.ToolProvider.getSystemJavaCompiler()
+                .run(null, null, null, args.toArray(String[]::new)))
+        .isZero();
     Map<String, byte[]> classes = new LinkedHashMap<>();
     try (Stream<Path> files = Files.walk(out)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
@@ -66,8 +79,10 @@ class AppupGeneratorTest {
     return classes;
   }
 
-  private AppupGenerator.Result compare(Map<String, String> before, Map<String, String> after) throws IOException {
-    return AppupGenerator.generate("app", "1.0.0", Map.of("app", build(before)), "1.1.0", Map.of("app", build(after)));
+  private AppupGenerator.Result compare(Map<String, String> before, Map<String, String> after)
+      throws IOException {
+    return AppupGenerator.generate(
+        "app", "1.0.0", Map.of("app", build(before)), "1.1.0", Map.of("app", build(after)));
   }
 
   private static List<AppupInstruction> up(AppupGenerator.Result result) {
@@ -84,92 +99,135 @@ class AppupGeneratorTest {
 
   @Test
   void aCodeOnlyChangeIsALoadModule() throws IOException {
-    AppupGenerator.Result result = compare(Map.of("Server", server("public record State(int n) {}", "v1", "")),
-        Map.of("Server", server("public record State(int n) {}", "v2", "")));
+    AppupGenerator.Result result =
+        compare(
+            Map.of("Server", server("public record State(int n) {}", "v1", "")),
+            Map.of("Server", server("public record State(int n) {}", "v2", "")));
     assertThat(up(result)).containsExactly(new LoadModule("app"));
-    assertThat(result.appup().downTo("1.0.0").orElseThrow().instructions()).containsExactly(new LoadModule("app"));
+    assertThat(result.appup().downTo("1.0.0").orElseThrow().instructions())
+        .containsExactly(new LoadModule("app"));
     assertThat(result.notes()).isEmpty();
     assertThat(Appup.parse("generated", result.appup().write())).isEqualTo(result.appup());
   }
 
   @Test
   void aStateRecordThatChangesShapeIsAnUpdate() throws IOException {
-    AppupGenerator.Result result = compare(Map.of("Server", server("public record State(int n) {}", "v1", "")),
-        Map.of("Server", server("public record State(int n, @Default(\"0\") long calls) {}", "v2", "")));
-    assertThat(up(result)).singleElement().isInstanceOfSatisfying(Update.class, u -> assertThat(u.module()).isEqualTo("app"));
+    AppupGenerator.Result result =
+        compare(
+            Map.of("Server", server("public record State(int n) {}", "v1", "")),
+            Map.of(
+                "Server",
+                server("public record State(int n, @Default(\"0\") long calls) {}", "v2", "")));
+    assertThat(up(result))
+        .singleElement()
+        .isInstanceOfSatisfying(Update.class, u -> assertThat(u.module()).isEqualTo("app"));
     assertThat(result.notes()).as("the new component has a default").isEmpty();
   }
 
   @Test
   void whatAPersonMustFinishIsSaid() throws IOException {
-    AppupGenerator.Result noDefault = compare(Map.of("Server", server("public record State(int n, String gone) {}", "v1", "")),
-        Map.of("Server", server("public record State(long n, long calls) {}", "v2", "")));
-    assertThat(noDefault.notes()).containsExactly(
-        "module app: record gen.app.Server$State changes the type of component n (I to J): override codeChange to convert it",
-        "module app: record gen.app.Server$State gains component calls with no @Default, and no server of the module overrides "
-            + "codeChange: add a @Default or a codeChange",
-        "module app: record gen.app.Server$State loses component gone; its value is dropped when the state is migrated");
+    AppupGenerator.Result noDefault =
+        compare(
+            Map.of("Server", server("public record State(int n, String gone) {}", "v1", "")),
+            Map.of("Server", server("public record State(long n, long calls) {}", "v2", "")));
+    assertThat(noDefault.notes())
+        .containsExactly(
+            "module app: record gen.app.Server$State changes the type of component n (I to J): override codeChange to convert it",
+            "module app: record gen.app.Server$State gains component calls with no @Default, and no server of the module overrides "
+                + "codeChange: add a @Default or a codeChange",
+            "module app: record gen.app.Server$State loses component gone; its value is dropped when the state is migrated");
 
-    AppupGenerator.Result handled = compare(Map.of("Server", server("public record State(int n) {}", "v1", "")),
-        Map.of("Server", server("public record State(long n, long calls) {}", "v2",
-            "public State codeChange(Object oldVsn, Object old, Object extra) { return new State(0, 0); }")));
+    AppupGenerator.Result handled =
+        compare(
+            Map.of("Server", server("public record State(int n) {}", "v1", "")),
+            Map.of(
+                "Server",
+                server(
+                    "public record State(long n, long calls) {}",
+                    "v2",
+                    "public State codeChange(Object oldVsn, Object old, Object extra) { return new State(0, 0); }")));
     assertThat(handled.notes()).as("codeChange takes care of it").isEmpty();
   }
 
   @Test
   void anEnumThatLosesAConstantIsAnUpdateAndSaidSo() throws IOException {
     String server = server("public record State(Mode mode) {}", "v1", "");
-    AppupGenerator.Result result = compare(Map.of("Server", server, "Mode", "package gen.app; public enum Mode { ON, OFF, AUTO }"),
-        Map.of("Server", server, "Mode", "package gen.app; public enum Mode { ON, OFF }"));
+    AppupGenerator.Result result =
+        compare(
+            Map.of("Server", server, "Mode", "package gen.app; public enum Mode { ON, OFF, AUTO }"),
+            Map.of("Server", server, "Mode", "package gen.app; public enum Mode { ON, OFF }"));
     assertThat(up(result)).singleElement().isInstanceOf(Update.class);
-    assertThat(result.notes()).containsExactly("module app: enum gen.app.Mode loses constant AUTO; a state holding it fails to "
-        + "migrate unless codeChange handles it");
+    assertThat(result.notes())
+        .containsExactly(
+            "module app: enum gen.app.Mode loses constant AUTO; a state holding it fails to "
+                + "migrate unless codeChange handles it");
   }
 
   @Test
   void addedAndRemovedModules() throws IOException {
-    Map<String, byte[]> classes = build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
-    AppupGenerator.Result result = AppupGenerator.generate("app", "1.0.0", Map.of("old", classes, "kept", classes), "1.1.0",
-        Map.of("kept", classes, "fresh", classes));
+    Map<String, byte[]> classes =
+        build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
+    AppupGenerator.Result result =
+        AppupGenerator.generate(
+            "app",
+            "1.0.0",
+            Map.of("old", classes, "kept", classes),
+            "1.1.0",
+            Map.of("kept", classes, "fresh", classes));
     assertThat(up(result)).containsExactly(new AddModule("fresh"), new DeleteModule("old"));
-    assertThat(result.appup().downTo("1.0.0").orElseThrow().instructions()).containsExactly(new DeleteModule("fresh"),
-        new AddModule("old"));
+    assertThat(result.appup().downTo("1.0.0").orElseThrow().instructions())
+        .containsExactly(new DeleteModule("fresh"), new AddModule("old"));
   }
 
   @Test
   void fromJarsOfTwoEarlierVersionsWithTheNotesAtTheTopOfTheFile() throws IOException {
     Path classes = work.resolve("jar-classes");
-    Map<String, byte[]> v1 = build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
-    Map<String, byte[]> v2 = build(Map.of("Server", server("public record State(int n, long calls) {}", "v2", "")));
+    Map<String, byte[]> v1 =
+        build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
+    Map<String, byte[]> v2 =
+        build(Map.of("Server", server("public record State(int n, long calls) {}", "v2", "")));
     for (Map.Entry<String, byte[]> c : v2.entrySet()) {
       Path file = classes.resolve(c.getKey().replace('.', '/') + ".class");
       Files.createDirectories(file.getParent());
       Files.write(file, c.getValue());
     }
     byte[] jar = Files.readAllBytes(ReleasePackager.jar(classes, work.resolve("app.jar")));
-    assertThat(AppupGenerator.classesOf(jar).keySet()).containsExactlyInAnyOrderElementsOf(v2.keySet());
+    assertThat(AppupGenerator.classesOf(jar).keySet())
+        .containsExactlyInAnyOrderElementsOf(v2.keySet());
 
     Map<String, Map<String, Map<String, byte[]>>> olds = new LinkedHashMap<>();
     olds.put("1.0.0", Map.of("app", v1));
     olds.put("1.0.1", Map.of("app", v1));
-    AppupGenerator.Result result = AppupGenerator.generate("app", olds, "1.1.0", Map.of("app", AppupGenerator.classesOf(jar)));
-    assertThat(result.appup().up()).extracting(Appup.Transition::version).containsExactly("1.0.0", "1.0.1");
-    assertThat(result.notes()).hasSize(2).allMatch(n -> n.contains("gains component calls with no @Default"));
+    AppupGenerator.Result result =
+        AppupGenerator.generate("app", olds, "1.1.0", Map.of("app", AppupGenerator.classesOf(jar)));
+    assertThat(result.appup().up())
+        .extracting(Appup.Transition::version)
+        .containsExactly("1.0.0", "1.0.1");
+    assertThat(result.notes())
+        .hasSize(2)
+        .allMatch(n -> n.contains("gains component calls with no @Default"));
     String text = result.text("generated for a test");
-    assertThat(text).startsWith("# generated for a test\n# TO FINISH: from 1.0.0: module app: record gen.app.Server$State gains");
+    assertThat(text)
+        .startsWith(
+            "# generated for a test\n# TO FINISH: from 1.0.0: module app: record gen.app.Server$State gains");
     assertThat(Appup.parse("app.appup", text)).isEqualTo(result.appup());
   }
 
   @Test
   void aCorruptClassFileIsAClearError() throws IOException {
-    Map<String, byte[]> good = build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
+    Map<String, byte[]> good =
+        build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
     Map<String, byte[]> corrupt = new LinkedHashMap<>(good);
     byte[] bytes = good.get("gen.app.Server");
     corrupt.put("gen.app.Server", java.util.Arrays.copyOf(bytes, bytes.length / 3));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppupGenerator.generate("app", "1.0.0", Map.of("app", good), "1.1.0",
-            Map.of("app", corrupt)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("class gen.app.Server cannot be read: ");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppupGenerator.classesOf(new byte[] {1, 2, 3}))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                AppupGenerator.generate(
+                    "app", "1.0.0", Map.of("app", good), "1.1.0", Map.of("app", corrupt)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("class gen.app.Server cannot be read: ");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> AppupGenerator.classesOf(new byte[] {1, 2, 3}))
         .isInstanceOf(IOException.class);
   }
 }

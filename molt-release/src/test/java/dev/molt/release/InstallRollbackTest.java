@@ -3,12 +3,12 @@ package dev.molt.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.molt.code.CodeServer;
-import dev.molt.behaviour.GenServer;
 import dev.molt.Pid;
 import dev.molt.Process;
-import dev.molt.sys.Sys;
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.CodeServer;
 import dev.molt.release.ReleaseStatus.Status;
+import dev.molt.sys.Sys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InstallRollbackTest {
   private static final AtomicInteger TAGS = new AtomicInteger();
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   private TestReleases r;
   private ReleaseHandler handler;
@@ -50,13 +49,18 @@ class InstallRollbackTest {
   }
 
   private void installFailsAndEverythingIsBack(String reason) {
-    assertThatThrownBy(() -> handler.install("1.1.0")).isInstanceOfSatisfying(InstallException.class, e -> {
-      assertThat(e.rolledBack()).as(e.getMessage()).isTrue();
-      assertThat(e).hasMessageContaining("was rolled back").hasMessageContaining(reason);
-    });
+    assertThatThrownBy(() -> handler.install("1.1.0"))
+        .isInstanceOfSatisfying(
+            InstallException.class,
+            e -> {
+              assertThat(e.rolledBack()).as(e.getMessage()).isTrue();
+              assertThat(e).hasMessageContaining("was rolled back").hasMessageContaining(reason);
+            });
     assertThat(handler.current()).contains("1.0.0");
-    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
-        new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
+    assertThat(handler.whichReleases())
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+            new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
     assertThat(CodeServer.which(r.app).orElseThrow().version()).isEqualTo(versionBefore);
     assertThat(CodeServer.oldProcessCount(r.app)).isZero();
   }
@@ -71,29 +75,57 @@ class InstallRollbackTest {
 
   @Test
   void anApplyThatThrows() throws IOException {
-    Path jar = r.jar("1.1.0", r.v2(), Map.of("Hook", """
+    Path jar =
+        r.jar(
+            "1.1.0",
+            r.v2(),
+            Map.of(
+                "Hook",
+                """
         public final class Hook {
           public static void run(String... args) { throw new IllegalStateException("hook refused " + args[0]); }
         }
-        """), List.of());
-    handler.unpack(r.release("1.1.0", "1.0.0", jar, r.appup("1.1.0", "1.0.0",
-        "update " + r.app + " extra=\"up\"\n    apply " + r.pkg + ".Hook run args=[\"now\"]")));
+        """),
+            List.of());
+    handler.unpack(
+        r.release(
+            "1.1.0",
+            "1.0.0",
+            jar,
+            r.appup(
+                "1.1.0",
+                "1.0.0",
+                "update "
+                    + r.app
+                    + " extra=\"up\"\n    apply "
+                    + r.pkg
+                    + ".Hook run args=[\"now\"]")));
     installFailsAndEverythingIsBack("hook refused now");
     sameProcessSameStateStillServing();
   }
 
   @Test
   void aProcessThatDoesNotSuspendInTime() throws Exception {
-    handler.unpack(r.release("1.1.0", "1.0.0", r.jar("1.1.0", r.v2()), r.appup("1.1.0", "1.0.0",
-        "update " + r.app + " extra=\"up\" timeout=300ms")));
+    handler.unpack(
+        r.release(
+            "1.1.0",
+            "1.0.0",
+            r.jar("1.1.0", r.v2()),
+            r.appup("1.1.0", "1.0.0", "update " + r.app + " extra=\"up\" timeout=300ms")));
     java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
     System.getProperties().put(r.registered + ".hold", hold);
     CompletableFuture<Object> held = new CompletableFuture<>();
-    Process.spawn(() -> held.complete(GenServer.call(r.registered, "hold", Duration.ofSeconds(30))));
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+    Process.spawn(
+        () -> held.complete(GenServer.call(r.registered, "hold", Duration.ofSeconds(30))));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> System.getProperties().get(r.registered + ".holding") != null);
-    installFailsAndEverythingIsBack("failed in 1 of 1 processes, first " + server + ": call to " + server
-        + " failed: no reply within");
+    installFailsAndEverythingIsBack(
+        "failed in 1 of 1 processes, first "
+            + server
+            + ": call to "
+            + server
+            + " failed: no reply within");
     hold.countDown();
     assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo("released");
     sameProcessSameStateStillServing();
@@ -101,21 +133,38 @@ class InstallRollbackTest {
 
   @Test
   void aProcessThatDiesMidUpgrade() throws IOException {
-    String dies = r.v2().replace("if (data.containsKey(\"poison\"))",
-        "if (true) { dev.molt.Process.exit(dev.molt.Process.self(), ExitReason.kill()); }\n if (data.containsKey(\"poison\"))");
+    String dies =
+        r.v2()
+            .replace(
+                "if (data.containsKey(\"poison\"))",
+                "if (true) { dev.molt.Process.exit(dev.molt.Process.self(), ExitReason.kill()); }\n if (data.containsKey(\"poison\"))");
     handler.unpack(r.release("1.1.0", "1.0.0", dies));
     installFailsAndEverythingIsBack("failed in 1 of 1 processes");
-    Pid restarted = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-        .until(() -> Process.whereis(r.registered).orElse(null), pid -> pid != null && !pid.equals(server));
-    assertThat(Sys.getStatus(restarted).version()).as("its supervisor restarted it on the old code").isEqualTo(versionBefore);
+    Pid restarted =
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () -> Process.whereis(r.registered).orElse(null),
+                pid -> pid != null && !pid.equals(server));
+    assertThat(Sys.getStatus(restarted).version())
+        .as("its supervisor restarted it on the old code")
+        .isEqualTo(versionBefore);
     assertThat(GenServer.call(r.registered, "version")).isEqualTo("v1");
   }
 
   @Test
   void aClassThatDoesNotLink() throws IOException {
-    String needsMissing = r.v2().replace("case \"size\" ->", "case \"missing\" -> new Reply<>(Missing.VALUE, state);\n case \"size\" ->");
-    Path jar = r.jar("1.1.0", needsMissing, Map.of("Missing", "final class Missing { static final Object VALUE = new Object(); }"),
-        List.of("Missing"));
+    String needsMissing =
+        r.v2()
+            .replace(
+                "case \"size\" ->",
+                "case \"missing\" -> new Reply<>(Missing.VALUE, state);\n case \"size\" ->");
+    Path jar =
+        r.jar(
+            "1.1.0",
+            needsMissing,
+            Map.of("Missing", "final class Missing { static final Object VALUE = new Object(); }"),
+            List.of("Missing"));
     handler.unpack(r.release("1.1.0", "1.0.0", jar, r.appup("1.1.0", "1.0.0")));
     installFailsAndEverythingIsBack("Missing");
     sameProcessSameStateStillServing();

@@ -3,12 +3,12 @@ package dev.molt.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.molt.code.CodeServer;
-import dev.molt.behaviour.GenServer;
 import dev.molt.Pid;
 import dev.molt.Process;
-import dev.molt.sys.Sys;
+import dev.molt.behaviour.GenServer;
+import dev.molt.code.CodeServer;
 import dev.molt.release.ReleaseStatus.Status;
+import dev.molt.sys.Sys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReleaseHandlerTest {
   private static final AtomicInteger TAGS = new AtomicInteger();
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   private final String tag = "h" + TAGS.incrementAndGet();
 
@@ -48,7 +47,8 @@ class ReleaseHandlerTest {
   void unpackBootInstallAndMakePermanentUnderLoad() throws Exception {
     TestReleases r = releases();
     ReleaseHandler handler = bootedOn1(r);
-    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT));
+    assertThat(handler.whichReleases())
+        .containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT));
     assertThat(call(r, "put a 42")).isEqualTo("ok");
     for (int i = 0; i < 1_000; i++) {
       call(r, "put k" + i + " " + i);
@@ -58,18 +58,20 @@ class ReleaseHandlerTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong calls = new AtomicLong();
     AtomicLong failures = new AtomicLong();
-    Pid client = Process.spawn(() -> {
-      while (!stop.get()) {
-        try {
-          if (!"42".equals(call(r, "get a"))) {
-            failures.incrementAndGet();
-          }
-        } catch (RuntimeException e) {
-          failures.incrementAndGet();
-        }
-        calls.incrementAndGet();
-      }
-    });
+    Pid client =
+        Process.spawn(
+            () -> {
+              while (!stop.get()) {
+                try {
+                  if (!"42".equals(call(r, "get a"))) {
+                    failures.incrementAndGet();
+                  }
+                } catch (RuntimeException e) {
+                  failures.incrementAndGet();
+                }
+                calls.incrementAndGet();
+              }
+            });
     assertThat(handler.unpack(r.release("1.1.0", "1.0.0", r.v2()))).isEqualTo("1.1.0");
     assertThat(handler.checkInstall("1.1.0")).containsExactly(r.app);
     InstallResult result = handler.install("1.1.0");
@@ -87,30 +89,44 @@ class ReleaseHandlerTest {
     assertThat(call(r, "get a")).isEqualTo("42");
     String state = Sys.getState(Process.whereis(r.registered).orElseThrow()).toString();
     long requests = Long.parseLong(state.replaceAll(".*requests=([0-9]+).*", "$1"));
-    assertThat(requests).as("codeChange set the count to the 1,001 keys, and calls since added to it").isGreaterThan(1_001);
-    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
-        new ReleaseStatus(r.release, "1.1.0", Status.CURRENT));
+    assertThat(requests)
+        .as("codeChange set the count to the 1,001 keys, and calls since added to it")
+        .isGreaterThan(1_001);
+    assertThat(handler.whichReleases())
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+            new ReleaseStatus(r.release, "1.1.0", Status.CURRENT));
 
     handler.install("1.0.0");
-    assertThat(handler.whichReleases()).as("back to the permanent release, live").containsExactly(
-        new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT), new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
+    assertThat(handler.whichReleases())
+        .as("back to the permanent release, live")
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+            new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
     assertThat(call(r, "version")).isEqualTo("v1");
     assertThat(call(r, "get a")).isEqualTo("42");
     handler.install("1.1.0");
     assertThat(call(r, "version")).isEqualTo("v2");
 
     handler.makePermanent("1.1.0");
-    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.OLD),
-        new ReleaseStatus(r.release, "1.1.0", Status.PERMANENT));
+    assertThat(handler.whichReleases())
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.OLD),
+            new ReleaseStatus(r.release, "1.1.0", Status.PERMANENT));
     assertThat(CodeServer.oldProcessCount(r.app)).isZero();
-    assertThat(ReleaseHandler.open(work.resolve("root")).whichReleases()).as("RELEASES on disk").isEqualTo(handler.whichReleases());
+    assertThat(ReleaseHandler.open(work.resolve("root")).whichReleases())
+        .as("RELEASES on disk")
+        .isEqualTo(handler.whichReleases());
 
     handler.downgrade("1.0.0");
     assertThat(call(r, "version")).isEqualTo("v1");
     assertThat(call(r, "get a")).isEqualTo("42");
     assertThat(call(r, "size")).isEqualTo(1_001);
-    assertThat(handler.whichReleases()).as("a downgrade makes the release permanent, as bin/<name> downgrade does")
-        .containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT), new ReleaseStatus(r.release, "1.1.0", Status.OLD));
+    assertThat(handler.whichReleases())
+        .as("a downgrade makes the release permanent, as bin/<name> downgrade does")
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+            new ReleaseStatus(r.release, "1.1.0", Status.OLD));
   }
 
   @Test
@@ -125,10 +141,14 @@ class ReleaseHandlerTest {
     assertThat(result.to()).isEqualTo("1.1.0");
     assertThat(call(r, "version")).isEqualTo("v2");
     assertThat(call(r, "get a")).isEqualTo("42");
-    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.OLD),
-        new ReleaseStatus(r.release, "1.1.0", Status.PERMANENT));
+    assertThat(handler.whichReleases())
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.OLD),
+            new ReleaseStatus(r.release, "1.1.0", Status.PERMANENT));
     assertThat(CodeServer.oldProcessCount(r.app)).as("old code purged").isZero();
-    assertThatThrownBy(() -> handler.upgrade("1.1.0")).as("a version already running").isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> handler.upgrade("1.1.0"))
+        .as("a version already running")
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already running");
   }
 
@@ -143,11 +163,17 @@ class ReleaseHandlerTest {
     String stateBefore = Sys.getState(server).toString();
     handler.unpack(r.release("1.1.0", "1.0.0", r.v2()));
 
-    assertThatThrownBy(() -> handler.install("1.1.0")).isInstanceOfSatisfying(InstallException.class, e -> {
-      assertThat(e.rolledBack()).isTrue();
-      assertThat(e).hasMessageContaining("failed at suspend " + r.app + ", switch and code_change " + r.app).hasMessageContaining("was rolled back")
-          .hasMessageContaining("cannot migrate the poison key");
-    });
+    assertThatThrownBy(() -> handler.install("1.1.0"))
+        .isInstanceOfSatisfying(
+            InstallException.class,
+            e -> {
+              assertThat(e.rolledBack()).isTrue();
+              assertThat(e)
+                  .hasMessageContaining(
+                      "failed at suspend " + r.app + ", switch and code_change " + r.app)
+                  .hasMessageContaining("was rolled back")
+                  .hasMessageContaining("cannot migrate the poison key");
+            });
     assertThat(Process.whereis(r.registered)).contains(server);
     assertThat(Sys.getStatus(server).version()).as("old version").isEqualTo(versionBefore);
     assertThat(Sys.getState(server).toString()).as("old state").isEqualTo(stateBefore);
@@ -155,22 +181,28 @@ class ReleaseHandlerTest {
     assertThat(call(r, "get a")).as("still serving").isEqualTo("42");
     assertThat(CodeServer.which(r.app).orElseThrow().version()).isEqualTo(versionBefore);
     assertThat(CodeServer.oldProcessCount(r.app)).isZero();
-    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
-        new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
+    assertThat(handler.whichReleases())
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+            new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
 
     call(r, "put poison-free 1");
-    Sys.replaceState(server, old -> {
-      try {
-        @SuppressWarnings("unchecked")
-        var data = (java.util.Map<String, Object>) old.getClass().getMethod("data").invoke(old);
-        data.remove("poison");
-        return old;
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    Sys.replaceState(
+        server,
+        old -> {
+          try {
+            @SuppressWarnings("unchecked")
+            var data = (java.util.Map<String, Object>) old.getClass().getMethod("data").invoke(old);
+            data.remove("poison");
+            return old;
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
     handler.install("1.1.0");
-    assertThat(call(r, "version")).as("the same release installs once the state allows it").isEqualTo("v2");
+    assertThat(call(r, "version"))
+        .as("the same release installs once the state allows it")
+        .isEqualTo("v2");
   }
 
   @Test
@@ -178,11 +210,14 @@ class ReleaseHandlerTest {
     TestReleases r = releases();
     ReleaseHandler handler = bootedOn1(r);
     handler.unpack(r.release("2.0.0", null, r.v2()));
-    assertThatThrownBy(() -> handler.install("2.0.0")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> handler.install("2.0.0"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no relup path from 1.0.0 to 2.0.0");
-    assertThatThrownBy(() -> handler.install("9.9.9")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> handler.install("9.9.9"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no release 9.9.9 on this node");
-    assertThatThrownBy(() -> handler.remove("1.0.0")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> handler.remove("1.0.0"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is permanent and cannot be removed");
     handler.remove("2.0.0");
     assertThat(handler.whichReleases()).extracting(ReleaseStatus::version).containsExactly("1.0.0");
@@ -201,10 +236,15 @@ class ReleaseHandlerTest {
     List<String> tree = TestReleases.tree(work.resolve("root"));
     handler.unpack(tarball);
     assertThat(TestReleases.tree(work.resolve("root"))).isEqualTo(tree);
-    assertThat(handler.whichReleases()).containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.UNPACKED));
-    String releasesFile = Files.readString(work.resolve("root/releases/RELEASES"), StandardCharsets.UTF_8);
-    assertThat(releasesFile).contains("releases " + r.release + " {").contains("release 1.0.0 unpacked");
-    assertThat(ReleaseHandler.open(work.resolve("root")).whichReleases()).isEqualTo(handler.whichReleases());
+    assertThat(handler.whichReleases())
+        .containsExactly(new ReleaseStatus(r.release, "1.0.0", Status.UNPACKED));
+    String releasesFile =
+        Files.readString(work.resolve("root/releases/RELEASES"), StandardCharsets.UTF_8);
+    assertThat(releasesFile)
+        .contains("releases " + r.release + " {")
+        .contains("release 1.0.0 unpacked");
+    assertThat(ReleaseHandler.open(work.resolve("root")).whichReleases())
+        .isEqualTo(handler.whichReleases());
   }
 
   @Test
@@ -214,23 +254,44 @@ class ReleaseHandlerTest {
     String cache = r.registered + "_cache";
     assertThat(Process.whereis(cache)).isEmpty();
     Path jar = r.jar("1.1.0", r.v2(), java.util.Map.of(), List.of(), true);
-    handler.unpack(r.release("1.1.0", "1.0.0", jar, r.appup("1.1.0", "1.0.0",
-        "update " + r.app + " extra=\"up\"\n    supervisor " + r.supervisor() + " start=[cache]",
-        "update " + r.app + " extra=\"down\"\n    supervisor " + r.supervisor() + " stop=[cache]")));
+    handler.unpack(
+        r.release(
+            "1.1.0",
+            "1.0.0",
+            jar,
+            r.appup(
+                "1.1.0",
+                "1.0.0",
+                "update "
+                    + r.app
+                    + " extra=\"up\"\n    supervisor "
+                    + r.supervisor()
+                    + " start=[cache]",
+                "update "
+                    + r.app
+                    + " extra=\"down\"\n    supervisor "
+                    + r.supervisor()
+                    + " stop=[cache]")));
 
     InstallResult up = handler.install("1.1.0");
     assertThat(up.warnings()).isEmpty();
     assertThat(Process.whereis(cache)).as("the new child is started").isPresent();
     assertThat(GenServer.call(cache, "version")).isEqualTo("v2");
-    assertThat(dev.molt.behaviour.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
-        .extracting(dev.molt.behaviour.ChildInfo::id).containsExactly("store", "cache");
+    assertThat(
+            dev.molt.behaviour.Supervisor.whichChildren(
+                Process.whereis(r.supervisor()).orElseThrow()))
+        .extracting(dev.molt.behaviour.ChildInfo::id)
+        .containsExactly("store", "cache");
 
     handler.makePermanent("1.1.0");
     InstallResult down = handler.downgrade("1.0.0");
     assertThat(down.warnings()).isEmpty();
     assertThat(Process.whereis(cache)).as("stopped by the down script").isEmpty();
-    assertThat(dev.molt.behaviour.Supervisor.whichChildren(Process.whereis(r.supervisor()).orElseThrow()))
-        .extracting(dev.molt.behaviour.ChildInfo::id).containsExactly("store");
+    assertThat(
+            dev.molt.behaviour.Supervisor.whichChildren(
+                Process.whereis(r.supervisor()).orElseThrow()))
+        .extracting(dev.molt.behaviour.ChildInfo::id)
+        .containsExactly("store");
   }
 
   @Test
@@ -240,15 +301,26 @@ class ReleaseHandlerTest {
     call(r, "put a 42");
     Path jar = work.resolve("root/lib/" + r.app + "-1.0.0/" + r.app + ".jar");
     CodeServer.load(dev.molt.code.ModuleSource.jar(r.app, jar));
-    assertThat(CodeServer.oldProcessCount(r.app)).as("the store still runs the code that is now old").isEqualTo(1);
-    handler.unpack(r.release("1.1.0", "1.0.0", r.jar("1.1.0", r.v2()), r.appup("1.1.0", "1.0.0",
-        "update " + r.app + " extra=\"up\" pre_purge=soft")));
+    assertThat(CodeServer.oldProcessCount(r.app))
+        .as("the store still runs the code that is now old")
+        .isEqualTo(1);
+    handler.unpack(
+        r.release(
+            "1.1.0",
+            "1.0.0",
+            r.jar("1.1.0", r.v2()),
+            r.appup("1.1.0", "1.0.0", "update " + r.app + " extra=\"up\" pre_purge=soft")));
 
-    assertThatThrownBy(() -> handler.install("1.1.0")).isInstanceOfSatisfying(InstallException.class, e -> {
-      assertThat(e.rolledBack()).isTrue();
-      assertThat(e).hasMessageContaining("failed at pre_purge " + r.app)
-          .hasMessageContaining("still has old code run by 1 processes, and its update asks for pre_purge=soft");
-    });
+    assertThatThrownBy(() -> handler.install("1.1.0"))
+        .isInstanceOfSatisfying(
+            InstallException.class,
+            e -> {
+              assertThat(e.rolledBack()).isTrue();
+              assertThat(e)
+                  .hasMessageContaining("failed at pre_purge " + r.app)
+                  .hasMessageContaining(
+                      "still has old code run by 1 processes, and its update asks for pre_purge=soft");
+            });
     assertThat(CodeServer.oldProcessCount(r.app)).as("nothing was purged").isEqualTo(1);
     assertThat(call(r, "get a")).isEqualTo("42");
   }
@@ -256,13 +328,17 @@ class ReleaseHandlerTest {
   @Test
   void theReleaseConfigFileOverridesTheDescriptorAtBoot() throws Exception {
     TestReleases r = releases();
-    java.util.Map<String, byte[]> files = r.files("1.0.0", r.jar("1.0.0", r.v1()), r.descriptor("1.0.0"), null, null);
-    files.put("releases/1.0.0/" + r.release + ".config", ("config " + r.app + " greeting=\"hi\" port=5050\n")
-        .getBytes(StandardCharsets.UTF_8));
+    java.util.Map<String, byte[]> files =
+        r.files("1.0.0", r.jar("1.0.0", r.v1()), r.descriptor("1.0.0"), null, null);
+    files.put(
+        "releases/1.0.0/" + r.release + ".config",
+        ("config " + r.app + " greeting=\"hi\" port=5050\n").getBytes(StandardCharsets.UTF_8));
     ReleaseHandler handler = ReleaseHandler.open(work.resolve("root"));
     handler.unpack(r.tarball("1.0.0", files, java.util.Map.of()));
     handler.boot();
-    assertThat(dev.molt.behaviour.ApplicationController.node().getEnv(r.app, "greeting")).contains("hi");
-    assertThat(dev.molt.behaviour.ApplicationController.node().getEnv(r.app, "port")).contains(5050L);
+    assertThat(dev.molt.behaviour.ApplicationController.node().getEnv(r.app, "greeting"))
+        .contains("hi");
+    assertThat(dev.molt.behaviour.ApplicationController.node().getEnv(r.app, "port"))
+        .contains(5050L);
   }
 }

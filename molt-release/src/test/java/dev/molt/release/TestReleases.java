@@ -13,9 +13,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
  * Builds real release tarballs for tests: a store application (a GenServer registered under a
- * test's own name, under a supervisor) compiled per version into a jar, with its descriptor,
- * appup, generated relup and sha256 manifest. Each test uses its own names, since the code
- * server and the application controller are one per node.
+ * test's own name, under a supervisor) compiled per version into a jar, with its descriptor, appup,
+ * generated relup and sha256 manifest. Each test uses its own names, since the code server and the
+ * application controller are one per node.
  */
 final class TestReleases {
   final String release;
@@ -34,14 +34,22 @@ final class TestReleases {
 
   /** Version 1: a map of strings; get/put/version requests as strings. */
   String v1() {
-    return store("v1", "public record State(java.util.Map<String, Object> data) {}", "new State(new java.util.HashMap<>())",
-        "state", "");
+    return store(
+        "v1",
+        "public record State(java.util.Map<String, Object> data) {}",
+        "new State(new java.util.HashMap<>())",
+        "state",
+        "");
   }
 
   /** Version 2: also counts requests; its codeChange sets the count to the number of keys. */
   String v2() {
-    return store("v2", "public record State(java.util.Map<String, Object> data, long requests) {}",
-        "new State(new java.util.HashMap<>(), 0)", "new State(state.data(), state.requests() + 1)", """
+    return store(
+        "v2",
+        "public record State(java.util.Map<String, Object> data, long requests) {}",
+        "new State(new java.util.HashMap<>(), 0)",
+        "new State(state.data(), state.requests() + 1)",
+        """
             public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
               var data = (java.util.Map<String, Object>) old.getClass().getMethod("data").invoke(old);
               if (data.containsKey("poison")) { throw new IllegalStateException("cannot migrate the poison key"); }
@@ -50,7 +58,8 @@ final class TestReleases {
             """);
   }
 
-  private String store(String tag, String stateRecord, String init, String next, String codeChange) {
+  private String store(
+      String tag, String stateRecord, String init, String next, String codeChange) {
     return """
         package %1$s;
         import dev.molt.*;
@@ -81,7 +90,8 @@ final class TestReleases {
           public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
           %6$s
         }
-        """.formatted(pkg, stateRecord, init, next, tag, codeChange, registered);
+        """
+        .formatted(pkg, stateRecord, init, next, tag, codeChange, registered);
   }
 
   /** The supervisor the application starts, registered under this name. */
@@ -109,7 +119,13 @@ final class TestReleases {
             return %5$s;
           }
         }
-        """.formatted(pkg, registered, app, supervisor(), withCache ? "List.of(store, cache)" : "List.of(store)");
+        """
+        .formatted(
+            pkg,
+            registered,
+            app,
+            supervisor(),
+            withCache ? "List.of(store, cache)" : "List.of(store)");
   }
 
   /** Compiles the store module of {@code version} from {@code storeSource} into a jar. */
@@ -118,15 +134,22 @@ final class TestReleases {
   }
 
   /**
-   * As {@link #jar(String, String)}, with more classes ({@code simple name -> source}); the
-   * classes in {@code leftOut} are compiled but not put in the jar, to make a link error.
+   * As {@link #jar(String, String)}, with more classes ({@code simple name -> source}); the classes
+   * in {@code leftOut} are compiled but not put in the jar, to make a link error.
    */
-  Path jar(String version, String storeSource, Map<String, String> extraClasses, List<String> leftOut) throws IOException {
+  Path jar(
+      String version, String storeSource, Map<String, String> extraClasses, List<String> leftOut)
+      throws IOException {
     return jar(version, storeSource, extraClasses, leftOut, false);
   }
 
   /** As above; {@code withCache} gives the application a second child, "cache", in its specs. */
-  Path jar(String version, String storeSource, Map<String, String> extraClasses, List<String> leftOut, boolean withCache)
+  Path jar(
+      String version,
+      String storeSource,
+      Map<String, String> extraClasses,
+      List<String> leftOut,
+      boolean withCache)
       throws IOException {
     Path src = work.resolve("src-" + version);
     Path classes = work.resolve("classes-" + version);
@@ -135,20 +158,33 @@ final class TestReleases {
     Files.createDirectories(classes);
     Files.writeString(dir.resolve("Store.java"), storeSource);
     Files.writeString(dir.resolve("App.java"), application(withCache));
-    List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp",
-        System.getProperty("java.class.path") + java.io.File.pathSeparator + System.getProperty("jdk.module.path", ""), "-nowarn",
-        dir.resolve("Store.java").toString(), dir.resolve("App.java").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-d",
+                classes.toString(),
+                "-cp",
+                System.getProperty("java.class.path")
+                    + java.io.File.pathSeparator
+                    + System.getProperty("jdk.module.path", ""),
+                "-nowarn",
+                dir.resolve("Store.java").toString(),
+                dir.resolve("App.java").toString()));
     for (Map.Entry<String, String> extra : extraClasses.entrySet()) {
-      Files.writeString(dir.resolve(extra.getKey() + ".java"), "package " + pkg + ";\n" + extra.getValue());
+      Files.writeString(
+          dir.resolve(extra.getKey() + ".java"), "package " + pkg + ";\n" + extra.getValue());
       args.add(dir.resolve(extra.getKey() + ".java").toString());
     }
-    int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new));
+    int rc =
+        javax.tools.ToolProvider.getSystemJavaCompiler()
+            .run(null, null, null, args.toArray(String[]::new));
     if (rc != 0) {
       throw new IllegalStateException("test module did not compile");
     }
     for (String left : leftOut) {
       try (Stream<Path> paths = Files.walk(classes)) {
-        for (Path path : paths.filter(p -> p.getFileName().toString().equals(left + ".class")).toList()) {
+        for (Path path :
+            paths.filter(p -> p.getFileName().toString().equals(left + ".class")).toList()) {
           Files.delete(path);
         }
       }
@@ -166,8 +202,18 @@ final class TestReleases {
             module %s %s.jar
           }
         %s}
-        """.formatted(release, version, app, version, pkg, app, app, upgradeFrom.length == 0 ? ""
-        : "  upgrade_from " + String.join(" ", upgradeFrom) + "\n");
+        """
+        .formatted(
+            release,
+            version,
+            app,
+            version,
+            pkg,
+            app,
+            app,
+            upgradeFrom.length == 0
+                ? ""
+                : "  upgrade_from " + String.join(" ", upgradeFrom) + "\n");
   }
 
   /** The appup of {@code version}: update the store with a code change, both ways. */
@@ -191,27 +237,34 @@ final class TestReleases {
             %5$s
           }
         }
-        """.formatted(app, version, from, up, down);
+        """
+        .formatted(app, version, from, up, down);
   }
 
   /** Files of a release tarball, path to content; the manifest is added by {@link #tarball}. */
-  Map<String, byte[]> files(String version, Path jar, String descriptor, String appup, String relup) throws IOException {
+  Map<String, byte[]> files(String version, Path jar, String descriptor, String appup, String relup)
+      throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put("bin/" + release, "#!/bin/sh\necho launcher\n".getBytes(StandardCharsets.UTF_8));
-    files.put("releases/" + version + "/" + release + ".release", descriptor.getBytes(StandardCharsets.UTF_8));
+    files.put(
+        "releases/" + version + "/" + release + ".release",
+        descriptor.getBytes(StandardCharsets.UTF_8));
     if (relup != null) {
       files.put("releases/" + version + "/relup", relup.getBytes(StandardCharsets.UTF_8));
     }
     files.put("lib/" + app + "-" + version + "/" + app + ".jar", Files.readAllBytes(jar));
     if (appup != null) {
-      files.put("lib/" + app + "-" + version + "/" + app + ".appup", appup.getBytes(StandardCharsets.UTF_8));
+      files.put(
+          "lib/" + app + "-" + version + "/" + app + ".appup",
+          appup.getBytes(StandardCharsets.UTF_8));
     }
     return files;
   }
 
   /** A complete, valid release: 1.0.0 alone, or {@code version} with a relup from {@code from}. */
   Path release(String version, String from, String storeSource) throws IOException {
-    return release(version, from, jar(version, storeSource), from == null ? null : appup(version, from));
+    return release(
+        version, from, jar(version, storeSource), from == null ? null : appup(version, from));
   }
 
   /** A release of {@code jar} with {@code appup} (null for none). */
@@ -221,13 +274,19 @@ final class TestReleases {
     if (from != null) {
       ReleaseDescriptor target = ReleaseDescriptor.parse("target", descriptor);
       ReleaseDescriptor source = ReleaseDescriptor.parse("source", descriptor(from));
-      relup = RelupGenerator.generate(target, List.of(source), Map.of(app, Appup.parse("appup", appup))).write();
+      relup =
+          RelupGenerator.generate(target, List.of(source), Map.of(app, Appup.parse("appup", appup)))
+              .write();
     }
     return tarball(version, files(version, jar, descriptor, appup, relup), Map.of());
   }
 
-  /** Writes a tar.gz of {@code files} with a manifest of their sha256; {@code manifestOverrides} replace lines. */
-  Path tarball(String version, Map<String, byte[]> files, Map<String, String> manifestOverrides) throws IOException {
+  /**
+   * Writes a tar.gz of {@code files} with a manifest of their sha256; {@code manifestOverrides}
+   * replace lines.
+   */
+  Path tarball(String version, Map<String, byte[]> files, Map<String, String> manifestOverrides)
+      throws IOException {
     Path target = work.resolve(release + "-" + version + "-" + System.nanoTime() + ".tar.gz");
     if (manifestOverrides.isEmpty()) {
       return ReleasePackager.tarball(target, version, files);
@@ -238,12 +297,15 @@ final class TestReleases {
       manifest.append(sha).append("  ").append(file.getKey()).append('\n');
     }
     Map<String, byte[]> all = new LinkedHashMap<>(files);
-    all.put("releases/" + version + "/" + Unpacker.MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8));
+    all.put(
+        "releases/" + version + "/" + Unpacker.MANIFEST,
+        manifest.toString().getBytes(StandardCharsets.UTF_8));
     return write(target, all, List.of());
   }
 
   /** A raw tarball: files, then extra entries (links and the like) made by the caller. */
-  static Path write(Path target, Map<String, byte[]> files, List<TarArchiveEntry> extra) throws IOException {
+  static Path write(Path target, Map<String, byte[]> files, List<TarArchiveEntry> extra)
+      throws IOException {
     return ReleasePackager.writeTar(target, files, extra);
   }
 
@@ -253,8 +315,12 @@ final class TestReleases {
 
   static List<String> tree(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
-      return new ArrayList<>(paths.filter(p -> !p.toString().contains("/tmp/")).map(p -> root.relativize(p).toString())
-          .sorted().toList());
+      return new ArrayList<>(
+          paths
+              .filter(p -> !p.toString().contains("/tmp/"))
+              .map(p -> root.relativize(p).toString())
+              .sorted()
+              .toList());
     }
   }
 }

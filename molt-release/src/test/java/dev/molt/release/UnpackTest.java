@@ -17,12 +17,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hostile and broken tarballs: each refused with a clear error, and the root left exactly as it was. */
+/**
+ * Hostile and broken tarballs: each refused with a clear error, and the root left exactly as it
+ * was.
+ */
 class UnpackTest {
   private static final AtomicInteger TAGS = new AtomicInteger();
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   private TestReleases r;
   private ReleaseHandler handler;
@@ -42,7 +44,9 @@ class UnpackTest {
   }
 
   private void assertRefused(Path tarball, String message) throws IOException {
-    assertThatThrownBy(() -> handler.unpack(tarball)).isInstanceOf(UnpackException.class).hasMessageContaining(message);
+    assertThatThrownBy(() -> handler.unpack(tarball))
+        .isInstanceOf(UnpackException.class)
+        .hasMessageContaining(message);
     assertThat(TestReleases.tree(work.resolve("root"))).as("nothing written").isEqualTo(treeBefore);
     assertThat(Files.readString(work.resolve("root/releases/RELEASES"))).isEqualTo(releasesBefore);
     assertThat(handler.whichReleases()).extracting(ReleaseStatus::version).containsExactly("1.0.0");
@@ -60,7 +64,8 @@ class UnpackTest {
   @Test
   void aChecksumMismatchIsRefused() throws IOException {
     String jar = "lib/" + r.app + "-1.1.0/" + r.app + ".jar";
-    assertRefused(r.tarball("1.1.0", files, Map.of(jar, "0".repeat(64))), "checksum mismatch for " + jar);
+    assertRefused(
+        r.tarball("1.1.0", files, Map.of(jar, "0".repeat(64))), "checksum mismatch for " + jar);
   }
 
   @Test
@@ -68,16 +73,34 @@ class UnpackTest {
     Map<String, byte[]> tampered = new LinkedHashMap<>(files);
     String descriptor = "releases/1.1.0/" + r.release + ".release";
     String sha = TestReleases.sha256(files.get(descriptor));
-    tampered.put(descriptor, (new String(files.get(descriptor), StandardCharsets.UTF_8) + "# extra\n").getBytes(StandardCharsets.UTF_8));
-    assertRefused(r.tarball("1.1.0", tampered, Map.of(descriptor, sha)), "checksum mismatch for " + descriptor);
+    tampered.put(
+        descriptor,
+        (new String(files.get(descriptor), StandardCharsets.UTF_8) + "# extra\n")
+            .getBytes(StandardCharsets.UTF_8));
+    assertRefused(
+        r.tarball("1.1.0", tampered, Map.of(descriptor, sha)),
+        "checksum mismatch for " + descriptor);
   }
 
   @Test
   void entriesEscapingTheRootAreRefused() throws IOException {
-    for (String name : List.of("lib/../../evil", "../evil", "/etc/evil", "lib/./x", "lib//x", "etc/passwd", "C:/x", "lib\\..\\x")) {
+    for (String name :
+        List.of(
+            "lib/../../evil",
+            "../evil",
+            "/etc/evil",
+            "lib/./x",
+            "lib//x",
+            "etc/passwd",
+            "C:/x",
+            "lib\\..\\x")) {
       Map<String, byte[]> hostile = new LinkedHashMap<>(files);
       hostile.put(name, new byte[] {1});
-      Path tarball = TestReleases.write(work.resolve("hostile-" + Math.abs(name.hashCode()) + ".tar.gz"), withManifest(hostile), List.of());
+      Path tarball =
+          TestReleases.write(
+              work.resolve("hostile-" + Math.abs(name.hashCode()) + ".tar.gz"),
+              withManifest(hostile),
+              List.of());
       assertRefused(tarball, "entry '" + (name.startsWith("/") ? name.substring(1) : name) + "'");
     }
   }
@@ -85,34 +108,48 @@ class UnpackTest {
   @Test
   void linksLeadingOutOfTheRootAreRefused() throws IOException {
     for (String target : List.of("../../../etc/passwd", "/etc/passwd", "../..")) {
-      TarArchiveEntry link = new TarArchiveEntry("lib/" + r.app + "-1.1.0/escape", TarConstants.LF_SYMLINK);
+      TarArchiveEntry link =
+          new TarArchiveEntry("lib/" + r.app + "-1.1.0/escape", TarConstants.LF_SYMLINK);
       link.setLinkName(target);
-      Path tarball = TestReleases.write(work.resolve("link-" + Math.abs(target.hashCode()) + ".tar.gz"), withManifest(files),
-          List.of(link));
+      Path tarball =
+          TestReleases.write(
+              work.resolve("link-" + Math.abs(target.hashCode()) + ".tar.gz"),
+              withManifest(files),
+              List.of(link));
       assertRefused(tarball, "points outside the release root");
     }
-    TarArchiveEntry hard = new TarArchiveEntry("lib/" + r.app + "-1.1.0/hard", TarConstants.LF_LINK);
+    TarArchiveEntry hard =
+        new TarArchiveEntry("lib/" + r.app + "-1.1.0/hard", TarConstants.LF_LINK);
     hard.setLinkName("../../secret");
-    assertRefused(TestReleases.write(work.resolve("hard.tar.gz"), withManifest(files), List.of(hard)), "points outside the release root");
+    assertRefused(
+        TestReleases.write(work.resolve("hard.tar.gz"), withManifest(files), List.of(hard)),
+        "points outside the release root");
   }
 
   @Test
   void devicesAreRefused() throws IOException {
     TarArchiveEntry device = new TarArchiveEntry("lib/dev", TarConstants.LF_CHR);
-    assertRefused(TestReleases.write(work.resolve("dev.tar.gz"), withManifest(files), List.of(device)), "is not a file, directory or link");
+    assertRefused(
+        TestReleases.write(work.resolve("dev.tar.gz"), withManifest(files), List.of(device)),
+        "is not a file, directory or link");
   }
 
   @Test
   void corruptAndTruncatedTarballsAreRefused() throws IOException {
     Path good = r.tarball("1.1.0", files, Map.of());
     byte[] bytes = Files.readAllBytes(good);
-    Path truncated = Files.write(work.resolve("truncated.tar.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path truncated =
+        Files.write(
+            work.resolve("truncated.tar.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
     assertRefused(truncated, "is not a readable .tar.gz");
     byte[] flipped = bytes.clone();
     flipped[bytes.length / 2] ^= 0x55;
-    // a flipped bit is caught by gzip's CRC, by the tar reader or by the manifest, depending on where it lands
+    // a flipped bit is caught by gzip's CRC, by the tar reader or by the manifest, depending on
+    // where it lands
     assertRefused(Files.write(work.resolve("flipped.tar.gz"), flipped), "flipped.tar.gz");
-    assertRefused(Files.write(work.resolve("garbage.tar.gz"), "not a tarball".getBytes(StandardCharsets.UTF_8)),
+    assertRefused(
+        Files.write(
+            work.resolve("garbage.tar.gz"), "not a tarball".getBytes(StandardCharsets.UTF_8)),
         "is not a readable .tar.gz");
     assertRefused(work.resolve("missing.tar.gz"), "no release tarball at");
   }
@@ -124,42 +161,60 @@ class UnpackTest {
     assertThat(tarball).exists();
     Map<String, byte[]> unlisted = withManifest(files);
     unlisted.put("lib/" + r.app + "-1.1.0/unlisted.txt", new byte[] {1, 2});
-    assertRefused(TestReleases.write(work.resolve("unlisted.tar.gz"), unlisted, List.of()), "unlisted.txt is not in the manifest");
+    assertRefused(
+        TestReleases.write(work.resolve("unlisted.tar.gz"), unlisted, List.of()),
+        "unlisted.txt is not in the manifest");
     Map<String, byte[]> missing = withManifest(extra);
     missing.remove("bin/" + r.release);
-    assertRefused(TestReleases.write(work.resolve("missing-file.tar.gz"), missing, List.of()),
+    assertRefused(
+        TestReleases.write(work.resolve("missing-file.tar.gz"), missing, List.of()),
         "bin/" + r.release + " is in the manifest but not in the tarball");
     Map<String, byte[]> noManifest = new LinkedHashMap<>(files);
-    assertRefused(TestReleases.write(work.resolve("no-manifest.tar.gz"), noManifest, List.of()),
+    assertRefused(
+        TestReleases.write(work.resolve("no-manifest.tar.gz"), noManifest, List.of()),
         "expected exactly one releases/<version>/manifest.sha256, found none");
   }
 
   @Test
   void aDescriptorWithASyntaxErrorIsRefusedWithItsLineAndColumn() throws IOException {
     Map<String, byte[]> broken = new LinkedHashMap<>(files);
-    broken.put("releases/1.1.0/" + r.release + ".release", "release x 1.1.0 {\n  java = 25\n}\n"
-        .getBytes(StandardCharsets.UTF_8));
-    assertRefused(r.tarball("1.1.0", broken, Map.of()), "releases/1.1.0/" + r.release + ".release:2:8: '=' needs an option name");
+    broken.put(
+        "releases/1.1.0/" + r.release + ".release",
+        "release x 1.1.0 {\n  java = 25\n}\n".getBytes(StandardCharsets.UTF_8));
+    assertRefused(
+        r.tarball("1.1.0", broken, Map.of()),
+        "releases/1.1.0/" + r.release + ".release:2:8: '=' needs an option name");
   }
 
   @Test
   void anotherReleasesTarballIsRefused() throws IOException {
     TestReleases other = new TestReleases(work.resolve("other"), "o" + TAGS.incrementAndGet());
     Files.createDirectories(work.resolve("other"));
-    assertRefused(other.release("1.0.0", null, other.v1()), "but this node runs release " + r.release);
+    assertRefused(
+        other.release("1.0.0", null, other.v1()), "but this node runs release " + r.release);
   }
 
   /** {@code files} plus a manifest that lists exactly them. */
   private Map<String, byte[]> withManifest(Map<String, byte[]> entries) {
     StringBuilder manifest = new StringBuilder();
     for (Map.Entry<String, byte[]> file : entries.entrySet()) {
-      if (file.getKey().startsWith("bin/") || file.getKey().startsWith("lib/") && !file.getKey().contains("..")
-          && !file.getKey().contains("//") && !file.getKey().contains("/./") || file.getKey().startsWith("releases/")) {
-        manifest.append(TestReleases.sha256(file.getValue())).append("  ").append(file.getKey()).append('\n');
+      if (file.getKey().startsWith("bin/")
+          || file.getKey().startsWith("lib/")
+              && !file.getKey().contains("..")
+              && !file.getKey().contains("//")
+              && !file.getKey().contains("/./")
+          || file.getKey().startsWith("releases/")) {
+        manifest
+            .append(TestReleases.sha256(file.getValue()))
+            .append("  ")
+            .append(file.getKey())
+            .append('\n');
       }
     }
     Map<String, byte[]> all = new LinkedHashMap<>(entries);
-    all.put("releases/1.1.0/" + Unpacker.MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8));
+    all.put(
+        "releases/1.1.0/" + Unpacker.MANIFEST,
+        manifest.toString().getBytes(StandardCharsets.UTF_8));
     return all;
   }
 }

@@ -3,14 +3,13 @@ package dev.molt.behaviour;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.molt.Pid;
-
 import java.util.Map;
 import java.util.Set;
 import org.apiguardian.api.API;
 
 /**
- * An application's start module: starts its supervision tree, and hears of its stop and of
- * config changes. Only {@link #start} is required.
+ * An application's start module: starts its supervision tree, and hears of its stop and of config
+ * changes. Only {@link #start} is required.
  */
 @FunctionalInterface
 @API(status = STABLE, since = "0.1")
@@ -31,14 +30,16 @@ public interface ApplicationCallback {
   default void stop() throws Exception {}
 
   /**
-   * The child specs that the supervisor registered as {@code supervisor} has in this version of
-   * the application: what a release upgrade starts when its appup says {@code supervisor
-   * <name> start=[child, ...]}. Empty by default.
+   * The child specs that the supervisor registered as {@code supervisor} has in this version of the
+   * application: what a release upgrade starts when its appup says {@code supervisor <name>
+   * start=[child, ...]}. Empty by default.
    */
   default java.util.List<ChildSpec> childSpecs(String supervisor) {
     return java.util.List.of();
   }
 
   /** Called after an upgrade changed the configuration of the running application. */
-  default void configChange(Map<String, Object> changed, Map<String, Object> added, Set<String> removed) throws Exception {}
+  default void configChange(
+      Map<String, Object> changed, Map<String, Object> added, Set<String> removed)
+      throws Exception {}
 }

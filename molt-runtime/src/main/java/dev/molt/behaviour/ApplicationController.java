@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.molt.Pid;
 import dev.molt.Process;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,8 +20,8 @@ import org.apiguardian.api.API;
 /**
  * Loads, starts and stops applications in dependency order, and keeps their config.
  *
- * <p>What happens when a started application's top supervisor ends on its own, by the
- * {@link Restart} type the application was started with (as in OTP):
+ * <p>What happens when a started application's top supervisor ends on its own, by the {@link
+ * Restart} type the application was started with (as in OTP):
  *
  * <table>
  *   <caption>Application restart types</caption>
@@ -32,11 +31,11 @@ import org.apiguardian.api.API;
  *   <tr><td>{@code TEMPORARY}</td><td colspan="2">reported</td></tr>
  * </table>
  *
- * <p>A node has one controller, {@link #node()}, whose halt ends the JVM. Tests and embedders
- * may start their own with {@link #start(Consumer)} and decide what a halt does.
+ * <p>A node has one controller, {@link #node()}, whose halt ends the JVM. Tests and embedders may
+ * start their own with {@link #start(Consumer)} and decide what a halt does.
  *
- * <p>Config lives here, readable from any thread without a call, so that an application's own
- * start code can read it while the controller is busy starting it.
+ * <p>Config lives here, readable from any thread without a call, so that an application's own start
+ * code can read it while the controller is busy starting it.
  */
 @API(status = STABLE, since = "0.1")
 public final class ApplicationController {
@@ -61,10 +60,13 @@ public final class ApplicationController {
       synchronized (ApplicationController.class) {
         controller = node;
         if (controller == null) {
-          controller = new ApplicationController(why -> {
-            org.slf4j.LoggerFactory.getLogger(ApplicationController.class).error("halting the node: {}", why);
-            Runtime.getRuntime().halt(1);
-          });
+          controller =
+              new ApplicationController(
+                  why -> {
+                    org.slf4j.LoggerFactory.getLogger(ApplicationController.class)
+                        .error("halting the node: {}", why);
+                    Runtime.getRuntime().halt(1);
+                  });
           node = controller;
         }
       }
@@ -82,7 +84,10 @@ public final class ApplicationController {
     load(spec, Map.of());
   }
 
-  /** Loads {@code spec}; {@code config} overrides its defaults. Loading a loaded application again is an error. */
+  /**
+   * Loads {@code spec}; {@code config} overrides its defaults. Loading a loaded application again
+   * is an error.
+   */
   public void load(ApplicationSpec spec, Map<String, Object> config) {
     ask(new ControllerServer.Load(Objects.requireNonNull(spec, "spec"), Map.copyOf(config)));
   }
@@ -94,16 +99,19 @@ public final class ApplicationController {
 
   /** Starts a loaded application whose dependencies are all started. */
   public void start(String name, Restart type) {
-    ask(new ControllerServer.Start(Objects.requireNonNull(name, "name"), Objects.requireNonNull(type, "type")));
+    ask(
+        new ControllerServer.Start(
+            Objects.requireNonNull(name, "name"), Objects.requireNonNull(type, "type")));
   }
 
   /**
-   * Starts {@code name} and every loaded application it needs, dependencies first; returns those
-   * it started, in order.
+   * Starts {@code name} and every loaded application it needs, dependencies first; returns those it
+   * started, in order.
    */
   @SuppressWarnings("unchecked")
   public List<String> ensureAllStarted(String name, Restart type) {
-    List<String> order = (List<String>) ask(new ControllerServer.StartOrder(Objects.requireNonNull(name, "name")));
+    List<String> order =
+        (List<String>) ask(new ControllerServer.StartOrder(Objects.requireNonNull(name, "name")));
     List<String> started = new ArrayList<>();
     for (String app : order) {
       if (!isRunning(app)) {
@@ -114,7 +122,10 @@ public final class ApplicationController {
     return started;
   }
 
-  /** Stops a running application: prepStop, its supervision tree, then stop. Its dependencies keep running. */
+  /**
+   * Stops a running application: prepStop, its supervision tree, then stop. Its dependencies keep
+   * running.
+   */
   public void stop(String name) {
     ask(new ControllerServer.StopApp(Objects.requireNonNull(name, "name")));
   }
@@ -164,8 +175,8 @@ public final class ApplicationController {
   }
 
   /**
-   * Replaces an application's config, as an upgrade does, and tells its callback what changed
-   * if it is running.
+   * Replaces an application's config, as an upgrade does, and tells its callback what changed if it
+   * is running.
    */
   public void changeConfig(String app, Map<String, Object> newEnv) {
     ask(new ControllerServer.ChangeConfig(app, Map.copyOf(newEnv)));
@@ -186,20 +197,30 @@ public final class ApplicationController {
     return order;
   }
 
-  private static void visit(String name, String neededBy, Map<String, ApplicationSpec> loaded, Set<String> done,
-      List<String> path, List<String> order) {
+  private static void visit(
+      String name,
+      String neededBy,
+      Map<String, ApplicationSpec> loaded,
+      Set<String> done,
+      List<String> path,
+      List<String> order) {
     if (done.contains(name)) {
       return;
     }
     if (path.contains(name)) {
       List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
       cycle.add(name);
-      throw new IllegalStateException("applications depend on each other in a cycle: " + String.join(" -> ", cycle));
+      throw new IllegalStateException(
+          "applications depend on each other in a cycle: " + String.join(" -> ", cycle));
     }
     ApplicationSpec spec = loaded.get(name);
     if (spec == null) {
-      throw new IllegalArgumentException("application " + name + " is not loaded"
-          + (neededBy == null ? "" : " (needed by " + neededBy + ")") + "; load it first");
+      throw new IllegalArgumentException(
+          "application "
+              + name
+              + " is not loaded"
+              + (neededBy == null ? "" : " (needed by " + neededBy + ")")
+              + "; load it first");
     }
     path.add(name);
     for (String dependency : spec.applications()) {
@@ -216,13 +237,17 @@ public final class ApplicationController {
     return values;
   }
 
-  static LinkedHashMap<String, Object> diff(Map<String, Object> from, Map<String, Object> to, boolean added) {
+  static LinkedHashMap<String, Object> diff(
+      Map<String, Object> from, Map<String, Object> to, boolean added) {
     LinkedHashMap<String, Object> result = new LinkedHashMap<>();
-    to.forEach((key, value) -> {
-      if (added ? !from.containsKey(key) : from.containsKey(key) && !Objects.equals(from.get(key), value)) {
-        result.put(key, value);
-      }
-    });
+    to.forEach(
+        (key, value) -> {
+          if (added
+              ? !from.containsKey(key)
+              : from.containsKey(key) && !Objects.equals(from.get(key), value)) {
+            result.put(key, value);
+          }
+        });
     return result;
   }
 }

@@ -8,8 +8,8 @@ import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * An application's descriptor (OTP's {@code .app} file): its name and version, the modules it
- * owns, the applications it needs started first, its start callback and its default config.
+ * An application's descriptor (OTP's {@code .app} file): its name and version, the modules it owns,
+ * the applications it needs started first, its start callback and its default config.
  */
 @API(status = STABLE, since = "0.1")
 public record ApplicationSpec(

@@ -4,13 +4,12 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.molt.ExitReason;
-
 import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * A {@link GenServer#call} that got no reply, and why: it timed out, the server does not exist,
- * or the server ended (with its reason, and for a crash the server's exception as the cause).
+ * A {@link GenServer#call} that got no reply, and why: it timed out, the server does not exist, or
+ * the server ended (with its reason, and for a crash the server's exception as the cause).
  */
 @API(status = STABLE, since = "0.1")
 public final class CallException extends RuntimeException {
@@ -33,8 +32,10 @@ public final class CallException extends RuntimeException {
   private final transient ExitReason exitReason;
 
   @API(status = INTERNAL, since = "0.1")
-  public CallException(Kind kind, Object server, Object request, ExitReason exitReason, String detail) {
-    super("call to " + server + " failed: " + detail + " (request: " + request + ")",
+  public CallException(
+      Kind kind, Object server, Object request, ExitReason exitReason, String detail) {
+    super(
+        "call to " + server + " failed: " + detail + " (request: " + request + ")",
         exitReason == null ? null : exitReason.cause());
     this.kind = Objects.requireNonNull(kind);
     this.server = server;
@@ -43,7 +44,11 @@ public final class CallException extends RuntimeException {
 
   @API(status = INTERNAL, since = "0.1")
   public static CallException timeout(Object server, Object request, long timeoutNanos) {
-    return new CallException(Kind.TIMEOUT, server, request, null,
+    return new CallException(
+        Kind.TIMEOUT,
+        server,
+        request,
+        null,
         "no reply within " + (timeoutNanos / 1_000_000) + " ms");
   }
 
@@ -54,7 +59,8 @@ public final class CallException extends RuntimeException {
 
   @API(status = INTERNAL, since = "0.1")
   public static CallException exited(Object server, Object request, ExitReason reason) {
-    return new CallException(Kind.EXITED, server, request, reason, "the server exited with " + reason);
+    return new CallException(
+        Kind.EXITED, server, request, reason, "the server exited with " + reason);
   }
 
   public Kind kind() {

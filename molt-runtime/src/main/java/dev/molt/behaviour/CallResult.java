@@ -1,8 +1,8 @@
 package dev.molt.behaviour;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 
 /** What {@link GenServer#handleCall} returns: {@link Reply}, {@link NoReply} or {@link Stop}. */
 @API(status = STABLE, since = "0.1")

@@ -12,17 +12,24 @@ public sealed interface ChildShutdown {
   /** Sends {@code kill}: the child gets no chance to clean up. */
   record BrutalKill() implements ChildShutdown {}
 
-  /** Sends {@code shutdown} and waits {@code timeout}; kills the child if it has not ended by then. */
+  /**
+   * Sends {@code shutdown} and waits {@code timeout}; kills the child if it has not ended by then.
+   */
   record Timeout(Duration timeout) implements ChildShutdown {
     public Timeout {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("a shutdown timeout must be positive, got " + timeout + "; use brutalKill() to kill at once");
+        throw new IllegalArgumentException(
+            "a shutdown timeout must be positive, got "
+                + timeout
+                + "; use brutalKill() to kill at once");
       }
     }
   }
 
-  /** Sends {@code shutdown} and waits as long as it takes (the usual choice for a child supervisor). */
+  /**
+   * Sends {@code shutdown} and waits as long as it takes (the usual choice for a child supervisor).
+   */
   record Infinity() implements ChildShutdown {}
 
   static ChildShutdown brutalKill() {

@@ -22,7 +22,12 @@ import org.apiguardian.api.API;
  */
 @API(status = STABLE, since = "0.1")
 public record ChildSpec(
-    String id, ChildStart start, Restart restart, ChildShutdown shutdown, ChildType type, List<String> modules) {
+    String id,
+    ChildStart start,
+    Restart restart,
+    ChildShutdown shutdown,
+    ChildType type,
+    List<String> modules) {
 
   public ChildSpec {
     Objects.requireNonNull(id, "a child spec needs an id");
@@ -35,12 +40,19 @@ public record ChildSpec(
 
   /** A permanent worker, given 5 seconds to shut down. */
   public static ChildSpec worker(String id, ChildStart start) {
-    return new ChildSpec(id, start, Restart.PERMANENT, ChildShutdown.timeout(Duration.ofSeconds(5)), ChildType.WORKER, List.of());
+    return new ChildSpec(
+        id,
+        start,
+        Restart.PERMANENT,
+        ChildShutdown.timeout(Duration.ofSeconds(5)),
+        ChildType.WORKER,
+        List.of());
   }
 
   /** A permanent child supervisor, given all the time it needs to shut down its own children. */
   public static ChildSpec supervisor(String id, ChildStart start) {
-    return new ChildSpec(id, start, Restart.PERMANENT, ChildShutdown.infinity(), ChildType.SUPERVISOR, List.of());
+    return new ChildSpec(
+        id, start, Restart.PERMANENT, ChildShutdown.infinity(), ChildType.SUPERVISOR, List.of());
   }
 
   public ChildSpec withRestart(Restart restart) {

@@ -1,8 +1,8 @@
 package dev.molt.behaviour;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 
 /** Whether a child is a worker or a supervisor of its own. */
 @API(status = STABLE, since = "0.1")

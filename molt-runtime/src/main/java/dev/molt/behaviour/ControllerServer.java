@@ -5,7 +5,6 @@ import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.internal.process.Guard;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /** The callbacks behind {@link ApplicationController}; see there for the semantics. */
 final class ControllerServer implements GenServer<ControllerServer.State> {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerServer.class);
-  private static final ChildShutdown STOP_TIMEOUT = ChildShutdown.timeout(java.time.Duration.ofSeconds(30));
+  private static final ChildShutdown STOP_TIMEOUT =
+      ChildShutdown.timeout(java.time.Duration.ofSeconds(30));
 
   record Load(ApplicationSpec spec, Map<String, Object> config) {}
 
@@ -61,17 +61,20 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
   public CallResult<State> handleCall(Object request, From from, State state) {
     Object reply;
     try {
-      reply = switch (request) {
-        case Load load -> load(load, state);
-        case Unload unload -> unload(unload.name(), state);
-        case Start start -> start(start, state);
-        case StartOrder order -> ApplicationController.startOrder(order.name(), state.loaded);
-        case StopApp stop -> stop(stop.name(), state);
-        case Which which -> List.copyOf(state.running.values());
-        case Loaded loaded -> List.copyOf(state.loaded.values());
-        case ChangeConfig change -> changeConfig(change, state);
-        default -> new IllegalArgumentException("the application controller does not understand " + request);
-      };
+      reply =
+          switch (request) {
+            case Load load -> load(load, state);
+            case Unload unload -> unload(unload.name(), state);
+            case Start start -> start(start, state);
+            case StartOrder order -> ApplicationController.startOrder(order.name(), state.loaded);
+            case StopApp stop -> stop(stop.name(), state);
+            case Which which -> List.copyOf(state.running.values());
+            case Loaded loaded -> List.copyOf(state.loaded.values());
+            case ChangeConfig change -> changeConfig(change, state);
+            default ->
+                new IllegalArgumentException(
+                    "the application controller does not understand " + request);
+          };
     } catch (RuntimeException e) {
       reply = e;
     }
@@ -105,17 +108,23 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
   private Object load(Load load, State state) {
     String name = load.spec().name();
     if (state.loaded.containsKey(name)) {
-      throw new IllegalStateException("application " + name + " is already loaded (version "
-          + state.loaded.get(name).version() + ")");
+      throw new IllegalStateException(
+          "application "
+              + name
+              + " is already loaded (version "
+              + state.loaded.get(name).version()
+              + ")");
     }
     state.loaded.put(name, load.spec());
-    controller.env.put(name, new ConcurrentHashMap<>(ApplicationController.merged(load.spec(), load.config())));
+    controller.env.put(
+        name, new ConcurrentHashMap<>(ApplicationController.merged(load.spec(), load.config())));
     return "ok";
   }
 
   private Object unload(String name, State state) {
     if (state.running.containsKey(name)) {
-      throw new IllegalStateException("application " + name + " is running; stop it before unloading it");
+      throw new IllegalStateException(
+          "application " + name + " is running; stop it before unloading it");
     }
     if (state.loaded.remove(name) == null) {
       throw new IllegalArgumentException("application " + name + " is not loaded");
@@ -135,19 +144,27 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
     }
     for (String dependency : spec.applications()) {
       if (!state.running.containsKey(dependency)) {
-        throw new IllegalStateException("application " + name + " cannot start: it needs " + dependency
-            + ", which is not started; start it first or use ensureAllStarted");
+        throw new IllegalStateException(
+            "application "
+                + name
+                + " cannot start: it needs "
+                + dependency
+                + ", which is not started; start it first or use ensureAllStarted");
       }
     }
     Pid supervisor;
     try {
       supervisor = spec.callback().start(start.type(), Map.copyOf(controller.env.get(name)));
     } catch (Throwable t) {
-      throw new IllegalStateException("application " + name + " failed to start: " + Guard.crashReason(t), t);
+      throw new IllegalStateException(
+          "application " + name + " failed to start: " + Guard.crashReason(t), t);
     }
     if (supervisor == null || !supervisor.isAlive()) {
-      throw new IllegalStateException("application " + name + " failed to start: its start callback returned "
-          + (supervisor == null ? "no supervisor" : "a dead process " + supervisor));
+      throw new IllegalStateException(
+          "application "
+              + name
+              + " failed to start: its start callback returned "
+              + (supervisor == null ? "no supervisor" : "a dead process " + supervisor));
     }
     Process.link(supervisor);
     state.running.put(name, new RunningApplication(name, spec.version(), start.type(), supervisor));
@@ -180,11 +197,17 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
     removed.removeAll(change.env().keySet());
     current.putAll(change.env());
     current.keySet().removeAll(removed);
-    if (state.running.containsKey(change.name()) && !(changed.isEmpty() && added.isEmpty() && removed.isEmpty())) {
+    if (state.running.containsKey(change.name())
+        && !(changed.isEmpty() && added.isEmpty() && removed.isEmpty())) {
       try {
-        state.loaded.get(change.name()).callback().configChange(changed, added, Set.copyOf(removed));
+        state
+            .loaded
+            .get(change.name())
+            .callback()
+            .configChange(changed, added, Set.copyOf(removed));
       } catch (Throwable t) {
-        throw new IllegalStateException("application " + change.name() + ": configChange failed: " + Guard.crashReason(t), t);
+        throw new IllegalStateException(
+            "application " + change.name() + ": configChange failed: " + Guard.crashReason(t), t);
       }
     }
     return "ok";
@@ -192,11 +215,12 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
 
   private void applicationEnded(RunningApplication app, ExitReason reason, State state) {
     state.running.remove(app.name());
-    boolean fatal = switch (app.type()) {
-      case PERMANENT -> true;
-      case TRANSIENT -> !(reason instanceof ExitReason.Normal);
-      case TEMPORARY -> false;
-    };
+    boolean fatal =
+        switch (app.type()) {
+          case PERMANENT -> true;
+          case TRANSIENT -> !(reason instanceof ExitReason.Normal);
+          case TEMPORARY -> false;
+        };
     String why = "application " + app.name() + " exited: " + reason + " (type " + app.type() + ")";
     if (!fatal) {
       LOG.info(why);

@@ -14,8 +14,8 @@ import dev.molt.internal.server.GenServerCalls;
 import dev.molt.internal.server.GenServerLoop;
 import java.time.Duration;
 import java.util.Objects;
-import org.slf4j.LoggerFactory;
 import org.apiguardian.api.API;
+import org.slf4j.LoggerFactory;
 
 /**
  * The generic server behaviour: a client/server loop around a state value.
@@ -35,9 +35,9 @@ import org.apiguardian.api.API;
  * explicit value, passed in and returned</b>: a callback object keeps nothing in its fields, which
  * is what makes swapping its code between two messages safe.
  *
- * <p>Every callback runs through one guard: an exception crashes the server with
- * {@code crash(exception)}; {@code terminate} is still called with that reason, and every caller
- * waiting for a reply gets a {@link CallException} of kind {@code EXITED} carrying it.
+ * <p>Every callback runs through one guard: an exception crashes the server with {@code
+ * crash(exception)}; {@code terminate} is still called with that reason, and every caller waiting
+ * for a reply gets a {@link CallException} of kind {@code EXITED} carrying it.
  *
  * @param <S> the state
  */
@@ -47,7 +47,10 @@ public interface GenServer<S> {
   /** Builds the first state from {@code arg}. Runs in the new process, before start returns. */
   Init<S> init(Object arg) throws Exception;
 
-  /** Answers a {@link #call}. Return {@link Reply}, {@link NoReply} (reply later via {@code from}) or {@link Stop}. */
+  /**
+   * Answers a {@link #call}. Return {@link Reply}, {@link NoReply} (reply later via {@code from})
+   * or {@link Stop}.
+   */
   CallResult<S> handleCall(Object request, From from, S state) throws Exception;
 
   /** Handles a {@link #cast}. */
@@ -55,22 +58,27 @@ public interface GenServer<S> {
 
   /** Handles any other message. The default logs it and keeps the state. */
   default CastResult<S> handleInfo(Object message, S state) throws Exception {
-    LoggerFactory.getLogger(getClass()).warn("{} received an unexpected message: {}", Process.self(), message);
+    LoggerFactory.getLogger(getClass())
+        .warn("{} received an unexpected message: {}", Process.self(), message);
     return new NoReply<>(state);
   }
 
-  /** Called when the server stops: a {@link Stop}, a crash, a {@link #stop}, or its parent's exit while trapping exits. */
+  /**
+   * Called when the server stops: a {@link Stop}, a crash, a {@link #stop}, or its parent's exit
+   * while trapping exits.
+   */
   default void terminate(ExitReason reason, S state) throws Exception {}
 
   /**
-   * Turns the state of an older version of this server into this version's state, when the
-   * process moves to this version. The default maps it by class name ({@link Migration}): records
-   * by component, enums by constant, collections element by element. Override it to do more, and
-   * call {@code Migration.migrate(oldState, getClass())} for the default part.
+   * Turns the state of an older version of this server into this version's state, when the process
+   * moves to this version. The default maps it by class name ({@link Migration}): records by
+   * component, enums by constant, collections element by element. Override it to do more, and call
+   * {@code Migration.migrate(oldState, getClass())} for the default part.
    *
    * @param oldVsn the version number of the module the state comes from
    * @param oldState the state, built from the old version's classes
-   * @param extra what the upgrade passes ({@link dev.molt.sys.Sys#changeCode}); null for a lazy switch
+   * @param extra what the upgrade passes ({@link dev.molt.sys.Sys#changeCode}); null for a lazy
+   *     switch
    */
   @SuppressWarnings("unchecked")
   default S codeChange(Object oldVsn, Object oldState, Object extra) throws Exception {
@@ -79,14 +87,21 @@ public interface GenServer<S> {
 
   // ---- client API -------------------------------------------------------------------------
 
-  /** Starts an unnamed server, unlinked; returns once {@code init} has returned (null if it returned {@link Init.Ignore}). */
+  /**
+   * Starts an unnamed server, unlinked; returns once {@code init} has returned (null if it returned
+   * {@link Init.Ignore}).
+   */
   static <S> Pid start(GenServer<S> callbacks, Object arg) {
     return GenServerCalls.start(null, callbacks, arg, false, Timeouts.DEFAULT);
   }
 
-  /** Starts a server registered as {@code name}, unlinked. A name already taken fails with the holder's pid. */
+  /**
+   * Starts a server registered as {@code name}, unlinked. A name already taken fails with the
+   * holder's pid.
+   */
   static <S> Pid start(String name, GenServer<S> callbacks, Object arg) {
-    return GenServerCalls.start(Objects.requireNonNull(name, "name"), callbacks, arg, false, Timeouts.DEFAULT);
+    return GenServerCalls.start(
+        Objects.requireNonNull(name, "name"), callbacks, arg, false, Timeouts.DEFAULT);
   }
 
   /** Starts an unnamed server linked to the calling process. */
@@ -96,24 +111,36 @@ public interface GenServer<S> {
 
   /** Starts a server registered as {@code name} and linked to the calling process. */
   static <S> Pid startLink(String name, GenServer<S> callbacks, Object arg) {
-    return GenServerCalls.start(Objects.requireNonNull(name, "name"), callbacks, arg, true, Timeouts.DEFAULT);
+    return GenServerCalls.start(
+        Objects.requireNonNull(name, "name"), callbacks, arg, true, Timeouts.DEFAULT);
   }
 
-  /** As {@link #startLink(String, GenServer, Object)}, waiting at most {@code initTimeout} for {@code init}; {@code name} may be null. */
+  /**
+   * As {@link #startLink(String, GenServer, Object)}, waiting at most {@code initTimeout} for
+   * {@code init}; {@code name} may be null.
+   */
   static <S> Pid startLink(String name, GenServer<S> callbacks, Object arg, Duration initTimeout) {
     return GenServerCalls.start(name, callbacks, arg, true, initTimeout);
   }
 
   /** Calls {@code server} and waits up to 5 seconds for the reply. */
   static Object call(Pid server, Object request) {
-    return GenServerCalls.call(ProcessCell.of(Objects.requireNonNull(server, "server")), server, request, Timeouts.DEFAULT);
+    return GenServerCalls.call(
+        ProcessCell.of(Objects.requireNonNull(server, "server")),
+        server,
+        request,
+        Timeouts.DEFAULT);
   }
 
   static Object call(Pid server, Object request, Duration timeout) {
-    return GenServerCalls.call(ProcessCell.of(Objects.requireNonNull(server, "server")), server, request, timeout);
+    return GenServerCalls.call(
+        ProcessCell.of(Objects.requireNonNull(server, "server")), server, request, timeout);
   }
 
-  /** Calls the server registered as {@code name}; no such name fails at once with kind {@code NOPROC}. */
+  /**
+   * Calls the server registered as {@code name}; no such name fails at once with kind {@code
+   * NOPROC}.
+   */
   static Object call(String name, Object request) {
     return call(name, request, Timeouts.DEFAULT);
   }
@@ -138,7 +165,10 @@ public interface GenServer<S> {
     }
   }
 
-  /** Replies to a call whose {@code handleCall} returned {@link NoReply}. A reply to a caller that gave up is dropped. */
+  /**
+   * Replies to a call whose {@code handleCall} returned {@link NoReply}. A reply to a caller that
+   * gave up is dropped.
+   */
   static void reply(From from, Object reply) {
     Call.of(Objects.requireNonNull(from, "from")).complete(reply);
   }
@@ -148,8 +178,14 @@ public interface GenServer<S> {
     stop(server, ExitReason.normal(), Timeouts.DEFAULT);
   }
 
-  /** Stops {@code server} with {@code reason}: {@code terminate} runs, then it ends. Waits for the end. */
+  /**
+   * Stops {@code server} with {@code reason}: {@code terminate} runs, then it ends. Waits for the
+   * end.
+   */
   static void stop(Pid server, ExitReason reason, Duration timeout) {
-    GenServerCalls.stop(Objects.requireNonNull(server, "server"), Objects.requireNonNull(reason, "reason"), timeout);
+    GenServerCalls.stop(
+        Objects.requireNonNull(server, "server"),
+        Objects.requireNonNull(reason, "reason"),
+        timeout);
   }
 }

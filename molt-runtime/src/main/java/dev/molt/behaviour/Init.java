@@ -3,7 +3,6 @@ package dev.molt.behaviour;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.molt.ExitReason;
-
 import java.util.Objects;
 import org.apiguardian.api.API;
 

@@ -1,8 +1,8 @@
 package dev.molt.behaviour;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 
 /**
  * Go on with {@code state} without replying now. From {@code handleCall} this defers the reply:

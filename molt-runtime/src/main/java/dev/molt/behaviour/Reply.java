@@ -1,8 +1,8 @@
 package dev.molt.behaviour;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 
 /** Reply {@code reply} to the caller and go on with {@code state}. */
 @API(status = STABLE, since = "0.1")

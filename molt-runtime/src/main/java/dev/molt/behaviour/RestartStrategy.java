@@ -1,8 +1,8 @@
 package dev.molt.behaviour;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 
 /** What a {@link Supervisor} restarts when one child ends and must be restarted. */
 @API(status = STABLE, since = "0.1")

@@ -6,23 +6,25 @@ import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.Ref;
-
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Stops a linked process the way OTP's supervisor does, for supervisors and the application
- * controller alike: unlink, monitor, drop an {@code EXIT} already received from it, send
- * {@code shutdown} (or {@code kill}), wait for its end, and kill it if it takes too long. Must be
- * called from the process it is linked to.
+ * controller alike: unlink, monitor, drop an {@code EXIT} already received from it, send {@code
+ * shutdown} (or {@code kill}), wait for its end, and kill it if it takes too long. Must be called
+ * from the process it is linked to.
  */
 final class Shutdowns {
   private static final Logger LOG = LoggerFactory.getLogger(Shutdowns.class);
 
   private Shutdowns() {}
 
-  /** Stops {@code pid} by {@code policy} and returns once it has ended; {@code what} names it in the log. */
+  /**
+   * Stops {@code pid} by {@code policy} and returns once it has ended; {@code what} names it in the
+   * log.
+   */
   static void stop(Pid pid, ChildShutdown policy, String what) {
     Ref ref = Process.monitor(pid);
     Process.unlink(pid);

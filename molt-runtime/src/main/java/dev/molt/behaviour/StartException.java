@@ -5,7 +5,6 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.molt.ExitReason;
 import dev.molt.Pid;
-
 import java.util.Optional;
 import org.apiguardian.api.API;
 

@@ -3,13 +3,12 @@ package dev.molt.behaviour;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.molt.ExitReason;
-
 import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * Stop the server with {@code reason}, after replying {@code reply} to the caller if this
- * answers a call and {@code replies} is set. {@code terminate} is called with the reason.
+ * Stop the server with {@code reason}, after replying {@code reply} to the caller if this answers a
+ * call and {@code replies} is set. {@code terminate} is called with the reason.
  */
 @API(status = STABLE, since = "0.1")
 public record Stop<S>(ExitReason reason, boolean replies, Object reply, S state)

@@ -5,37 +5,49 @@ import static org.apiguardian.api.API.Status.STABLE;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.internal.server.GenServerCalls;
-
 import java.util.List;
 import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * The supervisor behaviour: starts children, watches them, restarts them by its
- * {@link RestartStrategy}, and gives up when they fail too often.
+ * The supervisor behaviour: starts children, watches them, restarts them by its {@link
+ * RestartStrategy}, and gives up when they fail too often.
  *
- * <p>A supervisor is a {@link GenServer} that traps exits. Its children are linked to it; when
- * it stops, it stops them, last started first, each by its {@link ChildShutdown}. Requests that
- * cannot be done (an unknown id, a child still running) throw {@link IllegalStateException} or
- * {@link IllegalArgumentException} with the supervisor and the child named.
+ * <p>A supervisor is a {@link GenServer} that traps exits. Its children are linked to it; when it
+ * stops, it stops them, last started first, each by its {@link ChildShutdown}. Requests that cannot
+ * be done (an unknown id, a child still running) throw {@link IllegalStateException} or {@link
+ * IllegalArgumentException} with the supervisor and the child named.
  */
 @API(status = STABLE, since = "0.1")
 public final class Supervisor {
   private Supervisor() {}
 
-  /** Starts a supervisor linked to the calling process; its children are running when this returns. */
+  /**
+   * Starts a supervisor linked to the calling process; its children are running when this returns.
+   */
   public static Pid startLink(SupervisorSpec spec) {
-    return GenServer.startLink(null, new SupervisorServer(), Objects.requireNonNull(spec, "spec"), Process.INFINITY);
+    return GenServer.startLink(
+        null, new SupervisorServer(), Objects.requireNonNull(spec, "spec"), Process.INFINITY);
   }
 
   /** Starts a supervisor registered as {@code name} and linked to the calling process. */
   public static Pid startLink(String name, SupervisorSpec spec) {
-    return GenServer.startLink(Objects.requireNonNull(name, "name"), new SupervisorServer(), Objects.requireNonNull(spec, "spec"), Process.INFINITY);
+    return GenServer.startLink(
+        Objects.requireNonNull(name, "name"),
+        new SupervisorServer(),
+        Objects.requireNonNull(spec, "spec"),
+        Process.INFINITY);
   }
 
   /** Starts a supervisor linked to nothing, as for a test or a node's root. */
   public static Pid start(SupervisorSpec spec) {
-    Pid pid = GenServerCalls.start(null, new SupervisorServer(), Objects.requireNonNull(spec, "spec"), false, Process.INFINITY);
+    Pid pid =
+        GenServerCalls.start(
+            null,
+            new SupervisorServer(),
+            Objects.requireNonNull(spec, "spec"),
+            false,
+            Process.INFINITY);
     return pid;
   }
 
@@ -50,29 +62,43 @@ public final class Supervisor {
     return whichChildren(supervisor).size();
   }
 
-  /** Adds and starts a child; its id must be new. Returns its pid, or null if its start said ignore. */
+  /**
+   * Adds and starts a child; its id must be new. Returns its pid, or null if its start said ignore.
+   */
   public static Pid startChild(Pid supervisor, ChildSpec spec) {
-    return (Pid) ask(supervisor, new SupervisorServer.StartChild(Objects.requireNonNull(spec, "spec"), List.of()));
+    return (Pid)
+        ask(
+            supervisor,
+            new SupervisorServer.StartChild(Objects.requireNonNull(spec, "spec"), List.of()));
   }
 
-  /** Starts a child of a {@code SIMPLE_ONE_FOR_ONE} supervisor from its template, with {@code extraArgs}. */
+  /**
+   * Starts a child of a {@code SIMPLE_ONE_FOR_ONE} supervisor from its template, with {@code
+   * extraArgs}.
+   */
   public static Pid startChild(Pid supervisor, List<Object> extraArgs) {
     return (Pid) ask(supervisor, new SupervisorServer.StartChild(null, List.copyOf(extraArgs)));
   }
 
-  /** Stops a child by its {@link ChildShutdown}; its spec stays (unless it is temporary) for {@link #restartChild}. */
+  /**
+   * Stops a child by its {@link ChildShutdown}; its spec stays (unless it is temporary) for {@link
+   * #restartChild}.
+   */
   public static void terminateChild(Pid supervisor, String id) {
     ask(supervisor, new SupervisorServer.TerminateChild(Objects.requireNonNull(id, "id"), null));
   }
 
   /** Stops a dynamic child of a {@code SIMPLE_ONE_FOR_ONE} supervisor. */
   public static void terminateChild(Pid supervisor, Pid child) {
-    ask(supervisor, new SupervisorServer.TerminateChild(null, Objects.requireNonNull(child, "child")));
+    ask(
+        supervisor,
+        new SupervisorServer.TerminateChild(null, Objects.requireNonNull(child, "child")));
   }
 
   /** Starts again a child that was terminated. */
   public static Pid restartChild(Pid supervisor, String id) {
-    return (Pid) ask(supervisor, new SupervisorServer.RestartChild(Objects.requireNonNull(id, "id")));
+    return (Pid)
+        ask(supervisor, new SupervisorServer.RestartChild(Objects.requireNonNull(id, "id")));
   }
 
   /** Forgets the spec of a child that is not running. */
@@ -81,7 +107,8 @@ public final class Supervisor {
   }
 
   private static Object ask(Pid supervisor, Object request) {
-    Object reply = GenServer.call(Objects.requireNonNull(supervisor, "supervisor"), request, Process.INFINITY);
+    Object reply =
+        GenServer.call(Objects.requireNonNull(supervisor, "supervisor"), request, Process.INFINITY);
     if (reply instanceof RuntimeException error) {
       throw error;
     }

@@ -5,7 +5,6 @@ import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.internal.process.Guard;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The callbacks behind {@link Supervisor}. The state is the list of children in start order
- * and the times of recent restarts; it is mutated in place and returned, as the loop allows.
+ * The callbacks behind {@link Supervisor}. The state is the list of children in start order and the
+ * times of recent restarts; it is mutated in place and returned, as the loop allows.
  */
 final class SupervisorServer implements GenServer<SupervisorServer.State> {
   private static final Logger LOG = LoggerFactory.getLogger(SupervisorServer.class);
@@ -78,7 +77,8 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
         start(child);
       } catch (StartFailure failure) {
         terminateAll(state);
-        return Init.fail(ExitReason.shutdown(List.of("failed_to_start_child", spec.id(), failure.reason)));
+        return Init.fail(
+            ExitReason.shutdown(List.of("failed_to_start_child", spec.id(), failure.reason)));
       }
       state.children.add(child);
     }
@@ -87,16 +87,20 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
 
   @Override
   public CallResult<State> handleCall(Object request, From from, State state) {
-    Object reply = switch (request) {
-      case WhichChildren w -> state.children.stream()
-          .map(c -> new ChildInfo(c.spec.id(), c.pid, c.spec.type(), c.spec.modules()))
-          .toList();
-      case StartChild start -> startChild(start, state);
-      case TerminateChild terminate -> terminateChild(terminate, state);
-      case RestartChild restart -> restartChild(restart.id(), state);
-      case DeleteChild delete -> deleteChild(delete.id(), state);
-      default -> new IllegalArgumentException("supervisor " + Process.self() + " does not understand " + request);
-    };
+    Object reply =
+        switch (request) {
+          case WhichChildren w ->
+              state.children.stream()
+                  .map(c -> new ChildInfo(c.spec.id(), c.pid, c.spec.type(), c.spec.modules()))
+                  .toList();
+          case StartChild start -> startChild(start, state);
+          case TerminateChild terminate -> terminateChild(terminate, state);
+          case RestartChild restart -> restartChild(restart.id(), state);
+          case DeleteChild delete -> deleteChild(delete.id(), state);
+          default ->
+              new IllegalArgumentException(
+                  "supervisor " + Process.self() + " does not understand " + request);
+        };
     return new Reply<>(reply, state);
   }
 
@@ -128,19 +132,29 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     Child child;
     if (state.simple()) {
       if (request.spec() != null) {
-        return new IllegalStateException("supervisor " + Process.self()
-            + " is SIMPLE_ONE_FOR_ONE: start children with startChild(supervisor, extraArgs)");
+        return new IllegalStateException(
+            "supervisor "
+                + Process.self()
+                + " is SIMPLE_ONE_FOR_ONE: start children with startChild(supervisor, extraArgs)");
       }
       child = new Child(state.spec.children().getFirst(), request.args());
     } else {
       if (request.spec() == null) {
-        return new IllegalStateException("supervisor " + Process.self()
-            + " is not SIMPLE_ONE_FOR_ONE: give startChild a ChildSpec");
+        return new IllegalStateException(
+            "supervisor "
+                + Process.self()
+                + " is not SIMPLE_ONE_FOR_ONE: give startChild a ChildSpec");
       }
       Child existing = find(state, request.spec().id());
       if (existing != null) {
-        return new IllegalStateException("child " + request.spec().id() + " of supervisor " + Process.self()
-            + (existing.pid != null ? " is already started as " + existing.pid : " is already present; restart or delete it"));
+        return new IllegalStateException(
+            "child "
+                + request.spec().id()
+                + " of supervisor "
+                + Process.self()
+                + (existing.pid != null
+                    ? " is already started as " + existing.pid
+                    : " is already present; restart or delete it"));
       }
       child = new Child(request.spec(), List.of());
     }
@@ -158,8 +172,11 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   private Object terminateChild(TerminateChild request, State state) {
     Child child = request.pid() != null ? find(state, request.pid()) : find(state, request.id());
     if (child == null) {
-      return new IllegalArgumentException("supervisor " + Process.self() + " has no child "
-          + (request.pid() != null ? request.pid() : request.id()));
+      return new IllegalArgumentException(
+          "supervisor "
+              + Process.self()
+              + " has no child "
+              + (request.pid() != null ? request.pid() : request.id()));
     }
     shutdown(child);
     if (state.simple() || child.spec.restart() == Restart.TEMPORARY) {
@@ -174,7 +191,8 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       return new IllegalArgumentException("supervisor " + Process.self() + " has no child " + id);
     }
     if (child.pid != null) {
-      return new IllegalStateException("child " + id + " of supervisor " + Process.self() + " is running as " + child.pid);
+      return new IllegalStateException(
+          "child " + id + " of supervisor " + Process.self() + " is running as " + child.pid);
     }
     try {
       start(child);
@@ -190,8 +208,14 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       return new IllegalArgumentException("supervisor " + Process.self() + " has no child " + id);
     }
     if (child.pid != null) {
-      return new IllegalStateException("child " + id + " of supervisor " + Process.self()
-          + " is running as " + child.pid + "; terminate it first");
+      return new IllegalStateException(
+          "child "
+              + id
+              + " of supervisor "
+              + Process.self()
+              + " is running as "
+              + child.pid
+              + "; terminate it first");
     }
     state.children.remove(child);
     return "ok";
@@ -207,11 +231,18 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       }
       return new NoReply<>(state);
     }
-    LOG.warn("supervisor {}: child {} exited with {}; restarting", Process.self(), child.spec.id(), reason);
+    LOG.warn(
+        "supervisor {}: child {} exited with {}; restarting",
+        Process.self(),
+        child.spec.id(),
+        reason);
     while (true) {
       if (!allowRestart(state)) {
-        LOG.error("supervisor {}: more than {} restarts in {}; giving up", Process.self(),
-            state.spec.intensity(), state.spec.period());
+        LOG.error(
+            "supervisor {}: more than {} restarts in {}; giving up",
+            Process.self(),
+            state.spec.intensity(),
+            state.spec.period());
         return new Stop<>(ExitReason.shutdown("reached_max_restart_intensity"), state);
       }
       try {
@@ -224,11 +255,14 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   }
 
   private void restart(Child failed, State state) throws StartFailure {
-    List<Child> affected = switch (state.spec.strategy()) {
-      case ONE_FOR_ONE, SIMPLE_ONE_FOR_ONE -> List.of(failed);
-      case ONE_FOR_ALL -> List.copyOf(state.children);
-      case REST_FOR_ONE -> List.copyOf(state.children.subList(state.children.indexOf(failed), state.children.size()));
-    };
+    List<Child> affected =
+        switch (state.spec.strategy()) {
+          case ONE_FOR_ONE, SIMPLE_ONE_FOR_ONE -> List.of(failed);
+          case ONE_FOR_ALL -> List.copyOf(state.children);
+          case REST_FOR_ONE ->
+              List.copyOf(
+                  state.children.subList(state.children.indexOf(failed), state.children.size()));
+        };
     for (Child child : affected.reversed()) {
       if (child != failed) {
         shutdown(child);
@@ -274,14 +308,18 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     }
   }
 
-  /** Stops one child as OTP's supervisor does: unlink, monitor, signal, wait, and kill if it takes too long. */
+  /**
+   * Stops one child as OTP's supervisor does: unlink, monitor, signal, wait, and kill if it takes
+   * too long.
+   */
   private void shutdown(Child child) {
     Pid pid = child.pid;
     if (pid == null) {
       return;
     }
     child.pid = null;
-    Shutdowns.stop(pid, child.spec.shutdown(), "supervisor " + Process.self() + ": child " + child.spec.id());
+    Shutdowns.stop(
+        pid, child.spec.shutdown(), "supervisor " + Process.self() + ": child " + child.spec.id());
   }
 
   private static Child find(State state, Pid pid) {

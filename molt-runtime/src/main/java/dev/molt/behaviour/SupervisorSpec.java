@@ -14,14 +14,18 @@ import org.apiguardian.api.API;
  * A supervisor's flags and children.
  *
  * <p>More than {@code intensity} restarts within {@code period} make the supervisor give up: it
- * stops its children and exits with {@code {shutdown, reached_max_restart_intensity}}, passing
- * the problem to its own supervisor. OTP's defaults are 1 restart in 5 seconds.
+ * stops its children and exits with {@code {shutdown, reached_max_restart_intensity}}, passing the
+ * problem to its own supervisor. OTP's defaults are 1 restart in 5 seconds.
  *
  * @param ticker the clock restarts are timed with, in nanoseconds; tests may pass their own
  */
 @API(status = STABLE, since = "0.1")
 public record SupervisorSpec(
-    RestartStrategy strategy, int intensity, Duration period, List<ChildSpec> children, LongSupplier ticker) {
+    RestartStrategy strategy,
+    int intensity,
+    Duration period,
+    List<ChildSpec> children,
+    LongSupplier ticker) {
 
   public SupervisorSpec {
     Objects.requireNonNull(strategy, "strategy");
@@ -37,17 +41,20 @@ public record SupervisorSpec(
     Set<String> ids = new HashSet<>();
     for (ChildSpec child : children) {
       if (!ids.add(child.id())) {
-        throw new IllegalArgumentException("two children have the id " + child.id() + "; child ids must be unique");
+        throw new IllegalArgumentException(
+            "two children have the id " + child.id() + "; child ids must be unique");
       }
     }
     if (strategy == RestartStrategy.SIMPLE_ONE_FOR_ONE && children.size() != 1) {
       throw new IllegalArgumentException(
-          "a SIMPLE_ONE_FOR_ONE supervisor needs exactly one child spec, its template; got " + children.size());
+          "a SIMPLE_ONE_FOR_ONE supervisor needs exactly one child spec, its template; got "
+              + children.size());
     }
   }
 
   public static SupervisorSpec of(RestartStrategy strategy, ChildSpec... children) {
-    return new SupervisorSpec(strategy, 1, Duration.ofSeconds(5), List.of(children), System::nanoTime);
+    return new SupervisorSpec(
+        strategy, 1, Duration.ofSeconds(5), List.of(children), System::nanoTime);
   }
 
   /** At most {@code intensity} restarts within {@code period}. */

@@ -11,22 +11,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apiguardian.api.API;
 
 /**
- * The code server: loads modules, each version into a class loader of its own, and keeps at
- * most two versions of each, current and old. This is the interface to it, as OTP's {@code code}
- * module is the interface to its code server: each function is a guarded one-liner over the
- * node's module table.
+ * The code server: loads modules, each version into a class loader of its own, and keeps at most
+ * two versions of each, current and old. This is the interface to it, as OTP's {@code code} module
+ * is the interface to its code server: each function is a guarded one-liner over the node's module
+ * table.
  *
- * <p>Loading is done in two phases, as OTP's {@code prepare_loading}/{@code finish_loading}:
- * {@link #prepare} reads, defines and links every class of every module given (and relinks the
- * modules that depend on them) without changing anything; {@link #finish} switches them all at
- * once. A process running a module moves to the new version at its next message, with its
- * state migrated by the new version's {@code codeChange}; {@link dev.molt.sys.Sys} controls when
- * instead.
+ * <p>Loading is done in two phases, as OTP's {@code prepare_loading}/{@code finish_loading}: {@link
+ * #prepare} reads, defines and links every class of every module given (and relinks the modules
+ * that depend on them) without changing anything; {@link #finish} switches them all at once. A
+ * process running a module moves to the new version at its next message, with its state migrated by
+ * the new version's {@code codeChange}; {@link dev.molt.sys.Sys} controls when instead.
  *
  * <table>
  *   <caption>A module's versions</caption>
@@ -38,8 +37,8 @@ import org.apiguardian.api.API;
  *   <tr><td>delete</td><td>current B, no old</td><td>no current, old B</td></tr>
  * </table>
  *
- * <p>The runtime's packages, the JDK and the packages declared {@link #stable} are sticky: a
- * module that defines one of their classes is refused.
+ * <p>The runtime's packages, the JDK and the packages declared {@link #stable} are sticky: a module
+ * that defines one of their classes is refused.
  */
 @API(status = STABLE, since = "0.1")
 public final class CodeServer {
@@ -48,7 +47,10 @@ public final class CodeServer {
 
   private CodeServer() {}
 
-  /** Declares the classes under {@code packagePrefix} part of the stable layer: they can never be reloaded. */
+  /**
+   * Declares the classes under {@code packagePrefix} part of the stable layer: they can never be
+   * reloaded.
+   */
   public static void stable(String packagePrefix) {
     LoadChecks.stable(Objects.requireNonNull(packagePrefix, "packagePrefix"));
   }
@@ -65,7 +67,10 @@ public final class CodeServer {
 
   private static LoadResult logged(LoadResult result) {
     if (LOG.isInfoEnabled()) {
-      LOG.info("loaded {}{}", names(result.loaded()), result.relinked().isEmpty() ? "" : ", relinked " + names(result.relinked()));
+      LOG.info(
+          "loaded {}{}",
+          names(result.loaded()),
+          result.relinked().isEmpty() ? "" : ", relinked " + names(result.relinked()));
     }
     return result;
   }
@@ -84,16 +89,16 @@ public final class CodeServer {
 
   /**
    * Switches every module of {@code prepared} in at once. Fails, changing nothing, if the table
-   * moved since. Does no I/O, since it usually runs while processes are suspended: it logs only
-   * at DEBUG, and whoever called it reports the {@link LoadResult} once they are resumed.
+   * moved since. Does no I/O, since it usually runs while processes are suspended: it logs only at
+   * DEBUG, and whoever called it reports the {@link LoadResult} once they are resumed.
    */
   public static LoadResult finish(Prepared prepared) {
     return TABLE.finish(Objects.requireNonNull(prepared, "prepared"));
   }
 
   /**
-   * Removes the old code of {@code module}, killing the processes still running it. Returns
-   * false if there was no old code. An unknown module is an error.
+   * Removes the old code of {@code module}, killing the processes still running it. Returns false
+   * if there was no old code. An unknown module is an error.
    */
   public static boolean purge(String module) {
     return TABLE.purge(module, false);
@@ -115,7 +120,8 @@ public final class CodeServer {
 
   /** The current version of {@code module}. */
   public static Optional<ModuleInfo> which(String module) {
-    return Optional.ofNullable(TABLE.current(module)).map(version -> version.info(ModuleInfo.Status.CURRENT));
+    return Optional.ofNullable(TABLE.current(module))
+        .map(version -> version.info(ModuleInfo.Status.CURRENT));
   }
 
   /** Every loaded version, current and old. */
@@ -123,9 +129,14 @@ public final class CodeServer {
     return TABLE.allLoaded();
   }
 
-  /** Modules whose jar, classes or sources changed on disk since their current version was loaded. */
+  /**
+   * Modules whose jar, classes or sources changed on disk since their current version was loaded.
+   */
   public static List<String> modified() {
-    return TABLE.currentVersions().stream().filter(ModuleVersion::modifiedOnDisk).map(ModuleVersion::name).toList();
+    return TABLE.currentVersions().stream()
+        .filter(ModuleVersion::modifiedOnDisk)
+        .map(ModuleVersion::name)
+        .toList();
   }
 
   /** The processes running the old version of {@code module}. */
@@ -134,7 +145,10 @@ public final class CodeServer {
     return old == null ? List.of() : old.pids();
   }
 
-  /** How many processes run the old version of {@code module}: {@link #oldProcesses}, without the list. */
+  /**
+   * How many processes run the old version of {@code module}: {@link #oldProcesses}, without the
+   * list.
+   */
   public static int oldProcessCount(String module) {
     ModuleVersion old = TABLE.old(module);
     return old == null ? 0 : old.processCount();
@@ -149,7 +163,8 @@ public final class CodeServer {
   /**
    * A new instance of the current version of {@code type}'s class if a loaded module defines a
    * class of that name, else of {@code type} itself. This is how code outside a module starts a
-   * process on the module's current code: {@code GenServer.start(CodeServer.newInstance(KV.class), arg)}.
+   * process on the module's current code: {@code GenServer.start(CodeServer.newInstance(KV.class),
+   * arg)}.
    */
   public static <T> T newInstance(Class<?> type, Class<T> as) {
     Class<?> actual = currentClass(type.getName()).orElse(type);
@@ -158,17 +173,28 @@ public final class CodeServer {
       constructor.setAccessible(true);
       return as.cast(constructor.newInstance());
     } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException("cannot instantiate " + actual.getName() + " from " + actual.getClassLoader()
-          + ": it needs a no-argument constructor", e);
+      throw new IllegalArgumentException(
+          "cannot instantiate "
+              + actual.getName()
+              + " from "
+              + actual.getClassLoader()
+              + ": it needs a no-argument constructor",
+          e);
     }
   }
 
-  /** Where the current version of {@code module} was read from, to read it again ({@code l}, {@code r} in a console). */
+  /**
+   * Where the current version of {@code module} was read from, to read it again ({@code l}, {@code
+   * r} in a console).
+   */
   public static Optional<ModuleSource> source(String module) {
     return Optional.ofNullable(TABLE.current(module)).map(ModuleVersion::source);
   }
 
-  /** The class files of the current version of {@code module} by class name (copies), empty if it is not loaded: what a console compiles against. */
+  /**
+   * The class files of the current version of {@code module} by class name (copies), empty if it is
+   * not loaded: what a console compiles against.
+   */
   public static Map<String, byte[]> classFiles(String module) {
     ModuleVersion current = TABLE.current(module);
     Map<String, byte[]> copies = new TreeMap<>();
@@ -191,7 +217,10 @@ public final class CodeServer {
     return TABLE.leaks();
   }
 
-  /** Code changes that failed recently (the last 100), oldest first: each process stayed on its old code. */
+  /**
+   * Code changes that failed recently (the last 100), oldest first: each process stayed on its old
+   * code.
+   */
   public static List<CodeChangeFailure> failures() {
     return TABLE.failures();
   }

@@ -19,11 +19,11 @@ import org.apiguardian.api.API;
  * }
  * }</pre>
  *
- * <p>{@link #value} is parsed by the component's type: a number or boolean for primitives and
- * their boxes, the text itself for {@code String}, a constant's name for an enum. For anything
- * else name a static, no-argument {@link #method} of the record that returns the default. A new
- * component without a default is an error before anything switches, unless {@code codeChange}
- * is overridden to build the state itself.
+ * <p>{@link #value} is parsed by the component's type: a number or boolean for primitives and their
+ * boxes, the text itself for {@code String}, a constant's name for an enum. For anything else name
+ * a static, no-argument {@link #method} of the record that returns the default. A new component
+ * without a default is an error before anything switches, unless {@code codeChange} is overridden
+ * to build the state itself.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)

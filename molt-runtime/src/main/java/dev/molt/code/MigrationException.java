@@ -1,9 +1,9 @@
 package dev.molt.code;
 
-import org.apiguardian.api.API;
-
 import static org.apiguardian.api.API.Status.INTERNAL;
 import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 
 /**
  * A value that cannot be migrated to the new version of its module, with the path to it, such as

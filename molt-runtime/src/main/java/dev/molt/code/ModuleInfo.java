@@ -15,11 +15,18 @@ import org.apiguardian.api.API;
  * @param origin where its classes were read from
  * @param loadedAt when it was loaded
  * @param classes the names of its classes
- * @param relinkOf for a relinked version (same bytes, new dependencies): the version it copies; else 0
+ * @param relinkOf for a relinked version (same bytes, new dependencies): the version it copies;
+ *     else 0
  */
 @API(status = STABLE, since = "0.1")
-public record ModuleInfo(String name, int version, Status status, String origin, Instant loadedAt,
-    List<String> classes, int relinkOf) {
+public record ModuleInfo(
+    String name,
+    int version,
+    Status status,
+    String origin,
+    Instant loadedAt,
+    List<String> classes,
+    int relinkOf) {
   /** Current code or old code. */
   public enum Status {
     CURRENT,

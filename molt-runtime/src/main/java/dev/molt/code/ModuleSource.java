@@ -8,9 +8,9 @@ import java.util.Objects;
 import org.apiguardian.api.API;
 
 /**
- * Where a module's classes come from: a jar, a class directory, or Java source files that the
- * code server compiles. A module may depend on other loaded modules: its classes see their
- * current versions after its own classes and before the stable layer.
+ * Where a module's classes come from: a jar, a class directory, or Java source files that the code
+ * server compiles. A module may depend on other loaded modules: its classes see their current
+ * versions after its own classes and before the stable layer.
  *
  * @param name the module's name, such as {@code kv}
  * @param kind jar, directory or sources
@@ -38,7 +38,8 @@ public record ModuleSource(String name, Kind kind, List<Path> paths, List<String
       throw new IllegalArgumentException("module " + name + " needs at least one path");
     }
     if (kind != Kind.SOURCES && paths.size() != 1) {
-      throw new IllegalArgumentException("module " + name + ": a " + kind + " module has exactly one path, got " + paths);
+      throw new IllegalArgumentException(
+          "module " + name + ": a " + kind + " module has exactly one path, got " + paths);
     }
     if (dependsOn.contains(name)) {
       throw new IllegalArgumentException("module " + name + " cannot depend on itself");

@@ -6,9 +6,9 @@ import java.util.List;
 import org.apiguardian.api.API;
 
 /**
- * A load that has been read, defined and linked but not switched in: the opaque result of
- * {@link CodeServer#prepare}, to give to {@link CodeServer#finish}. Dropping it changes nothing.
- * Only the code server makes one.
+ * A load that has been read, defined and linked but not switched in: the opaque result of {@link
+ * CodeServer#prepare}, to give to {@link CodeServer#finish}. Dropping it changes nothing. Only the
+ * code server makes one.
  */
 @API(status = STABLE, since = "0.1")
 public interface Prepared {

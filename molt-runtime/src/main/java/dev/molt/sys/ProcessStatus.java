@@ -20,8 +20,16 @@ import org.apiguardian.api.API;
  * @param lastCodeChangeFailure the last code change that failed for it, or null
  */
 @API(status = STABLE, since = "0.1")
-public record ProcessStatus(Pid pid, String name, String callbacks, String module, int version, Status status,
-    Object state, int mailbox, CodeChangeFailure lastCodeChangeFailure) {
+public record ProcessStatus(
+    Pid pid,
+    String name,
+    String callbacks,
+    String module,
+    int version,
+    Status status,
+    Object state,
+    int mailbox,
+    CodeChangeFailure lastCodeChangeFailure) {
   /** Whether the process handles ordinary messages. */
   public enum Status {
     RUNNING,

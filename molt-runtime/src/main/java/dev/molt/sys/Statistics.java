@@ -14,4 +14,5 @@ import org.apiguardian.api.API;
  * @param failedCodeChanges failed code changes
  */
 @API(status = STABLE, since = "0.1")
-public record Statistics(Instant startedAt, long messages, int codeChanges, int failedCodeChanges) {}
+public record Statistics(
+    Instant startedAt, long messages, int codeChanges, int failedCodeChanges) {}

@@ -20,10 +20,10 @@ import org.apiguardian.api.API;
  * System messages to one running {@link dev.molt.behaviour.GenServer}, as OTP's {@code sys}:
  * suspend and resume it, change its code, read and replace its state, and look at it.
  *
- * <p>A suspended process handles only system messages; everything else waits in its mailbox and
- * is handled after {@link #resume}, in order. {@link #changeCode} is accepted only while the
- * process is suspended. Every function takes a timeout, 5 seconds by default; a timeout fails
- * with a {@link CallException} naming the process.
+ * <p>A suspended process handles only system messages; everything else waits in its mailbox and is
+ * handled after {@link #resume}, in order. {@link #changeCode} is accepted only while the process
+ * is suspended. Every function takes a timeout, 5 seconds by default; a timeout fails with a {@link
+ * CallException} naming the process.
  */
 @API(status = STABLE, since = "0.1")
 public final class Sys {
@@ -50,24 +50,31 @@ public final class Sys {
   /**
    * Moves a suspended process to the current version of {@code module}, migrating its state with
    * the new version's {@code codeChange(oldVsn, state, extra)}. If {@code codeChange} throws, the
-   * process stays on its old version with its old state and this throws {@link CodeException}.
-   * A process already on the current version is left as it is.
+   * process stays on its old version with its old state and this throws {@link CodeException}. A
+   * process already on the current version is left as it is.
    */
   public static void changeCode(Pid pid, String module, Object oldVsn, Object extra) {
     changeCode(pid, module, oldVsn, extra, DEFAULT);
   }
 
-  public static void changeCode(Pid pid, String module, Object oldVsn, Object extra, Duration timeout) {
-    ask(pid, new SysRequest.ChangeCode(Objects.requireNonNull(module, "module"), oldVsn, extra), timeout);
+  public static void changeCode(
+      Pid pid, String module, Object oldVsn, Object extra, Duration timeout) {
+    ask(
+        pid,
+        new SysRequest.ChangeCode(Objects.requireNonNull(module, "module"), oldVsn, extra),
+        timeout);
   }
 
   public static Object getState(Pid pid) {
     return ask(pid, new SysRequest.GetState(), DEFAULT);
   }
 
-  /** Replaces the state with {@code replace(state)}, run inside the process; returns the new state. */
+  /**
+   * Replaces the state with {@code replace(state)}, run inside the process; returns the new state.
+   */
   public static Object replaceState(Pid pid, UnaryOperator<Object> replace) {
-    return ask(pid, new SysRequest.ReplaceState(Objects.requireNonNull(replace, "replace")), DEFAULT);
+    return ask(
+        pid, new SysRequest.ReplaceState(Objects.requireNonNull(replace, "replace")), DEFAULT);
   }
 
   public static ProcessStatus getStatus(Pid pid) {
@@ -106,7 +113,9 @@ public final class Sys {
   }
 
   private static Object ask(Pid pid, SysRequest request, Duration timeout) {
-    Object reply = GenServerCalls.call(ProcessCell.of(Objects.requireNonNull(pid, "pid")), pid, request, timeout);
+    Object reply =
+        GenServerCalls.call(
+            ProcessCell.of(Objects.requireNonNull(pid, "pid")), pid, request, timeout);
     if (reply instanceof SysRequest.Refused refused) {
       throw refused.error();
     }

@@ -1,13 +1,12 @@
 package dev.molt.behaviour;
 
-import dev.molt.ExitReason;
-import dev.molt.Pid;
-import dev.molt.Process;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.molt.ExitReason;
+import dev.molt.Pid;
+import dev.molt.Process;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,25 +21,42 @@ class ApplicationControllerTest {
 
   /** An application whose tree is one supervisor with one worker named after the app. */
   private ApplicationSpec app(String name, String... needs) {
-    ApplicationCallback callback = new ApplicationCallback() {
-      @Override
-      public Pid start(Restart type, Map<String, Object> env) {
-        events.add("start " + name + " " + env.getOrDefault("greeting", ""));
-        return Supervisor.startLink(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
-            ChildSpec.worker("w", args -> GenServer.startLink(new SupervisorTest.Worker(events, true), name))));
-      }
+    ApplicationCallback callback =
+        new ApplicationCallback() {
+          @Override
+          public Pid start(Restart type, Map<String, Object> env) {
+            events.add("start " + name + " " + env.getOrDefault("greeting", ""));
+            return Supervisor.startLink(
+                SupervisorSpec.of(
+                    RestartStrategy.ONE_FOR_ONE,
+                    ChildSpec.worker(
+                        "w",
+                        args ->
+                            GenServer.startLink(new SupervisorTest.Worker(events, true), name))));
+          }
 
-      @Override
-      public void stop() {
-        events.add("stopped " + name);
-      }
+          @Override
+          public void stop() {
+            events.add("stopped " + name);
+          }
 
-      @Override
-      public void configChange(Map<String, Object> changed, Map<String, Object> added, Set<String> removed) {
-        events.add("config " + name + " changed=" + changed + " added=" + added + " removed=" + removed);
-      }
-    };
-    return ApplicationSpec.of(name, "1.0.0", callback).withApplications(needs).withEnv(Map.of("greeting", "hi"));
+          @Override
+          public void configChange(
+              Map<String, Object> changed, Map<String, Object> added, Set<String> removed) {
+            events.add(
+                "config "
+                    + name
+                    + " changed="
+                    + changed
+                    + " added="
+                    + added
+                    + " removed="
+                    + removed);
+          }
+        };
+    return ApplicationSpec.of(name, "1.0.0", callback)
+        .withApplications(needs)
+        .withEnv(Map.of("greeting", "hi"));
   }
 
   @Test
@@ -48,12 +64,21 @@ class ApplicationControllerTest {
     controller.load(app("web", "db", "log"));
     controller.load(app("db", "log"));
     controller.load(app("log"));
-    assertThat(controller.ensureAllStarted("web", Restart.TEMPORARY)).containsExactly("log", "db", "web");
-    assertThat(controller.whichApplications()).extracting(RunningApplication::name).containsExactly("log", "db", "web");
+    assertThat(controller.ensureAllStarted("web", Restart.TEMPORARY))
+        .containsExactly("log", "db", "web");
+    assertThat(controller.whichApplications())
+        .extracting(RunningApplication::name)
+        .containsExactly("log", "db", "web");
     events.clear();
     controller.stopAll();
-    assertThat(events).containsExactly("stop web shutdown", "stopped web", "stop db shutdown", "stopped db",
-        "stop log shutdown", "stopped log");
+    assertThat(events)
+        .containsExactly(
+            "stop web shutdown",
+            "stopped web",
+            "stop db shutdown",
+            "stopped db",
+            "stop log shutdown",
+            "stopped log");
     assertThat(controller.whichApplications()).isEmpty();
   }
 
@@ -70,10 +95,12 @@ class ApplicationControllerTest {
     controller.load(app("a", "b"));
     controller.load(app("b", "a"));
     controller.load(app("c", "missing"));
-    assertThatThrownBy(() -> controller.ensureAllStarted("a", Restart.TEMPORARY)).hasMessageContaining("cycle: a -> b -> a");
+    assertThatThrownBy(() -> controller.ensureAllStarted("a", Restart.TEMPORARY))
+        .hasMessageContaining("cycle: a -> b -> a");
     assertThatThrownBy(() -> controller.ensureAllStarted("c", Restart.TEMPORARY))
         .hasMessageContaining("missing is not loaded (needed by c)");
-    assertThatThrownBy(() -> controller.start("nope", Restart.TEMPORARY)).hasMessageContaining("nope is not loaded");
+    assertThatThrownBy(() -> controller.start("nope", Restart.TEMPORARY))
+        .hasMessageContaining("nope is not loaded");
     assertThatThrownBy(() -> controller.load(app("a"))).hasMessageContaining("already loaded");
   }
 
@@ -96,7 +123,8 @@ class ApplicationControllerTest {
     controller.start("conf", Restart.TEMPORARY);
     controller.changeConfig("conf", Map.of("greeting", "hi", "port", 2, "fresh", "yes"));
     assertThat(events).contains("config conf changed={port=2} added={fresh=yes} removed=[old]");
-    assertThat(controller.getAllEnv("conf")).isEqualTo(Map.of("greeting", "hi", "port", 2, "fresh", "yes"));
+    assertThat(controller.getAllEnv("conf"))
+        .isEqualTo(Map.of("greeting", "hi", "port", 2, "fresh", "yes"));
     controller.stop("conf");
   }
 
@@ -139,10 +167,20 @@ class ApplicationControllerTest {
 
   @Test
   void anApplicationWhoseSupervisorGivesUpEndsWithShutdownAndHaltsIfTransient() {
-    ApplicationSpec fragile = ApplicationSpec.of("fragile", "1.0.0", (type, env) ->
-        Supervisor.startLink(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
-            ChildSpec.worker("w", args -> GenServer.startLink(new SupervisorTest.Worker(events, false), "w")))
-            .withIntensity(0, Duration.ofSeconds(5))));
+    ApplicationSpec fragile =
+        ApplicationSpec.of(
+            "fragile",
+            "1.0.0",
+            (type, env) ->
+                Supervisor.startLink(
+                    SupervisorSpec.of(
+                            RestartStrategy.ONE_FOR_ONE,
+                            ChildSpec.worker(
+                                "w",
+                                args ->
+                                    GenServer.startLink(
+                                        new SupervisorTest.Worker(events, false), "w")))
+                        .withIntensity(0, Duration.ofSeconds(5))));
     controller.load(fragile);
     controller.start("fragile", Restart.TRANSIENT);
     Pid sup = controller.whichApplications().getFirst().supervisor();
@@ -154,11 +192,16 @@ class ApplicationControllerTest {
 
   @Test
   void aStartCallbackThatThrowsFailsTheStartWithTheCause() {
-    controller.load(ApplicationSpec.of("bad", "0.1.0", (type, env) -> {
-      throw new IllegalStateException("no database");
-    }));
+    controller.load(
+        ApplicationSpec.of(
+            "bad",
+            "0.1.0",
+            (type, env) -> {
+              throw new IllegalStateException("no database");
+            }));
     assertThatThrownBy(() -> controller.start("bad", Restart.PERMANENT))
-        .hasMessageContaining("bad failed to start").hasRootCauseMessage("no database");
+        .hasMessageContaining("bad failed to start")
+        .hasRootCauseMessage("no database");
     assertThat(controller.isRunning("bad")).isFalse();
     assertThat(halts).isEmpty();
   }
@@ -167,7 +210,8 @@ class ApplicationControllerTest {
   void unloadRefusesARunningApplication() {
     controller.load(app("u"));
     controller.start("u", Restart.TEMPORARY);
-    assertThatThrownBy(() -> controller.unload("u")).hasMessageContaining("stop it before unloading");
+    assertThatThrownBy(() -> controller.unload("u"))
+        .hasMessageContaining("stop it before unloading");
     controller.stop("u");
     controller.unload("u");
     assertThat(controller.loadedApplications()).isEmpty();

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
-/** A counter server used across the tests: "get", "incr", and a request for each way a callback can end. */
+/**
+ * A counter server used across the tests: "get", "incr", and a request for each way a callback can
+ * end.
+ */
 public final class Counter implements GenServer<Integer> {
   public final List<String> terminated = new CopyOnWriteArrayList<>();
   public final CountDownLatch release = new CountDownLatch(1);

@@ -1,10 +1,9 @@
 package dev.molt.behaviour;
 
-import dev.molt.Pid;
-import dev.molt.Process;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.molt.Pid;
+import dev.molt.Process;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,10 +45,11 @@ class DeferredReplyTest {
     List<Object> replies = new CopyOnWriteArrayList<>();
     CountDownLatch done = new CountDownLatch(3);
     for (int i = 0; i < 3; i++) {
-      Process.spawn(() -> {
-        replies.add(GenServer.call(gate, "wait"));
-        done.countDown();
-      });
+      Process.spawn(
+          () -> {
+            replies.add(GenServer.call(gate, "wait"));
+            done.countDown();
+          });
     }
     org.awaitility.Awaitility.await().until(() -> GenServer.call(gate, "count").equals(3));
     assertThat(replies).isEmpty();

@@ -1,16 +1,15 @@
 package dev.molt.behaviour;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import dev.molt.Down;
 import dev.molt.ExitReason;
 import dev.molt.InProcess;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.Ref;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +70,11 @@ class SupervisorTest {
   }
 
   private static Pid child(Pid sup, String id) {
-    return Supervisor.whichChildren(sup).stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow().pid();
+    return Supervisor.whichChildren(sup).stream()
+        .filter(c -> c.id().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .pid();
   }
 
   private static void crash(Pid pid) {
@@ -81,19 +84,34 @@ class SupervisorTest {
   @Test
   void childrenStartInOrderAndStopInReverse() {
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
-        worker("a", events), worker("b", events), worker("c", events)));
-    assertThat(Supervisor.whichChildren(sup)).extracting(ChildInfo::id).containsExactly("a", "b", "c");
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(
+                RestartStrategy.ONE_FOR_ONE,
+                worker("a", events),
+                worker("b", events),
+                worker("c", events)));
+    assertThat(Supervisor.whichChildren(sup))
+        .extracting(ChildInfo::id)
+        .containsExactly("a", "b", "c");
     GenServer.stop(sup, ExitReason.shutdown(), WAIT);
-    assertThat(events).containsExactly("start a", "start b", "start c",
-        "stop c shutdown", "stop b shutdown", "stop a shutdown");
+    assertThat(events)
+        .containsExactly(
+            "start a",
+            "start b",
+            "start c",
+            "stop c shutdown",
+            "stop b shutdown",
+            "stop a shutdown");
   }
 
   @Test
   void oneForOneRestartsOnlyTheFailedChild() {
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events), worker("b", events))
-        .withIntensity(5, Duration.ofSeconds(10)));
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events), worker("b", events))
+                .withIntensity(5, Duration.ofSeconds(10)));
     Pid a = child(sup, "a");
     Pid b = child(sup, "b");
     crash(a);
@@ -106,30 +124,63 @@ class SupervisorTest {
   @Test
   void oneForAllRestartsEveryChild() {
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ALL,
-        worker("a", events), worker("b", events), worker("c", events)).withIntensity(5, Duration.ofSeconds(10)));
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(
+                    RestartStrategy.ONE_FOR_ALL,
+                    worker("a", events),
+                    worker("b", events),
+                    worker("c", events))
+                .withIntensity(5, Duration.ofSeconds(10)));
     Pid a = child(sup, "a");
     Pid b = child(sup, "b");
     Pid c = child(sup, "c");
     events.clear();
     crash(b);
-    await().until(() -> Supervisor.whichChildren(sup).stream().allMatch(ch -> ch.pid() != null && ch.pid().isAlive()
-        && ch.pid() != a && ch.pid() != b && ch.pid() != c));
-    assertThat(events).containsExactly("stop b crash(java.lang.IllegalStateException: b crashed)",
-        "stop c shutdown", "stop a shutdown", "start a", "start b", "start c");
+    await()
+        .until(
+            () ->
+                Supervisor.whichChildren(sup).stream()
+                    .allMatch(
+                        ch ->
+                            ch.pid() != null
+                                && ch.pid().isAlive()
+                                && ch.pid() != a
+                                && ch.pid() != b
+                                && ch.pid() != c));
+    assertThat(events)
+        .containsExactly(
+            "stop b crash(java.lang.IllegalStateException: b crashed)",
+            "stop c shutdown",
+            "stop a shutdown",
+            "start a",
+            "start b",
+            "start c");
     GenServer.stop(sup);
   }
 
   @Test
   void restForOneRestartsTheFailedChildAndTheOnesAfterIt() {
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.REST_FOR_ONE,
-        worker("a", events), worker("b", events), worker("c", events)).withIntensity(5, Duration.ofSeconds(10)));
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(
+                    RestartStrategy.REST_FOR_ONE,
+                    worker("a", events),
+                    worker("b", events),
+                    worker("c", events))
+                .withIntensity(5, Duration.ofSeconds(10)));
     Pid a = child(sup, "a");
     Pid b = child(sup, "b");
     Pid c = child(sup, "c");
     crash(b);
-    await().until(() -> child(sup, "b") != null && child(sup, "b") != b && child(sup, "c") != null && child(sup, "c") != c);
+    await()
+        .until(
+            () ->
+                child(sup, "b") != null
+                    && child(sup, "b") != b
+                    && child(sup, "c") != null
+                    && child(sup, "c") != c);
     assertThat(child(sup, "a")).isSameAs(a);
     assertThat(c.isAlive()).isFalse();
     GenServer.stop(sup);
@@ -138,8 +189,11 @@ class SupervisorTest {
   @Test
   void transientChildrenAreRestartedOnlyAfterAnAbnormalExit() {
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
-        worker("t", events).withRestart(Restart.TRANSIENT)).withIntensity(5, Duration.ofSeconds(10)));
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(
+                    RestartStrategy.ONE_FOR_ONE, worker("t", events).withRestart(Restart.TRANSIENT))
+                .withIntensity(5, Duration.ofSeconds(10)));
     Pid first = child(sup, "t");
     crash(first);
     await().until(() -> child(sup, "t") != null && child(sup, "t") != first);
@@ -153,8 +207,12 @@ class SupervisorTest {
   @Test
   void temporaryChildrenAreNeverRestartedAndForgotten() {
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
-        worker("tmp", events).withRestart(Restart.TEMPORARY), worker("keep", events)));
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(
+                RestartStrategy.ONE_FOR_ONE,
+                worker("tmp", events).withRestart(Restart.TEMPORARY),
+                worker("keep", events)));
     crash(child(sup, "tmp"));
     await().until(() -> Supervisor.countChildren(sup) == 1);
     assertThat(Supervisor.whichChildren(sup)).extracting(ChildInfo::id).containsExactly("keep");
@@ -164,19 +222,24 @@ class SupervisorTest {
   @Test
   void exceedingTheRestartIntensityStopsTheSupervisorWithAReasonSayingSo() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
-    Down down = InProcess.call(() -> {
-      Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events), worker("b", events))
-          .withIntensity(2, Duration.ofMinutes(1)));
-      Ref ref = Process.monitor(sup);
-      for (int i = 0; i < 3; i++) {
-        Pid a = child(sup, "a");
-        crash(a);
-        if (i < 2) {
-          await().until(() -> child(sup, "a") != null && child(sup, "a") != a);
-        }
-      }
-      return Process.receive(Down.class, d -> d.ref() == ref, WAIT).orElseThrow();
-    });
+    Down down =
+        InProcess.call(
+            () -> {
+              Pid sup =
+                  Supervisor.start(
+                      SupervisorSpec.of(
+                              RestartStrategy.ONE_FOR_ONE, worker("a", events), worker("b", events))
+                          .withIntensity(2, Duration.ofMinutes(1)));
+              Ref ref = Process.monitor(sup);
+              for (int i = 0; i < 3; i++) {
+                Pid a = child(sup, "a");
+                crash(a);
+                if (i < 2) {
+                  await().until(() -> child(sup, "a") != null && child(sup, "a") != a);
+                }
+              }
+              return Process.receive(Down.class, d -> d.ref() == ref, WAIT).orElseThrow();
+            });
     assertThat(down.reason()).isEqualTo(ExitReason.shutdown("reached_max_restart_intensity"));
     assertThat(events).contains("stop b shutdown");
   }
@@ -185,8 +248,11 @@ class SupervisorTest {
   void restartsOlderThanThePeriodDoNotCount() {
     AtomicLong now = new AtomicLong();
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events))
-        .withIntensity(1, Duration.ofSeconds(5)).withTicker(now::get));
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events))
+                .withIntensity(1, Duration.ofSeconds(5))
+                .withTicker(now::get));
     for (int i = 0; i < 5; i++) {
       Pid a = child(sup, "a");
       crash(a);
@@ -200,8 +266,12 @@ class SupervisorTest {
   @Test
   void aChildThatIgnoresShutdownIsKilledAfterItsTimeout() {
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
-        worker("slow", events).withShutdown(ChildShutdown.timeout(Duration.ofMillis(100)))));
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(
+                RestartStrategy.ONE_FOR_ONE,
+                worker("slow", events)
+                    .withShutdown(ChildShutdown.timeout(Duration.ofMillis(100)))));
     Pid slow = child(sup, "slow");
     GenServer.call(slow, "hang-on-exit");
     Supervisor.terminateChild(sup, "slow");
@@ -214,8 +284,11 @@ class SupervisorTest {
   @Test
   void brutalKillGivesNoChanceToTerminate() {
     List<String> events = new CopyOnWriteArrayList<>();
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE,
-        worker("k", events).withShutdown(ChildShutdown.brutalKill())));
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(
+                RestartStrategy.ONE_FOR_ONE,
+                worker("k", events).withShutdown(ChildShutdown.brutalKill())));
     Pid k = child(sup, "k");
     Supervisor.terminateChild(sup, "k");
     assertThat(Process.exitReason(k)).contains(ExitReason.killed());
@@ -227,8 +300,10 @@ class SupervisorTest {
   void terminateRestartAndDeleteAChild() {
     List<String> events = new CopyOnWriteArrayList<>();
     Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events)));
-    assertThatThrownBy(() -> Supervisor.deleteChild(sup, "a")).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("child a").hasMessageContaining("terminate it first");
+    assertThatThrownBy(() -> Supervisor.deleteChild(sup, "a"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("child a")
+        .hasMessageContaining("terminate it first");
     assertThatThrownBy(() -> Supervisor.restartChild(sup, "a")).hasMessageContaining("is running");
     Supervisor.terminateChild(sup, "a");
     assertThat(child(sup, "a")).isNull();
@@ -237,7 +312,8 @@ class SupervisorTest {
     Supervisor.terminateChild(sup, "a");
     Supervisor.deleteChild(sup, "a");
     assertThat(Supervisor.whichChildren(sup)).isEmpty();
-    assertThatThrownBy(() -> Supervisor.terminateChild(sup, "a")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Supervisor.terminateChild(sup, "a"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no child a");
     GenServer.stop(sup);
   }
@@ -247,7 +323,8 @@ class SupervisorTest {
     List<String> events = new CopyOnWriteArrayList<>();
     Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE));
     Pid a = Supervisor.startChild(sup, worker("a", events).withModules("kv"));
-    assertThat(Supervisor.whichChildren(sup)).containsExactly(new ChildInfo("a", a, ChildType.WORKER, List.of("kv")));
+    assertThat(Supervisor.whichChildren(sup))
+        .containsExactly(new ChildInfo("a", a, ChildType.WORKER, List.of("kv")));
     assertThatThrownBy(() -> Supervisor.startChild(sup, worker("a", events)))
         .hasMessageContaining("already started as " + a);
     GenServer.stop(sup);
@@ -256,24 +333,40 @@ class SupervisorTest {
   @Test
   void aChildThatFailsToStartFailsTheSupervisorsStart() {
     List<String> events = new CopyOnWriteArrayList<>();
-    ChildSpec broken = ChildSpec.worker("broken", args -> {
-      throw new IllegalStateException("cannot start");
-    });
-    assertThatThrownBy(() -> Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events), broken)))
+    ChildSpec broken =
+        ChildSpec.worker(
+            "broken",
+            args -> {
+              throw new IllegalStateException("cannot start");
+            });
+    assertThatThrownBy(
+            () ->
+                Supervisor.start(
+                    SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events), broken)))
         .isInstanceOf(StartException.class)
-        .hasMessageContaining("failed_to_start_child").hasMessageContaining("broken");
+        .hasMessageContaining("failed_to_start_child")
+        .hasMessageContaining("broken");
     assertThat(events).containsExactly("start a", "stop a shutdown");
   }
 
   @Test
   void simpleOneForOneStartsChildrenFromItsTemplate() {
     Map<Object, Pid> started = new ConcurrentHashMap<>();
-    ChildSpec template = ChildSpec.worker("conn", args -> {
-      Pid pid = GenServer.startLink(new Worker(new CopyOnWriteArrayList<>(), false), args.getFirst());
-      started.put(args.getFirst(), pid);
-      return pid;
-    }).withRestart(Restart.TRANSIENT);
-    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.SIMPLE_ONE_FOR_ONE, template).withIntensity(5, Duration.ofSeconds(10)));
+    ChildSpec template =
+        ChildSpec.worker(
+                "conn",
+                args -> {
+                  Pid pid =
+                      GenServer.startLink(
+                          new Worker(new CopyOnWriteArrayList<>(), false), args.getFirst());
+                  started.put(args.getFirst(), pid);
+                  return pid;
+                })
+            .withRestart(Restart.TRANSIENT);
+    Pid sup =
+        Supervisor.start(
+            SupervisorSpec.of(RestartStrategy.SIMPLE_ONE_FOR_ONE, template)
+                .withIntensity(5, Duration.ofSeconds(10)));
     Pid one = Supervisor.startChild(sup, List.of("one"));
     Pid two = Supervisor.startChild(sup, List.of("two"));
     assertThat(GenServer.call(two, "id")).isEqualTo("two");
@@ -291,22 +384,36 @@ class SupervisorTest {
   @Test
   void badSpecsAreRefusedWithAReason() {
     List<String> events = new CopyOnWriteArrayList<>();
-    assertThatThrownBy(() -> SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("a", events), worker("a", events)))
+    assertThatThrownBy(
+            () ->
+                SupervisorSpec.of(
+                    RestartStrategy.ONE_FOR_ONE, worker("a", events), worker("a", events)))
         .hasMessageContaining("two children have the id a");
     assertThatThrownBy(() -> SupervisorSpec.of(RestartStrategy.SIMPLE_ONE_FOR_ONE))
         .hasMessageContaining("exactly one child spec");
-    assertThatThrownBy(() -> SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE).withIntensity(-1, Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () ->
+                SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE)
+                    .withIntensity(-1, Duration.ofSeconds(1)))
         .hasMessageContaining("intensity");
-    assertThatThrownBy(() -> ChildShutdown.timeout(Duration.ZERO)).hasMessageContaining("brutalKill");
+    assertThatThrownBy(() -> ChildShutdown.timeout(Duration.ZERO))
+        .hasMessageContaining("brutalKill");
   }
 
   @Test
   void nestedSupervisorsStopTheirChildrenFirst() {
     List<String> events = new CopyOnWriteArrayList<>();
-    ChildSpec inner = ChildSpec.supervisor("inner", args -> Supervisor.startLink(
-        SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("leaf", events))));
-    Pid top = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("first", events), inner));
+    ChildSpec inner =
+        ChildSpec.supervisor(
+            "inner",
+            args ->
+                Supervisor.startLink(
+                    SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("leaf", events))));
+    Pid top =
+        Supervisor.start(
+            SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE, worker("first", events), inner));
     GenServer.stop(top, ExitReason.shutdown(), WAIT);
-    assertThat(events).containsExactly("start first", "start leaf", "stop leaf shutdown", "stop first shutdown");
+    assertThat(events)
+        .containsExactly("start first", "start leaf", "stop leaf shutdown", "stop first shutdown");
   }
 }

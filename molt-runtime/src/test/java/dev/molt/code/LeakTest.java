@@ -1,13 +1,11 @@
 package dev.molt.code;
 
-import dev.molt.Pid;
-import dev.molt.Sources;
-import dev.molt.behaviour.GenServer;
-import dev.molt.behaviour.Init;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.molt.Pid;
+import dev.molt.Sources;
+import dev.molt.behaviour.GenServer;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LeakTest {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final String module = "leak" + NAMES.incrementAndGet();
   private final String pkg = "test.leaks." + module;
@@ -30,24 +27,43 @@ class LeakTest {
   @Test
   @SuppressWarnings("unchecked")
   void everyPurgedLoaderIsCollectedOverTwoHundredLoadPurgeCycles() throws Exception {
-    Path classes = Sources.classes(dir.resolve("src"), dir.resolve("classes"), Map.of(pkg + ".Server",
-        Sources.server(pkg, "record State(int n) {}", "new State(0)", "getClass().getClassLoader().getName()")));
+    Path classes =
+        Sources.classes(
+            dir.resolve("src"),
+            dir.resolve("classes"),
+            Map.of(
+                pkg + ".Server",
+                Sources.server(
+                    pkg,
+                    "record State(int n) {}",
+                    "new State(0)",
+                    "getClass().getClassLoader().getName()")));
     ModuleSource source = ModuleSource.directory(module, classes);
     CodeServer.load(source);
-    Pid pid = GenServer.start(CodeServer.newInstance(CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class), null);
+    Pid pid =
+        GenServer.start(
+            CodeServer.newInstance(
+                CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class),
+            null);
     List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      loaders.add(new WeakReference<>(CodeServer.currentClass(pkg + ".Server").orElseThrow().getClassLoader()));
+      loaders.add(
+          new WeakReference<>(
+              CodeServer.currentClass(pkg + ".Server").orElseThrow().getClassLoader()));
       CodeServer.loadPurging(source);
-      assertThat(GenServer.call(pid, "which")).isEqualTo(module + "@" + CodeServer.which(module).orElseThrow().version());
+      assertThat(GenServer.call(pid, "which"))
+          .isEqualTo(module + "@" + CodeServer.which(module).orElseThrow().version());
     }
     // Regression: a live server kept its first version reachable (its Init on the stack), and
     // through the migration plans each version kept the next. Checked while the server lives.
     assertThat(CodeServer.softPurge(module)).isTrue();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      System.gc();
-      return loaders.stream().allMatch(ref -> ref.get() == null);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              System.gc();
+              return loaders.stream().allMatch(ref -> ref.get() == null);
+            });
     GenServer.stop(pid);
     CodeServer.purge(module);
     CodeServer.delete(module);
@@ -57,7 +73,8 @@ class LeakTest {
 
   @Test
   void aModuleThatLeavesAThreadRunningIsReportedWithTheThreadsName() throws Exception {
-    String source = """
+    String source =
+        """
         package %s;
         public final class Leaky {
           public static void start() {
@@ -70,16 +87,26 @@ class LeakTest {
             thread.start();
           }
         }
-        """.formatted(pkg, module);
-    CodeServer.load(ModuleSource.sources(module, Sources.write(dir.resolve("leaky"), Map.of(pkg + ".Leaky", source))));
+        """
+            .formatted(pkg, module);
+    CodeServer.load(
+        ModuleSource.sources(
+            module, Sources.write(dir.resolve("leaky"), Map.of(pkg + ".Leaky", source))));
     CodeServer.currentClass(pkg + ".Leaky").orElseThrow().getMethod("start").invoke(null);
     CodeServer.delete(module);
     CodeServer.purge(module);
     List<Leak> leaks = CodeServer.leaks();
-    assertThat(leaks).filteredOn(leak -> leak.module().equals(module)).singleElement()
-        .satisfies(leak -> assertThat(leak.holders()).anyMatch(h -> h.contains("thread 'leaky-worker-" + module + "'")));
+    assertThat(leaks)
+        .filteredOn(leak -> leak.module().equals(module))
+        .singleElement()
+        .satisfies(
+            leak ->
+                assertThat(leak.holders())
+                    .anyMatch(h -> h.contains("thread 'leaky-worker-" + module + "'")));
     stopThread("leaky-worker-" + module);
-    await().atMost(Duration.ofSeconds(30)).until(() -> CodeServer.leaks().stream().noneMatch(l -> l.module().equals(module)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> CodeServer.leaks().stream().noneMatch(l -> l.module().equals(module)));
   }
 
   /** In a method of its own, so that no local variable of the test keeps the thread reachable. */
@@ -94,23 +121,37 @@ class LeakTest {
 
   @Test
   void aThreadLocalHoldingModuleCodeIsReported() throws Exception {
-    String source = """
+    String source =
+        """
         package %s;
         public final class Cache {
           public static final ThreadLocal<Object> LOCAL = new ThreadLocal<>();
           public static void fill() { LOCAL.set(new Cache()); }
         }
-        """.formatted(pkg);
-    CodeServer.load(ModuleSource.sources(module, Sources.write(dir.resolve("tl"), Map.of(pkg + ".Cache", source))));
+        """
+            .formatted(pkg);
+    CodeServer.load(
+        ModuleSource.sources(
+            module, Sources.write(dir.resolve("tl"), Map.of(pkg + ".Cache", source))));
     Class<?> cache = CodeServer.currentClass(pkg + ".Cache").orElseThrow();
     cache.getMethod("fill").invoke(null);
     ThreadLocal<?> local = (ThreadLocal<?>) cache.getField("LOCAL").get(null);
     cache = null;
     CodeServer.delete(module);
     CodeServer.purge(module);
-    assertThat(CodeServer.leaks()).filteredOn(leak -> leak.module().equals(module)).singleElement()
-        .satisfies(leak -> assertThat(leak.holders()).anyMatch(h -> h.contains("ThreadLocal of thread '" + Thread.currentThread().getName())));
+    assertThat(CodeServer.leaks())
+        .filteredOn(leak -> leak.module().equals(module))
+        .singleElement()
+        .satisfies(
+            leak ->
+                assertThat(leak.holders())
+                    .anyMatch(
+                        h ->
+                            h.contains(
+                                "ThreadLocal of thread '" + Thread.currentThread().getName())));
     local.remove();
-    await().atMost(Duration.ofSeconds(30)).until(() -> CodeServer.leaks().stream().noneMatch(l -> l.module().equals(module)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> CodeServer.leaks().stream().noneMatch(l -> l.module().equals(module)));
   }
 }

@@ -1,10 +1,9 @@
 package dev.molt.code;
 
-import dev.molt.Sources;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.molt.Sources;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.nio.file.Path;
@@ -25,13 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 class MigrationTest {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final String module = "mig" + NAMES.incrementAndGet();
   private final String pkg = "test.migrate." + module;
 
-  private static final String V1 = """
+  private static final String V1 =
+      """
       package %s;
       public final class Types {
         public enum Color { RED, GREEN, BLUE }
@@ -44,7 +43,8 @@ class MigrationTest {
       }
       """;
 
-  private static final String V2 = """
+  private static final String V2 =
+      """
       package %s;
       import dev.molt.code.Default;
       public final class Types {
@@ -62,7 +62,8 @@ class MigrationTest {
       """;
 
   private ClassLoader load(String version, String source) throws IOException {
-    Path[] files = Sources.write(dir.resolve(version), Map.of(pkg + ".Types", source.formatted(pkg)));
+    Path[] files =
+        Sources.write(dir.resolve(version), Map.of(pkg + ".Types", source.formatted(pkg)));
     CodeServer.loadPurging(ModuleSource.sources(module, files));
     return CodeServer.currentClass(pkg + ".Types").orElseThrow().getClassLoader();
   }
@@ -90,7 +91,8 @@ class MigrationTest {
     ClassLoader v2 = load("v2", V2);
     Object migrated = migrate(item, v2);
     assertThat(migrated.getClass().getClassLoader()).isSameAs(v2);
-    assertThat(migrated.toString()).isEqualTo("Item[name=ball, color=GREEN, shape=Circle[r=2.0, zoom=1], tags=[]]");
+    assertThat(migrated.toString())
+        .isEqualTo("Item[name=ball, color=GREEN, shape=Circle[r=2.0, zoom=1], tags=[]]");
   }
 
   @Test
@@ -105,18 +107,32 @@ class MigrationTest {
     Object[] array = (Object[]) java.lang.reflect.Array.newInstance(red.getClass(), 1);
     array[0] = red;
     Map<String, Integer> plain = new HashMap<>(Map.of("x", 1));
-    Object value = make(v1, "Holder", List.of(mutable, immutable, linked, sorted, unmodifiable, array,
-        Optional.of(red), plain, Set.of(red)));
+    Object value =
+        make(
+            v1,
+            "Holder",
+            List.of(
+                mutable,
+                immutable,
+                linked,
+                sorted,
+                unmodifiable,
+                array,
+                Optional.of(red),
+                plain,
+                Set.of(red)));
     ClassLoader v2 = load("v2", V2);
 
-    List<?> parts = (List<?>) migrate(value, v2).getClass().getMethod("value").invoke(migrate(value, v2));
+    List<?> parts =
+        (List<?>) migrate(value, v2).getClass().getMethod("value").invoke(migrate(value, v2));
     Object newRed = color(v2, "RED");
     assertThat(parts.get(0)).isInstanceOf(ArrayList.class).isEqualTo(List.of(newRed));
     ((List<Object>) parts.get(0)).add("still mutable");
     assertThat(parts.get(1).getClass().getName()).startsWith("java.util.ImmutableCollections$");
     assertThat(parts.get(2)).isInstanceOf(LinkedHashMap.class).isEqualTo(Map.of("k", newRed));
     assertThat(parts.get(3)).isInstanceOf(TreeMap.class);
-    assertThatThrownBy(() -> ((List<Object>) parts.get(4)).add("x")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> ((List<Object>) parts.get(4)).add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
     assertThat(((Object[]) parts.get(5))[0]).isSameAs(newRed);
     assertThat(parts.get(5).getClass().getComponentType().getClassLoader()).isSameAs(v2);
     assertThat(parts.get(6)).isEqualTo(Optional.of(newRed));
@@ -135,7 +151,9 @@ class MigrationTest {
     Map<?, ?> newByName = (Map<?, ?>) migrated.getClass().getMethod("byName").invoke(migrated);
     assertThat(newByName.get("red")).isSameAs(color(v2, "RED"));
     assertThat(newByName.get("plain")).isEqualTo(7);
-    assertThat(migrated.getClass().getMethod("counts").invoke(migrated)).as("Map<String, Integer>: kept as is").isSameAs(counts);
+    assertThat(migrated.getClass().getMethod("counts").invoke(migrated))
+        .as("Map<String, Integer>: kept as is")
+        .isSameAs(counts);
   }
 
   @Test
@@ -148,7 +166,8 @@ class MigrationTest {
     cycle.add(cycle);
     Object holder = make(v1, "Holder", cycle);
     ClassLoader v2 = load("v2", V2);
-    List<?> migrated = (List<?>) migrate(holder, v2).getClass().getMethod("value").invoke(migrate(holder, v2));
+    List<?> migrated =
+        (List<?>) migrate(holder, v2).getClass().getMethod("value").invoke(migrate(holder, v2));
     assertThat(migrated.get(0)).isSameAs(migrated.get(1));
     assertThat(migrated.get(0).getClass().getClassLoader()).isSameAs(v2);
     assertThat(migrated.get(2)).isSameAs(migrated);
@@ -156,13 +175,19 @@ class MigrationTest {
 
   @Test
   void unmappableValuesNameTheirPath() throws Exception {
-    ClassLoader v1 = load("v1", V1.replace("public record Holder(Object value) {}",
-        "public record Holder(Object value) {}\n  public static Runnable lambda() { return () -> {}; }"));
+    ClassLoader v1 =
+        load(
+            "v1",
+            V1.replace(
+                "public record Holder(Object value) {}",
+                "public record Holder(Object value) {}\n  public static Runnable lambda() { return () -> {}; }"));
     Object lambda = Class.forName(pkg + ".Types", true, v1).getMethod("lambda").invoke(null);
     Object holder = make(v1, "Holder", List.of("fine", Map.of("handler", lambda)));
     ClassLoader v2 = load("v2", V2);
     assertThatThrownBy(() -> migrate(holder, v2))
-        .isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.value[1]{handler}"))
+        .isInstanceOfSatisfying(
+            MigrationException.class,
+            e -> assertThat(e.path()).isEqualTo("state.value[1]{handler}"))
         .hasMessageContaining("lambda of " + module + " v")
         .hasMessageContaining("handle it in codeChange");
   }
@@ -172,13 +197,20 @@ class MigrationTest {
     ClassLoader v1 = load("v1", V1);
     Object green = color(v1, "GREEN");
     ClassLoader v2 = load("v2", V2.replace("BLUE, GREEN, RED, YELLOW", "BLUE, RED"));
-    assertThatThrownBy(() -> migrate(green, v2)).hasMessageContaining("Color.GREEN").hasMessageContaining("no longer exists");
+    assertThatThrownBy(() -> migrate(green, v2))
+        .hasMessageContaining("Color.GREEN")
+        .hasMessageContaining("no longer exists");
   }
 
   @Test
   void aNewComponentWithoutADefaultIsRefusedWhenTheVersionIsLoaded() throws Exception {
     load("v1", V1);
-    assertThatThrownBy(() -> load("v2", V2.replace("record Square(double side)", "record Square(double side, int corners)")))
+    assertThatThrownBy(
+            () ->
+                load(
+                    "v2",
+                    V2.replace(
+                        "record Square(double side)", "record Square(double side, int corners)")))
         .isInstanceOf(CodeException.class)
         .hasMessageContaining("gains component corners, which has no @Default");
   }
@@ -187,19 +219,23 @@ class MigrationTest {
   void aNewComponentWithoutADefaultFailsMigrationWithItsPath() throws Exception {
     ClassLoader v1 = load("v1", V1);
     Object item = make(v1, "Holder", List.of(make(v1, "Square", 1.0)));
-    String server = String.join("\n",
-        "public static final class Server implements dev.molt.behaviour.GenServer<Object> {",
-        "  public dev.molt.behaviour.Init<Object> init(Object a) { return dev.molt.behaviour.Init.ok(a); }",
-        "  public dev.molt.behaviour.CallResult<Object> handleCall(Object r, dev.molt.behaviour.From f, Object s) { return new dev.molt.behaviour.Reply<>(s, s); }",
-        "  public dev.molt.behaviour.CastResult<Object> handleCast(Object r, Object s) { return new dev.molt.behaviour.NoReply<>(s); }",
-        "  public Object codeChange(Object v, Object s, Object e) { return s; }",
-        "}",
-        "public static Class<?> anchor()");
-    String overriding = V2.replace("record Square(double side)", "record Square(double side, int corners)")
-        .replace("public static Class<?> anchor()", server);
+    String server =
+        String.join(
+            "\n",
+            "public static final class Server implements dev.molt.behaviour.GenServer<Object> {",
+            "  public dev.molt.behaviour.Init<Object> init(Object a) { return dev.molt.behaviour.Init.ok(a); }",
+            "  public dev.molt.behaviour.CallResult<Object> handleCall(Object r, dev.molt.behaviour.From f, Object s) { return new dev.molt.behaviour.Reply<>(s, s); }",
+            "  public dev.molt.behaviour.CastResult<Object> handleCast(Object r, Object s) { return new dev.molt.behaviour.NoReply<>(s); }",
+            "  public Object codeChange(Object v, Object s, Object e) { return s; }",
+            "}",
+            "public static Class<?> anchor()");
+    String overriding =
+        V2.replace("record Square(double side)", "record Square(double side, int corners)")
+            .replace("public static Class<?> anchor()", server);
     ClassLoader v2 = load("v2", overriding);
     assertThatThrownBy(() -> migrate(item, v2))
-        .isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.value[0].corners"))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.value[0].corners"))
         .hasMessageContaining("is new and has no @Default");
   }
 

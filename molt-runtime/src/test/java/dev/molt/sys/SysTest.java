@@ -1,15 +1,14 @@
 package dev.molt.sys;
 
-import dev.molt.behaviour.Counter;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.behaviour.CallException;
+import dev.molt.behaviour.Counter;
 import dev.molt.behaviour.GenServer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +27,15 @@ class SysTest {
     assertThat(Sys.getState(pid)).isEqualTo(5);
     assertThat(Sys.replaceState(pid, state -> (Integer) state * 10)).isEqualTo(50);
     assertThat(GenServer.call(pid, "get")).isEqualTo(50);
-    assertThatThrownBy(() -> Sys.replaceState(pid, state -> {
-      throw new IllegalArgumentException("no");
-    })).isInstanceOf(IllegalStateException.class).hasMessageContaining("the state is unchanged");
+    assertThatThrownBy(
+            () ->
+                Sys.replaceState(
+                    pid,
+                    state -> {
+                      throw new IllegalArgumentException("no");
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the state is unchanged");
     assertThat(Sys.getState(pid)).isEqualTo(50);
     GenServer.stop(pid);
   }
@@ -82,10 +87,12 @@ class SysTest {
     }
     List<Object> replies = new ArrayList<>();
     CountDownLatch replied = new CountDownLatch(1);
-    Thread.ofVirtual().start(() -> {
-      replies.add(GenServer.call(pid, "get"));
-      replied.countDown();
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              replies.add(GenServer.call(pid, "get"));
+              replied.countDown();
+            });
     assertThat(replied.await(100, TimeUnit.MILLISECONDS)).as("no reply while suspended").isFalse();
     assertThat(Sys.getState(pid)).isEqualTo(0);
     Sys.resume(pid);
@@ -97,9 +104,11 @@ class SysTest {
   @Test
   void changeCodeNeedsASuspendedModuleServer() {
     Pid pid = counter(0);
-    assertThatThrownBy(() -> Sys.changeCode(pid, "kv", 1, null)).hasMessageContaining("is not suspended");
+    assertThatThrownBy(() -> Sys.changeCode(pid, "kv", 1, null))
+        .hasMessageContaining("is not suspended");
     Sys.suspend(pid);
-    assertThatThrownBy(() -> Sys.changeCode(pid, "kv", 1, null)).hasMessageContaining("its code is not a module's");
+    assertThatThrownBy(() -> Sys.changeCode(pid, "kv", 1, null))
+        .hasMessageContaining("its code is not a module's");
     Sys.resume(pid);
     GenServer.stop(pid);
   }
@@ -108,11 +117,13 @@ class SysTest {
   void aTimeoutNamesTheProcessThatDidNotAnswer() {
     Pid busy = Process.spawn(() -> Process.receive(m -> false, Process.INFINITY));
     assertThatThrownBy(() -> Sys.suspend(busy, Duration.ofMillis(50)))
-        .isInstanceOfSatisfying(CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT))
+        .isInstanceOfSatisfying(
+            CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT))
         .hasMessageContaining(busy.toString());
     Process.exit(busy, ExitReason.kill());
     assertThatThrownBy(() -> Sys.getState(busy))
-        .isInstanceOfSatisfying(CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.NOPROC));
+        .isInstanceOfSatisfying(
+            CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.NOPROC));
     assertThatThrownBy(() -> Sys.resolve("nobody-by-this-name")).isInstanceOf(CallException.class);
   }
 }

@@ -1,9 +1,8 @@
 package dev.molt.internal.code;
 
-import dev.molt.internal.compiler.SourceCompiler;
 import dev.molt.code.CodeException;
 import dev.molt.code.ModuleSource;
-
+import dev.molt.internal.compiler.SourceCompiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,7 +17,10 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.ZipException;
 
-/** Reads a module's class files from a jar or a directory, or compiles its sources ({@link SourceCompiler}). */
+/**
+ * Reads a module's class files from a jar or a directory, or compiles its sources ({@link
+ * SourceCompiler}).
+ */
 final class ClassBytes {
   private ClassBytes() {}
 
@@ -33,14 +35,23 @@ final class ClassBytes {
         case SOURCES -> compile(source, compileClasspath);
       };
     } catch (NoSuchFileException e) {
-      throw new CodeException(CodeException.Kind.NOT_FOUND,
+      throw new CodeException(
+          CodeException.Kind.NOT_FOUND,
           "module " + source.name() + " cannot be loaded: " + e.getFile() + " does not exist");
     } catch (ZipException e) {
-      throw new CodeException(CodeException.Kind.BAD_CLASS,
-          "module " + source.name() + " cannot be loaded: " + source.paths().getFirst() + " is not a readable jar (" + e.getMessage() + ")", e);
+      throw new CodeException(
+          CodeException.Kind.BAD_CLASS,
+          "module "
+              + source.name()
+              + " cannot be loaded: "
+              + source.paths().getFirst()
+              + " is not a readable jar ("
+              + e.getMessage()
+              + ")",
+          e);
     } catch (IOException e) {
-      throw new CodeException(CodeException.Kind.NOT_FOUND,
-          "module " + source.name() + " cannot be loaded: " + e, e);
+      throw new CodeException(
+          CodeException.Kind.NOT_FOUND, "module " + source.name() + " cannot be loaded: " + e, e);
     }
   }
 
@@ -74,7 +85,9 @@ final class ClassBytes {
     try (JarFile file = new JarFile(jar.toFile())) {
       for (JarEntry entry : java.util.Collections.list(file.entries())) {
         String name = entry.getName();
-        if (name.endsWith(".class") && !name.endsWith("module-info.class") && !name.startsWith("META-INF/")) {
+        if (name.endsWith(".class")
+            && !name.endsWith("module-info.class")
+            && !name.startsWith("META-INF/")) {
           try (InputStream in = file.getInputStream(entry)) {
             bytes.put(className(name), in.readAllBytes());
           }
@@ -97,8 +110,11 @@ final class ClassBytes {
     return new Read(classesIn(root, stamps), stamps);
   }
 
-  /** The class files under {@code root}; with {@code stamps}, every file's stamp, in the same walk. */
-  private static Map<String, byte[]> classesIn(Path root, Map<String, Long> stamps) throws IOException {
+  /**
+   * The class files under {@code root}; with {@code stamps}, every file's stamp, in the same walk.
+   */
+  private static Map<String, byte[]> classesIn(Path root, Map<String, Long> stamps)
+      throws IOException {
     Map<String, byte[]> bytes = new LinkedHashMap<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
@@ -114,11 +130,14 @@ final class ClassBytes {
     return bytes;
   }
 
-  private static Read compile(ModuleSource source, List<Map<String, byte[]>> dependencies) throws IOException {
+  private static Read compile(ModuleSource source, List<Map<String, byte[]>> dependencies)
+      throws IOException {
     try {
       return new Read(SourceCompiler.compile(source.paths(), dependencies), stamps(source));
     } catch (SourceCompiler.CompileError e) {
-      throw new CodeException(CodeException.Kind.COMPILE_ERROR, "module " + source.name() + " does not compile:\n" + e.getMessage());
+      throw new CodeException(
+          CodeException.Kind.COMPILE_ERROR,
+          "module " + source.name() + " does not compile:\n" + e.getMessage());
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.molt.internal.code;
 
 import dev.molt.code.Leak;
-
 import java.lang.ref.Reference;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
@@ -19,9 +18,9 @@ import java.util.Map;
  * production.
  *
  * <p>Threads, their stacks and context class loaders, and JDBC drivers are public. ThreadLocal
- * values and shutdown hooks are private to {@code java.lang}: they are inspected only when the
- * node runs with {@code --add-opens java.base/java.lang=dev.molt.runtime} (or
- * {@code =ALL-UNNAMED} on the class path), and the report says so when it could not look.
+ * values and shutdown hooks are private to {@code java.lang}: they are inspected only when the node
+ * runs with {@code --add-opens java.base/java.lang=dev.molt.runtime} (or {@code =ALL-UNNAMED} on
+ * the class path), and the report says so when it could not look.
  */
 final class LeakFinder {
   private LeakFinder() {}
@@ -49,9 +48,15 @@ final class LeakFinder {
     for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
       Thread t = thread.getKey();
       if (t.getClass().getClassLoader() == loader) {
-        holders.add("thread '" + t.getName() + "' is an instance of " + t.getClass().getName() + " from the module");
+        holders.add(
+            "thread '"
+                + t.getName()
+                + "' is an instance of "
+                + t.getClass().getName()
+                + " from the module");
       } else if (runs(thread.getValue(), name)) {
-        holders.add("thread '" + t.getName() + "' runs code of the module; stop it when the module stops");
+        holders.add(
+            "thread '" + t.getName() + "' runs code of the module; stop it when the module stops");
       } else if (t.getContextClassLoader() == loader) {
         holders.add("thread '" + t.getName() + "' has the module as its context class loader");
       }
@@ -59,13 +64,17 @@ final class LeakFinder {
     }
     for (Driver driver : Collections.list(DriverManager.getDrivers())) {
       if (driver.getClass().getClassLoader() == loader) {
-        holders.add("JDBC driver " + driver.getClass().getName() + " is still registered with DriverManager; deregister it");
+        holders.add(
+            "JDBC driver "
+                + driver.getClass().getName()
+                + " is still registered with DriverManager; deregister it");
       }
     }
     shutdownHooks(loader, holders);
     if (holders.isEmpty()) {
-      holders.add("no thread, ThreadLocal, JDBC driver or shutdown hook holds it: most likely a static cache outside "
-          + "the module (in the stable layer) keeps one of its classes or objects");
+      holders.add(
+          "no thread, ThreadLocal, JDBC driver or shutdown hook holds it: most likely a static cache outside "
+              + "the module (in the stable layer) keeps one of its classes or objects");
     }
     return holders;
   }
@@ -100,8 +109,12 @@ final class LeakFinder {
         Object value = valueField.get(entry);
         Object key = ((Reference<?>) entry).get();
         if (from(value, loader) || from(key, loader)) {
-          holders.add("a ThreadLocal of thread '" + thread.getName() + "' holds "
-              + (value == null ? "a value" : value.getClass().getName()) + " from the module; remove() it");
+          holders.add(
+              "a ThreadLocal of thread '"
+                  + thread.getName()
+                  + "' holds "
+                  + (value == null ? "a value" : value.getClass().getName())
+                  + " from the module; remove() it");
         }
       }
     } catch (ReflectiveOperationException | RuntimeException e) {
@@ -126,8 +139,12 @@ final class LeakFinder {
       }
       synchronized (hooksClass) {
         for (Thread hook : hooks.keySet()) {
-          if (hook.getClass().getClassLoader() == loader || hook.getContextClassLoader() == loader) {
-            holders.add("shutdown hook '" + hook.getName() + "' is from the module; remove it with Runtime.removeShutdownHook");
+          if (hook.getClass().getClassLoader() == loader
+              || hook.getContextClassLoader() == loader) {
+            holders.add(
+                "shutdown hook '"
+                    + hook.getName()
+                    + "' is from the module; remove it with Runtime.removeShutdownHook");
           }
         }
       }

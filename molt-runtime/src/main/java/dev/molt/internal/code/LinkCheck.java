@@ -1,7 +1,6 @@
 package dev.molt.internal.code;
 
 import dev.molt.code.CodeException;
-
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.FieldModel;
@@ -14,10 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Links a prepared module ahead of time: defines every class (a corrupt class file fails here,
- * not at its first use) and checks that every class each one names — in its constant pool and
- * in the signatures of its fields and methods — is visible to the module's class loader. Uses the
- * JDK's ClassFile API; nothing is initialised.
+ * Links a prepared module ahead of time: defines every class (a corrupt class file fails here, not
+ * at its first use) and checks that every class each one names — in its constant pool and in the
+ * signatures of its fields and methods — is visible to the module's class loader. Uses the JDK's
+ * ClassFile API; nothing is initialised.
  */
 final class LinkCheck {
   private LinkCheck() {}
@@ -28,11 +27,15 @@ final class LinkCheck {
       try {
         loader.ownClass(entry.getKey());
       } catch (ClassFormatError | NoClassDefFoundError | SecurityException e) {
-        throw new CodeException(CodeException.Kind.BAD_CLASS,
-            "module " + version + ": class " + entry.getKey() + " cannot be defined: " + e, e);
+        throw new CodeException(
+            CodeException.Kind.BAD_CLASS,
+            "module " + version + ": class " + entry.getKey() + " cannot be defined: " + e,
+            e);
       } catch (LinkageError e) {
-        throw new CodeException(CodeException.Kind.BAD_CLASS,
-            "module " + version + ": class " + entry.getKey() + " cannot be defined: " + e, e);
+        throw new CodeException(
+            CodeException.Kind.BAD_CLASS,
+            "module " + version + ": class " + entry.getKey() + " cannot be defined: " + e,
+            e);
       }
     }
     for (Map.Entry<String, byte[]> entry : version.bytes.entrySet()) {
@@ -43,9 +46,16 @@ final class LinkCheck {
         try {
           Class.forName(referenced, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-          throw new CodeException(CodeException.Kind.MISSING_DEPENDENCY,
-              "module " + version + ": class " + entry.getKey() + " needs " + referenced
-                  + ", which neither the module, the modules it depends on " + version.source.dependsOn()
+          throw new CodeException(
+              CodeException.Kind.MISSING_DEPENDENCY,
+              "module "
+                  + version
+                  + ": class "
+                  + entry.getKey()
+                  + " needs "
+                  + referenced
+                  + ", which neither the module, the modules it depends on "
+                  + version.source.dependsOn()
                   + " nor the stable layer define");
         }
       }

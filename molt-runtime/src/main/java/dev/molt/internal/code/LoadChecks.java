@@ -10,34 +10,54 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** The checks a load makes before it changes anything, and the stable layer's packages. */
 public final class LoadChecks {
   /** The packages of the Molt runtime, which no module may define. */
-  private static final Set<String> RUNTIME = Set.of("dev.molt", "dev.molt.behaviour", "dev.molt.code", "dev.molt.sys");
-  private static final List<String> STICKY = new CopyOnWriteArrayList<>(
-      List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.molt.internal."));
+  private static final Set<String> RUNTIME =
+      Set.of("dev.molt", "dev.molt.behaviour", "dev.molt.code", "dev.molt.sys");
+
+  private static final List<String> STICKY =
+      new CopyOnWriteArrayList<>(
+          List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.molt.internal."));
 
   private LoadChecks() {}
 
-  /** Declares the classes under {@code packagePrefix} part of the stable layer: no module may define them. */
+  /**
+   * Declares the classes under {@code packagePrefix} part of the stable layer: no module may define
+   * them.
+   */
   public static void stable(String packagePrefix) {
     STICKY.add(packagePrefix);
   }
 
   static void sticky(String module, Set<String> classNames) {
     for (String className : classNames) {
-      String pkg = className.lastIndexOf('.') < 0 ? "" : className.substring(0, className.lastIndexOf('.'));
+      String pkg =
+          className.lastIndexOf('.') < 0 ? "" : className.substring(0, className.lastIndexOf('.'));
       if (RUNTIME.contains(pkg)) {
-        throw new CodeException(CodeException.Kind.STICKY, "module " + module + " defines " + className
-            + ", a class of the Molt runtime; the runtime is sticky and cannot be reloaded (upgrade it by restarting the node)");
+        throw new CodeException(
+            CodeException.Kind.STICKY,
+            "module "
+                + module
+                + " defines "
+                + className
+                + ", a class of the Molt runtime; the runtime is sticky and cannot be reloaded (upgrade it by restarting the node)");
       }
       for (String prefix : STICKY) {
         if (className.startsWith(prefix)) {
-          throw new CodeException(CodeException.Kind.STICKY, "module " + module + " defines " + className
-              + ", which is in the stable layer (" + prefix + "*); stable classes are sticky and cannot be reloaded");
+          throw new CodeException(
+              CodeException.Kind.STICKY,
+              "module "
+                  + module
+                  + " defines "
+                  + className
+                  + ", which is in the stable layer ("
+                  + prefix
+                  + "*); stable classes are sticky and cannot be reloaded");
         }
       }
     }
   }
 
-  static void conflicts(ModuleTable table, Map<String, ClassBytes.Read> reads, Set<String> loading) {
+  static void conflicts(
+      ModuleTable table, Map<String, ClassBytes.Read> reads, Set<String> loading) {
     Map<String, String> owners = table.owners(loading);
     Map<String, String> mine = new HashMap<>();
     for (Map.Entry<String, ClassBytes.Read> read : reads.entrySet()) {
@@ -47,8 +67,15 @@ public final class LoadChecks {
           owner = mine.putIfAbsent(className, read.getKey());
         }
         if (owner != null) {
-          throw new CodeException(CodeException.Kind.CONFLICT, "module " + read.getKey() + " defines " + className
-              + ", which module " + owner + " already defines; a class belongs to one module");
+          throw new CodeException(
+              CodeException.Kind.CONFLICT,
+              "module "
+                  + read.getKey()
+                  + " defines "
+                  + className
+                  + ", which module "
+                  + owner
+                  + " already defines; a class belongs to one module");
         }
       }
     }
@@ -58,9 +85,19 @@ public final class LoadChecks {
     ModuleTable.Entry entry = table.entries.get(module);
     if (entry != null && entry.old != null) {
       int holders = entry.old.processes.size();
-      throw new CodeException(CodeException.Kind.NOT_PURGED, "module " + module + " v" + (entry.lastVersion + 1)
-          + " cannot be loaded: " + entry.old + " is still old code held by " + holders + " process"
-          + (holders == 1 ? "" : "es") + "; purge it or wait");
+      throw new CodeException(
+          CodeException.Kind.NOT_PURGED,
+          "module "
+              + module
+              + " v"
+              + (entry.lastVersion + 1)
+              + " cannot be loaded: "
+              + entry.old
+              + " is still old code held by "
+              + holders
+              + " process"
+              + (holders == 1 ? "" : "es")
+              + "; purge it or wait");
     }
   }
 }

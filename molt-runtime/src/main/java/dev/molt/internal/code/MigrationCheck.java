@@ -4,7 +4,6 @@ import dev.molt.behaviour.GenServer;
 import dev.molt.code.CodeException;
 import dev.molt.code.Default;
 import dev.molt.internal.migration.Migrator;
-
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.HashSet;
@@ -45,9 +44,18 @@ final class MigrationCheck {
       }
       for (RecordComponent component : after.getRecordComponents()) {
         if (!had.contains(component.getName()) && component.getAnnotation(Default.class) == null) {
-          throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + next + " cannot be loaded: record "
-              + name + " gains component " + component.getName() + ", which has no @Default, and the module does not "
-              + "override codeChange; state of " + current + " could not be migrated. Declare a @Default or override codeChange");
+          throw new CodeException(
+              CodeException.Kind.BAD_CLASS,
+              "module "
+                  + next
+                  + " cannot be loaded: record "
+                  + name
+                  + " gains component "
+                  + component.getName()
+                  + ", which has no @Default, and the module does not "
+                  + "override codeChange; state of "
+                  + current
+                  + " could not be migrated. Declare a @Default or override codeChange");
         }
       }
     }
@@ -66,18 +74,33 @@ final class MigrationCheck {
       }
       try {
         Class.forName(name, true, version.loader);
-        if (GenServer.class.isAssignableFrom(type) && !type.isInterface()
+        if (GenServer.class.isAssignableFrom(type)
+            && !type.isInterface()
             && !java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
           // one instance now, so that the reflective accessor exists before any process switches;
           // callbacks hold no state, so an instance is only its class
           version.constructor(type).newInstance();
         }
       } catch (ReflectiveOperationException e) {
-        throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + version + ": behaviour " + name
-            + " cannot be instantiated with its no-argument constructor: " + (e.getCause() == null ? e : e.getCause()), e);
+        throw new CodeException(
+            CodeException.Kind.BAD_CLASS,
+            "module "
+                + version
+                + ": behaviour "
+                + name
+                + " cannot be instantiated with its no-argument constructor: "
+                + (e.getCause() == null ? e : e.getCause()),
+            e);
       } catch (LinkageError e) {
-        throw new CodeException(CodeException.Kind.BAD_CLASS, "module " + version + ": class " + name
-            + " cannot be initialized: " + (e.getCause() == null ? e : e.getCause()), e);
+        throw new CodeException(
+            CodeException.Kind.BAD_CLASS,
+            "module "
+                + version
+                + ": class "
+                + name
+                + " cannot be initialized: "
+                + (e.getCause() == null ? e : e.getCause()),
+            e);
       }
     }
   }
@@ -87,7 +110,9 @@ final class MigrationCheck {
       Class<?> type = version.loader.ownClass(name);
       if (GenServer.class.isAssignableFrom(type)) {
         for (Method method : type.getDeclaredMethods()) {
-          if (method.getName().equals("codeChange") && method.getParameterCount() == 3 && !method.isBridge()) {
+          if (method.getName().equals("codeChange")
+              && method.getParameterCount() == 3
+              && !method.isBridge()) {
             return true;
           }
         }

@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The class loader of one module version: the live wiring, kept apart from the version's
- * immutable description ({@link ModuleVersion}).
+ * The class loader of one module version: the live wiring, kept apart from the version's immutable
+ * description ({@link ModuleVersion}).
  *
  * <p>Delegation order, explicitly:
+ *
  * <ol>
- *   <li>the module's own classes, defined here, even if the stable layer has a class of the
- *       same name (a copy of the module on the application class path does not shadow it);</li>
- *   <li>the classes of the modules it depends on, in their <em>current</em> versions at the
- *       time this version was prepared;</li>
- *   <li>the parent: the stable layer (the JDK, Molt's API, and the libraries of the release).</li>
+ *   <li>the module's own classes, defined here, even if the stable layer has a class of the same
+ *       name (a copy of the module on the application class path does not shadow it);
+ *   <li>the classes of the modules it depends on, in their <em>current</em> versions at the time
+ *       this version was prepared;
+ *   <li>the parent: the stable layer (the JDK, Molt's API, and the libraries of the release).
  * </ol>
  */
 public final class ModuleClassLoader extends ClassLoader implements ModuleClasses {
@@ -27,7 +28,11 @@ public final class ModuleClassLoader extends ClassLoader implements ModuleClasse
   private final Map<String, byte[]> bytes;
   private final List<ModuleClassLoader> dependencies;
 
-  ModuleClassLoader(String module, int version, Map<String, byte[]> bytes, List<ModuleClassLoader> dependencies,
+  ModuleClassLoader(
+      String module,
+      int version,
+      Map<String, byte[]> bytes,
+      List<ModuleClassLoader> dependencies,
       ClassLoader stable) {
     super(module + "@" + version, stable);
     this.module = module;
@@ -68,8 +73,12 @@ public final class ModuleClassLoader extends ClassLoader implements ModuleClasse
     }
   }
 
-  /** Classes defined so far, by name: a code change of many processes looks the same ones up for each. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Class<?>> defined = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Classes defined so far, by name: a code change of many processes looks the same ones up for
+   * each.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Class<?>> defined =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A class of this module, defined on first use; null if the module has none by that name. */
   @Override

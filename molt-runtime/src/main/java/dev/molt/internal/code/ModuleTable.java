@@ -27,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * The code server's state, and its only writer: for each module its current, old and pending
  * version, and for each version the processes that run it.
  *
- * <p>Every change to which version is current, old or pending happens here, under the table's
- * lock: {@link #finish}, {@link #hold}, {@link #commit}, {@link #rollback}, {@link #purge},
- * {@link #delete}. So does every change to which process runs which version: {@link #enter}
- * when a server starts on module code, {@link #move} when its code changes, and
- * {@link ProcessCell.Runs#ended} when it ends. Reads of {@code current} and {@code pending} are
- * volatile, so that a process can check at each message whether its module moved on.
+ * <p>Every change to which version is current, old or pending happens here, under the table's lock:
+ * {@link #finish}, {@link #hold}, {@link #commit}, {@link #rollback}, {@link #purge}, {@link
+ * #delete}. So does every change to which process runs which version: {@link #enter} when a server
+ * starts on module code, {@link #move} when its code changes, and {@link ProcessCell.Runs#ended}
+ * when it ends. Reads of {@code current} and {@code pending} are volatile, so that a process can
+ * check at each message whether its module moved on.
  *
  * <table>
  *   <caption>A module's versions</caption>
@@ -56,11 +56,13 @@ public final class ModuleTable {
     final String name;
     volatile ModuleVersion current;
     volatile ModuleVersion old;
+
     /**
-     * Between {@link #hold} and its commit or rollback: the version that will be current. Only
-     * an explicit code change moves a process to it; everything else still sees {@code current}.
+     * Between {@link #hold} and its commit or rollback: the version that will be current. Only an
+     * explicit code change moves a process to it; everything else still sees {@code current}.
      */
     volatile ModuleVersion pending;
+
     int lastVersion;
 
     Entry(String name) {
@@ -69,7 +71,8 @@ public final class ModuleTable {
   }
 
   /** A purged version, watched for its class loader to be collected. */
-  record Purged(String module, int version, WeakReference<ClassLoader> loader, List<String> classes) {}
+  record Purged(
+      String module, int version, WeakReference<ClassLoader> loader, List<String> classes) {}
 
   final Map<String, Entry> entries = new LinkedHashMap<>();
   final List<Purged> purged = new ArrayList<>();
@@ -90,7 +93,10 @@ public final class ModuleTable {
     return Preparation.prepare(this, sources, purgeFirst);
   }
 
-  /** Switches every module of {@code prepared} in at once; fails, changing nothing, if the table moved since. */
+  /**
+   * Switches every module of {@code prepared} in at once; fails, changing nothing, if the table
+   * moved since.
+   */
   public LoadResult finish(Prepared prepared) {
     PreparedLoad load = PreparedLoad.of(prepared);
     List<ModuleVersion> all = load.all();
@@ -105,7 +111,10 @@ public final class ModuleTable {
       generation++;
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug("switched {}{}", load.loaded, load.relinked.isEmpty() ? "" : ", relinked " + load.relinked);
+      LOG.debug(
+          "switched {}{}",
+          load.loaded,
+          load.relinked.isEmpty() ? "" : ", relinked " + load.relinked);
     }
     return load.result;
   }
@@ -134,12 +143,17 @@ public final class ModuleTable {
    */
   private void readyToSwitch(PreparedLoad load, List<ModuleVersion> all) {
     if (generation != load.generation) {
-      throw new IllegalStateException("modules changed since this load was prepared; prepare it again");
+      throw new IllegalStateException(
+          "modules changed since this load was prepared; prepare it again");
     }
     for (ModuleVersion version : all) {
       if (version.entry.pending != null) {
-        throw new IllegalStateException("module " + version.name() + " has a pending version " + version.entry.pending
-            + " (an install is in progress); commit or roll it back first");
+        throw new IllegalStateException(
+            "module "
+                + version.name()
+                + " has a pending version "
+                + version.entry.pending
+                + " (an install is in progress); commit or roll it back first");
       }
     }
     if (load.purgeFirst) {
@@ -190,15 +204,25 @@ public final class ModuleTable {
             Migrator.forgetTarget(from.loader, version.loader);
           }
         }
-        purged.add(new Purged(version.name(), version.version, new WeakReference<>(version.loader),
-            List.copyOf(version.bytes.keySet())));
+        purged.add(
+            new Purged(
+                version.name(),
+                version.version,
+                new WeakReference<>(version.loader),
+                List.copyOf(version.bytes.keySet())));
       }
       generation++;
     }
-    LOG.info("rolled back {}{}", load.loaded, load.relinked.isEmpty() ? "" : ", relinked " + load.relinked);
+    LOG.info(
+        "rolled back {}{}",
+        load.loaded,
+        load.relinked.isEmpty() ? "" : ", relinked " + load.relinked);
   }
 
-  /** Removes the old code of {@code module}; with {@code soft}, refused while processes run it. False if there was none. */
+  /**
+   * Removes the old code of {@code module}; with {@code soft}, refused while processes run it.
+   * False if there was none.
+   */
   public synchronized boolean purge(String module, boolean soft) {
     existing(module);
     return purgeLocked(module, soft);
@@ -211,13 +235,24 @@ public final class ModuleTable {
     }
     ModuleVersion old = entry.old;
     if (soft && !old.processes.isEmpty()) {
-      throw new CodeException(CodeException.Kind.IN_USE, "module " + module + ": " + old + " is still run by "
-          + old.processes.size() + " processes " + old.processes + "; soft purge refused");
+      throw new CodeException(
+          CodeException.Kind.IN_USE,
+          "module "
+              + module
+              + ": "
+              + old
+              + " is still run by "
+              + old.processes.size()
+              + " processes "
+              + old.processes
+              + "; soft purge refused");
     }
     killAll(old, "purging");
     entry.old = null;
     Migrator.forget(old.loader);
-    purged.add(new Purged(module, old.version, new WeakReference<>(old.loader), List.copyOf(old.bytes.keySet())));
+    purged.add(
+        new Purged(
+            module, old.version, new WeakReference<>(old.loader), List.copyOf(old.bytes.keySet())));
     generation++;
     return true;
   }
@@ -235,7 +270,8 @@ public final class ModuleTable {
     Entry entry = existing(module);
     LoadChecks.purged(this, module);
     if (entry.current == null) {
-      throw new CodeException(CodeException.Kind.NOT_FOUND, "module " + module + " has no current code to delete");
+      throw new CodeException(
+          CodeException.Kind.NOT_FOUND, "module " + module + " has no current code to delete");
     }
     entry.old = entry.current;
     entry.current = null;
@@ -250,7 +286,9 @@ public final class ModuleTable {
     cell.runs = version;
   }
 
-  /** {@code cell}'s code changed from {@code from} to {@code to} (or back, when a change is undone). */
+  /**
+   * {@code cell}'s code changed from {@code from} to {@code to} (or back, when a change is undone).
+   */
   public void move(ProcessCell cell, ModuleVersion from, ModuleVersion to) {
     from.processes.remove(cell);
     to.processes.add(cell);
@@ -273,8 +311,14 @@ public final class ModuleTable {
     while (failures.size() > 100) {
       failures.removeFirst();
     }
-    LOG.error("code change of {} from {} v{} to v{} failed; it stays on v{}: {}", failure.pid(), failure.module(),
-        failure.fromVersion(), failure.toVersion(), failure.fromVersion(), failure.reason());
+    LOG.error(
+        "code change of {} from {} v{} to v{} failed; it stays on v{}: {}",
+        failure.pid(),
+        failure.module(),
+        failure.fromVersion(),
+        failure.toVersion(),
+        failure.fromVersion(),
+        failure.reason());
   }
 
   public List<CodeChangeFailure> failures() {
@@ -341,7 +385,10 @@ public final class ModuleTable {
     return null;
   }
 
-  /** The class named {@code className} in the current version of the module that defines it, or null. */
+  /**
+   * The class named {@code className} in the current version of the module that defines it, or
+   * null.
+   */
   public synchronized Class<?> currentClass(String className) {
     for (Entry entry : entries.values()) {
       ModuleVersion current = entry.current;
@@ -352,7 +399,9 @@ public final class ModuleTable {
     return null;
   }
 
-  /** Purged versions whose class loader is still reachable after a GC, with their likely holders. */
+  /**
+   * Purged versions whose class loader is still reachable after a GC, with their likely holders.
+   */
   public synchronized List<Leak> leaks() {
     return LeakFinder.find(purged);
   }
@@ -394,7 +443,9 @@ public final class ModuleTable {
     return result;
   }
 
-  /** Which loaded module (current version) defines each class, except the modules in {@code skip}. */
+  /**
+   * Which loaded module (current version) defines each class, except the modules in {@code skip}.
+   */
   Map<String, String> owners(Set<String> skip) {
     Map<String, String> owners = new HashMap<>();
     for (Entry entry : entries.values()) {

@@ -13,10 +13,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One version of a module: what was loaded (immutable), its class loader, and the processes
- * that run it (the runtime's own index, which upgrades use instead of walking supervisors). The
- * index and the version's place in its module (current, old, pending) are the {@link ModuleTable}'s
- * to change; everyone else reads them.
+ * One version of a module: what was loaded (immutable), its class loader, and the processes that
+ * run it (the runtime's own index, which upgrades use instead of walking supervisors). The index
+ * and the version's place in its module (current, old, pending) are the {@link ModuleTable}'s to
+ * change; everyone else reads them.
  */
 public final class ModuleVersion implements ProcessCell.Runs {
   final ModuleSource source;
@@ -27,12 +27,24 @@ public final class ModuleVersion implements ProcessCell.Runs {
   final Instant loadedAt;
   final int relinkOf;
   public final ModuleClassLoader loader;
-  /** Written only by the table. Sized for the processes of the version it follows, which usually all move to it. */
+
+  /**
+   * Written only by the table. Sized for the processes of the version it follows, which usually all
+   * move to it.
+   */
   final Set<ProcessCell> processes;
+
   private final Map<Class<?>, Constructor<?>> constructors = new ConcurrentHashMap<>();
 
-  ModuleVersion(ModuleSource source, ModuleTable.Entry entry, int version, Map<String, byte[]> bytes,
-      Map<String, Long> stamps, int relinkOf, List<ModuleClassLoader> dependencies, ClassLoader stable) {
+  ModuleVersion(
+      ModuleSource source,
+      ModuleTable.Entry entry,
+      int version,
+      Map<String, byte[]> bytes,
+      Map<String, Long> stamps,
+      int relinkOf,
+      List<ModuleClassLoader> dependencies,
+      ClassLoader stable) {
     this.source = source;
     this.entry = entry;
     this.version = version;
@@ -42,7 +54,8 @@ public final class ModuleVersion implements ProcessCell.Runs {
     this.relinkOf = relinkOf;
     this.loader = new ModuleClassLoader(source.name(), version, bytes, dependencies, stable);
     ModuleVersion current = entry.current;
-    this.processes = ConcurrentHashMap.newKeySet(current == null ? 16 : Math.max(16, current.processes.size()));
+    this.processes =
+        ConcurrentHashMap.newKeySet(current == null ? 16 : Math.max(16, current.processes.size()));
   }
 
   public String name() {
@@ -61,8 +74,8 @@ public final class ModuleVersion implements ProcessCell.Runs {
   }
 
   /**
-   * Where an explicit code change of a process on this version goes: the module's pending
-   * version while an install holds one, else its current version (null once deleted).
+   * Where an explicit code change of a process on this version goes: the module's pending version
+   * while an install holds one, else its current version (null once deleted).
    */
   public ModuleVersion changeTarget() {
     ModuleVersion pending = entry.pending;
@@ -99,23 +112,35 @@ public final class ModuleVersion implements ProcessCell.Runs {
 
   /** The no-argument constructor of one of this version's classes, looked up once. */
   public Constructor<?> constructor(Class<?> type) {
-    return constructors.computeIfAbsent(type, t -> {
-      try {
-        var constructor = t.getDeclaredConstructor();
-        constructor.setAccessible(true);
-        return constructor;
-      } catch (NoSuchMethodException e) {
-        throw new IllegalStateException(t.getName() + " needs a no-argument constructor to be started or switched to", e);
-      }
-    });
+    return constructors.computeIfAbsent(
+        type,
+        t -> {
+          try {
+            var constructor = t.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor;
+          } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(
+                t.getName() + " needs a no-argument constructor to be started or switched to", e);
+          }
+        });
   }
 
   public ModuleInfo info(ModuleInfo.Status status) {
-    return new ModuleInfo(name(), version, status, origin(), loadedAt, List.copyOf(new TreeSet<>(bytes.keySet())), relinkOf);
+    return new ModuleInfo(
+        name(),
+        version,
+        status,
+        origin(),
+        loadedAt,
+        List.copyOf(new TreeSet<>(bytes.keySet())),
+        relinkOf);
   }
 
   String origin() {
-    return source.kind() == ModuleSource.Kind.SOURCES ? "sources " + source.paths() : source.paths().getFirst().toString();
+    return source.kind() == ModuleSource.Kind.SOURCES
+        ? "sources " + source.paths()
+        : source.paths().getFirst().toString();
   }
 
   @Override

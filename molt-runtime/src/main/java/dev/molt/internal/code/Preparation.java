@@ -2,15 +2,14 @@ package dev.molt.internal.code;
 
 import dev.molt.code.CodeException;
 import dev.molt.code.ModuleSource;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code CodeServer.prepare} does: reads, defines and links the new versions of some modules and
- * relinked versions of their dependents, and checks them, without changing the table.
+ * What {@code CodeServer.prepare} does: reads, defines and links the new versions of some modules
+ * and relinked versions of their dependents, and checks them, without changing the table.
  */
 final class Preparation {
   private Preparation() {}
@@ -48,8 +47,14 @@ final class Preparation {
         if (!purgeFirst) {
           LoadChecks.purged(table, dependent.name());
         }
-        ModuleVersion copy = newVersion(table, dependent.source, dependent.bytes, dependent.stamps,
-            dependent.relinkOf == 0 ? dependent.version : dependent.relinkOf, prepared);
+        ModuleVersion copy =
+            newVersion(
+                table,
+                dependent.source,
+                dependent.bytes,
+                dependent.stamps,
+                dependent.relinkOf == 0 ? dependent.version : dependent.relinkOf,
+                prepared);
         prepared.put(dependent.name(), copy);
         relinked.add(copy);
       }
@@ -59,12 +64,18 @@ final class Preparation {
       for (ModuleVersion version : loaded) {
         MigrationCheck.check(version.entry.current, version);
       }
-      return new PreparedLoad(List.copyOf(loaded), List.copyOf(relinked), table.generation, purgeFirst);
+      return new PreparedLoad(
+          List.copyOf(loaded), List.copyOf(relinked), table.generation, purgeFirst);
     }
   }
 
-  private static ModuleVersion newVersion(ModuleTable table, ModuleSource source, Map<String, byte[]> bytes, Map<String, Long> stamps,
-      int relinkOf, Map<String, ModuleVersion> prepared) {
+  private static ModuleVersion newVersion(
+      ModuleTable table,
+      ModuleSource source,
+      Map<String, byte[]> bytes,
+      Map<String, Long> stamps,
+      int relinkOf,
+      Map<String, ModuleVersion> prepared) {
     List<ModuleClassLoader> dependencies = new ArrayList<>();
     for (String dependency : source.dependsOn()) {
       ModuleVersion version = prepared.get(dependency);
@@ -73,18 +84,34 @@ final class Preparation {
         version = entry == null ? null : entry.current;
       }
       if (version == null) {
-        throw new CodeException(CodeException.Kind.NOT_FOUND,
-            "module " + source.name() + " depends on " + dependency + ", which is not loaded; load it first or with it");
+        throw new CodeException(
+            CodeException.Kind.NOT_FOUND,
+            "module "
+                + source.name()
+                + " depends on "
+                + dependency
+                + ", which is not loaded; load it first or with it");
       }
       dependencies.add(version.loader);
     }
     ModuleTable.Entry entry = table.entry(source.name());
-    return new ModuleVersion(source, entry, entry.lastVersion + 1, Map.copyOf(bytes), stamps, relinkOf, dependencies,
+    return new ModuleVersion(
+        source,
+        entry,
+        entry.lastVersion + 1,
+        Map.copyOf(bytes),
+        stamps,
+        relinkOf,
+        dependencies,
         ModuleTable.class.getClassLoader());
   }
 
-  /** The classes a module's sources compile against: its dependencies, as being loaded or as loaded now. */
-  private static List<Map<String, byte[]>> compileClasspath(ModuleTable table, ModuleSource source, Map<String, ClassBytes.Read> reading) {
+  /**
+   * The classes a module's sources compile against: its dependencies, as being loaded or as loaded
+   * now.
+   */
+  private static List<Map<String, byte[]>> compileClasspath(
+      ModuleTable table, ModuleSource source, Map<String, ClassBytes.Read> reading) {
     List<Map<String, byte[]>> classes = new ArrayList<>();
     if (source.kind() != ModuleSource.Kind.SOURCES) {
       return classes;

@@ -11,19 +11,28 @@ import java.util.Optional;
 public final class PreparedLoad implements Prepared {
   final List<ModuleVersion> loaded;
   final List<ModuleVersion> relinked;
+
   /** The table's generation when prepared: a finish after the table moved is refused. */
   final long generation;
+
   final boolean purgeFirst;
+
   /** What finish returns, made here so that finish itself only switches. */
   final LoadResult result;
 
-  PreparedLoad(List<ModuleVersion> loaded, List<ModuleVersion> relinked, long generation, boolean purgeFirst) {
+  PreparedLoad(
+      List<ModuleVersion> loaded,
+      List<ModuleVersion> relinked,
+      long generation,
+      boolean purgeFirst) {
     this.loaded = loaded;
     this.relinked = relinked;
     this.generation = generation;
     this.purgeFirst = purgeFirst;
-    this.result = new LoadResult(loaded.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList(),
-        relinked.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList());
+    this.result =
+        new LoadResult(
+            loaded.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList(),
+            relinked.stream().map(v -> v.info(ModuleInfo.Status.CURRENT)).toList());
   }
 
   /** The load behind a {@link Prepared} that the code server returned. */
@@ -31,8 +40,9 @@ public final class PreparedLoad implements Prepared {
     if (prepared instanceof PreparedLoad load) {
       return load;
     }
-    throw new IllegalArgumentException((prepared == null ? "null" : prepared.getClass().getName())
-        + " is not a load that CodeServer.prepare made");
+    throw new IllegalArgumentException(
+        (prepared == null ? "null" : prepared.getClass().getName())
+            + " is not a load that CodeServer.prepare made");
   }
 
   List<ModuleVersion> all() {
@@ -43,8 +53,8 @@ public final class PreparedLoad implements Prepared {
 
   /**
    * The class of that name in one of the versions this load brings, defined (and linked) but not
-   * current until the load is finished or committed: how an upgrade calls into its new code
-   * before its point of no return.
+   * current until the load is finished or committed: how an upgrade calls into its new code before
+   * its point of no return.
    */
   public Optional<Class<?>> findClass(String className) {
     for (ModuleVersion version : all()) {

@@ -31,20 +31,22 @@ import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
 
 /**
- * Compiles Java source files in memory with {@code javax.tools}: against class files given as
- * bytes (the modules a module depends on, as loaded or as being loaded) and the node's own class
- * path and module path. What a module loaded from sources and the console's {@code c} and
- * {@code r} share. Nothing is written to disk; the class files come back as bytes.
+ * Compiles Java source files in memory with {@code javax.tools}: against class files given as bytes
+ * (the modules a module depends on, as loaded or as being loaded) and the node's own class path and
+ * module path. What a module loaded from sources and the console's {@code c} and {@code r} share.
+ * Nothing is written to disk; the class files come back as bytes.
  *
- * <p>Errors come back as one text, each as {@code file:line:column: message}, then the source
- * line and a caret under the column.
+ * <p>Errors come back as one text, each as {@code file:line:column: message}, then the source line
+ * and a caret under the column.
  */
 public final class SourceCompiler {
   private static final List<String> OPTIONS = List.of("-proc:none", "-parameters");
 
   private SourceCompiler() {}
 
-  /** Sources that did not compile, or a JVM that cannot compile; the message says what and where. */
+  /**
+   * Sources that did not compile, or a JVM that cannot compile; the message says what and where.
+   */
   public static final class CompileError extends Exception {
     CompileError(String message) {
       super(message, null, false, false);
@@ -52,12 +54,12 @@ public final class SourceCompiler {
   }
 
   /**
-   * The classes {@code files} compile to, by binary name. {@code against} are class files by
-   * binary name, seen before the node's class path; when two maps have a class of the same name,
-   * the first wins.
+   * The classes {@code files} compile to, by binary name. {@code against} are class files by binary
+   * name, seen before the node's class path; when two maps have a class of the same name, the first
+   * wins.
    */
-  public static Map<String, byte[]> compile(List<Path> files, Collection<Map<String, byte[]>> against)
-      throws CompileError, IOException {
+  public static Map<String, byte[]> compile(
+      List<Path> files, Collection<Map<String, byte[]>> against) throws CompileError, IOException {
     for (Path file : files) {
       if (!Files.isRegularFile(file)) {
         throw new NoSuchFileException(file.toString());
@@ -72,7 +74,8 @@ public final class SourceCompiler {
       classes.forEach(classpath::putIfAbsent);
     }
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager standard = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
+    try (StandardJavaFileManager standard =
+            javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
         InMemory manager = new InMemory(standard, classpath)) {
       standard.setLocationFromPaths(StandardLocation.CLASS_PATH, nodePath());
       Iterable<? extends JavaFileObject> units = standard.getJavaFileObjectsFromPaths(files);
@@ -104,12 +107,30 @@ public final class SourceCompiler {
         continue;
       }
       String file = d.getSource() == null ? "?" : Path.of(d.getSource().toUri()).toString();
-      StringBuilder text = new StringBuilder(file + ":" + d.getLineNumber() + ":" + d.getColumnNumber() + ": "
-          + d.getMessage(Locale.ROOT));
+      StringBuilder text =
+          new StringBuilder(
+              file
+                  + ":"
+                  + d.getLineNumber()
+                  + ":"
+                  + d.getColumnNumber()
+                  + ": "
+                  + d.getMessage(Locale.ROOT));
       if (d.getSource() != null && d.getLineNumber() > 0) {
         try {
-          String line = d.getSource().getCharContent(true).toString().lines().skip(d.getLineNumber() - 1).findFirst().orElse("");
-          text.append('\n').append(line).append('\n').append(" ".repeat((int) Math.max(0, d.getColumnNumber() - 1))).append('^');
+          String line =
+              d.getSource()
+                  .getCharContent(true)
+                  .toString()
+                  .lines()
+                  .skip(d.getLineNumber() - 1)
+                  .findFirst()
+                  .orElse("");
+          text.append('\n')
+              .append(line)
+              .append('\n')
+              .append(" ".repeat((int) Math.max(0, d.getColumnNumber() - 1)))
+              .append('^');
         } catch (IOException e) {
           // the message alone names file, line and column
         }
@@ -119,7 +140,10 @@ public final class SourceCompiler {
     return String.join("\n", errors);
   }
 
-  /** Class files in memory: those to compile against (found before the class path), and those compiled. */
+  /**
+   * Class files in memory: those to compile against (found before the class path), and those
+   * compiled.
+   */
   private static final class InMemory extends ForwardingJavaFileManager<StandardJavaFileManager> {
     private final Map<String, byte[]> classpath;
     private final Map<String, ByteArrayOutputStream> output = new TreeMap<>();
@@ -136,7 +160,8 @@ public final class SourceCompiler {
     }
 
     @Override
-    public Iterable<JavaFileObject> list(Location location, String packageName, Set<JavaFileObject.Kind> kinds, boolean recurse)
+    public Iterable<JavaFileObject> list(
+        Location location, String packageName, Set<JavaFileObject.Kind> kinds, boolean recurse)
         throws IOException {
       Iterable<JavaFileObject> listed = super.list(location, packageName, kinds, recurse);
       if (location != StandardLocation.CLASS_PATH || !kinds.contains(JavaFileObject.Kind.CLASS)) {
@@ -144,18 +169,21 @@ public final class SourceCompiler {
       }
       List<JavaFileObject> all = new ArrayList<>();
       String prefix = packageName.isEmpty() ? "" : packageName + ".";
-      classpath.forEach((name, bytes) -> {
-        if (name.startsWith(prefix) && (recurse || name.indexOf('.', prefix.length()) < 0)) {
-          all.add(new ClassInput(name, bytes));
-        }
-      });
+      classpath.forEach(
+          (name, bytes) -> {
+            if (name.startsWith(prefix) && (recurse || name.indexOf('.', prefix.length()) < 0)) {
+              all.add(new ClassInput(name, bytes));
+            }
+          });
       listed.forEach(all::add);
       return all;
     }
 
     @Override
     public String inferBinaryName(Location location, JavaFileObject file) {
-      return file instanceof ClassInput input ? input.binaryName : super.inferBinaryName(location, file);
+      return file instanceof ClassInput input
+          ? input.binaryName
+          : super.inferBinaryName(location, file);
     }
 
     @Override
@@ -164,8 +192,10 @@ public final class SourceCompiler {
     }
 
     @Override
-    public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
-      return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
+    public JavaFileObject getJavaFileForOutput(
+        Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
+      return new SimpleJavaFileObject(
+          URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
         @Override
         public OutputStream openOutputStream() {
           ByteArrayOutputStream bytes = new ByteArrayOutputStream();

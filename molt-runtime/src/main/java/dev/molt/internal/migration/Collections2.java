@@ -1,7 +1,6 @@
 package dev.molt.internal.migration;
 
 import dev.molt.code.MigrationException;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,11 +19,16 @@ import java.util.TreeSet;
 
 /** Rebuilds a collection with new elements, keeping its kind and its mutability. */
 final class Collections2 {
-  private static final Class<?> UNMODIFIABLE_COLLECTION = Collections.unmodifiableCollection(List.of()).getClass();
-  private static final Class<?> UNMODIFIABLE_LIST = Collections.unmodifiableList(new LinkedList<>()).getClass();
-  private static final Class<?> UNMODIFIABLE_RANDOM_LIST = Collections.unmodifiableList(new ArrayList<>()).getClass();
-  private static final Class<?> UNMODIFIABLE_SET = Collections.unmodifiableSet(new HashSet<>()).getClass();
-  private static final Class<?> UNMODIFIABLE_MAP = Collections.unmodifiableMap(new HashMap<>()).getClass();
+  private static final Class<?> UNMODIFIABLE_COLLECTION =
+      Collections.unmodifiableCollection(List.of()).getClass();
+  private static final Class<?> UNMODIFIABLE_LIST =
+      Collections.unmodifiableList(new LinkedList<>()).getClass();
+  private static final Class<?> UNMODIFIABLE_RANDOM_LIST =
+      Collections.unmodifiableList(new ArrayList<>()).getClass();
+  private static final Class<?> UNMODIFIABLE_SET =
+      Collections.unmodifiableSet(new HashSet<>()).getClass();
+  private static final Class<?> UNMODIFIABLE_MAP =
+      Collections.unmodifiableMap(new HashMap<>()).getClass();
   private static final Class<?> ARRAYS_LIST = java.util.Arrays.asList().getClass();
 
   private Collections2() {}
@@ -34,7 +38,9 @@ final class Collections2 {
     if (type.getName().startsWith("java.util.ImmutableCollections$")) {
       return original instanceof List ? List.copyOf(elements) : Set.copyOf(elements);
     }
-    if (type == UNMODIFIABLE_LIST || type == UNMODIFIABLE_RANDOM_LIST || type == UNMODIFIABLE_COLLECTION) {
+    if (type == UNMODIFIABLE_LIST
+        || type == UNMODIFIABLE_RANDOM_LIST
+        || type == UNMODIFIABLE_COLLECTION) {
       return Collections.unmodifiableList(new ArrayList<>(elements));
     }
     if (type == UNMODIFIABLE_SET) {
@@ -45,7 +51,9 @@ final class Collections2 {
     }
     if (original instanceof SortedSet<?> sorted) {
       if (sorted.comparator() != null) {
-        throw new MigrationException(path, "a sorted set with its own comparator cannot be rebuilt; handle it in codeChange");
+        throw new MigrationException(
+            path,
+            "a sorted set with its own comparator cannot be rebuilt; handle it in codeChange");
       }
       return new TreeSet<>(elements);
     }
@@ -64,7 +72,9 @@ final class Collections2 {
     }
     if (original instanceof SortedMap<?, ?> sorted) {
       if (sorted.comparator() != null) {
-        throw new MigrationException(path, "a sorted map with its own comparator cannot be rebuilt; handle it in codeChange");
+        throw new MigrationException(
+            path,
+            "a sorted map with its own comparator cannot be rebuilt; handle it in codeChange");
       }
       return new TreeMap<>(entries);
     }
@@ -78,13 +88,21 @@ final class Collections2 {
     try {
       return (T) type.getConstructor().newInstance();
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new MigrationException(path, "a " + type.getName() + " cannot be rebuilt (it has no public no-argument "
-          + "constructor); handle it in codeChange");
+      throw new MigrationException(
+          path,
+          "a "
+              + type.getName()
+              + " cannot be rebuilt (it has no public no-argument "
+              + "constructor); handle it in codeChange");
     }
   }
 
   static boolean isKnownMutable(Class<?> type) {
-    return type == ArrayList.class || type == HashMap.class || type == LinkedHashMap.class || type == HashSet.class
-        || type == LinkedHashSet.class || type == LinkedList.class;
+    return type == ArrayList.class
+        || type == HashMap.class
+        || type == LinkedHashMap.class
+        || type == HashSet.class
+        || type == LinkedHashSet.class
+        || type == LinkedList.class;
   }
 }

@@ -2,7 +2,6 @@ package dev.molt.internal.migration;
 
 import dev.molt.code.Default;
 import dev.molt.code.MigrationException;
-
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
@@ -15,20 +14,32 @@ final class Defaults {
     Default declared = component.getAnnotation(Default.class);
     String where = path + "." + component.getName();
     if (declared == null) {
-      throw new MigrationException(where, "component " + component.getName() + " of " + record.getName()
-          + " is new and has no @Default; declare one or build the state in codeChange");
+      throw new MigrationException(
+          where,
+          "component "
+              + component.getName()
+              + " of "
+              + record.getName()
+              + " is new and has no @Default; declare one or build the state in codeChange");
     }
     if (!declared.method().isEmpty()) {
       try {
         Method method = record.getDeclaredMethod(declared.method());
         if (!Modifier.isStatic(method.getModifiers())) {
-          throw new MigrationException(where, "@Default(method = \"" + declared.method() + "\") must name a static method");
+          throw new MigrationException(
+              where, "@Default(method = \"" + declared.method() + "\") must name a static method");
         }
         method.setAccessible(true);
         return method.invoke(null);
       } catch (ReflectiveOperationException e) {
-        throw new MigrationException(where, "@Default(method = \"" + declared.method() + "\") of " + record.getName()
-            + " cannot be called: " + e);
+        throw new MigrationException(
+            where,
+            "@Default(method = \""
+                + declared.method()
+                + "\") of "
+                + record.getName()
+                + " cannot be called: "
+                + e);
       }
     }
     return parse(component.getType(), declared.value(), where);
@@ -65,9 +76,21 @@ final class Defaults {
         return Enum.valueOf((Class) type, text);
       }
     } catch (IllegalArgumentException e) {
-      throw new MigrationException(where, "@Default(\"" + text + "\") is not a valid " + type.getSimpleName() + ": " + e.getMessage());
+      throw new MigrationException(
+          where,
+          "@Default(\""
+              + text
+              + "\") is not a valid "
+              + type.getSimpleName()
+              + ": "
+              + e.getMessage());
     }
-    throw new MigrationException(where, "@Default(\"" + text + "\") cannot make a " + type.getName()
-        + "; use @Default(method = \"...\") naming a static method that returns it");
+    throw new MigrationException(
+        where,
+        "@Default(\""
+            + text
+            + "\") cannot make a "
+            + type.getName()
+            + "; use @Default(method = \"...\") naming a static method that returns it");
   }
 }

@@ -1,7 +1,6 @@
 package dev.molt.internal.migration;
 
 import dev.molt.code.MigrationException;
-
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,24 +15,29 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The engine behind {@link dev.molt.code.Migration}: maps a value built from one version of a
- * module's classes to the classes of another version, by class name, as that page describes.
- * One instance maps one value, keeping the identity of what it reaches.
+ * module's classes to the classes of another version, by class name, as that page describes. One
+ * instance maps one value, keeping the identity of what it reaches.
  *
  * <p>The plan for a record (its constructor, the accessors to read and the defaults to fill) is
- * computed once per pair of classes and kept with the old class; {@link #forget} drops the plans
- * of a purged version, so that an old version someone still holds does not hold later ones.
+ * computed once per pair of classes and kept with the old class; {@link #forget} drops the plans of
+ * a purged version, so that an old version someone still holds does not hold later ones.
  */
 public final class Migrator {
-  private static final ClassValue<Map<Class<?>, RecordPlan>> PLANS = new ClassValue<>() {
-    @Override
-    protected Map<Class<?>, RecordPlan> computeValue(Class<?> type) {
-      return new ConcurrentHashMap<>();
-    }
-  };
+  private static final ClassValue<Map<Class<?>, RecordPlan>> PLANS =
+      new ClassValue<>() {
+        @Override
+        protected Map<Class<?>, RecordPlan> computeValue(Class<?> type) {
+          return new ConcurrentHashMap<>();
+        }
+      };
 
   private final ModuleClasses target;
-  /** Old object to new, for identity and cycles; made on first use (most states need few entries). */
+
+  /**
+   * Old object to new, for identity and cycles; made on first use (most states need few entries).
+   */
   private IdentityHashMap<Object, Object> mapped;
+
   private Set<Object> inProgress;
 
   private Migrator(ModuleClasses target) {
@@ -47,10 +51,11 @@ public final class Migrator {
 
   /**
    * Computes ahead the plans for every record class that {@code from} and {@code to} both define,
-   * so that the pause of a code change does not pay for them. A class whose plan cannot be made
-   * is left for the code change itself to report.
+   * so that the pause of a code change does not pay for them. A class whose plan cannot be made is
+   * left for the code change itself to report.
    */
-  public static void prepare(ModuleClasses from, ModuleClasses to, java.util.Collection<String> classNames) {
+  public static void prepare(
+      ModuleClasses from, ModuleClasses to, java.util.Collection<String> classNames) {
     for (String name : classNames) {
       Class<?> oldType = from.ownClass(name);
       Class<?> newType = to.ownClass(name);
@@ -92,8 +97,9 @@ public final class Migrator {
    */
   public static boolean foreign(Class<?> type, ModuleClasses target) {
     ClassLoader loader = type.getClassLoader();
-    return loader != target && (loader instanceof ModuleClasses m && m.module().equals(target.module())
-        || loader != null && target.owns(type.getName()));
+    return loader != target
+        && (loader instanceof ModuleClasses m && m.module().equals(target.module())
+            || loader != null && target.owns(type.getName()));
   }
 
   Object map(Object value, String path) {
@@ -101,8 +107,11 @@ public final class Migrator {
       return null;
     }
     Class<?> type = value.getClass();
-    if (type.getClassLoader() == null && !(value instanceof Collection<?> || value instanceof Map<?, ?>
-        || value instanceof Optional<?> || type.isArray())) {
+    if (type.getClassLoader() == null
+        && !(value instanceof Collection<?>
+            || value instanceof Map<?, ?>
+            || value instanceof Optional<?>
+            || type.isArray())) {
       return value;
     }
     Object done = mapped == null ? null : mapped.get(value);
@@ -145,12 +154,18 @@ public final class Migrator {
       return false;
     }
     Class<?> type = value.getClass();
-    if (type == String.class || type == Integer.class || type == Long.class || type == Boolean.class
+    if (type == String.class
+        || type == Integer.class
+        || type == Long.class
+        || type == Boolean.class
         || type == Double.class) {
       return false;
     }
-    if (type.getClassLoader() == null && !(value instanceof Collection<?> || value instanceof Map<?, ?>
-        || value instanceof Optional<?> || type.isArray())) {
+    if (type.getClassLoader() == null
+        && !(value instanceof Collection<?>
+            || value instanceof Map<?, ?>
+            || value instanceof Optional<?>
+            || type.isArray())) {
       return false;
     }
     if (foreign(type, target) || mapped != null && mapped.containsKey(value)) {
@@ -205,8 +220,19 @@ public final class Migrator {
           return remember(value, candidate);
         }
       }
-      throw new MigrationException(path, "enum constant " + enumType.getSimpleName() + "." + constant + " of " + describe(type)
-          + " no longer exists in " + target.module() + " v" + target.version() + "; handle it in codeChange");
+      throw new MigrationException(
+          path,
+          "enum constant "
+              + enumType.getSimpleName()
+              + "."
+              + constant
+              + " of "
+              + describe(type)
+              + " no longer exists in "
+              + target.module()
+              + " v"
+              + target.version()
+              + "; handle it in codeChange");
     }
     if (type.isRecord()) {
       RecordPlan plan = plan(type, path);
@@ -218,8 +244,12 @@ public final class Migrator {
         inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
       }
       if (!inProgress.add(value)) {
-        throw new MigrationException(path, "record " + type.getName() + " is part of a cycle through records, which cannot "
-            + "be rebuilt; handle it in codeChange");
+        throw new MigrationException(
+            path,
+            "record "
+                + type.getName()
+                + " is part of a cycle through records, which cannot "
+                + "be rebuilt; handle it in codeChange");
       }
       try {
         return remember(value, plan.build(value, this, path));
@@ -227,14 +257,24 @@ public final class Migrator {
         inProgress.remove(value);
       }
     }
-    String what = type.isHidden() || type.isSynthetic() ? "lambda" : type.isAnonymousClass() ? "anonymous class " + type.getName()
-        : value instanceof Thread ? "thread" : value instanceof ClassLoader ? "class loader" : "instance of " + type.getName()
-        + " (not a record or an enum)";
-    throw new MigrationException(path, what + " of " + describe(type) + " cannot be migrated; handle it in codeChange");
+    String what =
+        type.isHidden() || type.isSynthetic()
+            ? "lambda"
+            : type.isAnonymousClass()
+                ? "anonymous class " + type.getName()
+                : value instanceof Thread
+                    ? "thread"
+                    : value instanceof ClassLoader
+                        ? "class loader"
+                        : "instance of " + type.getName() + " (not a record or an enum)";
+    throw new MigrationException(
+        path, what + " of " + describe(type) + " cannot be migrated; handle it in codeChange");
   }
 
   private String describe(Class<?> type) {
-    return type.getClassLoader() instanceof ModuleClasses m ? m.module() + " v" + m.version() : "the application class path";
+    return type.getClassLoader() instanceof ModuleClasses m
+        ? m.module() + " v" + m.version()
+        : "the application class path";
   }
 
   private RecordPlan plan(Class<?> oldType, String path) {
@@ -251,8 +291,16 @@ public final class Migrator {
   private Class<?> targetClass(Class<?> oldType, String path) {
     Class<?> newType = target.ownClass(oldType.getName());
     if (newType == null) {
-      throw new MigrationException(path, oldType.getName() + " of " + describe(oldType) + " no longer exists in "
-          + target.module() + " v" + target.version() + "; handle it in codeChange");
+      throw new MigrationException(
+          path,
+          oldType.getName()
+              + " of "
+              + describe(oldType)
+              + " no longer exists in "
+              + target.module()
+              + " v"
+              + target.version()
+              + "; handle it in codeChange");
     }
     return newType;
   }
@@ -271,7 +319,8 @@ public final class Migrator {
       Object element = map(array[i], path + "[" + i + "]");
       if (copy == null && element != array[i]) {
         Class<?> component = array.getClass().getComponentType();
-        Class<?> newComponent = foreign(component, target) ? targetClass(component, path) : component;
+        Class<?> newComponent =
+            foreign(component, target) ? targetClass(component, path) : component;
         copy = (Object[]) Array.newInstance(newComponent, array.length);
         System.arraycopy(array, 0, copy, 0, i);
         remember(array, copy);
@@ -294,7 +343,8 @@ public final class Migrator {
       return remember(collection, collection);
     }
     boolean mutable = Collections2.isKnownMutable(collection.getClass());
-    Collection<Object> early = mutable ? (Collection<Object>) Collections2.rebuild(collection, List.of(), path) : null;
+    Collection<Object> early =
+        mutable ? (Collection<Object>) Collections2.rebuild(collection, List.of(), path) : null;
     if (early != null) {
       remember(collection, early);
     }
@@ -362,6 +412,4 @@ public final class Migrator {
     }
     return remember(map, Collections2.rebuild(map, entries, path));
   }
-
-
 }

@@ -1,7 +1,6 @@
 package dev.molt.internal.migration;
 
 import dev.molt.code.MigrationException;
-
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -11,10 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** How to rebuild one old record class as one new record class. */
-record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] defaults, String[] names, Leaves[] leaves) {
+record RecordPlan(
+    MethodHandle constructor,
+    MethodHandle[] readers,
+    Object[] defaults,
+    String[] names,
+    Leaves[] leaves) {
   static RecordPlan of(Class<?> oldType, Class<?> newType, String path) {
     if (!newType.isRecord()) {
-      throw new MigrationException(path, oldType.getName() + " was a record and is not one any more; handle it in codeChange");
+      throw new MigrationException(
+          path,
+          oldType.getName() + " was a record and is not one any more; handle it in codeChange");
     }
     RecordComponent[] components = newType.getRecordComponents();
     Map<String, RecordComponent> old = new LinkedHashMap<>();
@@ -37,25 +43,33 @@ record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] def
         if (before != null) {
           var accessor = before.getAccessor();
           accessor.setAccessible(true);
-          readers[i] = lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
+          readers[i] =
+              lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
         } else {
           defaults[i] = Defaults.of(newType, component, path);
         }
       }
       var canonical = newType.getDeclaredConstructor(types);
       canonical.setAccessible(true);
-      MethodHandle constructor = lookup.unreflectConstructor(canonical).asSpreader(Object[].class, components.length)
-          .asType(MethodType.methodType(Object.class, Object[].class));
+      MethodHandle constructor =
+          lookup
+              .unreflectConstructor(canonical)
+              .asSpreader(Object[].class, components.length)
+              .asType(MethodType.methodType(Object.class, Object[].class));
       return new RecordPlan(constructor, readers, defaults, names, leaves);
     } catch (ReflectiveOperationException | RuntimeException e) {
       if (e instanceof MigrationException migration) {
         throw migration;
       }
-      throw new MigrationException(path, "cannot plan the migration of " + oldType.getName() + ": " + e);
+      throw new MigrationException(
+          path, "cannot plan the migration of " + oldType.getName() + ": " + e);
     }
   }
 
-  /** Whether no component can hold a module value: building reads the components and maps none, so it cannot recurse. */
+  /**
+   * Whether no component can hold a module value: building reads the components and maps none, so
+   * it cannot recurse.
+   */
   boolean flat() {
     for (Leaves leaf : leaves) {
       if (leaf != Leaves.ALL) {
@@ -74,11 +88,12 @@ record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] def
       }
       try {
         Object component = (Object) readers[i].invokeExact(value);
-        args[i] = switch (leaves[i]) {
-          case ALL -> component;
-          case MAP_KEYS -> migration.mapValuesOnly(component, path + "." + names[i]);
-          case NONE -> migration.map(component, path + "." + names[i]);
-        };
+        args[i] =
+            switch (leaves[i]) {
+              case ALL -> component;
+              case MAP_KEYS -> migration.mapValuesOnly(component, path + "." + names[i]);
+              case NONE -> migration.map(component, path + "." + names[i]);
+            };
       } catch (MigrationException e) {
         throw e;
       } catch (Throwable t) {
@@ -88,10 +103,14 @@ record RecordPlan(MethodHandle constructor, MethodHandle[] readers, Object[] def
     try {
       return (Object) constructor.invokeExact(args);
     } catch (ClassCastException | WrongMethodTypeException e) {
-      throw new MigrationException(path, "a component changed type in a way that cannot be mapped (" + e.getMessage()
-          + "); handle it in codeChange");
+      throw new MigrationException(
+          path,
+          "a component changed type in a way that cannot be mapped ("
+              + e.getMessage()
+              + "); handle it in codeChange");
     } catch (Throwable t) {
-      throw new MigrationException(path, "the new record's constructor refused the migrated values: " + t);
+      throw new MigrationException(
+          path, "the new record's constructor refused the migrated values: " + t);
     }
   }
 }

@@ -4,10 +4,10 @@ import dev.molt.ExitReason;
 import dev.molt.ProcessExit;
 
 /**
- * The one place that decides what a throwable from user code means. An ordinary exception or
- * error becomes {@code crash(t)} with its stack; a {@link ProcessExit} keeps its reason; a fatal
- * VM error (a {@link VirtualMachineError} such as out of memory; a stack overflow excepted,
- * which only crashes the process) is not converted and goes through.
+ * The one place that decides what a throwable from user code means. An ordinary exception or error
+ * becomes {@code crash(t)} with its stack; a {@link ProcessExit} keeps its reason; a fatal VM error
+ * (a {@link VirtualMachineError} such as out of memory; a stack overflow excepted, which only
+ * crashes the process) is not converted and goes through.
  */
 public final class Guard {
   private Guard() {}

@@ -1,6 +1,5 @@
 package dev.molt.internal.process;
 
-
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,49 +10,66 @@ import java.util.function.Predicate;
  * A process's mailbox: many producers, one consumer (the process itself).
  *
  * <p>{@link #put} never blocks. The consumer parks when the queue is empty and announces it in
- * {@code parked}; a producer that sees the flag after its offer unparks it. Both sides write
- * their own variable and then read the other's (volatile on both sides), so one of them always
- * sees the other and no wake-up is lost.
+ * {@code parked}; a producer that sees the flag after its offer unparks it. Both sides write their
+ * own variable and then read the other's (volatile on both sides), so one of them always sees the
+ * other and no wake-up is lost.
  *
  * <p>Before parking, the consumer {@linkplain Spin spins} briefly: in a call, the next message
  * usually comes within a microsecond, sooner than a park and unpark would take.
  *
- * <p>Selective receive keeps the messages it passes over in {@code saved}, which only the
- * consumer touches. Messages in {@code saved} are older than any in the queue, so every receive
- * looks there first and the order between two messages of one sender is kept.
+ * <p>Selective receive keeps the messages it passes over in {@code saved}, which only the consumer
+ * touches. Messages in {@code saved} are older than any in the queue, so every receive looks there
+ * first and the order between two messages of one sender is kept.
  *
  * <p>A server waiting between messages can be <em>held</em> by another thread ({@link #tryHold}),
- * which then runs a system request on its behalf without waking it: for a batch of system
- * requests to many idle servers (the server package's {@code HeldDispatch}), where waking each would cost far more
- * than the request. The owner never leaves {@link #await} while held, and on its next wake-up
- * after a hold it returns {@link #RECHECK} so that its loop looks again at whether it is
+ * which then runs a system request on its behalf without waking it: for a batch of system requests
+ * to many idle servers (the server package's {@code HeldDispatch}), where waking each would cost
+ * far more than the request. The owner never leaves {@link #await} while held, and on its next
+ * wake-up after a hold it returns {@link #RECHECK} so that its loop looks again at whether it is
  * suspended. The hold and the owner's wake-up use the same two-flag handshake as parking.
  */
 public final class Mailbox {
-  /** Returned by a wait between messages after a hold changed the server: look at its mode again. */
+  /**
+   * Returned by a wait between messages after a hold changed the server: look at its mode again.
+   */
   public static final Object RECHECK = new Object();
+
   private static final java.lang.invoke.VarHandle HELD;
 
   static {
     try {
-      HELD = java.lang.invoke.MethodHandles.lookup().findVarHandle(Mailbox.class, "held", boolean.class);
+      HELD =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(Mailbox.class, "held", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-  /** Made on the first selective receive that passes a message over: most processes never need it. */
+
+  /**
+   * Made on the first selective receive that passes a message over: most processes never need it.
+   */
   private ArrayDeque<Object> saved;
+
   private final ProcessCell owner;
   private volatile boolean parked;
+
   /** While set, only a message it accepts wakes the parked consumer (see {@link #takeOnly}). */
   private volatile Predicate<Object> wakeFor;
-  /** Set by the owner while it waits for its next message in its server loop: only then may it be held. */
+
+  /**
+   * Set by the owner while it waits for its next message in its server loop: only then may it be
+   * held.
+   */
   private boolean betweenMessages;
+
   private volatile boolean held;
+
   /** The owner woke while held and waits for the release. */
   private volatile boolean holdWaiter;
+
   /** A hold changed the server: its next wake-up returns {@link #RECHECK}. */
   private volatile boolean recheck;
 
@@ -76,7 +92,10 @@ public final class Mailbox {
     return false;
   }
 
-  /** Any message, oldest first; null when {@code timeoutNanos} passed ({@code Long.MAX_VALUE}: wait forever). */
+  /**
+   * Any message, oldest first; null when {@code timeoutNanos} passed ({@code Long.MAX_VALUE}: wait
+   * forever).
+   */
   public Object take(long timeoutNanos) {
     if (saved != null && !saved.isEmpty()) {
       return saved.pollFirst();
@@ -93,9 +112,13 @@ public final class Mailbox {
     return take(match, timeoutNanos, true);
   }
 
-  /** As {@link #take(Predicate, long)}; without {@code spin}, parks at once when nothing matches. */
+  /**
+   * As {@link #take(Predicate, long)}; without {@code spin}, parks at once when nothing matches.
+   */
   public Object take(Predicate<Object> match, long timeoutNanos, boolean spin) {
-    for (Iterator<Object> it = saved == null ? java.util.Collections.emptyIterator() : saved.iterator(); it.hasNext(); ) {
+    for (Iterator<Object> it =
+            saved == null ? java.util.Collections.emptyIterator() : saved.iterator();
+        it.hasNext(); ) {
       Object message = it.next();
       if (match.test(message)) {
         it.remove();
@@ -105,7 +128,10 @@ public final class Mailbox {
     return await(match, timeoutNanos, spin);
   }
 
-  /** True while the consumer waits only for messages that {@link #takeOnly} accepts: a hint for senders not to spin for a reply. */
+  /**
+   * True while the consumer waits only for messages that {@link #takeOnly} accepts: a hint for
+   * senders not to spin for a reply.
+   */
   public boolean selective() {
     return wakeFor != null;
   }
@@ -139,15 +165,18 @@ public final class Mailbox {
     }
   }
 
-  /** Whether the owner is parked waiting for its next message in its server loop: what {@link #tryHold} needs. */
+  /**
+   * Whether the owner is parked waiting for its next message in its server loop: what {@link
+   * #tryHold} needs.
+   */
   public boolean idle() {
     return parked && betweenMessages;
   }
 
   /**
    * Holds the owner if it is parked between messages and alive: until {@link #release} it stays
-   * parked, or if woken waits for the release without touching anything, so the caller may act
-   * on its server's state. False, and nothing changed, when it is running or not between messages.
+   * parked, or if woken waits for the release without touching anything, so the caller may act on
+   * its server's state. False, and nothing changed, when it is running or not between messages.
    */
   public boolean tryHold() {
     if (!idle() || !HELD.compareAndSet(this, false, true)) {
@@ -166,9 +195,9 @@ public final class Mailbox {
   }
 
   /**
-   * Ends a hold: the owner's next wake-up returns {@link #RECHECK}, and until it looks again only
-   * a message that {@code wakeFor} accepts wakes it (null: any). Wakes it now if it has messages
-   * to handle in that mode, or if it woke during the hold.
+   * Ends a hold: the owner's next wake-up returns {@link #RECHECK}, and until it looks again only a
+   * message that {@code wakeFor} accepts wakes it (null: any). Wakes it now if it has messages to
+   * handle in that mode, or if it woke during the hold.
    */
   public void release(Predicate<Object> wakeFor) {
     this.wakeFor = wakeFor;

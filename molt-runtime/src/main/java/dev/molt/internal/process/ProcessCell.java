@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * One process: a virtual thread, a mailbox, and the watchers that hear of its end.
  *
  * <p><b>Watchers.</b> Links and monitors live in one map, created on first use so that an idle
- * process without links costs no map. The key is the linked {@code ProcessCell}, or the
- * {@link dev.molt.Ref} of a monitor, or the call of a pending {@code GenServer.call}; the value for
- * a monitor or a call is the {@link Watcher} to tell. Whoever removes an entry fires it: the dying
+ * process without links costs no map. The key is the linked {@code ProcessCell}, or the {@link
+ * dev.molt.Ref} of a monitor, or the call of a pending {@code GenServer.call}; the value for a
+ * monitor or a call is the {@link Watcher} to tell. Whoever removes an entry fires it: the dying
  * process when it drains the map, or a late registrant that finds the process already dead. So
  * every watcher fires exactly once, with no lock.
  *
@@ -50,7 +50,8 @@ public final class ProcessCell {
       WATCHERS = lookup.findVarHandle(ProcessCell.class, "watchers", ConcurrentHashMap.class);
       MethodHandles.Lookup pids = MethodHandles.privateLookupIn(Pid.class, lookup);
       PID_CELL = pids.findVarHandle(Pid.class, "cell", ProcessCell.class);
-      NEW_PID = pids.findConstructor(Pid.class, MethodType.methodType(void.class, ProcessCell.class));
+      NEW_PID =
+          pids.findConstructor(Pid.class, MethodType.methodType(void.class, ProcessCell.class));
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -61,15 +62,28 @@ public final class ProcessCell {
   public final Mailbox mailbox = new Mailbox(this);
   public volatile Thread thread;
   public volatile boolean trapExit;
-  /** How long this process spins before parking; see {@link Spin}. Touched only by its own thread. */
+
+  /**
+   * How long this process spins before parking; see {@link Spin}. Touched only by its own thread.
+   */
   public int spinBudget;
+
   /** Its registered name; written only by {@link Registry}. */
   volatile String name;
+
   /** What the process runs, for diagnostics: a behaviour's callbacks, say. */
   public volatile Object behaviour;
-  /** The module version the process runs, as the code server's table records it; null for none. Written only by that table. */
+
+  /**
+   * The module version the process runs, as the code server's table records it; null for none.
+   * Written only by that table.
+   */
   public volatile Runs runs;
-  /** The generic server loop this process runs, if it is a GenServer: what a held mailbox's system requests go to. */
+
+  /**
+   * The generic server loop this process runs, if it is a GenServer: what a held mailbox's system
+   * requests go to.
+   */
   public volatile Object server;
 
   private volatile ExitReason exitReason;
@@ -144,10 +158,12 @@ public final class ProcessCell {
   private void run(ProcessBody body) {
     ExitReason reason;
     try {
-      ScopedValue.where(SELF, this).call(() -> {
-        body.run();
-        return null;
-      });
+      ScopedValue.where(SELF, this)
+          .call(
+              () -> {
+                body.run();
+                return null;
+              });
       reason = ExitReason.normal();
     } catch (ProcessExit exit) {
       reason = exit.reason();
@@ -158,7 +174,9 @@ public final class ProcessCell {
       }
       reason = Guard.crashReason(t);
     }
-    if (exitReason == null && !(reason instanceof ExitReason.Normal) && !(reason instanceof ExitReason.Shutdown)) {
+    if (exitReason == null
+        && !(reason instanceof ExitReason.Normal)
+        && !(reason instanceof ExitReason.Shutdown)) {
       LOG.error("process {} exited: {}", pid, reason, reason.cause());
     }
     Signals.die(this, reason);

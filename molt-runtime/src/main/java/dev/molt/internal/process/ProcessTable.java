@@ -1,7 +1,6 @@
 package dev.molt.internal.process;
 
 import dev.molt.Pid;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

@@ -15,16 +15,26 @@ public final class Registry {
     }
     synchronized (cell) {
       if (!cell.isAlive()) {
-        throw new IllegalArgumentException("cannot register " + name + ": process " + cell.pid + " is not alive");
+        throw new IllegalArgumentException(
+            "cannot register " + name + ": process " + cell.pid + " is not alive");
       }
       if (cell.name != null) {
         throw new IllegalStateException(
-            "cannot register " + cell.pid + " as " + name + ": it is already registered as " + cell.name);
+            "cannot register "
+                + cell.pid
+                + " as "
+                + name
+                + ": it is already registered as "
+                + cell.name);
       }
       ProcessCell holder = NAMES.putIfAbsent(name, cell);
       if (holder != null) {
         throw new IllegalStateException(
-            "name " + name + " is already registered by process " + holder.pid + "; unregister it first or pick another name");
+            "name "
+                + name
+                + " is already registered by process "
+                + holder.pid
+                + "; unregister it first or pick another name");
       }
       cell.name = name;
     }

@@ -3,7 +3,6 @@ package dev.molt.internal.process;
 import dev.molt.Exit;
 import dev.molt.ExitReason;
 import dev.molt.Pid;
-
 import java.util.ArrayDeque;
 
 /**
@@ -18,8 +17,8 @@ import java.util.ArrayDeque;
  *   <tr><td>anything else</td><td>gets an {@link Exit} message</td><td>dies with that reason</td></tr>
  * </table>
  *
- * <p>A death propagates to the links with a work list rather than by recursion, so a long chain
- * of linked processes cannot overflow the stack.
+ * <p>A death propagates to the links with a work list rather than by recursion, so a long chain of
+ * linked processes cannot overflow the stack.
  */
 public final class Signals {
   private Signals() {}

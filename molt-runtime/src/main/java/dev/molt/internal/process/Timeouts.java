@@ -10,7 +10,8 @@ public final class Timeouts {
   private Timeouts() {}
 
   public static long nanos(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout must not be null; use Process.INFINITY to wait forever");
+    Objects.requireNonNull(
+        timeout, "timeout must not be null; use Process.INFINITY to wait forever");
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative: " + timeout);
     }

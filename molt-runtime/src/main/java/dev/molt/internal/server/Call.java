@@ -11,15 +11,12 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-
-
 /**
  * One {@code GenServer.call}, and the {@link From} its server's {@code handleCall} receives.
  *
- * <p>A call carries the request into the server's mailbox,
- * watches the server like a monitor, and holds the one outcome the caller waits for (a reply,
- * the server's end, or the caller's timeout, whichever comes first). A reply that comes after
- * the timeout is dropped, as with OTP's aliases.
+ * <p>A call carries the request into the server's mailbox, watches the server like a monitor, and
+ * holds the one outcome the caller waits for (a reply, the server's end, or the caller's timeout,
+ * whichever comes first). A reply that comes after the timeout is dropped, as with OTP's aliases.
  */
 public final class Call implements From, ProcessCell.Watcher {
   private static final Object NULL = new Object();
@@ -27,10 +24,15 @@ public final class Call implements From, ProcessCell.Watcher {
 
   /** The request; replaced by its migration when it reaches newer code. */
   public Object request;
+
   private final Thread waiter;
   private final Pid caller;
   private volatile Object outcome;
-  /** Set for one of many calls waited for together ({@link GenServerCalls#callAll}): wakes the waiter once, after the last. */
+
+  /**
+   * Set for one of many calls waited for together ({@link GenServerCalls#callAll}): wakes the
+   * waiter once, after the last.
+   */
   private final Batch batch;
 
   /** Calls waited for together: the waiter is woken when all have an outcome, not at each one. */
@@ -48,7 +50,10 @@ public final class Call implements From, ProcessCell.Watcher {
       }
     }
 
-    /** Waits until every call has an outcome or the deadline ({@code System.nanoTime()}; MAX_VALUE: none) passed. */
+    /**
+     * Waits until every call has an outcome or the deadline ({@code System.nanoTime()}; MAX_VALUE:
+     * none) passed.
+     */
     public void await(long deadline) {
       while (left.get() > 0) {
         if (deadline == Long.MAX_VALUE) {
@@ -88,7 +93,8 @@ public final class Call implements From, ProcessCell.Watcher {
     if (from instanceof Call call) {
       return call;
     }
-    throw new IllegalArgumentException(from + " is not a caller that Molt made; reply to the From that handleCall received");
+    throw new IllegalArgumentException(
+        from + " is not a caller that Molt made; reply to the From that handleCall received");
   }
 
   @Override
@@ -116,8 +122,8 @@ public final class Call implements From, ProcessCell.Watcher {
   }
 
   /**
-   * Waits for the outcome: the reply (null decoded), an {@link Ended}, or {@code TIMED_OUT}
-   * (see {@link #timedOut}). A process killed while it waits unwinds with {@code ProcessExit}.
+   * Waits for the outcome: the reply (null decoded), an {@link Ended}, or {@code TIMED_OUT} (see
+   * {@link #timedOut}). A process killed while it waits unwinds with {@code ProcessExit}.
    */
   public Object await(long timeoutNanos) {
     return await(timeoutNanos, true);
@@ -163,7 +169,10 @@ public final class Call implements From, ProcessCell.Watcher {
     return result == NULL ? null : result;
   }
 
-  /** Whether completing this call wakes a virtual thread (a lone call from a process), which the JDK queues on the completer's carrier. */
+  /**
+   * Whether completing this call wakes a virtual thread (a lone call from a process), which the JDK
+   * queues on the completer's carrier.
+   */
   public boolean wakesVirtualThread() {
     return batch == null && waiter.isVirtual();
   }

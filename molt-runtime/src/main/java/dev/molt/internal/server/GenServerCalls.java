@@ -9,7 +9,6 @@ import dev.molt.behaviour.StartException;
 import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.Signals;
 import dev.molt.internal.process.Timeouts;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,14 +16,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The client side of {@link GenServer}: starting a server and waiting for its {@code init},
- * calling it, and stopping it. Every call is a {@link Call} put in the server's mailbox and
- * watched like a monitor, so a dead or dying server fails the call at once.
+ * The client side of {@link GenServer}: starting a server and waiting for its {@code init}, calling
+ * it, and stopping it. Every call is a {@link Call} put in the server's mailbox and watched like a
+ * monitor, so a dead or dying server fails the call at once.
  */
 public final class GenServerCalls {
   private GenServerCalls() {}
 
-  public static <S> Pid start(String name, GenServer<S> callbacks, Object arg, boolean link, Duration initTimeout) {
+  public static <S> Pid start(
+      String name, GenServer<S> callbacks, Object arg, boolean link, Duration initTimeout) {
     Objects.requireNonNull(callbacks, "callbacks");
     long timeout = Timeouts.nanos(initTimeout);
     ProcessCell self = ProcessCell.current();
@@ -32,7 +32,9 @@ public final class GenServerCalls {
     Call starter = new Call("init");
     ProcessCell cell = new ProcessCell();
     cell.watch(starter, starter);
-    cell.start(new GenServerLoop<>(callbacks, arg, name, starter, parent == null ? cell.pid : parent.pid), parent);
+    cell.start(
+        new GenServerLoop<>(callbacks, arg, name, starter, parent == null ? cell.pid : parent.pid),
+        parent);
     Object outcome = starter.await(timeout);
     cell.unwatch(starter);
     if (outcome instanceof Pid pid) {
@@ -46,24 +48,35 @@ public final class GenServerCalls {
         parent.unlink(cell);
       }
       Signals.exit(cell, null, ExitReason.kill(), false);
-      throw new StartException(describe(callbacks, name) + " did not finish init within "
-          + initTimeout.toMillis() + " ms", ExitReason.of("timeout"), null);
+      throw new StartException(
+          describe(callbacks, name)
+              + " did not finish init within "
+              + initTimeout.toMillis()
+              + " ms",
+          ExitReason.of("timeout"),
+          null);
     }
     if (outcome instanceof StartException alreadyStarted) {
       throw alreadyStarted;
     }
     ExitReason reason = ((Call.Ended) outcome).reason();
-    throw new StartException(describe(callbacks, name) + " failed to start: " + reason, reason, null);
+    throw new StartException(
+        describe(callbacks, name) + " failed to start: " + reason, reason, null);
   }
 
   private static String describe(GenServer<?> callbacks, String name) {
     return callbacks.getClass().getName() + (name == null ? "" : " (" + name + ")");
   }
 
-  public static Object call(ProcessCell server, Object serverName, Object request, Duration timeout) {
+  public static Object call(
+      ProcessCell server, Object serverName, Object request, Duration timeout) {
     long nanos = Timeouts.nanos(timeout);
     if (server == ProcessCell.current()) {
-      throw new CallException(CallException.Kind.CALLING_SELF, serverName, request, null,
+      throw new CallException(
+          CallException.Kind.CALLING_SELF,
+          serverName,
+          request,
+          null,
           "a process cannot call itself");
     }
     Call from = new Call(request);
@@ -75,14 +88,20 @@ public final class GenServerCalls {
     // a system request (during a code change the server it woke runs next on this carrier, and
     // spinning would only hold it off; GenServerLoop.handleSystem has the other half), and a call
     // to a suspended server, which will not answer before it is resumed.
-    Object outcome = from.await(nanos, !(request instanceof SysRequest) && !server.mailbox.selective());
+    Object outcome =
+        from.await(nanos, !(request instanceof SysRequest) && !server.mailbox.selective());
     server.unwatch(from);
     if (outcome instanceof Call.Ended ended) {
       throw CallException.exited(serverName, request, ended.reason());
     }
     if (Call.timedOut(outcome)) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new CallException(CallException.Kind.INTERRUPTED, serverName, request, null, "the caller was interrupted");
+        throw new CallException(
+            CallException.Kind.INTERRUPTED,
+            serverName,
+            request,
+            null,
+            "the caller was interrupted");
       }
       throw CallException.timeout(serverName, request, nanos);
     }
@@ -90,14 +109,15 @@ public final class GenServerCalls {
   }
 
   /**
-   * Sends {@code request} to every server at once and waits for all the replies under one
-   * deadline; returns the servers whose call failed, each with the {@link RuntimeException} the
-   * call would have thrown (a {@link CallException}, or the error of a refused system request).
-   * One request object serves them all: it must be immutable. A system request with a deadline
-   * goes through {@link HeldDispatch}, which answers idle servers without waking them; with a
-   * zero timeout requests are only sent, in order.
+   * Sends {@code request} to every server at once and waits for all the replies under one deadline;
+   * returns the servers whose call failed, each with the {@link RuntimeException} the call would
+   * have thrown (a {@link CallException}, or the error of a refused system request). One request
+   * object serves them all: it must be immutable. A system request with a deadline goes through
+   * {@link HeldDispatch}, which answers idle servers without waking them; with a zero timeout
+   * requests are only sent, in order.
    */
-  public static Map<Pid, RuntimeException> callAll(Collection<Pid> servers, Object request, Duration timeout) {
+  public static Map<Pid, RuntimeException> callAll(
+      Collection<Pid> servers, Object request, Duration timeout) {
     long nanos = Timeouts.nanos(timeout);
     long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
     Map<Pid, RuntimeException> failures = new LinkedHashMap<>();
@@ -107,8 +127,14 @@ public final class GenServerCalls {
     ProcessCell self = ProcessCell.current();
     for (int i = 0; i < pids.length; i++) {
       if (ProcessCell.of(pids[i]) == self) {
-        failures.put(pids[i], new CallException(CallException.Kind.CALLING_SELF, pids[i], request, null,
-            "a process cannot call itself"));
+        failures.put(
+            pids[i],
+            new CallException(
+                CallException.Kind.CALLING_SELF,
+                pids[i],
+                request,
+                null,
+                "a process cannot call itself"));
         batch.done();
       } else {
         calls[i] = new Call(request, batch);
@@ -153,7 +179,10 @@ public final class GenServerCalls {
   /** The outcome of a call in {@link #callAll} to a process that had already ended. */
   private static final Object NO_PROCESS = new Object();
 
-  /** Puts one call of {@link #callAll} in the server's mailbox, watching the server; a dead server completes it at once. */
+  /**
+   * Puts one call of {@link #callAll} in the server's mailbox, watching the server; a dead server
+   * completes it at once.
+   */
   public static void send(ProcessCell server, Call call) {
     if (server.watch(call, call)) {
       server.mailbox.put(call);

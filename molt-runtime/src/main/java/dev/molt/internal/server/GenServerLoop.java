@@ -30,15 +30,13 @@ import java.lang.reflect.InvocationTargetException;
 import java.time.Instant;
 import java.util.function.Predicate;
 
-
-
 /**
  * The generic loop behind {@link GenServer}: takes a message, dispatches it to the callbacks
  * through the guard, and keeps the returned state. Calls arrive as their {@link Call}, casts as
  * {@link Cast}, everything else is info.
  *
- * <p>This is the hot path of every call; it allocates nothing per message beyond what the
- * callbacks do.
+ * <p>This is the hot path of every call; it allocates nothing per message beyond what the callbacks
+ * do.
  */
 public final class GenServerLoop<S> implements ProcessBody {
   private static final ModuleTable TABLE = ModuleTable.node();
@@ -54,12 +52,16 @@ public final class GenServerLoop<S> implements ProcessBody {
   private final Call starter;
   private final Pid parent;
   private S state;
+
   /** The module version the callbacks come from, or null when they are not module code. */
   private ModuleVersion version;
+
   /** The version a lazy switch last failed to reach; not tried again until a newer one. */
   private ModuleVersion failedTarget;
+
   /** Set by the first code change of a suspension, so that it can be reverted until resume. */
   private Undo undo;
+
   private ProcessCell self;
   private final SystemState system = new SystemState();
 
@@ -84,8 +86,11 @@ public final class GenServerLoop<S> implements ProcessBody {
         Registry.register(name, self);
       } catch (IllegalStateException taken) {
         ProcessCell holder = Registry.whereis(name);
-        starter.complete(new StartException(taken.getMessage(), ExitReason.of("already_started"),
-            holder == null ? null : holder.pid));
+        starter.complete(
+            new StartException(
+                taken.getMessage(),
+                ExitReason.of("already_started"),
+                holder == null ? null : holder.pid));
         return;
       }
     }
@@ -95,9 +100,9 @@ public final class GenServerLoop<S> implements ProcessBody {
   }
 
   /**
-   * Runs {@code init} and acks the starter; false if the server is not to run. A method of its
-   * own so that nothing of the first version (its Init, its argument) stays on the stack of a
-   * server that later moves to newer code: it would keep the old class loader reachable.
+   * Runs {@code init} and acks the starter; false if the server is not to run. A method of its own
+   * so that nothing of the first version (its Init, its argument) stays on the stack of a server
+   * that later moves to newer code: it would keep the old class loader reachable.
    */
   private boolean init() {
     Init<S> init;
@@ -118,8 +123,11 @@ public final class GenServerLoop<S> implements ProcessBody {
         return false;
       }
       case Init.Fail<S> fail -> throw new ProcessExit(fail.reason());
-      case null -> throw Guard.exitFor(new IllegalStateException(
-          callbacks.getClass().getName() + ".init returned null; return Init.ok(state), Init.ignore() or Init.fail(reason)"));
+      case null ->
+          throw Guard.exitFor(
+              new IllegalStateException(
+                  callbacks.getClass().getName()
+                      + ".init returned null; return Init.ok(state), Init.ignore() or Init.fail(reason)"));
     }
   }
 
@@ -170,7 +178,9 @@ public final class GenServerLoop<S> implements ProcessBody {
         || message instanceof StopRequest;
   }
 
-  /** A message built from another version of this module's classes, mapped to the ones that run now. */
+  /**
+   * A message built from another version of this module's classes, mapped to the ones that run now.
+   */
   private Object adapt(Object message) {
     ModuleClassLoader loader = version.loader;
     try {
@@ -182,9 +192,12 @@ public final class GenServerLoop<S> implements ProcessBody {
       }
       if (message instanceof Cast cast) {
         return cast.request() != null && Migrator.foreign(cast.request().getClass(), loader)
-            ? new Cast(Migrator.to(loader, cast.request(), "request")) : cast;
+            ? new Cast(Migrator.to(loader, cast.request(), "request"))
+            : cast;
       }
-      return Migrator.foreign(message.getClass(), loader) ? Migrator.to(loader, message, "message") : message;
+      return Migrator.foreign(message.getClass(), loader)
+          ? Migrator.to(loader, message, "message")
+          : message;
     } catch (MigrationException e) {
       throw crash(e);
     }
@@ -203,15 +216,17 @@ public final class GenServerLoop<S> implements ProcessBody {
   }
 
   /**
-   * Answers {@code request} from the calling thread while this server's mailbox is held
-   * ({@link Mailbox#tryHold}), as the server would have; then releases it. The server's code
-   * (a {@code codeChange}, say) sees itself as the process it runs for.
+   * Answers {@code request} from the calling thread while this server's mailbox is held ({@link
+   * Mailbox#tryHold}), as the server would have; then releases it. The server's code (a {@code
+   * codeChange}, say) sees itself as the process it runs for.
    */
   Object systemReplyHeld(SysRequest request) {
     try {
       return ScopedValue.where(ProcessCell.SELF, self).call(() -> systemReply(request));
     } catch (Throwable t) {
-      return refused(new IllegalStateException("system request " + request + " failed in " + self.pid + ": " + t, t));
+      return refused(
+          new IllegalStateException(
+              "system request " + request + " failed in " + self.pid + ": " + t, t));
     } finally {
       self.mailbox.release(system.suspended ? systemMessage : null);
     }
@@ -252,17 +267,35 @@ public final class GenServerLoop<S> implements ProcessBody {
 
   private Object changeCode(SysRequest.ChangeCode change) {
     if (!system.suspended) {
-      return refused(new IllegalStateException("process " + self.pid + " is not suspended; changeCode is accepted only "
-          + "between Sys.suspend and Sys.resume"));
+      return refused(
+          new IllegalStateException(
+              "process "
+                  + self.pid
+                  + " is not suspended; changeCode is accepted only "
+                  + "between Sys.suspend and Sys.resume"));
     }
     if (version == null || !version.name().equals(change.module())) {
-      return refused(new IllegalArgumentException("process " + self.pid + " does not run module " + change.module()
-          + (version == null ? " (its code is not a module's)" : " (it runs " + version + ")")));
+      return refused(
+          new IllegalArgumentException(
+              "process "
+                  + self.pid
+                  + " does not run module "
+                  + change.module()
+                  + (version == null
+                      ? " (its code is not a module's)"
+                      : " (it runs " + version + ")")));
     }
     ModuleVersion target = version.changeTarget();
     if (target == null) {
-      return refused(new CodeException(CodeException.Kind.NOT_FOUND, "module " + change.module()
-          + " has no current code (it was deleted); process " + self.pid + " stays on " + version));
+      return refused(
+          new CodeException(
+              CodeException.Kind.NOT_FOUND,
+              "module "
+                  + change.module()
+                  + " has no current code (it was deleted); process "
+                  + self.pid
+                  + " stays on "
+                  + version));
     }
     if (target == version) {
       return "ok";
@@ -273,9 +306,20 @@ public final class GenServerLoop<S> implements ProcessBody {
       undo = before;
     }
     if (failure != null) {
-      return refused(new CodeException(CodeException.Kind.BAD_CLASS, "code change of " + self.pid + " from " + version
-          + " to v" + target.version + " failed; it stays on " + version + " with its state: " + failure.reason(),
-          failure.reason().cause()));
+      return refused(
+          new CodeException(
+              CodeException.Kind.BAD_CLASS,
+              "code change of "
+                  + self.pid
+                  + " from "
+                  + version
+                  + " to v"
+                  + target.version
+                  + " failed; it stays on "
+                  + version
+                  + " with its state: "
+                  + failure.reason(),
+              failure.reason().cause()));
     }
     return "ok";
   }
@@ -286,8 +330,12 @@ public final class GenServerLoop<S> implements ProcessBody {
   @SuppressWarnings("unchecked")
   private Object revertCodeChange() {
     if (!system.suspended) {
-      return refused(new IllegalStateException("process " + self.pid + " is not suspended; a code change can be reverted "
-          + "only before Sys.resume"));
+      return refused(
+          new IllegalStateException(
+              "process "
+                  + self.pid
+                  + " is not suspended; a code change can be reverted "
+                  + "only before Sys.resume"));
     }
     failedTarget = null;
     if (undo == null) {
@@ -311,15 +359,23 @@ public final class GenServerLoop<S> implements ProcessBody {
       state = next;
       return state;
     } catch (RuntimeException e) {
-      return refused(new IllegalStateException("replaceState failed in " + self.pid + "; the state is unchanged: " + e, e));
+      return refused(
+          new IllegalStateException(
+              "replaceState failed in " + self.pid + "; the state is unchanged: " + e, e));
     }
   }
 
   private ProcessStatus status() {
-    return new ProcessStatus(self.pid, self.name(), callbacks.getClass().getName(), version == null ? null : version.name(),
+    return new ProcessStatus(
+        self.pid,
+        self.name(),
+        callbacks.getClass().getName(),
+        version == null ? null : version.name(),
         version == null ? 0 : version.version,
-        system.suspended ? ProcessStatus.Status.SUSPENDED : ProcessStatus.Status.RUNNING, state,
-        self.mailbox.size(), system.lastFailure);
+        system.suspended ? ProcessStatus.Status.SUSPENDED : ProcessStatus.Status.RUNNING,
+        state,
+        self.mailbox.size(),
+        system.lastFailure);
   }
 
   private static SysRequest.Refused refused(RuntimeException error) {
@@ -327,16 +383,17 @@ public final class GenServerLoop<S> implements ProcessBody {
   }
 
   /**
-   * Moves this process to {@code target}: new callbacks from the target's class of the same
-   * name, and the state through their {@code codeChange}. On any failure nothing changes and the
-   * failure is reported and returned.
+   * Moves this process to {@code target}: new callbacks from the target's class of the same name,
+   * and the state through their {@code codeChange}. On any failure nothing changes and the failure
+   * is reported and returned.
    */
   @SuppressWarnings("unchecked")
   private CodeChangeFailure switchCode(ModuleVersion target, Object extra) {
     try {
       Class<?> next = target.loader.ownClass(callbacks.getClass().getName());
       if (next == null) {
-        throw new IllegalStateException(callbacks.getClass().getName() + " no longer exists in " + target);
+        throw new IllegalStateException(
+            callbacks.getClass().getName() + " no longer exists in " + target);
       }
       GenServer<S> nextCallbacks = (GenServer<S>) target.constructor(next).newInstance();
       S nextState = nextCallbacks.codeChange(version.version, state, extra);
@@ -349,13 +406,23 @@ public final class GenServerLoop<S> implements ProcessBody {
       system.codeChanges++;
       return null;
     } catch (Throwable t) {
-      ExitReason reason = Guard.crashReason(t instanceof InvocationTargetException e ? e.getCause() : t);
-      CodeChangeFailure failure = new CodeChangeFailure(self.pid, version.name(), version.version, target.version, reason,
-          Instant.now());
+      ExitReason reason =
+          Guard.crashReason(t instanceof InvocationTargetException e ? e.getCause() : t);
+      CodeChangeFailure failure =
+          new CodeChangeFailure(
+              self.pid, version.name(), version.version, target.version, reason, Instant.now());
       failedTarget = target;
       // kept without the exception's own classes, which would keep the failed version reachable
-      CodeChangeFailure kept = reason.cause() == null ? failure : new CodeChangeFailure(failure.pid(), failure.module(),
-          failure.fromVersion(), failure.toVersion(), ExitReason.crash(DetachedException.of(reason.cause())), failure.at());
+      CodeChangeFailure kept =
+          reason.cause() == null
+              ? failure
+              : new CodeChangeFailure(
+                  failure.pid(),
+                  failure.module(),
+                  failure.fromVersion(),
+                  failure.toVersion(),
+                  ExitReason.crash(DetachedException.of(reason.cause())),
+                  failure.at());
       system.lastFailure = kept;
       system.failedCodeChanges++;
       TABLE.reportFailure(kept);
@@ -419,7 +486,8 @@ public final class GenServerLoop<S> implements ProcessBody {
   }
 
   private IllegalStateException badReturn(String callback, String expected) {
-    return new IllegalStateException(callbacks.getClass().getName() + "." + callback + " returned null; return " + expected);
+    return new IllegalStateException(
+        callbacks.getClass().getName() + "." + callback + " returned null; return " + expected);
   }
 
   /** A callback threw: terminate with the crash, then end the process with it. */

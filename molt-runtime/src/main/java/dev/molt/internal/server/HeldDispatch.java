@@ -3,30 +3,34 @@ package dev.molt.internal.server;
 import dev.molt.Pid;
 import dev.molt.internal.process.Mailbox;
 import dev.molt.internal.process.ProcessCell;
-
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Delivers one system request to many servers for {@link GenServerCalls#callAll}, in parallel.
- * A server parked between messages is {@linkplain Mailbox#tryHold held} and answered in place, by
- * a worker thread acting for it, without waking it; any other gets the request in its mailbox.
- * An install touches 100,000 mostly idle servers, and waking each one twice (suspend, resume)
- * cost more than everything else the install does.
+ * Delivers one system request to many servers for {@link GenServerCalls#callAll}, in parallel. A
+ * server parked between messages is {@linkplain Mailbox#tryHold held} and answered in place, by a
+ * worker thread acting for it, without waking it; any other gets the request in its mailbox. An
+ * install touches 100,000 mostly idle servers, and waking each one twice (suspend, resume) cost
+ * more than everything else the install does.
  *
- * <p>Workers take servers in chunks, claiming each before they touch it. At the deadline the
- * caller cancels the servers no worker has claimed (they never see the request and time out); a
- * server held by a worker stuck in its {@code codeChange} times out too, and whatever is sent to
- * it afterwards waits behind the hold, so the order of requests to one server is kept.
+ * <p>Workers take servers in chunks, claiming each before they touch it. At the deadline the caller
+ * cancels the servers no worker has claimed (they never see the request and time out); a server
+ * held by a worker stuck in its {@code codeChange} times out too, and whatever is sent to it
+ * afterwards waits behind the hold, so the order of requests to one server is kept.
  */
 final class HeldDispatch {
   private static final int FREE = 0;
   private static final int CLAIMED = 1;
   private static final int DONE = 2;
   private static final int CANCELLED = 3;
-  /** Held by a worker that runs the request for it: it may take long (a codeChange), never wait for it. */
+
+  /**
+   * Held by a worker that runs the request for it: it may take long (a codeChange), never wait for
+   * it.
+   */
   private static final int HELD = 4;
+
   private static final int CHUNK = 256;
 
   private final Pid[] pids;
@@ -46,12 +50,16 @@ final class HeldDispatch {
   }
 
   /**
-   * Delivers {@code request} to every server with a call in {@code calls} (null: skip), each
-   * call completed by its server or by a worker; returns when all are delivered, or at
-   * {@code deadline} with the undelivered ones expired.
+   * Delivers {@code request} to every server with a call in {@code calls} (null: skip), each call
+   * completed by its server or by a worker; returns when all are delivered, or at {@code deadline}
+   * with the undelivered ones expired.
    */
   static void run(Pid[] pids, Call[] calls, SysRequest request, long deadline) {
-    int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), (pids.length + CHUNK - 1) / CHUNK));
+    int workers =
+        Math.max(
+            1,
+            Math.min(
+                Runtime.getRuntime().availableProcessors(), (pids.length + CHUNK - 1) / CHUNK));
     HeldDispatch dispatch = new HeldDispatch(pids, calls, request, workers);
     for (int w = 0; w < workers; w++) {
       Thread.ofVirtual().name("molt-sys-dispatch").start(dispatch::work);

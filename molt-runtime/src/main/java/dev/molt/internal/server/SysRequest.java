@@ -1,9 +1,11 @@
 package dev.molt.internal.server;
 
-
 import java.util.function.UnaryOperator;
 
-/** The system messages of {@link dev.molt.sys.Sys}, handled by the generic loop, never by the callbacks. */
+/**
+ * The system messages of {@link dev.molt.sys.Sys}, handled by the generic loop, never by the
+ * callbacks.
+ */
 public sealed interface SysRequest {
   record Suspend() implements SysRequest {}
 
@@ -11,7 +13,9 @@ public sealed interface SysRequest {
 
   record ChangeCode(String module, Object oldVsn, Object extra) implements SysRequest {}
 
-  /** Suspend, then ChangeCode, in one message: one round trip instead of two for a release install. */
+  /**
+   * Suspend, then ChangeCode, in one message: one round trip instead of two for a release install.
+   */
   record SuspendAndChange(String module, Object oldVsn, Object extra) implements SysRequest {}
 
   /** Back to the version and state from before the code changes made while suspended. */

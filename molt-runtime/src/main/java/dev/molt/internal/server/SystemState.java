@@ -1,9 +1,8 @@
 package dev.molt.internal.server;
 
-import dev.molt.internal.process.ProcessCell;
 import dev.molt.code.CodeChangeFailure;
+import dev.molt.internal.process.ProcessCell;
 import dev.molt.sys.Statistics;
-
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.molt.internal.upgrade;
 
 import dev.molt.Pid;
-
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -13,9 +12,18 @@ public final class SysBatchException extends RuntimeException {
   private final transient Map<Pid, RuntimeException> failures;
 
   SysBatchException(String what, int of, Map<Pid, RuntimeException> failures) {
-    super(what + " failed for " + failures.size() + " of " + of + " processes: " + failures.entrySet().stream().limit(5)
-        .map(e -> e.getKey() + " (" + e.getValue().getMessage() + ")").collect(Collectors.joining("; "))
-        + (failures.size() > 5 ? "; ..." : ""));
+    super(
+        what
+            + " failed for "
+            + failures.size()
+            + " of "
+            + of
+            + " processes: "
+            + failures.entrySet().stream()
+                .limit(5)
+                .map(e -> e.getKey() + " (" + e.getValue().getMessage() + ")")
+                .collect(Collectors.joining("; "))
+            + (failures.size() > 5 ? "; ..." : ""));
     this.failures = Map.copyOf(failures);
   }
 

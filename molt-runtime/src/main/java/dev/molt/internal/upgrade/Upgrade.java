@@ -19,9 +19,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The primitives of a transactional upgrade, for the release handler (and the console's
- * reloads): system requests to many processes at once, and a held switch of new code that stays
- * undoable until its point of no return (docs/adr/0005).
+ * The primitives of a transactional upgrade, for the release handler (and the console's reloads):
+ * system requests to many processes at once, and a held switch of new code that stays undoable
+ * until its point of no return (docs/adr/0005).
  *
  * <pre>
  * hold(prepared)                      new versions pending: seen only by explicit code changes
@@ -43,24 +43,26 @@ public final class Upgrade {
   /**
    * Finishes a load without switching yet: the new versions become pending. Until {@link #commit}
    * nothing sees them (not a lazy switch, not a new process, not {@code CodeServer.currentClass})
-   * except an explicit code change, which moves a suspended process to the pending version;
-   * {@link #rollback} drops them. Fails, changing nothing, if the table moved since the prepare
-   * or if a module still has old code (unless the load was prepared with purgeFirst, which
-   * purges it here).
+   * except an explicit code change, which moves a suspended process to the pending version; {@link
+   * #rollback} drops them. Fails, changing nothing, if the table moved since the prepare or if a
+   * module still has old code (unless the load was prepared with purgeFirst, which purges it here).
    */
   public static void hold(Prepared prepared) {
     TABLE.hold(prepared);
   }
 
-  /** Makes the pending versions of {@link #hold} current, all at once; processes then switch as after a finish. */
+  /**
+   * Makes the pending versions of {@link #hold} current, all at once; processes then switch as
+   * after a finish.
+   */
   public static LoadResult commit(Prepared prepared) {
     return TABLE.commit(prepared);
   }
 
   /**
    * Drops the pending versions of {@link #hold}: the code that was current stays current, and the
-   * dropped versions are purged (a process still on one is killed, with a warning). Processes
-   * that changed code must have been put back first ({@link #revertCodeChangeAll}).
+   * dropped versions are purged (a process still on one is killed, with a warning). Processes that
+   * changed code must have been put back first ({@link #revertCodeChangeAll}).
    */
   public static void rollback(Prepared prepared) {
     TABLE.rollback(prepared);
@@ -76,13 +78,17 @@ public final class Upgrade {
   }
 
   /**
-   * Puts a suspended process back on the version and the state it had before the code changes
-   * made since it was suspended; does nothing if it made none. Refused once it has resumed: a
-   * release install uses this to undo everything up to its point of no return.
+   * Puts a suspended process back on the version and the state it had before the code changes made
+   * since it was suspended; does nothing if it made none. Refused once it has resumed: a release
+   * install uses this to undo everything up to its point of no return.
    */
   public static void revertCodeChange(Pid pid) {
-    Object reply = GenServerCalls.call(ProcessCell.of(Objects.requireNonNull(pid, "pid")), pid, new SysRequest.RevertCodeChange(),
-        Timeouts.DEFAULT);
+    Object reply =
+        GenServerCalls.call(
+            ProcessCell.of(Objects.requireNonNull(pid, "pid")),
+            pid,
+            new SysRequest.RevertCodeChange(),
+            Timeouts.DEFAULT);
     if (reply instanceof SysRequest.Refused refused) {
       throw refused.error();
     }
@@ -91,13 +97,14 @@ public final class Upgrade {
   // ---- many processes at once ----------------------------------------------------------------
 
   /**
-   * Suspends every process in {@code pids} at once, all within one {@code timeout}. If any does
-   * not suspend in time, has died or refuses, every one of them is resumed (those still on their
-   * way to suspending too, since the resume follows the suspend in their mailboxes) and a
-   * {@link SysBatchException} names each process that failed and why.
+   * Suspends every process in {@code pids} at once, all within one {@code timeout}. If any does not
+   * suspend in time, has died or refuses, every one of them is resumed (those still on their way to
+   * suspending too, since the resume follows the suspend in their mailboxes) and a {@link
+   * SysBatchException} names each process that failed and why.
    */
   public static void suspendAll(Collection<Pid> pids, Duration timeout) {
-    Map<Pid, RuntimeException> failures = GenServerCalls.callAll(pids, new SysRequest.Suspend(), timeout);
+    Map<Pid, RuntimeException> failures =
+        GenServerCalls.callAll(pids, new SysRequest.Suspend(), timeout);
     if (!failures.isEmpty()) {
       List<Pid> answered = pids.stream().filter(pid -> !failures.containsKey(pid)).toList();
       resumeAll(answered, timeout);
@@ -108,50 +115,52 @@ public final class Upgrade {
 
   /**
    * {@code Sys.changeCode} for every process in {@code pids} at once (each must be suspended);
-   * returns the processes that failed, with why. Those that succeeded stay on the new version
-   * until {@link #revertCodeChangeAll} or {@link #resumeAll}.
+   * returns the processes that failed, with why. Those that succeeded stay on the new version until
+   * {@link #revertCodeChangeAll} or {@link #resumeAll}.
    */
-  public static Map<Pid, RuntimeException> changeCodeAll(Collection<Pid> pids, String module, Object oldVsn, Object extra,
-      Duration timeout) {
+  public static Map<Pid, RuntimeException> changeCodeAll(
+      Collection<Pid> pids, String module, Object oldVsn, Object extra, Duration timeout) {
     Objects.requireNonNull(module, "module");
     return GenServerCalls.callAll(pids, new SysRequest.ChangeCode(module, oldVsn, extra), timeout);
   }
 
   /**
    * Suspends every process in {@code pids} and moves it to the new version of {@code module}, in
-   * one message each, all at once: half the round trips of {@link #suspendAll} then
-   * {@link #changeCodeAll}. Returns the processes that failed, with why; a process in the list
-   * may be suspended, and on the new version, whether it failed or not, so undo with
-   * {@link #revertCodeChangeAll} and {@link #resumeAll} on all of them.
+   * one message each, all at once: half the round trips of {@link #suspendAll} then {@link
+   * #changeCodeAll}. Returns the processes that failed, with why; a process in the list may be
+   * suspended, and on the new version, whether it failed or not, so undo with {@link
+   * #revertCodeChangeAll} and {@link #resumeAll} on all of them.
    */
-  public static Map<Pid, RuntimeException> suspendAndChangeCodeAll(Collection<Pid> pids, String module, Object oldVsn,
-      Object extra, Duration timeout) {
+  public static Map<Pid, RuntimeException> suspendAndChangeCodeAll(
+      Collection<Pid> pids, String module, Object oldVsn, Object extra, Duration timeout) {
     Objects.requireNonNull(module, "module");
-    return GenServerCalls.callAll(pids, new SysRequest.SuspendAndChange(module, oldVsn, extra), timeout);
+    return GenServerCalls.callAll(
+        pids, new SysRequest.SuspendAndChange(module, oldVsn, extra), timeout);
   }
 
   /** {@link #revertCodeChange} for every process in {@code pids} at once; returns the failures. */
-  public static Map<Pid, RuntimeException> revertCodeChangeAll(Collection<Pid> pids, Duration timeout) {
+  public static Map<Pid, RuntimeException> revertCodeChangeAll(
+      Collection<Pid> pids, Duration timeout) {
     return GenServerCalls.callAll(pids, new SysRequest.RevertCodeChange(), timeout);
   }
 
   /**
-   * Resumes every process in {@code pids} at once; returns the failures (a process that died,
-   * say). With a zero timeout it only sends: the resume waits in each mailbox behind what came
-   * before it, which is how processes that did not answer in time are undone without waiting
-   * for them.
+   * Resumes every process in {@code pids} at once; returns the failures (a process that died, say).
+   * With a zero timeout it only sends: the resume waits in each mailbox behind what came before it,
+   * which is how processes that did not answer in time are undone without waiting for them.
    */
   public static Map<Pid, RuntimeException> resumeAll(Collection<Pid> pids, Duration timeout) {
     return GenServerCalls.callAll(pids, new SysRequest.Resume(), timeout);
   }
 
   /**
-   * Moves every process still on the old code of {@code module} to its current code now:
-   * suspends them all at once, changes their code, resumes them. Returns the processes that did
-   * not move, each with why; they stay on the old code (if one does not suspend in time, none
-   * moves). The timeouts are the caller's policy.
+   * Moves every process still on the old code of {@code module} to its current code now: suspends
+   * them all at once, changes their code, resumes them. Returns the processes that did not move,
+   * each with why; they stay on the old code (if one does not suspend in time, none moves). The
+   * timeouts are the caller's policy.
    */
-  public static Map<Pid, RuntimeException> moveOldProcesses(String module, Duration suspendTimeout, Duration changeTimeout) {
+  public static Map<Pid, RuntimeException> moveOldProcesses(
+      String module, Duration suspendTimeout, Duration changeTimeout) {
     ModuleVersion old = TABLE.old(module);
     List<Pid> pids = old == null ? List.of() : old.pids();
     if (pids.isEmpty()) {

@@ -12,10 +12,14 @@ class LeavesTest {
 
   @Test
   void aDeclaredTypeProvesWhatNeedsNoScan() {
-    assertThat(Leaves.of(Index.class.getRecordComponents()[0].getGenericType())).as("Map<String, Object>: values only")
+    assertThat(Leaves.of(Index.class.getRecordComponents()[0].getGenericType()))
+        .as("Map<String, Object>: values only")
         .isEqualTo(Leaves.MAP_KEYS);
-    assertThat(Leaves.of(Index.class.getRecordComponents()[1].getGenericType())).as("List<Long>: nothing").isEqualTo(Leaves.ALL);
-    assertThat(Leaves.of(Index.class.getRecordComponents()[2].getGenericType())).as("Map<Object, String>: everything")
+    assertThat(Leaves.of(Index.class.getRecordComponents()[1].getGenericType()))
+        .as("List<Long>: nothing")
+        .isEqualTo(Leaves.ALL);
+    assertThat(Leaves.of(Index.class.getRecordComponents()[2].getGenericType()))
+        .as("Map<Object, String>: everything")
         .isEqualTo(Leaves.NONE);
   }
 }

@@ -1,14 +1,13 @@
 package dev.molt.internal.process;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.behaviour.Counter;
 import dev.molt.behaviour.GenServer;
 import dev.molt.sys.Sys;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,15 +17,27 @@ class MailboxTest {
   @Test
   void aSelectiveWaitIsWokenOnlyByWhatItWaitsFor() throws Exception {
     CompletableFuture<List<Object>> taken = new CompletableFuture<>();
-    Pid pid = Process.spawn(() -> {
-      Mailbox mailbox = ProcessCell.current().mailbox;
-      Object first = mailbox.takeOnly("go"::equals);
-      boolean stillSelective = mailbox.selective();
-      taken.complete(List.of(first, stillSelective, mailbox.take(Long.MAX_VALUE), mailbox.take(Long.MAX_VALUE)));
-    });
+    Pid pid =
+        Process.spawn(
+            () -> {
+              Mailbox mailbox = ProcessCell.current().mailbox;
+              Object first = mailbox.takeOnly("go"::equals);
+              boolean stillSelective = mailbox.selective();
+              taken.complete(
+                  List.of(
+                      first,
+                      stillSelective,
+                      mailbox.take(Long.MAX_VALUE),
+                      mailbox.take(Long.MAX_VALUE)));
+            });
     Mailbox mailbox = ProcessCell.of(pid).mailbox;
-    await().atMost(5, TimeUnit.SECONDS).until(() -> mailbox.selective()
-        && ProcessCell.of(pid).thread != null && ProcessCell.of(pid).thread.getState() == Thread.State.WAITING);
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(
+            () ->
+                mailbox.selective()
+                    && ProcessCell.of(pid).thread != null
+                    && ProcessCell.of(pid).thread.getState() == Thread.State.WAITING);
 
     assertThat(mailbox.put("a")).as("a message the wait does not accept wakes nothing").isFalse();
     assertThat(mailbox.put("b")).isFalse();
@@ -47,7 +58,9 @@ class MailboxTest {
       int sent = i + 1;
       await().atMost(5, TimeUnit.SECONDS).until(() -> Process.mailboxSize(server) == sent);
     }
-    assertThat(Sys.getState(server)).as("a suspended server answers system messages only").isEqualTo(0);
+    assertThat(Sys.getState(server))
+        .as("a suspended server answers system messages only")
+        .isEqualTo(0);
     assertThat(replies).noneMatch(CompletableFuture::isDone);
     Sys.resume(server);
     assertThat(replies.get(2).get(5, TimeUnit.SECONDS)).isEqualTo(3);

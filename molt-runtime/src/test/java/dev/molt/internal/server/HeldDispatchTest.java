@@ -1,7 +1,8 @@
 package dev.molt.internal.server;
 
-import dev.molt.internal.upgrade.Upgrade;
-import dev.molt.internal.process.ProcessCell;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.Sources;
@@ -10,12 +11,10 @@ import dev.molt.behaviour.GenServer;
 import dev.molt.code.CodeServer;
 import dev.molt.code.ModuleSource;
 import dev.molt.code.Prepared;
+import dev.molt.internal.process.ProcessCell;
+import dev.molt.internal.upgrade.Upgrade;
 import dev.molt.sys.ProcessStatus;
 import dev.molt.sys.Sys;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,14 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 class HeldDispatchTest {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final String module = "held" + NAMES.incrementAndGet();
   private final String pkg = "test.held." + module;
 
   private ModuleSource version(String tag, String codeChange) throws IOException {
-    String source = """
+    String source =
+        """
         package %1$s;
         import dev.molt.*;
         import dev.molt.behaviour.*;
@@ -62,13 +61,17 @@ class HeldDispatchTest {
           }
           %3$s
         }
-        """.formatted(pkg, tag, codeChange);
-    return ModuleSource.sources(module, Sources.write(dir.resolve(tag), Map.of(pkg + ".Server", source)));
+        """
+            .formatted(pkg, tag, codeChange);
+    return ModuleSource.sources(
+        module, Sources.write(dir.resolve(tag), Map.of(pkg + ".Server", source)));
   }
 
   /** v2 notes who ran its codeChange, and for n=99 blocks until the test's latch opens. */
   private ModuleSource v2() throws IOException {
-    return version("v2", """
+    return version(
+        "v2",
+        """
         public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
           State state = (State) Migration.migrate(old, getClass());
           System.getProperties().put("%1$s.ran." + state.n(), dev.molt.Process.self() + "@" + Thread.currentThread().getName());
@@ -77,16 +80,24 @@ class HeldDispatchTest {
           }
           return new State(state.n() * 100, state.casts());
         }
-        """.formatted(module));
+        """
+            .formatted(module));
   }
 
   @SuppressWarnings("unchecked")
   private Pid start(int n) {
-    return GenServer.start(CodeServer.newInstance(CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class), n);
+    return GenServer.start(
+        CodeServer.newInstance(
+            CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class),
+        n);
   }
 
   private static void awaitIdle(Pid... pids) {
-    await().atMost(5, TimeUnit.SECONDS).until(() -> java.util.Arrays.stream(pids).allMatch(pid -> ProcessCell.of(pid).mailbox.idle()));
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(
+            () ->
+                java.util.Arrays.stream(pids).allMatch(pid -> ProcessCell.of(pid).mailbox.idle()));
   }
 
   @Test
@@ -98,9 +109,12 @@ class HeldDispatchTest {
     Prepared prepared = CodeServer.prepare(List.of(v2()), false);
     Upgrade.hold(prepared);
 
-    assertThat(Upgrade.suspendAndChangeCodeAll(List.of(a, b), module, 1, null, Duration.ofSeconds(5))).isEmpty();
+    assertThat(
+            Upgrade.suspendAndChangeCodeAll(List.of(a, b), module, 1, null, Duration.ofSeconds(5)))
+        .isEmpty();
 
-    assertThat(System.getProperties().get(module + ".ran.1")).as("codeChange ran as the process, held by a dispatcher")
+    assertThat(System.getProperties().get(module + ".ran.1"))
+        .as("codeChange ran as the process, held by a dispatcher")
         .isEqualTo(a + "@molt-sys-dispatch");
     assertThat(System.getProperties().get(module + ".ran.2")).isEqualTo(b + "@molt-sys-dispatch");
     GenServer.cast(a, "while suspended");
@@ -123,11 +137,14 @@ class HeldDispatchTest {
       GenServer.cast(pid, "queued");
     }
     AtomicInteger replies = new AtomicInteger();
-    Process.spawn(() -> {
-      GenServer.call(pid, "get", Duration.ofSeconds(30));
-      replies.incrementAndGet();
-    });
-    await().atMost(5, TimeUnit.SECONDS).until(() -> ProcessCell.of(pid).mailbox.size() == 4 && ProcessCell.of(pid).mailbox.idle());
+    Process.spawn(
+        () -> {
+          GenServer.call(pid, "get", Duration.ofSeconds(30));
+          replies.incrementAndGet();
+        });
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> ProcessCell.of(pid).mailbox.size() == 4 && ProcessCell.of(pid).mailbox.idle());
 
     assertThat(Upgrade.resumeAll(List.of(pid), Duration.ofSeconds(5))).isEmpty();
 
@@ -147,11 +164,13 @@ class HeldDispatchTest {
     Upgrade.hold(prepared);
 
     Map<Pid, RuntimeException> failures =
-        Upgrade.suspendAndChangeCodeAll(List.of(quick, stuck), module, 1, null, Duration.ofMillis(300));
+        Upgrade.suspendAndChangeCodeAll(
+            List.of(quick, stuck), module, 1, null, Duration.ofMillis(300));
 
     assertThat(failures).containsOnlyKeys(stuck);
-    assertThat(failures.get(stuck)).isInstanceOfSatisfying(CallException.class,
-        e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT));
+    assertThat(failures.get(stuck))
+        .isInstanceOfSatisfying(
+            CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT));
     // the rollback of an install: revert and resume what answered, queue both for what did not
     assertThat(Upgrade.revertCodeChangeAll(List.of(quick), Duration.ofSeconds(5))).isEmpty();
     Upgrade.revertCodeChangeAll(List.of(stuck), Duration.ZERO);
@@ -161,7 +180,8 @@ class HeldDispatchTest {
     assertThat(GenServer.call(quick, "get")).isEqualTo("v1:1:0");
 
     release.countDown();
-    assertThat(GenServer.call(stuck, "get", Duration.ofSeconds(5))).as("its late code change was reverted, then it resumed")
+    assertThat(GenServer.call(stuck, "get", Duration.ofSeconds(5)))
+        .as("its late code change was reverted, then it resumed")
         .isEqualTo("v1:99:0");
     assertThat(Sys.getStatus(stuck).version()).isEqualTo(1);
     assertThat(Sys.getStatus(stuck).status()).isEqualTo(ProcessStatus.Status.RUNNING);
@@ -181,26 +201,27 @@ class HeldDispatchTest {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch clientsDone = new CountDownLatch(4);
     for (int c = 0; c < 4; c++) {
-      Process.spawn(() -> {
-        try {
-          while (!stop.get()) {
-            int i = ThreadLocalRandom.current().nextInt(servers);
-            if (ThreadLocalRandom.current().nextBoolean()) {
-              casts.incrementAndGet(i);
-              GenServer.cast(pids.get(i), "count");
-            } else {
-              try {
-                GenServer.call(pids.get(i), "get", Duration.ofSeconds(30));
-                calls.incrementAndGet();
-              } catch (RuntimeException e) {
-                failed.incrementAndGet();
+      Process.spawn(
+          () -> {
+            try {
+              while (!stop.get()) {
+                int i = ThreadLocalRandom.current().nextInt(servers);
+                if (ThreadLocalRandom.current().nextBoolean()) {
+                  casts.incrementAndGet(i);
+                  GenServer.cast(pids.get(i), "count");
+                } else {
+                  try {
+                    GenServer.call(pids.get(i), "get", Duration.ofSeconds(30));
+                    calls.incrementAndGet();
+                  } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                  }
+                }
               }
+            } finally {
+              clientsDone.countDown();
             }
-          }
-        } finally {
-          clientsDone.countDown();
-        }
-      });
+          });
     }
     for (int round = 0; round < 15; round++) {
       Upgrade.suspendAll(pids, Duration.ofSeconds(10));

@@ -1,5 +1,9 @@
 package dev.molt.internal.upgrade;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import dev.molt.DetachedException;
 import dev.molt.Pid;
 import dev.molt.Process;
@@ -12,11 +16,6 @@ import dev.molt.code.ModuleSource;
 import dev.molt.code.Prepared;
 import dev.molt.sys.ProcessStatus;
 import dev.molt.sys.Sys;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,18 +26,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a release install is built from: a held switch, parallel Sys requests, revert and rollback. */
+/**
+ * What a release install is built from: a held switch, parallel Sys requests, revert and rollback.
+ */
 class TransactionalSwitchTest {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final String module = "txn" + NAMES.incrementAndGet();
   private final String pkg = "test.txn." + module;
 
   private ModuleSource version(String tag, String codeChange) throws IOException {
-    String source = """
+    String source =
+        """
         package %1$s;
         import dev.molt.*;
         import dev.molt.behaviour.*;
@@ -58,12 +59,16 @@ class TransactionalSwitchTest {
           public CastResult<State> handleCast(Object request, State state) { return new NoReply<>(state); }
           %4$s
         }
-        """.formatted(pkg, module, tag, codeChange);
-    return ModuleSource.sources(module, Sources.write(dir.resolve(tag), Map.of(pkg + ".Server", source)));
+        """
+            .formatted(pkg, module, tag, codeChange);
+    return ModuleSource.sources(
+        module, Sources.write(dir.resolve(tag), Map.of(pkg + ".Server", source)));
   }
 
   private ModuleSource v2() throws IOException {
-    return version("v2", """
+    return version(
+        "v2",
+        """
         public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
           State state = (State) Migration.migrate(old, getClass());
           if (state.n() == 13) { throw new IllegalStateException("unlucky 13"); }
@@ -74,7 +79,10 @@ class TransactionalSwitchTest {
 
   @SuppressWarnings("unchecked")
   private Pid start(int n) {
-    return GenServer.start(CodeServer.newInstance(CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class), n);
+    return GenServer.start(
+        CodeServer.newInstance(
+            CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class),
+        n);
   }
 
   @Test
@@ -83,14 +91,21 @@ class TransactionalSwitchTest {
     Pid pid = start(1);
     Prepared prepared = CodeServer.prepare(List.of(v2()), false);
     Upgrade.hold(prepared);
-    assertThat(CodeServer.which(module).orElseThrow().version()).as("pending is not current").isEqualTo(1);
+    assertThat(CodeServer.which(module).orElseThrow().version())
+        .as("pending is not current")
+        .isEqualTo(1);
     assertThat(GenServer.call(pid, "get")).as("held: no lazy switch").isEqualTo("v1:1");
-    assertThat(GenServer.call(start(7), "get")).as("a new process starts on the current code").isEqualTo("v1:7");
-    assertThatThrownBy(() -> CodeServer.load(version("v3", ""))).isInstanceOf(IllegalStateException.class)
+    assertThat(GenServer.call(start(7), "get"))
+        .as("a new process starts on the current code")
+        .isEqualTo("v1:7");
+    assertThatThrownBy(() -> CodeServer.load(version("v3", "")))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("an install is in progress");
     Upgrade.commit(prepared);
     assertThat(CodeServer.which(module).orElseThrow().version()).isEqualTo(2);
-    assertThat(GenServer.call(pid, "get")).as("committed: switches at its next message").isEqualTo("v2:100");
+    assertThat(GenServer.call(pid, "get"))
+        .as("committed: switches at its next message")
+        .isEqualTo("v2:100");
   }
 
   @Test
@@ -99,26 +114,38 @@ class TransactionalSwitchTest {
     List<Pid> pids = List.of(start(1), start(13), start(3));
     installFailsAndIsRolledBack(pids);
 
-    assertThat(pids).extracting(pid -> GenServer.call(pid, "get")).containsExactly("v1:1", "v1:13", "v1:3");
+    assertThat(pids)
+        .extracting(pid -> GenServer.call(pid, "get"))
+        .containsExactly("v1:1", "v1:13", "v1:3");
     assertThat(pids).allSatisfy(pid -> assertThat(Sys.getStatus(pid).version()).isEqualTo(1));
     assertThat(Sys.getStatus(pids.get(1)).lastCodeChangeFailure().reason().cause())
-        .isInstanceOf(DetachedException.class).hasMessage("java.lang.IllegalStateException: unlucky 13");
+        .isInstanceOf(DetachedException.class)
+        .hasMessage("java.lang.IllegalStateException: unlucky 13");
     assertThat(CodeServer.which(module).orElseThrow().version()).isEqualTo(1);
     assertThat(CodeServer.processes(module)).containsExactlyInAnyOrderElementsOf(pids);
     assertThat(CodeServer.oldProcessCount(module)).isZero();
-    assertThat(CodeServer.leaks()).as("the dropped version is collectable")
+    assertThat(CodeServer.leaks())
+        .as("the dropped version is collectable")
         .noneMatch(leak -> leak.module().equals(module) && leak.version() == 2);
-    assertThat(CodeServer.load(version("v3", "")).loaded().getFirst().version()).as("no old code is left behind").isEqualTo(3);
+    assertThat(CodeServer.load(version("v3", "")).loaded().getFirst().version())
+        .as("no old code is left behind")
+        .isEqualTo(3);
   }
 
-  /** In a method of its own, so that what refers to the dropped version (the Prepared, the exceptions) goes with its frame. */
+  /**
+   * In a method of its own, so that what refers to the dropped version (the Prepared, the
+   * exceptions) goes with its frame.
+   */
   private void installFailsAndIsRolledBack(List<Pid> pids) throws IOException {
     Prepared prepared = CodeServer.prepare(List.of(v2()), false);
     Upgrade.suspendAll(pids, Duration.ofSeconds(5));
     Upgrade.hold(prepared);
-    Map<Pid, RuntimeException> failures = Upgrade.changeCodeAll(pids, module, 1, null, Duration.ofSeconds(5));
+    Map<Pid, RuntimeException> failures =
+        Upgrade.changeCodeAll(pids, module, 1, null, Duration.ofSeconds(5));
     assertThat(failures).containsOnlyKeys(pids.get(1));
-    assertThat(failures.get(pids.get(1))).isInstanceOf(CodeException.class).hasMessageContaining("unlucky 13");
+    assertThat(failures.get(pids.get(1)))
+        .isInstanceOf(CodeException.class)
+        .hasMessageContaining("unlucky 13");
     assertThat(Sys.getStatus(pids.get(0)).version()).isEqualTo(2);
     assertThat(Upgrade.revertCodeChangeAll(pids, Duration.ofSeconds(5))).isEmpty();
     Upgrade.rollback(prepared);
@@ -126,24 +153,31 @@ class TransactionalSwitchTest {
   }
 
   @Test
-  void aProcessThatDoesNotSuspendInTimeFailsTheWholeSuspensionAndNoneStaysSuspended() throws IOException {
+  void aProcessThatDoesNotSuspendInTimeFailsTheWholeSuspensionAndNoneStaysSuspended()
+      throws IOException {
     CodeServer.load(version("v1", ""));
     Pid idle = start(1);
     Pid busy = start(2);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     System.getProperties().put(module + ".release", release);
     Process.spawn(() -> GenServer.call(busy, "slow", Duration.ofSeconds(30)));
-    await().atMost(5, TimeUnit.SECONDS).until(() -> System.getProperties().get(module + ".blocked") != null);
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> System.getProperties().get(module + ".blocked") != null);
 
     assertThatThrownBy(() -> Upgrade.suspendAll(List.of(idle, busy), Duration.ofMillis(200)))
-        .isInstanceOfSatisfying(SysBatchException.class, e -> {
-          assertThat(e.failures()).containsOnlyKeys(busy);
-          assertThat(e.failures().get(busy)).isInstanceOf(CallException.class);
-          assertThat(e).hasMessageContaining("suspend failed for 1 of 2 processes");
-        });
+        .isInstanceOfSatisfying(
+            SysBatchException.class,
+            e -> {
+              assertThat(e.failures()).containsOnlyKeys(busy);
+              assertThat(e.failures().get(busy)).isInstanceOf(CallException.class);
+              assertThat(e).hasMessageContaining("suspend failed for 1 of 2 processes");
+            });
     assertThat(GenServer.call(idle, "get")).as("resumed").isEqualTo("v1:1");
     release.countDown();
-    assertThat(GenServer.call(busy, "get", Duration.ofSeconds(5))).as("its late suspend was followed by a resume").isEqualTo("v1:2");
+    assertThat(GenServer.call(busy, "get", Duration.ofSeconds(5)))
+        .as("its late suspend was followed by a resume")
+        .isEqualTo("v1:2");
     assertThat(Sys.getStatus(busy).status()).isEqualTo(ProcessStatus.Status.RUNNING);
   }
 
@@ -151,7 +185,8 @@ class TransactionalSwitchTest {
   void revertingIsRefusedOnceAProcessRuns() throws IOException {
     CodeServer.load(version("v1", ""));
     Pid pid = start(1);
-    assertThatThrownBy(() -> Upgrade.revertCodeChange(pid)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> Upgrade.revertCodeChange(pid))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is not suspended");
     Sys.suspend(pid);
     Upgrade.revertCodeChange(pid);

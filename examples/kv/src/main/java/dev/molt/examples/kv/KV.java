@@ -1,20 +1,20 @@
 package dev.molt.examples.kv;
 
+import dev.molt.Pid;
 import dev.molt.behaviour.CallResult;
 import dev.molt.behaviour.CastResult;
-import dev.molt.code.CodeServer;
 import dev.molt.behaviour.From;
 import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
 import dev.molt.behaviour.NoReply;
-import dev.molt.Pid;
 import dev.molt.behaviour.Reply;
+import dev.molt.code.CodeServer;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The talk's key-value server, version 1 (no logging). Versions 2 (the talk's logging patch)
- * and 3 (a request counter in the state) are in {@code examples/kv/versions/}.
+ * The talk's key-value server, version 1 (no logging). Versions 2 (the talk's logging patch) and 3
+ * (a request counter in the state) are in {@code examples/kv/versions/}.
  *
  * <pre>
  * def get(pid \\ __MODULE__, key, default \\ nil)
@@ -38,7 +38,9 @@ public final class KV implements GenServer<KV.State> {
   /** {@code {:put, key, value}} */
   public record Put(String key, Object value) {}
 
-  /** Starts the server on the current version of the kv module if one is loaded, else on this class. */
+  /**
+   * Starts the server on the current version of the kv module if one is loaded, else on this class.
+   */
   @SuppressWarnings("unchecked")
   public static Pid startLink() {
     return GenServer.startLink(NAME, CodeServer.newInstance(KV.class, GenServer.class), null);
@@ -64,12 +66,14 @@ public final class KV implements GenServer<KV.State> {
   @Override
   public CallResult<State> handleCall(Object request, From from, State state) {
     return switch (request) {
-      case Get(String key, Object defaultValue) -> new Reply<>(state.data().getOrDefault(key, defaultValue), state);
+      case Get(String key, Object defaultValue) ->
+          new Reply<>(state.data().getOrDefault(key, defaultValue), state);
       case Put(String key, Object value) -> {
         state.data().put(key, value);
         yield new Reply<>("ok", state);
       }
-      default -> new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
+      default ->
+          new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
     };
   }
 

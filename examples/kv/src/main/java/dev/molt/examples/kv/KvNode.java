@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A kv release root driven through its launcher, {@code bin/kv}, as a user drives it: each
- * command a JVM of its own. Used by the release demo and its test.
+ * A kv release root driven through its launcher, {@code bin/kv}, as a user drives it: each command
+ * a JVM of its own. Used by the release demo and its test.
  */
 public final class KvNode implements AutoCloseable {
   /** A command's exit code and output (stdout and stderr). */
@@ -22,10 +22,15 @@ public final class KvNode implements AutoCloseable {
     this.root = root;
   }
 
-  /** Extracts {@code tarball} into {@code root} (with tar, as a user would) and unpacks it there. */
+  /**
+   * Extracts {@code tarball} into {@code root} (with tar, as a user would) and unpacks it there.
+   */
   public static KvNode extract(Path tarball, Path root) throws IOException, InterruptedException {
     Files.createDirectories(root);
-    Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", root.toString()).inheritIO().start();
+    Process tar =
+        new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", root.toString())
+            .inheritIO()
+            .start();
     if (tar.waitFor() != 0) {
       throw new IllegalStateException("tar could not extract " + tarball);
     }
@@ -43,10 +48,12 @@ public final class KvNode implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(root.resolve("bin/kv").toString()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String out =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException("bin/kv " + String.join(" ", args) + " did not finish in 120 s");
+      throw new IllegalStateException(
+          "bin/kv " + String.join(" ", args) + " did not finish in 120 s");
     }
     return new Run(process.exitValue(), out);
   }
@@ -59,10 +66,12 @@ public final class KvNode implements AutoCloseable {
     try (var keys = process.getOutputStream()) {
       keys.write(input.getBytes(StandardCharsets.UTF_8));
     }
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String out =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException("bin/kv " + String.join(" ", args) + " did not finish in 120 s");
+      throw new IllegalStateException(
+          "bin/kv " + String.join(" ", args) + " did not finish in 120 s");
     }
     return new Run(process.exitValue(), out);
   }
@@ -71,7 +80,8 @@ public final class KvNode implements AutoCloseable {
   public String ok(String... args) throws IOException, InterruptedException {
     Run run = run(args);
     if (run.code() != 0) {
-      throw new IllegalStateException("bin/kv " + String.join(" ", args) + " failed (" + run.code() + "): " + run.out());
+      throw new IllegalStateException(
+          "bin/kv " + String.join(" ", args) + " failed (" + run.code() + "): " + run.out());
     }
     return run.out();
   }
@@ -81,7 +91,9 @@ public final class KvNode implements AutoCloseable {
    * calls, failed calls (an exception, or anything but 42) and the longest call.
    */
   public void startLoad() throws IOException, InterruptedException {
-    ok("eval", """
+    ok(
+        "eval",
+        """
         var load = new java.util.concurrent.atomic.AtomicLongArray(3);
         System.getProperties().put("kv.load", load);
         dev.molt.Process.spawn(() -> {
@@ -104,7 +116,10 @@ public final class KvNode implements AutoCloseable {
   public record Load(long calls, long failed, long longestNanos) {}
 
   public Load load() throws IOException, InterruptedException {
-    String out = ok("eval", "((java.util.concurrent.atomic.AtomicLongArray) System.getProperties().get(\"kv.load\")).toString()");
+    String out =
+        ok(
+            "eval",
+            "((java.util.concurrent.atomic.AtomicLongArray) System.getProperties().get(\"kv.load\")).toString()");
     String[] parts = out.replaceAll("[\"\\[\\] ]", "").split(",");
     return new Load(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
   }

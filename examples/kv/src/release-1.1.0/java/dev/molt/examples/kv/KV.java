@@ -1,15 +1,15 @@
 package dev.molt.examples.kv;
 
+import dev.molt.Pid;
 import dev.molt.behaviour.CallResult;
 import dev.molt.behaviour.CastResult;
-import dev.molt.code.CodeServer;
 import dev.molt.behaviour.From;
 import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
-import dev.molt.code.Migration;
 import dev.molt.behaviour.NoReply;
-import dev.molt.Pid;
 import dev.molt.behaviour.Reply;
+import dev.molt.code.CodeServer;
+import dev.molt.code.Migration;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The KV server of release 1.1.0: the talk's logging patch, and a new state — the keys kept
- * sorted, and a count of the requests served. Its {@code codeChange} builds the new state from
- * 1.0.0's (a sorted copy of the map, the count from zero); going back to 1.0.0, 1.0.0's default
- * mapping keeps the map and drops the count.
+ * The KV server of release 1.1.0: the talk's logging patch, and a new state — the keys kept sorted,
+ * and a count of the requests served. Its {@code codeChange} builds the new state from 1.0.0's (a
+ * sorted copy of the map, the count from zero); going back to 1.0.0, 1.0.0's default mapping keeps
+ * the map and drops the count.
  */
 public final class KV implements GenServer<KV.State> {
   public static final String NAME = "kv";
@@ -70,7 +70,8 @@ public final class KV implements GenServer<KV.State> {
         next.data().put(key, value);
         yield new Reply<>("ok", next);
       }
-      default -> new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
+      default ->
+          new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
     };
   }
 

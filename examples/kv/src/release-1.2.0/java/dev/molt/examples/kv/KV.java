@@ -1,15 +1,15 @@
 package dev.molt.examples.kv;
 
+import dev.molt.Pid;
 import dev.molt.behaviour.CallResult;
 import dev.molt.behaviour.CastResult;
-import dev.molt.code.CodeServer;
 import dev.molt.behaviour.From;
 import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
-import dev.molt.code.Migration;
 import dev.molt.behaviour.NoReply;
-import dev.molt.Pid;
 import dev.molt.behaviour.Reply;
+import dev.molt.code.CodeServer;
+import dev.molt.code.Migration;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The KV server of release 1.2.0, deliberately broken: its {@code codeChange} throws when the
- * state holds the key {@code "poison"}, so that installing it shows the rollback (the node stays
- * on 1.1.0, every process on its old version with its state). Not for use.
+ * The KV server of release 1.2.0, deliberately broken: its {@code codeChange} throws when the state
+ * holds the key {@code "poison"}, so that installing it shows the rollback (the node stays on
+ * 1.1.0, every process on its old version with its state). Not for use.
  */
 public final class KV implements GenServer<KV.State> {
   public static final String NAME = "kv";
@@ -69,7 +69,8 @@ public final class KV implements GenServer<KV.State> {
         next.data().put(key, value);
         yield new Reply<>("ok", next);
       }
-      default -> new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
+      default ->
+          new Reply<>(new IllegalArgumentException("KV does not understand " + request), state);
     };
   }
 

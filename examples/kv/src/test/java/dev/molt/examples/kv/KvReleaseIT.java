@@ -14,38 +14,51 @@ import org.junit.jupiter.api.io.TempDir;
 class KvReleaseIT {
   private static final Path TARGET = Path.of("target").toAbsolutePath();
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void upgradeAndDowngradeUnderLoad() throws Exception {
     try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
       node.ok("start");
-      node.ok("eval", "KV.put(\"a\", 42); for (int i = 0; i < 10_000; i++) { KV.put(\"k\" + i, i); }");
+      node.ok(
+          "eval", "KV.put(\"a\", 42); for (int i = 0; i < 10_000; i++) { KV.put(\"k\" + i, i); }");
       assertThat(node.ok("eval", "KV.get(\"a\")")).isEqualTo("42");
       node.startLoad();
       KvNode.Load before = node.load();
       assertThat(before.calls()).as("the client calls").isPositive();
 
       String upgraded = node.ok("upgrade", TARGET.resolve("kv-1.1.0.tar.gz").toString());
-      assertThat(upgraded).startsWith("upgraded to 1.1.0 from 1.0.0: 1 processes suspended").endsWith("1.1.0 is permanent");
+      assertThat(upgraded)
+          .startsWith("upgraded to 1.1.0 from 1.0.0: 1 processes suspended")
+          .endsWith("1.1.0 is permanent");
       KvNode.Load after = node.load();
       assertThat(after.calls()).as("calls went on").isGreaterThan(before.calls());
       assertThat(after.failed()).as("failed calls").isZero();
 
       assertThat(node.ok("releases")).isEqualTo("kv 1.0.0 old\nkv 1.1.0 permanent");
       assertThat(node.ok("eval", "KV.get(\"a\")")).isEqualTo("42");
-      assertThat(node.log()).contains("Handling get request for a")
-          .contains("kv: code change from v1 (sort the keys, count requests): 10001 keys, now sorted");
-      assertThat(node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString().contains(\"requests=\")"))
+      assertThat(node.log())
+          .contains("Handling get request for a")
+          .contains(
+              "kv: code change from v1 (sort the keys, count requests): 10001 keys, now sorted");
+      assertThat(
+              node.ok(
+                  "eval",
+                  "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString().contains(\"requests=\")"))
           .isEqualTo("true");
 
       String downgraded = node.ok("downgrade", "1.0.0");
-      assertThat(downgraded).startsWith("downgraded to 1.0.0 from 1.1.0").endsWith("1.0.0 is permanent");
+      assertThat(downgraded)
+          .startsWith("downgraded to 1.0.0 from 1.1.0")
+          .endsWith("1.0.0 is permanent");
       assertThat(node.ok("eval", "KV.get(\"a\")")).isEqualTo("42");
       assertThat(node.ok("eval", "KV.get(\"k9999\")")).as("state intact").isEqualTo("9999");
-      assertThat(node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString().contains(\"requests=\")"))
-          .as("1.0.0's state again").isEqualTo("false");
+      assertThat(
+              node.ok(
+                  "eval",
+                  "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString().contains(\"requests=\")"))
+          .as("1.0.0's state again")
+          .isEqualTo("false");
       assertThat(node.load().failed()).as("failed calls, after the downgrade too").isZero();
       assertThat(node.ok("releases")).isEqualTo("kv 1.0.0 permanent\nkv 1.1.0 old");
     }
@@ -55,13 +68,21 @@ class KvReleaseIT {
   void theConsoleRecompilesKvFromTheSourcesItsJarRecorded() throws Exception {
     try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
       node.ok("start");
-      KvNode.Run console = node.type("KV.put(\"a\", 42)\nr kv\nKV.get(\"a\")\nmodules\n", "remote", "--history",
-          root.resolve("history").toString());
+      KvNode.Run console =
+          node.type(
+              "KV.put(\"a\", 42)\nr kv\nKV.get(\"a\")\nmodules\n",
+              "remote",
+              "--history",
+              root.resolve("history").toString());
       assertThat(console.code()).as(console.out()).isZero();
-      assertThat(console.out()).contains("Molt console on release kv 1.0.0").contains("\"ok\"")
-          .contains("of kv").contains("reloaded [kv@2], relinked []; processes migrated 1, failed 0")
+      assertThat(console.out())
+          .contains("Molt console on release kv 1.0.0")
+          .contains("\"ok\"")
+          .contains("of kv")
+          .contains("reloaded [kv@2], relinked []; processes migrated 1, failed 0")
           .contains("the node keeps running");
-      assertThat(console.out().substring(console.out().indexOf("processes migrated"))).contains("42");
+      assertThat(console.out().substring(console.out().indexOf("processes migrated")))
+          .contains("42");
       assertThat(node.ok("eval", "KV.get(\"a\")")).as("state kept by the reload").isEqualTo("42");
       node.ok("stop");
     }
@@ -73,22 +94,31 @@ class KvReleaseIT {
       node.ok("start");
       node.ok("upgrade", TARGET.resolve("kv-1.1.0.tar.gz").toString());
       node.ok("eval", "KV.put(\"a\", 42); KV.put(\"poison\", 1);");
-      String stateBefore = node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString()");
+      String stateBefore =
+          node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString()");
       node.startLoad();
 
       node.ok("unpack", TARGET.resolve("kv-1.2.0.tar.gz").toString());
       KvNode.Run install = node.run("install", "1.2.0");
       assertThat(install.code()).isEqualTo(1);
-      assertThat(install.out()).startsWith("error: install of kv 1.2.0 failed at suspend kv, switch and code_change kv")
+      assertThat(install.out())
+          .startsWith("error: install of kv 1.2.0 failed at suspend kv, switch and code_change kv")
           .contains("was rolled back; kv 1.1.0 is still running")
           .contains("kv 1.2.0 cannot migrate a state with the key poison");
 
-      assertThat(node.ok("releases")).isEqualTo("kv 1.0.0 old\nkv 1.1.0 permanent\nkv 1.2.0 unpacked");
-      String stateAfter = node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString()");
-      assertThat(stateAfter.replaceAll("requests=[0-9]+", "")).as("same state, but for the requests served since")
+      assertThat(node.ok("releases"))
+          .isEqualTo("kv 1.0.0 old\nkv 1.1.0 permanent\nkv 1.2.0 unpacked");
+      String stateAfter =
+          node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString()");
+      assertThat(stateAfter.replaceAll("requests=[0-9]+", ""))
+          .as("same state, but for the requests served since")
           .isEqualTo(stateBefore.replaceAll("requests=[0-9]+", ""));
-      assertThat(node.ok("eval", "CodeServer.which(\"kv\").get().version() == Sys.getStatus(dev.molt.Process.whereis(\"kv\").get()).version()"))
-          .as("the server is on the current (1.1.0) code").isEqualTo("true");
+      assertThat(
+              node.ok(
+                  "eval",
+                  "CodeServer.which(\"kv\").get().version() == Sys.getStatus(dev.molt.Process.whereis(\"kv\").get()).version()"))
+          .as("the server is on the current (1.1.0) code")
+          .isEqualTo("true");
       assertThat(node.ok("eval", "KV.get(\"a\")")).as("still serving").isEqualTo("42");
       assertThat(node.load().failed()).as("failed calls").isZero();
     }

@@ -3,10 +3,10 @@ package dev.molt.examples.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.molt.behaviour.ApplicationController;
 import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
+import dev.molt.behaviour.ApplicationController;
 import dev.molt.behaviour.Restart;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,12 +3,12 @@ package dev.molt.examples.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.molt.ExitReason;
+import dev.molt.Pid;
+import dev.molt.behaviour.GenServer;
 import dev.molt.code.CodeException;
 import dev.molt.code.CodeServer;
-import dev.molt.ExitReason;
-import dev.molt.behaviour.GenServer;
 import dev.molt.code.ModuleSource;
-import dev.molt.Pid;
 import dev.molt.sys.ProcessStatus;
 import dev.molt.sys.Sys;
 import java.io.ByteArrayOutputStream;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The talk's hot-loading session, step by step, against real class loaders: KV v1 (this build's
- * classes, loaded as module kv), the logging patch as v2 and a request counter as v3 (compiled
- * from examples/kv/versions by the code server).
+ * classes, loaded as module kv), the logging patch as v2 and a request counter as v3 (compiled from
+ * examples/kv/versions by the code server).
  */
 class TalkScenarioTest {
   private static final Path V1 = Path.of("target/classes");
@@ -34,6 +34,7 @@ class TalkScenarioTest {
   private static final Path V3 = Path.of("versions/v3/KV.java");
 
   private Pid kv;
+
   /** The code server's number for v1 in this test: versions keep counting across tests. */
   private int v1;
 
@@ -83,21 +84,27 @@ class TalkScenarioTest {
     assertThat(KV.get("a")).isEqualTo(42);
     ProcessStatus status = Sys.getStatus(kv);
     assertThat(status.version()).isEqualTo(v1 + 1);
-    assertThat(requests(status.state())).as("counter from @Default(\"0\"), then one request").isEqualTo(1L);
+    assertThat(requests(status.state()))
+        .as("counter from @Default(\"0\"), then one request")
+        .isEqualTo(1L);
     KV.get("a");
     assertThat(requests(Sys.getState(kv))).isEqualTo(2L);
     assertThat(CodeServer.softPurge("kv")).isTrue();
   }
 
   @Test
-  void aFailingCodeChangeLeavesTheProcessOnItsOldCodeWithItsState(@TempDir Path dir) throws IOException {
+  void aFailingCodeChangeLeavesTheProcessOnItsOldCodeWithItsState(@TempDir Path dir)
+      throws IOException {
     KV.put("a", 42);
     Path broken = dir.resolve("KV.java");
-    Files.writeString(broken, Files.readString(V2).replace(
-        "public static Object get(String key) {",
-        "@Override public State codeChange(Object oldVsn, Object oldState, Object extra) {\n"
-            + "    throw new IllegalStateException(\"cannot migrate from v\" + oldVsn);\n  }\n\n"
-            + "  public static Object get(String key) {"));
+    Files.writeString(
+        broken,
+        Files.readString(V2)
+            .replace(
+                "public static Object get(String key) {",
+                "@Override public State codeChange(Object oldVsn, Object oldState, Object extra) {\n"
+                    + "    throw new IllegalStateException(\"cannot migrate from v\" + oldVsn);\n  }\n\n"
+                    + "  public static Object get(String key) {"));
     CodeServer.load(ModuleSource.sources("kv", broken));
 
     Sys.suspend(kv);
@@ -111,8 +118,10 @@ class TalkScenarioTest {
     ProcessStatus status = Sys.getStatus(kv);
     assertThat(status.version()).isEqualTo(v1);
     assertThat(status.lastCodeChangeFailure()).isNotNull();
-    assertThat(status.lastCodeChangeFailure().reason().cause()).as("kept detached from the failed version's classes")
-        .isInstanceOf(dev.molt.DetachedException.class).hasMessage("java.lang.IllegalStateException: cannot migrate from v" + v1);
+    assertThat(status.lastCodeChangeFailure().reason().cause())
+        .as("kept detached from the failed version's classes")
+        .isInstanceOf(dev.molt.DetachedException.class)
+        .hasMessage("java.lang.IllegalStateException: cannot migrate from v" + v1);
     assertThat(CodeServer.failures()).anySatisfy(f -> assertThat(f.pid()).isSameAs(kv));
   }
 
@@ -173,5 +182,4 @@ class TalkScenarioTest {
     }
     return captured.toString(StandardCharsets.UTF_8);
   }
-
 }
