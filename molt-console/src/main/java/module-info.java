@@ -5,6 +5,8 @@
  * line behind each release's {@code bin/<name>}, and {@code Node}, the node's main class. The
  * control channel, the console and their commands are package-private.
  */
+@SuppressWarnings(
+    "requires-automatic") // picocli and JLine ship no module-info; their names are their own
 module dev.molt.console {
   requires transitive dev.molt.release;
   requires org.slf4j;

@@ -48,6 +48,8 @@ public final class DetachedException extends RuntimeException {
     return originalType;
   }
 
+  // The detached copy shows as the original did: its class name and message, not this class.
+  @SuppressWarnings("OverrideThrowableToString")
   @Override
   public String toString() {
     return getMessage();

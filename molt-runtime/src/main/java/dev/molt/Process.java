@@ -25,6 +25,8 @@ import org.apiguardian.api.API;
  * {@link IllegalStateException}. {@link #send}, {@link #exit(Pid, ExitReason)}, the registry and
  * {@link GenServer#call} work from any thread.
  */
+// OTP's noun, on purpose: import it by name (a wildcard import loses to java.lang.Process).
+@SuppressWarnings("JavaLangClash")
 @API(status = STABLE, since = "0.1")
 public final class Process {
   /** A timeout that never expires. */

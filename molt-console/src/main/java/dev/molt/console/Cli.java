@@ -65,6 +65,8 @@ public final class Cli {
   @Option(names = "--cookie-file", description = "The cookie for TCP (default: <root>/cookie).")
   Path cookieFile;
 
+  private Cli() {}
+
   public static void main(String[] args) {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       // the command line prints its own one-line results; the node's log is log/node.log

@@ -125,7 +125,10 @@ final class ConsoleCompiler {
       return List.of();
     }
     List<Path> files = new ArrayList<>();
-    for (String root : recorded.split(java.io.File.pathSeparator)) {
+    for (String root : recorded.split(java.io.File.pathSeparator, -1)) {
+      if (root.isBlank()) {
+        continue;
+      }
       Path path = Path.of(root);
       if (!Files.exists(path)) {
         throw new ConsoleSession.ConsoleError(

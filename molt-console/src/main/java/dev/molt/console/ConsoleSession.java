@@ -387,7 +387,7 @@ final class ConsoleSession implements AutoCloseable {
           .forEach(candidates::add);
       return wordStart + "\n" + String.join("\n", candidates);
     } else if (words.getFirst().equals("sys")) {
-      if (words.size() == 1 || words.size() == 2 && !before.endsWith(" ")) {
+      if (words.size() == 1 || (words.size() == 2 && !before.endsWith(" "))) {
         SYS_ACTIONS.stream().filter(a -> a.startsWith(word)).forEach(candidates::add);
       } else {
         Process.registered().stream().filter(n -> n.startsWith(word)).forEach(candidates::add);

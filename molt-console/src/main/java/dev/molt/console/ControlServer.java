@@ -49,22 +49,28 @@ final class ControlServer implements AutoCloseable {
     }
   }
 
+  /** What a command keeps for its connection (a console session), closed with the connection. */
+  interface Attachment extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** One client's connection: what a command attached to it is closed when the connection ends. */
   static final class Connection implements AutoCloseable {
-    private AutoCloseable attachment;
+    private Attachment attachment;
 
     Object attachment() {
       return attachment;
     }
 
-    void attach(AutoCloseable attachment) throws Exception {
+    void attach(Attachment attachment) {
       close();
       this.attachment = attachment;
     }
 
     @Override
-    public void close() throws Exception {
-      AutoCloseable attached = attachment;
+    public void close() {
+      Attachment attached = attachment;
       attachment = null;
       if (attached != null) {
         attached.close();
@@ -186,7 +192,7 @@ final class ControlServer implements AutoCloseable {
             } finally {
               try {
                 connection.close();
-              } catch (Exception e) {
+              } catch (RuntimeException e) {
                 LOG.warn("control channel: closing a session: {}", e.toString());
               }
               connections.release();

@@ -185,13 +185,14 @@ final class Eval implements AutoCloseable {
     // entry is what makes JShell drop the compiler state that remembers the old classes.
     Files.createDirectories(scratch);
     Path previous = scratch.resolve("classes-" + generations);
-    Path classes = scratch.resolve("classes-" + (++generations));
+    generations++;
+    Path classes = scratch.resolve("classes-" + generations);
     ConsoleCompiler.writeClassFiles(now.keySet(), classes);
     ConsoleCompiler.deleteTree(previous);
     if (shell == null) {
       JShell made = JShell.builder().executionEngine(loader.provider(), Map.of()).build();
       for (String entry :
-          System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+          System.getProperty("java.class.path", "").split(java.io.File.pathSeparator, -1)) {
         if (!entry.isBlank()) {
           made.addToClasspath(entry);
         }

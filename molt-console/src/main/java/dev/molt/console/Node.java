@@ -154,7 +154,7 @@ public final class Node {
 
   /** A console attached to its connection: closed, and forgotten, when the connection ends. */
   private record OpenConsole(ConsoleSession session, java.util.Map<String, ConsoleSession> consoles)
-      implements AutoCloseable {
+      implements ControlServer.Attachment {
     @Override
     public void close() {
       consoles.remove(session.id);

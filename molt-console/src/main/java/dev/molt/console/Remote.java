@@ -51,6 +51,9 @@ final class Remote {
    * The terminal of this process: the system's for a tty; for pipes, one that still reads Ctrl-C
    * (byte 3) as an interrupt.
    */
+  // System.console() is still null on JDK 25 when the JVM runs with no console at all (the
+  // ConsoleTest launches bin/kv remote that way), whatever Error Prone says of JDK 22+.
+  @SuppressWarnings("SystemConsoleNull")
   static Terminal terminal() throws IOException {
     java.io.Console console = System.console();
     if (console != null && console.isTerminal()) {
@@ -151,7 +154,7 @@ final class Remote {
    * them absolute here.
    */
   static String absolutePaths(String line) {
-    String[] words = line.strip().split("\\s+");
+    String[] words = line.strip().split("\\s+", -1);
     if (words.length < 2 || !words[0].equals("c")) {
       return line;
     }
@@ -237,7 +240,7 @@ final class Remote {
         if (!reply.ok()) {
           return;
         }
-        String[] parts = reply.text().split("\n");
+        String[] parts = reply.text().lines().toArray(String[]::new);
         int anchor = Integer.parseInt(parts[0]);
         int wordStart = line.cursor() - line.wordCursor();
         String lead = anchor >= wordStart ? line.line().substring(wordStart, anchor) : "";

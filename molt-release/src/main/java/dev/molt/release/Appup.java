@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.apiguardian.api.API;
@@ -200,8 +201,8 @@ public record Appup(
                 i.module(),
                 Writer.opt("extra", i.extra() == null ? null : new Writer.Quoted(i.extra())),
                 Writer.opt("timeout", Writer.duration(i.timeout())),
-                Writer.opt("pre_purge", i.prePurge().name().toLowerCase()),
-                Writer.opt("post_purge", i.postPurge().name().toLowerCase()),
+                Writer.opt("pre_purge", i.prePurge().name().toLowerCase(Locale.ROOT)),
+                Writer.opt("post_purge", i.postPurge().name().toLowerCase(Locale.ROOT)),
                 Writer.opt("depends", i.dependsOn()));
         case AddModule i -> out.line("add_module", i.module());
         case DeleteModule i -> out.line("delete_module", i.module());

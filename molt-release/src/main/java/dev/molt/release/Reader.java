@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -261,7 +262,7 @@ final class Reader {
             + String.join(
                 ", ",
                 java.util.Arrays.stream(type.getEnumConstants())
-                    .map(e -> e.name().toLowerCase())
+                    .map(e -> e.name().toLowerCase(Locale.ROOT))
                     .toList())
             + ", not '"
             + printable(value)

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -289,7 +290,7 @@ public final class ReleaseHandler {
   record Route(String from, String to, Relup.Script script, ReleaseDescriptor target) {}
 
   private Route path(String version) throws IOException {
-    ReleaseStatus release = requireKnown(version);
+    requireKnown(version);
     String from =
         current()
             .orElseThrow(
@@ -433,7 +434,7 @@ public final class ReleaseHandler {
           "release "
               + version
               + " is "
-              + release.status().name().toLowerCase()
+              + release.status().name().toLowerCase(Locale.ROOT)
               + "; only the current (installed) release can be made permanent");
     }
     List<ReleaseStatus> next = new ArrayList<>();

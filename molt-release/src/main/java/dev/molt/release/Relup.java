@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -204,9 +205,9 @@ public record Relup(String release, String version, List<Script> up, List<Script
   }
 
   /**
-   * Checks the relup against the releases it moves between: its shape ({@link #problem}), and that
-   * every module it prepares, suspends or changes is in the release it moves to. {@code others}
-   * maps each version the relup moves from or to to its descriptor.
+   * Checks the relup against the releases it moves between: its shape ({@link RelupCheck#problem}),
+   * and that every module it prepares, suspends or changes is in the release it moves to. {@code
+   * others} maps each version the relup moves from or to to its descriptor.
    */
   public void validate(ReleaseDescriptor target, Map<String, ReleaseDescriptor> others) {
     if (!target.version().equals(version) || !target.name().equals(release)) {
@@ -280,12 +281,12 @@ public record Relup(String release, String version, List<Script> up, List<Script
         case Resume r -> out.line("resume", r.modules().toArray());
         case RelupInstruction.PrePurge p -> {
           List<Object> args = new ArrayList<>(p.modules());
-          args.add(Writer.opt("mode", p.mode().name().toLowerCase()));
+          args.add(Writer.opt("mode", p.mode().name().toLowerCase(Locale.ROOT)));
           out.line("pre_purge", args.toArray());
         }
         case RelupInstruction.PostPurge p -> {
           List<Object> args = new ArrayList<>(p.modules());
-          args.add(Writer.opt("mode", p.mode().name().toLowerCase()));
+          args.add(Writer.opt("mode", p.mode().name().toLowerCase(Locale.ROOT)));
           out.line("post_purge", args.toArray());
         }
         case StopApplication s -> out.line("stop_application", s.application());

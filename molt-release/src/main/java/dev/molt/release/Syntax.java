@@ -124,7 +124,7 @@ final class Syntax {
         case ',' -> i = single(Kind.COMMA, ",", line, column, i);
         case '"' -> i = string(i, line, column);
         default -> {
-          if (Character.isISOControl(c) || Character.isSurrogate(c) && !validSurrogate(i)) {
+          if (Character.isISOControl(c) || (Character.isSurrogate(c) && !validSurrogate(i))) {
             throw error(
                 line, column, String.format("character U+%04X is not allowed here", (int) c));
           }
@@ -145,10 +145,10 @@ final class Syntax {
 
   private boolean validSurrogate(int i) {
     char c = text.charAt(i);
-    return Character.isHighSurrogate(c)
+    return (Character.isHighSurrogate(c)
             && i + 1 < text.length()
-            && Character.isLowSurrogate(text.charAt(i + 1))
-        || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+            && Character.isLowSurrogate(text.charAt(i + 1)))
+        || (Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1)));
   }
 
   private boolean isWordChar(char c) {

@@ -186,7 +186,7 @@ final class Unpacker {
               + printable(raw)
               + "' is not a relative path inside the release root");
     }
-    for (String part : name.split("/")) {
+    for (String part : name.split("/", -1)) {
       if (part.isEmpty() || part.equals(".") || part.equals("..")) {
         throw new UnpackException(
             tarball
@@ -224,7 +224,7 @@ final class Unpacker {
       return null;
     }
     List<String> parts = new ArrayList<>();
-    for (String part : path.split("/")) {
+    for (String part : path.split("/", -1)) {
       if (part.isEmpty() || part.equals(".")) {
         continue;
       }

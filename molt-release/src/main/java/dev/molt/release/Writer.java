@@ -11,9 +11,7 @@ final class Writer {
   private int depth;
 
   Writer comment(String text) {
-    for (String line : text.split("\n")) {
-      indent().append("# ").append(line).append('\n');
-    }
+    text.lines().forEach(line -> indent().append("# ").append(line).append('\n'));
     return this;
   }
 
@@ -77,7 +75,7 @@ final class Writer {
    * {@code key=value}; null when {@code value} is null or an empty list, so that it is left out.
    */
   static Opt opt(String key, Object value) {
-    if (value == null || value instanceof List<?> list && list.isEmpty()) {
+    if (value == null || (value instanceof List<?> list && list.isEmpty())) {
       return null;
     }
     return new Opt(key, value);

@@ -237,8 +237,7 @@ public final class ApplicationController {
     return values;
   }
 
-  static LinkedHashMap<String, Object> diff(
-      Map<String, Object> from, Map<String, Object> to, boolean added) {
+  static Map<String, Object> diff(Map<String, Object> from, Map<String, Object> to, boolean added) {
     LinkedHashMap<String, Object> result = new LinkedHashMap<>();
     to.forEach(
         (key, value) -> {

@@ -412,7 +412,7 @@ public final class ModuleTable {
 
   Entry existing(String name) {
     Entry entry = entries.get(name);
-    if (entry == null || entry.current == null && entry.old == null) {
+    if (entry == null || (entry.current == null && entry.old == null)) {
       throw new CodeException(CodeException.Kind.NOT_FOUND, "module " + name + " is not loaded");
     }
     return entry;

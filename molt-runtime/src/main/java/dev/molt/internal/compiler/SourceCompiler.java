@@ -90,7 +90,7 @@ public final class SourceCompiler {
   private static List<Path> nodePath() {
     List<Path> paths = new ArrayList<>();
     for (String property : List.of("java.class.path", "jdk.module.path")) {
-      for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
+      for (String entry : System.getProperty(property, "").split(File.pathSeparator, -1)) {
         if (!entry.isBlank()) {
           paths.add(Path.of(entry));
         }
@@ -188,7 +188,7 @@ public final class SourceCompiler {
 
     @Override
     public boolean isSameFile(FileObject a, FileObject b) {
-      return a instanceof ClassInput || b instanceof ClassInput ? a == b : super.isSameFile(a, b);
+      return (a instanceof ClassInput || b instanceof ClassInput) ? a == b : super.isSameFile(a, b);
     }
 
     @Override

@@ -21,8 +21,7 @@ import java.util.TreeSet;
 final class Collections2 {
   private static final Class<?> UNMODIFIABLE_COLLECTION =
       Collections.unmodifiableCollection(List.of()).getClass();
-  private static final Class<?> UNMODIFIABLE_LIST =
-      Collections.unmodifiableList(new LinkedList<>()).getClass();
+  private static final Class<?> UNMODIFIABLE_LIST = unmodifiableSequentialList();
   private static final Class<?> UNMODIFIABLE_RANDOM_LIST =
       Collections.unmodifiableList(new ArrayList<>()).getClass();
   private static final Class<?> UNMODIFIABLE_SET =
@@ -32,6 +31,12 @@ final class Collections2 {
   private static final Class<?> ARRAYS_LIST = java.util.Arrays.asList().getClass();
 
   private Collections2() {}
+
+  /** The class of an unmodifiable view of a list without random access: a {@code LinkedList}'s. */
+  @SuppressWarnings("JdkObsolete") // the one JDK list without random access is what is wanted here
+  private static Class<?> unmodifiableSequentialList() {
+    return Collections.unmodifiableList(new LinkedList<>()).getClass();
+  }
 
   static Collection<Object> rebuild(Collection<?> original, List<Object> elements, String path) {
     Class<?> type = original.getClass();
@@ -57,7 +62,8 @@ final class Collections2 {
       }
       return new TreeSet<>(elements);
     }
-    Collection<Object> copy = newInstance(type, path);
+    @SuppressWarnings("unchecked")
+    Collection<Object> copy = (Collection<Object>) newInstance(type, path);
     copy.addAll(elements);
     return copy;
   }
@@ -78,15 +84,16 @@ final class Collections2 {
       }
       return new TreeMap<>(entries);
     }
-    Map<Object, Object> copy = newInstance(type, path);
+    @SuppressWarnings("unchecked")
+    Map<Object, Object> copy = (Map<Object, Object>) newInstance(type, path);
     copy.putAll(entries);
     return copy;
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> T newInstance(Class<?> type, String path) {
+  private static Object newInstance(Class<?> type, String path) {
     try {
-      return (T) type.getConstructor().newInstance();
+      return type.getConstructor().newInstance();
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new MigrationException(
           path,

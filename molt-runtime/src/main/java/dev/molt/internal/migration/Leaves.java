@@ -68,6 +68,6 @@ enum Leaves {
 
   private static boolean isLeaf(Type type) {
     return type instanceof Class<?> c
-        && (LEAVES.contains(c) || c.isArray() && c.getComponentType().isPrimitive());
+        && (LEAVES.contains(c) || (c.isArray() && c.getComponentType().isPrimitive()));
   }
 }

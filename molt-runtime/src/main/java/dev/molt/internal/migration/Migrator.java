@@ -98,8 +98,8 @@ public final class Migrator {
   public static boolean foreign(Class<?> type, ModuleClasses target) {
     ClassLoader loader = type.getClassLoader();
     return loader != target
-        && (loader instanceof ModuleClasses m && m.module().equals(target.module())
-            || loader != null && target.owns(type.getName()));
+        && ((loader instanceof ModuleClasses m && m.module().equals(target.module()))
+            || (loader != null && target.owns(type.getName())));
   }
 
   Object map(Object value, String path) {
@@ -168,7 +168,7 @@ public final class Migrator {
             || type.isArray())) {
       return false;
     }
-    if (foreign(type, target) || mapped != null && mapped.containsKey(value)) {
+    if (foreign(type, target) || (mapped != null && mapped.containsKey(value))) {
       return true;
     }
     if (visited.put(value, Boolean.TRUE) != null) {
@@ -211,7 +211,7 @@ public final class Migrator {
   }
 
   private Object mapModuleValue(Object value, Class<?> type, String path) {
-    if (type.isEnum() || type.getSuperclass() != null && type.getSuperclass().isEnum()) {
+    if (type.isEnum() || (type.getSuperclass() != null && type.getSuperclass().isEnum())) {
       Class<?> enumType = type.isEnum() ? type : type.getSuperclass();
       Class<?> newType = targetClass(enumType, path);
       String constant = ((Enum<?>) value).name();
@@ -343,8 +343,7 @@ public final class Migrator {
       return remember(collection, collection);
     }
     boolean mutable = Collections2.isKnownMutable(collection.getClass());
-    Collection<Object> early =
-        mutable ? (Collection<Object>) Collections2.rebuild(collection, List.of(), path) : null;
+    Collection<Object> early = mutable ? Collections2.rebuild(collection, List.of(), path) : null;
     if (early != null) {
       remember(collection, early);
     }

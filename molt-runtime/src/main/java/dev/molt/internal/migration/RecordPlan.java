@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** How to rebuild one old record class as one new record class. */
+// Arrays for speed on the migration path; a plan is never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 record RecordPlan(
     MethodHandle constructor,
     MethodHandle[] readers,

@@ -202,7 +202,7 @@ public final class Mailbox {
   public void release(Predicate<Object> wakeFor) {
     this.wakeFor = wakeFor;
     recheck = true;
-    boolean work = wakeFor == null && (!queue.isEmpty() || saved != null && !saved.isEmpty());
+    boolean work = wakeFor == null && (!queue.isEmpty() || (saved != null && !saved.isEmpty()));
     held = false;
     if (holdWaiter || work) {
       LockSupport.unpark(owner.thread);

@@ -173,8 +173,8 @@ public final class GenServerLoop<S> implements ProcessBody {
   private final Predicate<Object> systemMessage = this::isSystemMessage;
 
   private boolean isSystemMessage(Object message) {
-    return message instanceof Call call && call.request instanceof SysRequest
-        || message instanceof Exit exit && exit.from() == parent
+    return (message instanceof Call call && call.request instanceof SysRequest)
+        || (message instanceof Exit exit && exit.from() == parent)
         || message instanceof StopRequest;
   }
 
@@ -205,6 +205,8 @@ public final class GenServerLoop<S> implements ProcessBody {
 
   // ---- system messages -----------------------------------------------------------------
 
+  // The yield is measured, not hoped for: see the comment below and docs/adr/0001.
+  @SuppressWarnings("ThreadPriorityCheck")
   private void handleSystem(Call call, SysRequest request) {
     Object reply = systemReply(request);
     if (call.complete(reply) && call.wakesVirtualThread() && !system.suspended) {

@@ -193,4 +193,59 @@ class TransactionalSwitchTest {
     Sys.resume(pid);
     assertThat(GenServer.call(pid, "get")).isEqualTo("v1:1");
   }
+
+  @Test
+  void processesLeftOnOldCodeAreMovedAtOnceAndOneWhoseCodeChangeFailsStaysBehind()
+      throws IOException {
+    CodeServer.load(version("v1", ""));
+    Pid lucky = start(1);
+    Pid unlucky = start(13);
+    CodeServer.load(v2());
+    assertThat(CodeServer.oldProcesses(module))
+        .as("idle since the load")
+        .containsExactlyInAnyOrder(lucky, unlucky);
+
+    Map<Pid, RuntimeException> stayed =
+        Upgrade.moveOldProcesses(module, Duration.ofSeconds(5), Duration.ofSeconds(5));
+
+    assertThat(stayed).containsOnlyKeys(unlucky);
+    assertThat(stayed.get(unlucky)).hasMessageContaining("unlucky 13");
+    assertThat(Sys.getStatus(lucky).version()).isEqualTo(2);
+    assertThat(GenServer.call(lucky, "get")).isEqualTo("v2:100");
+    assertThat(CodeServer.oldProcesses(module)).containsExactly(unlucky);
+    assertThat(GenServer.call(unlucky, "get"))
+        .as("resumed on its old code with its state")
+        .isEqualTo("v1:13");
+  }
+
+  @Test
+  void noProcessMovesOffOldCodeWhenOneDoesNotSuspendInTime() throws IOException {
+    CodeServer.load(version("v1", ""));
+    Pid idle = start(1);
+    Pid busy = start(2);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    System.getProperties().put(module + ".release", release);
+    Process.spawn(() -> GenServer.call(busy, "slow", Duration.ofSeconds(30)));
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> System.getProperties().get(module + ".blocked") != null);
+    CodeServer.load(v2());
+
+    Map<Pid, RuntimeException> stayed =
+        Upgrade.moveOldProcesses(module, Duration.ofMillis(200), Duration.ofSeconds(5));
+
+    assertThat(stayed).containsOnlyKeys(idle, busy);
+    assertThat(stayed.get(busy)).isInstanceOf(CallException.class);
+    assertThat(stayed.get(idle)).hasMessageStartingWith("not moved: suspend failed for 1 of 2");
+    assertThat(Sys.getStatus(idle).version()).as("resumed, not moved").isEqualTo(1);
+    assertThat(Sys.getStatus(idle).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+    release.countDown();
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> Sys.getStatus(busy).status() == ProcessStatus.Status.RUNNING);
+    assertThat(Upgrade.moveOldProcesses(module, Duration.ofSeconds(5), Duration.ofSeconds(5)))
+        .as("once it answers, both move")
+        .isEmpty();
+    assertThat(CodeServer.oldProcesses(module)).isEmpty();
+  }
 }
