@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -158,12 +159,7 @@ class TransactionalSwitchTest {
     CodeServer.load(version("v1", ""));
     Pid idle = start(1);
     Pid busy = start(2);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    System.getProperties().put(module + ".release", release);
-    Process.spawn(() -> GenServer.call(busy, "slow", Duration.ofSeconds(30)));
-    await()
-        .atMost(5, TimeUnit.SECONDS)
-        .until(() -> System.getProperties().get(module + ".blocked") != null);
+    CountDownLatch release = blockInACall(busy);
 
     assertThatThrownBy(() -> Upgrade.suspendAll(List.of(idle, busy), Duration.ofMillis(200)))
         .isInstanceOfSatisfying(
@@ -179,6 +175,17 @@ class TransactionalSwitchTest {
         .as("its late suspend was followed by a resume")
         .isEqualTo("v1:2");
     assertThat(Sys.getStatus(busy).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+  }
+
+  /** Keeps {@code server} busy in a call until the returned latch is counted down. */
+  private CountDownLatch blockInACall(Pid server) {
+    CountDownLatch release = new CountDownLatch(1);
+    System.getProperties().put(module + ".release", release);
+    Process.spawn(() -> GenServer.call(server, "slow", Duration.ofSeconds(30)));
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> System.getProperties().get(module + ".blocked") != null);
+    return release;
   }
 
   @Test
@@ -223,12 +230,7 @@ class TransactionalSwitchTest {
     CodeServer.load(version("v1", ""));
     Pid idle = start(1);
     Pid busy = start(2);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    System.getProperties().put(module + ".release", release);
-    Process.spawn(() -> GenServer.call(busy, "slow", Duration.ofSeconds(30)));
-    await()
-        .atMost(5, TimeUnit.SECONDS)
-        .until(() -> System.getProperties().get(module + ".blocked") != null);
+    CountDownLatch release = blockInACall(busy);
     CodeServer.load(v2());
 
     Map<Pid, RuntimeException> stayed =
