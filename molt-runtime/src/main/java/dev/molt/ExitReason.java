@@ -26,6 +26,7 @@ import org.apiguardian.api.API;
 public sealed interface ExitReason {
 
   /** The process finished its work. */
+  @API(status = STABLE, since = "0.1")
   record Normal() implements ExitReason {
     @Override
     public String toString() {
@@ -34,6 +35,7 @@ public sealed interface ExitReason {
   }
 
   /** The process was asked to stop, by its supervisor for example. {@code detail} may be null. */
+  @API(status = STABLE, since = "0.1")
   record Shutdown(Object detail) implements ExitReason {
     @Override
     public String toString() {
@@ -42,6 +44,7 @@ public sealed interface ExitReason {
   }
 
   /** The untrappable reason: a process sent {@code kill} dies whether it traps exits or not. */
+  @API(status = STABLE, since = "0.1")
   record Kill() implements ExitReason {
     @Override
     public String toString() {
@@ -50,6 +53,7 @@ public sealed interface ExitReason {
   }
 
   /** What the links of a killed process see. Unlike {@code kill} it can be trapped. */
+  @API(status = STABLE, since = "0.1")
   record Killed() implements ExitReason {
     @Override
     public String toString() {
@@ -58,6 +62,7 @@ public sealed interface ExitReason {
   }
 
   /** User code threw. The throwable keeps its stack. */
+  @API(status = STABLE, since = "0.1")
   record Crash(Throwable cause) implements ExitReason {
     public Crash {
       Objects.requireNonNull(cause, "a crash needs its cause");
@@ -70,6 +75,7 @@ public sealed interface ExitReason {
   }
 
   /** Any other reason, such as {@code noproc} or an application's own term. */
+  @API(status = STABLE, since = "0.1")
   record Other(Object term) implements ExitReason {
     public Other {
       Objects.requireNonNull(term, "an exit reason term must not be null");

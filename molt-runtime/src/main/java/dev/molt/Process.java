@@ -47,6 +47,7 @@ public final class Process {
   }
 
   /** A pid and the monitor on it, set before the process runs. */
+  @API(status = STABLE, since = "0.1")
   public record Spawned(Pid pid, Ref monitor) {}
 
   /** Starts a process monitored by this one; the monitor is set before {@code body} runs. */

@@ -34,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The API each Molt module shows, checked on its built classes: {@code module-info} exports only
  * API packages (internals only to named Molt modules), every public type of an exported package
- * carries {@link API}, and no public signature there names an internal type, which a user could not
- * use and we could not change.
+ * (nested ones too) carries {@link API}, and no public signature there names an internal type,
+ * which a user could not use and we could not change.
  */
 class ApiSurfaceTest {
   private static final Map<String, Class<?>> ANCHORS =
@@ -88,10 +88,13 @@ class ApiSurfaceTest {
           || type.isSynthetic()) {
         continue;
       }
-      if (type.getEnclosingClass() == null && !type.isAnnotationPresent(API.class)) {
+      if (!isVisible(type)) {
+        continue;
+      }
+      if (!type.isAnnotationPresent(API.class)) {
         unmarked.add(type.getName());
       }
-      if (isVisible(type)) {
+      {
         signatureTypes(type)
             .forEach(
                 shown -> {

@@ -48,6 +48,7 @@ public record Appup(
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   /** The instructions that move from (up) or to (down) {@code version}. */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record Transition(String version, List<AppupInstruction> instructions) {
     public Transition {
       instructions = List.copyOf(instructions);

@@ -41,6 +41,7 @@ public final class AppupGenerator {
   private AppupGenerator() {}
 
   /** The appup and what a person must look at. */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record Result(Appup appup, List<String> notes) {
     public Result {
       notes = List.copyOf(notes);

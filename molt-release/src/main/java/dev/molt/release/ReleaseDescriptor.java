@@ -44,6 +44,7 @@ public record ReleaseDescriptor(
     List<String> upgradeFrom) {
 
   /** An application of the release, in start order once {@link #startOrder()} sorted them. */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record Application(
       String name,
       String version,
@@ -64,6 +65,7 @@ public record ReleaseDescriptor(
   }
 
   /** A module of an application: a jar (or class directory) under the application's directory. */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record Module(String name, String path) {}
 
   public ReleaseDescriptor {

@@ -29,6 +29,7 @@ public record ReleaseStatus(String name, String version, Status status) {
    * CURRENT     remove                          refused: it is running
    * </pre>
    */
+  @API(status = STABLE, since = "0.1")
   public enum Status {
     /** Booted when the node starts; also current unless an installed release runs instead. */
     PERMANENT,

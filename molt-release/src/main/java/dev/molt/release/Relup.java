@@ -48,6 +48,7 @@ import org.apiguardian.api.API;
 public record Relup(String release, String version, List<Script> up, List<Script> down) {
 
   /** The steps that move from (up) or to (down) release {@code version}. */
+  @API(status = EXPERIMENTAL, since = "0.1")
   public record Script(String version, List<RelupInstruction> instructions) {
     public Script {
       instructions = List.copyOf(instructions);

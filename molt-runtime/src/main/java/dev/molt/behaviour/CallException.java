@@ -14,6 +14,7 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public final class CallException extends RuntimeException {
   /** Why a call failed. */
+  @API(status = STABLE, since = "0.1")
   public enum Kind {
     /** No reply within the timeout. The server may still handle the request later. */
     TIMEOUT,

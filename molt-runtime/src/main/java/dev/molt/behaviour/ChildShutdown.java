@@ -10,11 +10,13 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public sealed interface ChildShutdown {
   /** Sends {@code kill}: the child gets no chance to clean up. */
+  @API(status = STABLE, since = "0.1")
   record BrutalKill() implements ChildShutdown {}
 
   /**
    * Sends {@code shutdown} and waits {@code timeout}; kills the child if it has not ended by then.
    */
+  @API(status = STABLE, since = "0.1")
   record Timeout(Duration timeout) implements ChildShutdown {
     public Timeout {
       Objects.requireNonNull(timeout, "timeout");
@@ -30,6 +32,7 @@ public sealed interface ChildShutdown {
   /**
    * Sends {@code shutdown} and waits as long as it takes (the usual choice for a child supervisor).
    */
+  @API(status = STABLE, since = "0.1")
   record Infinity() implements ChildShutdown {}
 
   static ChildShutdown brutalKill() {

@@ -10,12 +10,15 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public sealed interface Init<S> {
   /** Start, with {@code state}. */
+  @API(status = STABLE, since = "0.1")
   record Ok<S>(S state) implements Init<S> {}
 
   /** Do not start; the starter gets no pid and nothing is reported as an error. */
+  @API(status = STABLE, since = "0.1")
   record Ignore<S>() implements Init<S> {}
 
   /** Fail to start with {@code reason}. */
+  @API(status = STABLE, since = "0.1")
   record Fail<S>(ExitReason reason) implements Init<S> {
     public Fail {
       Objects.requireNonNull(reason, "reason");

@@ -10,6 +10,7 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public final class CodeException extends RuntimeException {
   /** What went wrong. */
+  @API(status = STABLE, since = "0.1")
   public enum Kind {
     /** The module still has old code; purge it first. */
     NOT_PURGED,

@@ -28,6 +28,7 @@ public record ModuleInfo(
     List<String> classes,
     int relinkOf) {
   /** Current code or old code. */
+  @API(status = STABLE, since = "0.1")
   public enum Status {
     CURRENT,
     OLD

@@ -20,6 +20,7 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public record ModuleSource(String name, Kind kind, List<Path> paths, List<String> dependsOn) {
   /** What the paths are. */
+  @API(status = STABLE, since = "0.1")
   public enum Kind {
     JAR,
     DIRECTORY,

@@ -31,6 +31,7 @@ public record ProcessStatus(
     int mailbox,
     CodeChangeFailure lastCodeChangeFailure) {
   /** Whether the process handles ordinary messages. */
+  @API(status = STABLE, since = "0.1")
   public enum Status {
     RUNNING,
     SUSPENDED

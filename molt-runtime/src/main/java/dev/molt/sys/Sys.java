@@ -22,8 +22,9 @@ import org.apiguardian.api.API;
  *
  * <p>A suspended process handles only system messages; everything else waits in its mailbox and is
  * handled after {@link #resume}, in order. {@link #changeCode} is accepted only while the process
- * is suspended. Every function takes a timeout, 5 seconds by default; a timeout fails with a {@link
- * CallException} naming the process.
+ * is suspended. Every function waits at most 5 seconds for the process to answer; suspend, resume,
+ * change code and the state, status and statistics readers take another timeout as their last
+ * argument. A timeout fails with a {@link CallException} naming the process.
  */
 @API(status = STABLE, since = "0.1")
 public final class Sys {
@@ -65,24 +66,43 @@ public final class Sys {
         timeout);
   }
 
+  /** The process's state, as its callbacks see it. */
   public static Object getState(Pid pid) {
-    return ask(pid, new SysRequest.GetState(), DEFAULT);
+    return getState(pid, DEFAULT);
+  }
+
+  public static Object getState(Pid pid, Duration timeout) {
+    return ask(pid, new SysRequest.GetState(), timeout);
   }
 
   /**
    * Replaces the state with {@code replace(state)}, run inside the process; returns the new state.
    */
   public static Object replaceState(Pid pid, UnaryOperator<Object> replace) {
+    return replaceState(pid, replace, DEFAULT);
+  }
+
+  public static Object replaceState(Pid pid, UnaryOperator<Object> replace, Duration timeout) {
     return ask(
-        pid, new SysRequest.ReplaceState(Objects.requireNonNull(replace, "replace")), DEFAULT);
+        pid, new SysRequest.ReplaceState(Objects.requireNonNull(replace, "replace")), timeout);
   }
 
+  /** What the process is: its name, callbacks, module version, mode, state and mailbox. */
   public static ProcessStatus getStatus(Pid pid) {
-    return (ProcessStatus) ask(pid, new SysRequest.GetStatus(), DEFAULT);
+    return getStatus(pid, DEFAULT);
   }
 
+  public static ProcessStatus getStatus(Pid pid, Duration timeout) {
+    return (ProcessStatus) ask(pid, new SysRequest.GetStatus(), timeout);
+  }
+
+  /** Its counters: messages handled, code changes made and failed, since when. */
   public static Statistics statistics(Pid pid) {
-    return (Statistics) ask(pid, new SysRequest.GetStatistics(), DEFAULT);
+    return statistics(pid, DEFAULT);
+  }
+
+  public static Statistics statistics(Pid pid, Duration timeout) {
+    return (Statistics) ask(pid, new SysRequest.GetStatistics(), timeout);
   }
 
   /** Logs every message the process handles, and its reply or new state, at INFO. */

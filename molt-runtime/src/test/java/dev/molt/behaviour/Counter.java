@@ -13,6 +13,9 @@ public final class Counter implements GenServer<Integer> {
   public final List<String> terminated = new CopyOnWriteArrayList<>();
   public final CountDownLatch release = new CountDownLatch(1);
 
+  /** Counted down when a "slow" call starts waiting for {@link #release}. */
+  public final CountDownLatch blocked = new CountDownLatch(1);
+
   @Override
   public Init<Integer> init(Object arg) {
     if ("fail".equals(arg)) {
@@ -37,6 +40,7 @@ public final class Counter implements GenServer<Integer> {
       case "stop" -> Stop.withReply(ExitReason.normal(), "stopping", n);
       case "slow" -> {
         try {
+          blocked.countDown();
           release.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -62,6 +62,19 @@ class CodeServerTest {
     assertThat(CodeServer.processes(module)).containsExactly(pid);
   }
 
+  /** A newcomer read "held by 0 processes; purge it or wait" and waited: nothing would change. */
+  @Test
+  void oldCodeThatNoProcessRunsIsRefusedWithThePurgeThatFreesIt() throws IOException {
+    CodeServer.load(v(1));
+    CodeServer.load(v(2));
+    assertThatThrownBy(() -> CodeServer.load(v(3)))
+        .isInstanceOfSatisfying(
+            CodeException.class, e -> assertThat(e.kind()).isEqualTo(CodeException.Kind.NOT_PURGED))
+        .hasMessageEndingWith("is still old code, run by no process; purge it (softPurge) first");
+    assertThat(CodeServer.softPurge(module)).isTrue();
+    assertThat(CodeServer.load(v(3)).loaded().getFirst().version()).isEqualTo(3);
+  }
+
   @Test
   void aThirdVersionNeedsAPurgeAndAPurgeKillsWhatRunsTheOldCode() throws IOException {
     CodeServer.load(v(1));

@@ -126,4 +126,27 @@ class SysTest {
             CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.NOPROC));
     assertThatThrownBy(() -> Sys.resolve("nobody-by-this-name")).isInstanceOf(CallException.class);
   }
+
+  @Test
+  void theReadersWaitAsLongAsTheyAreToldForAServerBusyInACallback() throws Exception {
+    Counter callbacks = new Counter();
+    Pid server = GenServer.start(callbacks, 7);
+    Process.spawn(() -> GenServer.call(server, "slow", Duration.ofSeconds(30)));
+    assertThat(callbacks.blocked.await(5, TimeUnit.SECONDS)).as("in its slow callback").isTrue();
+    for (Runnable reader :
+        List.<Runnable>of(
+            () -> Sys.getState(server, Duration.ofMillis(50)),
+            () -> Sys.getStatus(server, Duration.ofMillis(50)),
+            () -> Sys.statistics(server, Duration.ofMillis(50)),
+            () -> Sys.replaceState(server, state -> state, Duration.ofMillis(50)))) {
+      assertThatThrownBy(reader::run)
+          .isInstanceOfSatisfying(
+              CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT))
+          .hasMessageContaining(server.toString())
+          .hasMessageContaining("no reply within 50 ms");
+    }
+    callbacks.release.countDown();
+    assertThat(Sys.getState(server, Duration.ofSeconds(5))).isEqualTo(7);
+    GenServer.stop(server);
+  }
 }

@@ -85,19 +85,18 @@ public final class LoadChecks {
     ModuleTable.Entry entry = table.entries.get(module);
     if (entry != null && entry.old != null) {
       int holders = entry.old.processes.size();
+      String prefix =
+          "module " + module + " v" + (entry.lastVersion + 1) + " cannot be loaded: " + entry.old;
       throw new CodeException(
           CodeException.Kind.NOT_PURGED,
-          "module "
-              + module
-              + " v"
-              + (entry.lastVersion + 1)
-              + " cannot be loaded: "
-              + entry.old
-              + " is still old code held by "
-              + holders
-              + " process"
-              + (holders == 1 ? "" : "es")
-              + "; purge it or wait");
+          holders == 0
+              ? prefix + " is still old code, run by no process; purge it (softPurge) first"
+              : prefix
+                  + " is still old code held by "
+                  + holders
+                  + " process"
+                  + (holders == 1 ? "" : "es")
+                  + "; purge it or wait");
     }
   }
 }
