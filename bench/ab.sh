@@ -3,7 +3,10 @@
 # noise, with Erlang/OTP's side of each figure in the same rounds.
 #
 #   bench/ab.sh BEFORE.jar AFTER.jar ROUNDS [FIGURE...]
-#     FIGURE: call_1client call_4clients swap_pause_us (default: all three)
+#     FIGURE: call_1client call_4clients swap_pause_us (the default), idle_processes_1m,
+#             upgrade_100k_processes_ms, install_100k_processes_ms,
+#             metaspace_growth_kb_per_1000_reloads, load_module_us (each run as bench/run.sh
+#             runs it; install_100k_processes_ms without Erlang's side, which builds releases)
 #
 # Build a jar with `./mvnw -q -DskipTests -pl molt-bench -am package` at each commit and copy
 # molt-bench/target/benchmarks.jar away. Prints one line per run, `RUN <figure> <side> <value>`,
@@ -36,6 +39,11 @@ run_molt() {
     call_1client) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$2" dev.molt.bench.CallFigure 1 2>/dev/null | value ;;
     call_4clients) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$2" dev.molt.bench.CallFigure 4 2>/dev/null | value ;;
     swap_pause_us) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dkeys=1 -cp "$2" dev.molt.bench.SwapPause 2>/dev/null | value ;;
+    idle_processes_1m) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx8g -cp "$2" dev.molt.bench.IdleProcesses 1000000 2>/dev/null | value ;;
+    upgrade_100k_processes_ms) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx4g -cp "$2" dev.molt.bench.Upgrade100k 100000 2>/dev/null | value ;;
+    install_100k_processes_ms) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx4g -cp "$2" dev.molt.bench.InstallBench 100000 2>/dev/null | value ;;
+    metaspace_growth_kb_per_1000_reloads) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$2" dev.molt.bench.MetaspaceReloads 2>/dev/null | value ;;
+    load_module_us) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$2" dev.molt.bench.LoadModule 2>/dev/null | value ;;
     *) echo "unknown figure: $1" >&2; exit 2 ;;
   esac
 }
@@ -44,6 +52,11 @@ run_erlang() {
     call_1client) erl -noshell -pa "$out" -eval 'molt_bench:main(["call","1"])' -s init stop | value ;;
     call_4clients) erl -noshell -pa "$out" -eval 'molt_bench:main(["call","4"])' -s init stop | value ;;
     swap_pause_us) erl -noshell -pa "$out" -eval "molt_bench:main([\"swap\",\"$erl_dir\",\"1\"])" -s init stop | value ;;
+    idle_processes_1m) erl -noshell +P 2000000 -pa "$out" -eval 'molt_bench:main(["idle","1000000"])' -s init stop | value ;;
+    upgrade_100k_processes_ms) erl -noshell +P 2000000 -pa "$out" -eval "molt_bench:main([\"upgrade\",\"$erl_dir\",\"100000\"])" -s init stop | value ;;
+    metaspace_growth_kb_per_1000_reloads) erl -noshell -pa "$out" -eval "molt_bench:main([\"code_memory\",\"$erl_dir\"])" -s init stop | value ;;
+    load_module_us) erl -noshell -pa "$out" -eval "molt_bench:main([\"load\",\"$erl_dir\"])" -s init stop | value ;;
+    *) echo 0 ;;
   esac
 }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -68,6 +81,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 for f in "${figures[@]}"; do
-  b=$(median < "$out/$f.before"); a=$(median < "$out/$f.after"); e=$(median < "$out/$f.erlang")
+  b=$(median < "$out/$f.before"); a=$(median < "$out/$f.after"); e=$(median < "$out/$f.erlang"); e=${e:-0}
   awk -v f="$f" -v b="$b" -v a="$a" -v e="$e" 'BEGIN { printf "AB %s before=%.1f after=%.1f erlang=%.1f after/before=%.3f\n", f, b, a, e, a / b }'
 done
