@@ -83,7 +83,19 @@ final class Eval implements AutoCloseable {
       if (!info.completeness().isComplete()) {
         throw new ConsoleSession.ConsoleError("incomplete Java: " + remaining.strip());
       }
-      List<SnippetEvent> events = jshell.eval(info.source());
+      List<SnippetEvent> events;
+      try {
+        events = jshell.eval(info.source());
+      } catch (InternalError e) {
+        // JShell's own analysis fails on some malformed input (an AssertionError inside javac's
+        // tree scanner); the input is wrong, and the shell goes on.
+        throw new ConsoleSession.ConsoleError(
+            "does not compile: JShell could not analyze "
+                + info.source().strip()
+                + " ("
+                + e.getMessage()
+                + ")");
+      }
       if (stopped) {
         out.add("interrupted");
         break;
@@ -133,8 +145,12 @@ final class Eval implements AutoCloseable {
    */
   synchronized List<String> suggest(String buffer, int cursor, int from) throws IOException {
     int[] anchor = new int[1];
-    List<SourceCodeAnalysis.Suggestion> suggestions =
-        shell().sourceCodeAnalysis().completionSuggestions(buffer, cursor, anchor);
+    List<SourceCodeAnalysis.Suggestion> suggestions;
+    try {
+      suggestions = shell().sourceCodeAnalysis().completionSuggestions(buffer, cursor, anchor);
+    } catch (InternalError e) {
+      return List.of(); // JShell's analysis fails on some malformed input: nothing to suggest
+    }
     String prefix = buffer.substring(from, Math.max(from, anchor[0]));
     List<String> out = new ArrayList<>();
     for (SourceCodeAnalysis.Suggestion suggestion : suggestions) {

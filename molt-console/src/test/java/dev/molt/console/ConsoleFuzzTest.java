@@ -1,6 +1,7 @@
 package dev.molt.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.code.CodeServer;
 import dev.molt.code.ModuleInfo;
@@ -77,6 +78,19 @@ class ConsoleFuzzTest {
                     .ofMinSize(1)
                     .ofMaxSize(3)
                     .map(args -> helper + " " + String.join(" ", args)));
+  }
+
+  /**
+   * Found by the property below in CI: not a helper (l takes one module), so evaluated as Java, on
+   * which JShell's analysis threw an InternalError ("Unexpected tree: (ERROR) - (ERROR)").
+   */
+  @Example
+  void javaThatJShellCannotAnalyzeFailsAsACompileError() throws Exception {
+    String line = "l <0.99999999999999999999.0> <0.-1.0> :0/@<_4-.b<6";
+    assertThatThrownBy(() -> session.line(line))
+        .isInstanceOf(ConsoleSession.ConsoleError.class)
+        .hasMessageContaining("does not compile: JShell could not analyze l <0.99999");
+    assertThat(session.line("1 + 1")).as("the shell goes on").endsWith("2");
   }
 
   @Property(tries = 150)
