@@ -100,6 +100,19 @@ public final class ModuleClassLoader extends ClassLoader implements ModuleClasse
   }
 
   /** The classes of this module that have been defined so far. */
+  /** {@code @Renamed} classes of this version, read from their class files once. */
+  private volatile Map<String, String> renames;
+
+  @Override
+  public Map<String, String> renames() {
+    Map<String, String> known = renames;
+    if (known == null) {
+      known = Renames.of(bytes);
+      renames = known;
+    }
+    return known;
+  }
+
   @Override
   public java.util.List<Class<?>> definedClasses() {
     java.util.List<Class<?>> defined = new java.util.ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.molt.internal.migration;
 
 import dev.molt.code.Default;
-import dev.molt.code.MigrationException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
@@ -10,31 +9,35 @@ import java.lang.reflect.RecordComponent;
 final class Defaults {
   private Defaults() {}
 
-  static Object of(Class<?> record, RecordComponent component, String path) {
+  static Object of(Class<?> record, RecordComponent component) {
     Default declared = component.getAnnotation(Default.class);
-    String where = path + "." + component.getName();
+    String where = "component " + component.getName() + " of " + record.getName();
     if (declared == null) {
-      throw new MigrationException(
-          where,
-          "component "
-              + component.getName()
-              + " of "
-              + record.getName()
-              + " is new and has no @Default; declare one or build the state in codeChange");
+      throw new Refusal(
+          "." + component.getName(),
+          where
+              + " is new and has no @Default; declare one, @Renamed if it was renamed, or build the state in codeChange");
     }
     if (!declared.method().isEmpty()) {
       try {
         Method method = record.getDeclaredMethod(declared.method());
         if (!Modifier.isStatic(method.getModifiers())) {
-          throw new MigrationException(
-              where, "@Default(method = \"" + declared.method() + "\") must name a static method");
+          throw new Refusal(
+              "." + component.getName(),
+              where
+                  + ": "
+                  + "@Default(method = \""
+                  + declared.method()
+                  + "\") must name a static method");
         }
         method.setAccessible(true);
         return method.invoke(null);
       } catch (ReflectiveOperationException e) {
-        throw new MigrationException(
-            where,
-            "@Default(method = \""
+        throw new Refusal(
+            "." + component.getName(),
+            where
+                + ": "
+                + "@Default(method = \""
                 + declared.method()
                 + "\") of "
                 + record.getName()
@@ -42,11 +45,11 @@ final class Defaults {
                 + e);
       }
     }
-    return parse(component.getType(), declared.value(), where);
+    return parse(component.getType(), declared.value(), "." + component.getName(), where);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object parse(Class<?> type, String text, String where) {
+  private static Object parse(Class<?> type, String text, String label, String where) {
     try {
       if (type == int.class || type == Integer.class) {
         return Integer.parseInt(text);
@@ -76,18 +79,22 @@ final class Defaults {
         return Enum.valueOf((Class) type, text);
       }
     } catch (IllegalArgumentException e) {
-      throw new MigrationException(
-          where,
-          "@Default(\""
+      throw new Refusal(
+          label,
+          where
+              + ": "
+              + "@Default(\""
               + text
               + "\") is not a valid "
               + type.getSimpleName()
               + ": "
               + e.getMessage());
     }
-    throw new MigrationException(
-        where,
-        "@Default(\""
+    throw new Refusal(
+        label,
+        where
+            + ": "
+            + "@Default(\""
             + text
             + "\") cannot make a "
             + type.getName()

@@ -2,15 +2,9 @@ package dev.molt.internal.migration;
 
 import dev.molt.code.MigrationException;
 import java.lang.reflect.Array;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,9 +12,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * module's classes to the classes of another version, by class name, as that page describes. One
  * instance maps one value, keeping the identity of what it reaches.
  *
- * <p>The plan for a record (its constructor, the accessors to read and the defaults to fill) is
- * computed once per pair of classes and kept with the old class; {@link #forget} drops the plans of
- * a purged version, so that an old version someone still holds does not hold later ones.
+ * <p><b>Iterative.</b> The value is walked depth first with a stack of frames of its own, not the
+ * thread's: a chain of a million nested records migrates, or is refused, without a stack overflow.
+ * A frame is a record, an array or a container whose parts are being mapped; when the last part is
+ * done, the frame builds the new value from the mapped parts, and a container whose parts are all
+ * unchanged is kept as it is. A part that leads back to a frame still on the stack is a cycle: a
+ * mutable container gets its empty copy made then (filled when its frame ends), so cycles through
+ * mutable containers come out as cycles; a cycle through records or immutable containers cannot be
+ * built and is refused.
+ *
+ * <p><b>What passes.</b> Values of the JDK and of the stable layer, and of other modules, pass as
+ * they are, except the JDK's containers ({@link Containers}), which are looked into. A class of
+ * another version of the module (or of its copy on the application class path) is mapped: an enum
+ * by constant name, a record by component ({@link RecordPlan}), anything else — a lambda, an
+ * anonymous class, a plain object — is refused with the path that leads to it.
+ *
+ * <p><b>Plans</b> are computed once per pair of classes and kept with the old class; {@link
+ * #forget} drops the plans of a purged version, so that an old version someone still holds does not
+ * hold later ones.
  */
 public final class Migrator {
   private static final ClassValue<Map<Class<?>, RecordPlan>> PLANS =
@@ -31,22 +40,28 @@ public final class Migrator {
         }
       };
 
+  /** What {@link #direct} returns for a value that needs a frame of its own. */
+  private static final Object FRAME = new Object();
+
   private final ModuleClasses target;
 
-  /**
-   * Old object to new, for identity and cycles; made on first use (most states need few entries).
-   */
-  private IdentityHashMap<Object, Object> mapped;
+  /** Old object to new (or to itself when kept), for identity and cycles. */
+  private final IdentityHashMap<Object, Object> mapped = new IdentityHashMap<>();
 
-  private Set<Object> inProgress;
+  /** Objects whose frame is on the stack, and the frame. */
+  private final IdentityHashMap<Object, Frame> inProgress = new IdentityHashMap<>();
 
-  private Migrator(ModuleClasses target) {
+  private final String root;
+  private Frame top;
+
+  private Migrator(ModuleClasses target, String root) {
     this.target = target;
+    this.root = root;
   }
 
   /** Maps {@code value} to the classes of {@code target}; {@code path} names it in errors. */
   public static Object to(ModuleClasses target, Object value, String path) {
-    return new Migrator(target).map(value, path);
+    return new Migrator(target, path).run(value);
   }
 
   /**
@@ -54,17 +69,16 @@ public final class Migrator {
    * so that the pause of a code change does not pay for them. A class whose plan cannot be made is
    * left for the code change itself to report.
    */
-  public static void prepare(
-      ModuleClasses from, ModuleClasses to, java.util.Collection<String> classNames) {
+  public static void prepare(ModuleClasses from, ModuleClasses to, Collection<String> classNames) {
     for (String name : classNames) {
       Class<?> oldType = from.ownClass(name);
-      Class<?> newType = to.ownClass(name);
+      Class<?> newType = targetClass(to, name);
       if (oldType == null || newType == null || !oldType.isRecord() || !newType.isRecord()) {
         continue;
       }
       try {
-        PLANS.get(oldType).computeIfAbsent(newType, type -> RecordPlan.of(oldType, type, "state"));
-      } catch (MigrationException e) {
+        PLANS.get(oldType).computeIfAbsent(newType, type -> RecordPlan.of(oldType, type));
+      } catch (Refusal e) {
         // reported with its real path if a value of this class is ever migrated
       }
     }
@@ -102,197 +116,167 @@ public final class Migrator {
             || (loader != null && target.owns(type.getName())));
   }
 
-  Object map(Object value, String path) {
+  /**
+   * The class of {@code target} that values of the old class {@code name} become: by
+   * {@code @Renamed}, else by name.
+   */
+  private static Class<?> targetClass(ModuleClasses target, String name) {
+    String renamed = target.renames().get(name);
+    return target.ownClass(renamed != null ? renamed : name);
+  }
+
+  // ---- the walk --------------------------------------------------------------------------
+
+  private Object run(Object value) {
+    Object done;
+    try {
+      done = direct(value);
+    } catch (Refusal refusal) {
+      throw new MigrationException(root + refusal.label, refusal.getMessage());
+    }
+    if (done != FRAME) {
+      return done;
+    }
+    push(value, -1);
+    Object result = null;
+    while (top != null) {
+      Frame frame = top;
+      if (frame.next < frame.parts.length) {
+        int index = frame.next;
+        Object part = frame.parts[index];
+        if (frame.skip != null && frame.skip[index]) {
+          frame.done(index, part);
+          continue;
+        }
+        Object mappedPart = partOf(part, index);
+        if (mappedPart != FRAME) {
+          frame.done(index, mappedPart);
+        } else {
+          push(part, index);
+        }
+        continue;
+      }
+      Object built;
+      try {
+        built = frame.build(this);
+      } catch (Refusal refusal) {
+        throw refused(frame, refusal);
+      }
+      inProgress.remove(frame.old);
+      mapped.put(frame.old, built);
+      top = frame.parent;
+      if (top == null) {
+        result = built;
+      } else {
+        top.done(frame.indexInParent, built);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A part of the frame on top: its mapping, or {@link #FRAME}. A cycle back to a frame gets that
+   * frame's early copy.
+   */
+  private Object partOf(Object part, int index) {
+    Frame open = part == null ? null : inProgress.get(part);
+    if (open != null) {
+      Object early = open.early(this);
+      if (early == null) {
+        throw refused(
+            top,
+            new Refusal(
+                top.label(index),
+                open.what()
+                    + " is part of a cycle through records or immutable containers, which cannot be rebuilt; handle it in codeChange"));
+      }
+      return early;
+    }
+    try {
+      return direct(part);
+    } catch (Refusal refusal) {
+      throw refused(top, new Refusal(top.label(index) + refusal.label, refusal.getMessage()));
+    }
+  }
+
+  /**
+   * The mapping of a value that needs no frame (null, a leaf, one already mapped, an enum, a record
+   * that holds no value to look into), or {@link #FRAME}.
+   */
+  private Object direct(Object value) {
     if (value == null) {
       return null;
     }
     Class<?> type = value.getClass();
-    if (type.getClassLoader() == null
-        && !(value instanceof Collection<?>
-            || value instanceof Map<?, ?>
-            || value instanceof Optional<?>
-            || type.isArray())) {
-      return value;
+    if (type.getClassLoader() == null) {
+      if (type.isArray() ? type.getComponentType().isPrimitive() : !Containers.holds(type)) {
+        return value; // a JDK value
+      }
+    } else if (!type.isArray() && !foreign(type, target)) {
+      return value; // the target's own, another module's, the stable layer's
     }
-    Object done = mapped == null ? null : mapped.get(value);
+    Object done = mapped.get(value);
     if (done != null) {
       return done;
     }
-    if (type.isArray() && !type.getComponentType().isPrimitive()) {
-      return mapArray((Object[]) value, path);
+    if (type.isArray() || type.getClassLoader() == null) {
+      return FRAME;
     }
-    if (foreign(type, target)) {
-      return mapModuleValue(value, type, path);
-    }
-    if (type.getClassLoader() instanceof ModuleClasses) {
-      return value;
-    }
-    if (value instanceof Optional<?> optional) {
-      Object inner = optional.orElse(null);
-      Object mappedInner = map(inner, path + ".get()");
-      return remember(value, mappedInner == inner ? value : Optional.ofNullable(mappedInner));
-    }
-    if (value instanceof List<?> list) {
-      return mapCollection(list, path);
-    }
-    if (value instanceof Set<?> set) {
-      return mapCollection(set, path);
-    }
-    if (value instanceof Map<?, ?> map) {
-      return mapMap(map, path);
-    }
-    return value;
-  }
-
-  /**
-   * Whether anything reachable from {@code value} through collections, maps, optionals and arrays
-   * must be mapped. A read-only scan, so that the common state — a big map of JDK values — costs
-   * one pass and no copy.
-   */
-  private boolean needs(Object value, IdentityHashMap<Object, Boolean> visited) {
-    if (value == null) {
-      return false;
-    }
-    Class<?> type = value.getClass();
-    if (type == String.class
-        || type == Integer.class
-        || type == Long.class
-        || type == Boolean.class
-        || type == Double.class) {
-      return false;
-    }
-    if (type.getClassLoader() == null
-        && !(value instanceof Collection<?>
-            || value instanceof Map<?, ?>
-            || value instanceof Optional<?>
-            || type.isArray())) {
-      return false;
-    }
-    if (foreign(type, target) || (mapped != null && mapped.containsKey(value))) {
-      return true;
-    }
-    if (visited.put(value, Boolean.TRUE) != null) {
-      return false;
-    }
-    if (type.isArray()) {
-      if (type.getComponentType().isPrimitive()) {
-        return false;
-      }
-      if (foreign(type.getComponentType(), target)) {
-        return true;
-      }
-      for (Object element : (Object[]) value) {
-        if (needs(element, visited)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    if (value instanceof Collection<?> collection) {
-      for (Object element : collection) {
-        if (needs(element, visited)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    if (value instanceof Map<?, ?> map) {
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        if (needs(entry.getKey(), visited) || needs(entry.getValue(), visited)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    if (value instanceof Optional<?> optional) {
-      return needs(optional.orElse(null), visited);
-    }
-    return false;
-  }
-
-  private Object mapModuleValue(Object value, Class<?> type, String path) {
+    // a class of another version of the module
     if (type.isEnum() || (type.getSuperclass() != null && type.getSuperclass().isEnum())) {
-      Class<?> enumType = type.isEnum() ? type : type.getSuperclass();
-      Class<?> newType = targetClass(enumType, path);
-      String constant = ((Enum<?>) value).name();
-      for (Object candidate : newType.getEnumConstants()) {
-        if (((Enum<?>) candidate).name().equals(constant)) {
-          return remember(value, candidate);
-        }
-      }
-      throw new MigrationException(
-          path,
-          "enum constant "
-              + enumType.getSimpleName()
-              + "."
-              + constant
-              + " of "
-              + describe(type)
-              + " no longer exists in "
-              + target.module()
-              + " v"
-              + target.version()
-              + "; handle it in codeChange");
+      Object constant = constant((Enum<?>) value);
+      mapped.put(value, constant);
+      return constant;
     }
     if (type.isRecord()) {
-      RecordPlan plan = plan(type, path);
+      RecordPlan plan = plan(type);
       if (plan.flat()) {
-        // maps no component, so it cannot be part of a cycle: no need to track it in progress
-        return remember(value, plan.build(value, this, path));
+        Object built = plan.build(plan.read(value));
+        mapped.put(value, built);
+        return built;
       }
-      if (inProgress == null) {
-        inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
-      }
-      if (!inProgress.add(value)) {
-        throw new MigrationException(
-            path,
-            "record "
-                + type.getName()
-                + " is part of a cycle through records, which cannot "
-                + "be rebuilt; handle it in codeChange");
-      }
-      try {
-        return remember(value, plan.build(value, this, path));
-      } finally {
-        inProgress.remove(value);
-      }
+      return FRAME;
     }
-    String what =
-        type.isHidden() || type.isSynthetic()
-            ? "lambda"
-            : type.isAnonymousClass()
-                ? "anonymous class " + type.getName()
-                : value instanceof Thread
-                    ? "thread"
-                    : value instanceof ClassLoader
-                        ? "class loader"
-                        : "instance of " + type.getName() + " (not a record or an enum)";
-    throw new MigrationException(
-        path, what + " of " + describe(type) + " cannot be migrated; handle it in codeChange");
+    throw new Refusal(
+        unmappable(value, type)
+            + " of "
+            + describe(type)
+            + " cannot be migrated; handle it in codeChange");
   }
 
-  private String describe(Class<?> type) {
-    return type.getClassLoader() instanceof ModuleClasses m
-        ? m.module() + " v" + m.version()
-        : "the application class path";
-  }
-
-  private RecordPlan plan(Class<?> oldType, String path) {
-    Class<?> newType = targetClass(oldType, path);
-    Map<Class<?>, RecordPlan> plans = PLANS.get(oldType);
-    RecordPlan plan = plans.get(newType);
-    if (plan == null) {
-      plan = RecordPlan.of(oldType, newType, path);
-      plans.put(newType, plan);
+  private void push(Object value, int indexInParent) {
+    Frame frame = new Frame(value, top, indexInParent);
+    Class<?> type = value.getClass();
+    try {
+      if (type.isArray()) {
+        Object[] elements = (Object[]) value;
+        frame.parts = java.util.Arrays.copyOf(elements, elements.length, Object[].class);
+        frame.array = true;
+        // an array of a class of another version is a new array even when no element changes
+        Class<?> component = type.getComponentType();
+        frame.changed = component.getClassLoader() != null && foreign(component, target);
+      } else if (type.getClassLoader() == null) {
+        frame.kind = Containers.of(value);
+        frame.parts = frame.kind.parts(value);
+      } else {
+        frame.plan = plan(type);
+        frame.parts = frame.plan.read(value);
+        frame.skip = frame.plan.proven();
+      }
+    } catch (Refusal refusal) {
+      throw refused(
+          top,
+          new Refusal(
+              (top == null ? "" : top.label(indexInParent)) + refusal.label, refusal.getMessage()));
     }
-    return plan;
+    inProgress.put(value, frame);
+    top = frame;
   }
 
-  private Class<?> targetClass(Class<?> oldType, String path) {
-    Class<?> newType = target.ownClass(oldType.getName());
+  private RecordPlan plan(Class<?> oldType) {
+    Class<?> newType = targetClass(target, oldType.getName());
     if (newType == null) {
-      throw new MigrationException(
-          path,
+      throw new Refusal(
           oldType.getName()
               + " of "
               + describe(oldType)
@@ -300,115 +284,161 @@ public final class Migrator {
               + target.module()
               + " v"
               + target.version()
-              + "; handle it in codeChange");
+              + "; declare @Renamed(\""
+              + oldType.getName()
+              + "\") on the class that replaces it, or handle it in codeChange");
     }
-    return newType;
+    Map<Class<?>, RecordPlan> plans = PLANS.get(oldType);
+    RecordPlan plan = plans.get(newType);
+    if (plan == null) {
+      plan = RecordPlan.of(oldType, newType);
+      plans.put(newType, plan);
+    }
+    return plan;
   }
 
-  private Object remember(Object from, Object to) {
-    if (mapped == null) {
-      mapped = new IdentityHashMap<>();
-    }
-    mapped.put(from, to);
-    return to;
-  }
-
-  private Object mapArray(Object[] array, String path) {
-    Object[] copy = null;
-    for (int i = 0; i < array.length; i++) {
-      Object element = map(array[i], path + "[" + i + "]");
-      if (copy == null && element != array[i]) {
-        Class<?> component = array.getClass().getComponentType();
-        Class<?> newComponent =
-            foreign(component, target) ? targetClass(component, path) : component;
-        copy = (Object[]) Array.newInstance(newComponent, array.length);
-        System.arraycopy(array, 0, copy, 0, i);
-        remember(array, copy);
-      }
-      if (copy != null) {
-        copy[i] = element;
+  private Object constant(Enum<?> value) {
+    Class<?> enumType = value.getDeclaringClass();
+    Class<?> newType = targetClass(target, enumType.getName());
+    if (newType != null && newType.isEnum()) {
+      for (Object candidate : newType.getEnumConstants()) {
+        if (((Enum<?>) candidate).name().equals(value.name())) {
+          return candidate;
+        }
       }
     }
-    return copy == null ? array : copy;
+    throw new Refusal(
+        "enum constant "
+            + enumType.getSimpleName()
+            + "."
+            + value.name()
+            + " of "
+            + describe(enumType)
+            + " no longer exists in "
+            + target.module()
+            + " v"
+            + target.version()
+            + "; handle it in codeChange");
   }
 
-  /**
-   * A mutable collection gets its (empty) copy registered before its elements are mapped, so an
-   * element that leads back to it maps to the copy: cycles come out as cycles. If no element
-   * changed and nothing pointed back, the original is kept.
-   */
-  @SuppressWarnings("unchecked")
-  private Object mapCollection(Collection<?> collection, String path) {
-    if (!needs(collection, new IdentityHashMap<>())) {
-      return remember(collection, collection);
+  private static String unmappable(Object value, Class<?> type) {
+    if (type.isHidden() || type.isSynthetic()) {
+      return "lambda";
     }
-    boolean mutable = Collections2.isKnownMutable(collection.getClass());
-    Collection<Object> early = mutable ? Collections2.rebuild(collection, List.of(), path) : null;
-    if (early != null) {
-      remember(collection, early);
+    if (type.isAnonymousClass()) {
+      return "anonymous class " + type.getName();
     }
-    List<Object> elements = new ArrayList<>(collection.size());
-    boolean changed = false;
-    int i = 0;
-    for (Object element : collection) {
-      Object m = map(element, path + "[" + i++ + "]");
-      changed |= m != element;
-      elements.add(m);
+    if (value instanceof Thread) {
+      return "thread";
     }
-    if (!changed) {
-      return remember(collection, collection);
+    if (value instanceof ClassLoader) {
+      return "class loader";
     }
-    if (early != null) {
-      early.addAll(elements);
+    return "instance of " + type.getName() + " (not a record or an enum)";
+  }
+
+  private static String describe(Class<?> type) {
+    return type.getClassLoader() instanceof ModuleClasses m
+        ? m.module() + " v" + m.version()
+        : "the application class path";
+  }
+
+  /** A refusal at {@code frame}, with the path from the root to it. */
+  private MigrationException refused(Frame frame, Refusal refusal) {
+    StringBuilder path = new StringBuilder(refusal.label);
+    for (Frame f = frame; f != null && f.parent != null; f = f.parent) {
+      path.insert(0, f.parent.label(f.indexInParent));
+    }
+    return new MigrationException(root + path, refusal.getMessage());
+  }
+
+  /** A value whose parts are being mapped. */
+  private static final class Frame {
+    final Object old;
+    final Frame parent;
+    final int indexInParent;
+
+    /** The parts to map, each replaced by its mapping once done. */
+    Object[] parts;
+
+    boolean[] skip;
+    int next;
+    boolean changed;
+    boolean array;
+    Containers.Kind kind;
+    RecordPlan plan;
+
+    /** The empty copy made for a cycle back to this frame. */
+    Object early;
+
+    boolean earlyMade;
+
+    Frame(Object old, Frame parent, int indexInParent) {
+      this.old = old;
+      this.parent = parent;
+      this.indexInParent = indexInParent;
+    }
+
+    void done(int index, Object result) {
+      if (result != parts[index]) {
+        changed = true;
+        parts[index] = result;
+      }
+      next = index + 1;
+    }
+
+    /**
+     * The copy a cycle back to this value gets; null when none can be made before the parts are
+     * done.
+     */
+    Object early(Migrator migrator) {
+      if (!earlyMade) {
+        earlyMade = true;
+        if (array) {
+          Class<?> component = old.getClass().getComponentType();
+          Class<?> mappedComponent =
+              component.getClassLoader() != null && foreign(component, migrator.target)
+                  ? targetClass(migrator.target, component.getName())
+                  : component;
+          early = mappedComponent == null ? null : Array.newInstance(mappedComponent, parts.length);
+        } else if (kind != null) {
+          early = kind.empty(old, parts);
+        }
+      }
       return early;
     }
-    return remember(collection, Collections2.rebuild(collection, elements, path));
-  }
 
-  /** A map whose keys its declared type proves need no mapping (see {@link Leaves}). */
-  Object mapValuesOnly(Object value, String path) {
-    if (!(value instanceof Map<?, ?> map) || foreign(value.getClass(), target)) {
-      return map(value, path);
-    }
-    Object done = mapped == null ? null : mapped.get(value);
-    if (done != null) {
-      return done;
-    }
-    IdentityHashMap<Object, Boolean> visited = new IdentityHashMap<>();
-    visited.put(map, Boolean.TRUE);
-    for (Object element : map.values()) {
-      if (needs(element, visited)) {
-        return mapMap(map, path);
+    Object build(Migrator migrator) {
+      if (plan != null) {
+        return plan.build(parts);
       }
+      if (!changed && !earlyMade) {
+        return old;
+      }
+      if (array) {
+        Object[] copy = (Object[]) early(migrator);
+        if (copy == null) {
+          throw new Refusal(
+              old.getClass().getComponentType().getName() + " no longer exists in the new version");
+        }
+        System.arraycopy(parts, 0, copy, 0, parts.length);
+        return copy;
+      }
+      return kind.rebuild(old, early, parts);
     }
-    return remember(map, map);
-  }
 
-  @SuppressWarnings("unchecked")
-  private Object mapMap(Map<?, ?> map, String path) {
-    if (!needs(map, new IdentityHashMap<>())) {
-      return remember(map, map);
+    String label(int index) {
+      if (array) {
+        return "[" + index + "]";
+      }
+      if (plan != null) {
+        return "." + plan.used()[index];
+      }
+      return kind.label(parts, index);
     }
-    boolean mutable = Collections2.isKnownMutable(map.getClass());
-    Map<Object, Object> early = mutable ? Collections2.rebuild(map, Map.of(), path) : null;
-    if (early != null) {
-      remember(map, early);
+
+    String what() {
+      return plan != null ? "record " + old.getClass().getName() : old.getClass().getName();
     }
-    Map<Object, Object> entries = new LinkedHashMap<>();
-    boolean changed = false;
-    for (Map.Entry<?, ?> entry : map.entrySet()) {
-      Object key = map(entry.getKey(), path + ".key(" + entry.getKey() + ")");
-      Object value = map(entry.getValue(), path + "{" + entry.getKey() + "}");
-      changed |= key != entry.getKey() || value != entry.getValue();
-      entries.put(key, value);
-    }
-    if (!changed) {
-      return remember(map, map);
-    }
-    if (early != null) {
-      early.putAll(entries);
-      return early;
-    }
-    return remember(map, Collections2.rebuild(map, entries, path));
   }
 }

@@ -1,6 +1,7 @@
 package dev.molt.internal.migration;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The classes of one module version, as migration sees them: implemented by the class loader of
@@ -21,4 +22,12 @@ public interface ModuleClasses {
 
   /** The version's classes defined so far. */
   List<Class<?>> definedClasses();
+
+  /**
+   * The classes of this version declared {@code @Renamed}: the old binary name of each, to the new.
+   * Empty by default.
+   */
+  default Map<String, String> renames() {
+    return Map.of();
+  }
 }

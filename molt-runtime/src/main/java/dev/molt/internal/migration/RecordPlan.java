@@ -1,118 +1,297 @@
 package dev.molt.internal.migration;
 
-import dev.molt.code.MigrationException;
+import dev.molt.code.Renamed;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.WrongMethodTypeException;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** How to rebuild one old record class as one new record class. */
+/**
+ * How to rebuild one old record class as one new record class: which old component each new one
+ * takes (by name, or by {@link Renamed}), the defaults of the new ones, and which values need to be
+ * looked into.
+ *
+ * <p>Old components are read from their <em>fields</em>, not their accessors: an accessor may
+ * return a view or a copy (an unmodifiable list), and the new record must get what the old one
+ * held.
+ *
+ * <p>Declared types prove things, but only when both versions declare the same: a value whose old
+ * and new component are both {@code List<String>} cannot hold module objects and is taken as it is.
+ * A component whose declared type changed is looked into and its value checked against the new
+ * declaration, so that {@code List<Item>} becoming {@code List<String>} is refused rather than
+ * carrying Items into a list of Strings.
+ */
 // Arrays for speed on the migration path; a plan is never compared or hashed.
 @SuppressWarnings("ArrayRecordComponent")
 record RecordPlan(
-    MethodHandle constructor,
+    Class<?> oldType,
+    Class<?> newType,
+    String[] used,
     MethodHandle[] readers,
+    boolean[] proven,
+    int[] source,
     Object[] defaults,
-    String[] names,
-    Leaves[] leaves) {
-  static RecordPlan of(Class<?> oldType, Class<?> newType, String path) {
+    Type[] check,
+    Type[] oldTypes,
+    MethodHandle constructor,
+    boolean flat) {
+
+  static RecordPlan of(Class<?> oldType, Class<?> newType) {
     if (!newType.isRecord()) {
-      throw new MigrationException(
-          path,
+      throw new Refusal(
           oldType.getName() + " was a record and is not one any more; handle it in codeChange");
     }
-    RecordComponent[] components = newType.getRecordComponents();
-    Map<String, RecordComponent> old = new LinkedHashMap<>();
-    for (RecordComponent component : oldType.getRecordComponents()) {
-      old.put(component.getName(), component);
+    RecordComponent[] olds = oldType.getRecordComponents();
+    Map<String, Integer> oldIndex = new LinkedHashMap<>();
+    for (int i = 0; i < olds.length; i++) {
+      oldIndex.put(olds[i].getName(), i);
     }
-    MethodHandle[] readers = new MethodHandle[components.length];
-    Object[] defaults = new Object[components.length];
-    String[] names = new String[components.length];
-    Leaves[] leaves = new Leaves[components.length];
-    Class<?>[] types = new Class<?>[components.length];
-    try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      for (int i = 0; i < components.length; i++) {
-        RecordComponent component = components[i];
-        names[i] = component.getName();
-        leaves[i] = Leaves.of(component.getGenericType());
-        types[i] = component.getType();
-        RecordComponent before = old.get(component.getName());
-        if (before != null) {
-          var accessor = before.getAccessor();
-          accessor.setAccessible(true);
-          readers[i] =
-              lookup.unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class));
-        } else {
-          defaults[i] = Defaults.of(newType, component, path);
+    RecordComponent[] news = newType.getRecordComponents();
+    int[] source = new int[news.length];
+    Object[] defaults = new Object[news.length];
+    Type[] check = new Type[news.length];
+    Type[] oldTypes = new Type[news.length];
+    Map<Integer, Integer> usedSlot = new LinkedHashMap<>();
+    for (int i = 0; i < news.length; i++) {
+      RecordComponent component = news[i];
+      Renamed renamed = component.getAnnotation(Renamed.class);
+      String from = renamed != null ? renamed.value() : component.getName();
+      Integer old = oldIndex.get(from);
+      if (old == null) {
+        if (renamed != null) {
+          throw new Refusal(
+              "." + component.getName(),
+              "component "
+                  + component.getName()
+                  + " of "
+                  + newType.getName()
+                  + " is @Renamed(\""
+                  + from
+                  + "\"), but "
+                  + oldType.getName()
+                  + " has no component "
+                  + from
+                  + " (it has "
+                  + oldIndex.keySet()
+                  + ")");
         }
+        source[i] = -1;
+        defaults[i] = Defaults.of(newType, component);
+        continue;
+      }
+      source[i] = usedSlot.computeIfAbsent(old, o -> usedSlot.size());
+      Type before = olds[old].getGenericType();
+      Type after = component.getGenericType();
+      oldTypes[i] = before;
+      if (!before.getTypeName().equals(after.getTypeName())) {
+        check[i] = after;
+      }
+    }
+    String[] used = new String[usedSlot.size()];
+    MethodHandle[] readers = new MethodHandle[used.length];
+    boolean[] proven = new boolean[used.length];
+    boolean flat = true;
+    try {
+      // module code lives in unnamed modules, which a named runtime module must be told to read
+      RecordPlan.class.getModule().addReads(oldType.getModule());
+      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(oldType, MethodHandles.lookup());
+      for (Map.Entry<Integer, Integer> slot : usedSlot.entrySet()) {
+        RecordComponent old = olds[slot.getKey()];
+        int k = slot.getValue();
+        used[k] = old.getName();
+        readers[k] =
+            lookup
+                .findGetter(oldType, old.getName(), old.getType())
+                .asType(MethodType.methodType(Object.class, Object.class));
+        proven[k] = provenByBoth(old, news, source, k);
+        flat &= proven[k];
+      }
+      Class<?>[] types = new Class<?>[news.length];
+      for (int i = 0; i < news.length; i++) {
+        types[i] = news[i].getType();
       }
       var canonical = newType.getDeclaredConstructor(types);
       canonical.setAccessible(true);
       MethodHandle constructor =
-          lookup
+          MethodHandles.lookup()
               .unreflectConstructor(canonical)
-              .asSpreader(Object[].class, components.length)
+              .asSpreader(Object[].class, news.length)
               .asType(MethodType.methodType(Object.class, Object[].class));
-      return new RecordPlan(constructor, readers, defaults, names, leaves);
+      return new RecordPlan(
+          oldType,
+          newType,
+          used,
+          readers,
+          proven,
+          source,
+          defaults,
+          check,
+          oldTypes,
+          constructor,
+          flat);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      if (e instanceof MigrationException migration) {
-        throw migration;
+      if (e instanceof Refusal refusal) {
+        throw refusal;
       }
-      throw new MigrationException(
-          path, "cannot plan the migration of " + oldType.getName() + ": " + e);
+      throw new Refusal("cannot plan the migration of " + oldType.getName() + ": " + e);
     }
   }
 
   /**
-   * Whether no component can hold a module value: building reads the components and maps none, so
-   * it cannot recurse.
+   * Whether every new component fed by old component {@code k} declares what it declared, a type
+   * that holds no module value.
    */
-  boolean flat() {
-    for (Leaves leaf : leaves) {
-      if (leaf != Leaves.ALL) {
+  private static boolean provenByBoth(
+      RecordComponent old, RecordComponent[] news, int[] source, int k) {
+    if (Leaves.of(old.getGenericType()) != Leaves.ALL) {
+      return false;
+    }
+    for (int i = 0; i < news.length; i++) {
+      if (source[i] == k
+          && !news[i].getGenericType().getTypeName().equals(old.getGenericType().getTypeName())) {
         return false;
       }
     }
     return true;
   }
 
-  Object build(Object value, Migrator migration, String path) {
-    Object[] args = new Object[readers.length];
-    for (int i = 0; i < readers.length; i++) {
-      if (readers[i] == null) {
-        args[i] = defaults[i];
-        continue;
-      }
+  /** The values of the old components the new record uses, read from the fields. */
+  Object[] read(Object record) {
+    Object[] values = new Object[readers.length];
+    for (int k = 0; k < readers.length; k++) {
       try {
-        Object component = (Object) readers[i].invokeExact(value);
-        args[i] =
-            switch (leaves[i]) {
-              case ALL -> component;
-              case MAP_KEYS -> migration.mapValuesOnly(component, path + "." + names[i]);
-              case NONE -> migration.map(component, path + "." + names[i]);
-            };
-      } catch (MigrationException e) {
-        throw e;
+        values[k] = (Object) readers[k].invokeExact(record);
       } catch (Throwable t) {
-        throw new MigrationException(path + "." + names[i], "cannot be read: " + t);
+        throw new Refusal("." + used[k], "component " + used[k] + " cannot be read: " + t);
+      }
+    }
+    return values;
+  }
+
+  /** The new record from the mapped values of the used old components. */
+  Object build(Object[] mapped) {
+    Object[] args = new Object[source.length];
+    for (int i = 0; i < source.length; i++) {
+      args[i] = source[i] < 0 ? defaults[i] : mapped[source[i]];
+      if (check[i] != null) {
+        conform(i, args[i]);
       }
     }
     try {
       return (Object) constructor.invokeExact(args);
-    } catch (ClassCastException | WrongMethodTypeException e) {
-      throw new MigrationException(
-          path,
-          "a component changed type in a way that cannot be mapped ("
-              + e.getMessage()
-              + "); handle it in codeChange");
     } catch (Throwable t) {
-      throw new MigrationException(
-          path, "the new record's constructor refused the migrated values: " + t);
+      throw new Refusal(
+          "the constructor of "
+              + newType.getName()
+              + " refused the migrated values: "
+              + t
+              + "; handle it in codeChange");
     }
+  }
+
+  /** The name of the new component {@code i}, for paths. */
+  String name(int i) {
+    return newType.getRecordComponents()[i].getName();
+  }
+
+  /**
+   * Refuses a value that does not fit the new declaration of component {@code i} (which changed):
+   * its class, and for a collection, map or optional of a class, what it holds.
+   */
+  private void conform(int i, Object value) {
+    Type declared = check[i];
+    String problem = misfit(value, declared);
+    if (problem != null) {
+      RecordComponent component = newType.getRecordComponents()[i];
+      throw new Refusal(
+          "." + component.getName(),
+          "component "
+              + component.getName()
+              + " was "
+              + oldTypes[i].getTypeName()
+              + " and is "
+              + declared.getTypeName()
+              + ", and "
+              + problem
+              + "; convert it in codeChange (Migration.component(oldState, \""
+              + used[source[i]]
+              + "\") reads the old value)");
+    }
+  }
+
+  /** What about {@code value} does not fit {@code declared}, or null if it fits. */
+  private static String misfit(Object value, Type declared) {
+    if (value == null) {
+      return raw(declared).isPrimitive() ? "its value is null" : null;
+    }
+    Class<?> raw = boxed(raw(declared));
+    if (!raw.isInstance(value)) {
+      return "its value is a " + value.getClass().getName();
+    }
+    if (!(declared instanceof ParameterizedType parameterized)) {
+      return null;
+    }
+    Type[] args = parameterized.getActualTypeArguments();
+    if (value instanceof Map<?, ?> map && args.length == 2) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!fits(entry.getKey(), args[0])) {
+          return "it holds a key " + entry.getKey() + " of " + entry.getKey().getClass().getName();
+        }
+        if (!fits(entry.getValue(), args[1])) {
+          return "it holds a "
+              + entry.getValue().getClass().getName()
+              + " at {"
+              + entry.getKey()
+              + "}";
+        }
+      }
+    } else if (value instanceof Collection<?> collection && args.length == 1) {
+      int index = 0;
+      for (Object element : collection) {
+        if (!fits(element, args[0])) {
+          return "it holds a " + element.getClass().getName() + " at [" + index + "]";
+        }
+        index++;
+      }
+    } else if (value instanceof Optional<?> optional && args.length == 1 && optional.isPresent()) {
+      if (!fits(optional.get(), args[0])) {
+        return "it holds a " + optional.get().getClass().getName();
+      }
+    }
+    return null;
+  }
+
+  private static boolean fits(Object value, Type declared) {
+    if (value == null) {
+      return true;
+    }
+    if (declared instanceof Class<?> type) {
+      return boxed(type).isInstance(value);
+    }
+    if (declared instanceof ParameterizedType parameterized
+        && parameterized.getRawType() instanceof Class<?> type) {
+      return type.isInstance(value);
+    }
+    return true; // a wildcard or a type variable proves nothing
+  }
+
+  private static Class<?> raw(Type type) {
+    if (type instanceof Class<?> c) {
+      return c;
+    }
+    if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> c) {
+      return c;
+    }
+    return Object.class;
+  }
+
+  private static Class<?> boxed(Class<?> type) {
+    return type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
   }
 }

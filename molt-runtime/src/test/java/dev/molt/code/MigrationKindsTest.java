@@ -1,0 +1,465 @@
+package dev.molt.code;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.molt.Sources;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shapes of state that real services hold, each migrated from v1 to v2 of a module loaded for
+ * real, then used by v2's own typed code: a switch that leaves an object of v1 inside the new state
+ * is caught by the use ({@code ClassCastException: class X cannot be cast to class X}), as it was
+ * in production. Each test is a case that broke before, with its story.
+ */
+class MigrationKindsTest {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  @TempDir Path dir;
+
+  private final String module = "kinds" + NAMES.incrementAndGet();
+  private final String pkg = "test.kinds." + module;
+
+  /**
+   * Loads v1 (whose {@code Types.sample()} builds a state), migrates the state to v2, and returns
+   * what v2's {@code Types.use(state)} says of it.
+   */
+  private Object migrateAndUse(String v1, String v2) throws Exception {
+    Class<?> old = load("v1", v1);
+    Object state = call(old, "sample");
+    Class<?> current = load("v2", v2);
+    Object migrated = Migration.migrate(state, current);
+    return call(current, "use", migrated);
+  }
+
+  private Object migrateOnly(String v1, String v2) throws Exception {
+    Class<?> old = load("v1", v1);
+    Object state = call(old, "sample");
+    Class<?> current = load("v2", v2);
+    return Migration.migrate(state, current);
+  }
+
+  private Class<?> load(String version, String body) throws IOException {
+    String source =
+        """
+        package %s;
+        import java.util.*;
+        import java.util.concurrent.*;
+        import java.util.concurrent.atomic.*;
+        import dev.molt.code.*;
+        public final class Types {
+        %s
+        }
+        """
+            .formatted(pkg, body);
+    Path[] files = Sources.write(dir.resolve(version), Map.of(pkg + ".Types", source));
+    CodeServer.loadPurging(ModuleSource.sources(module, files));
+    return CodeServer.currentClass(pkg + ".Types").orElseThrow();
+  }
+
+  private static Object call(Class<?> type, String name, Object... args) throws Exception {
+    for (Method method : type.getDeclaredMethods()) {
+      if (method.getName().equals(name) && method.getParameterCount() == args.length) {
+        method.setAccessible(true);
+        try {
+          return method.invoke(null, args);
+        } catch (InvocationTargetException e) {
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+    }
+    throw new NoSuchMethodException(name);
+  }
+
+  private static final String JOB =
+      "public record Job(int priority, String what) implements Comparable<Job> {\n"
+          + "  public int compareTo(Job o) { return Integer.compare(priority, o.priority); } }\n";
+
+  /**
+   * A deque and a priority queue of module records came through unmapped, and the next poll
+   * crashed.
+   */
+  @Test
+  void queuesOfRecordsKeepTheirKindAndOrder() throws Exception {
+    String v1 =
+        JOB
+            + """
+            public record State(ArrayDeque<Job> deque, PriorityQueue<Job> queue) {}
+            static Object sample() {
+              ArrayDeque<Job> deque = new ArrayDeque<>(List.of(new Job(2, "b"), new Job(1, "a")));
+              PriorityQueue<Job> queue = new PriorityQueue<>(List.of(new Job(3, "c"), new Job(1, "a"), new Job(2, "b")));
+              return new State(deque, queue);
+            }
+            """;
+    String v2 =
+        JOB
+            + """
+            public record State(ArrayDeque<Job> deque, PriorityQueue<Job> queue) {}
+            static String use(Object state) {
+              State s = (State) state;
+              Job first = s.deque().pollFirst();
+              StringBuilder out = new StringBuilder(s.deque().getClass().getSimpleName() + ":" + first.what());
+              s.queue().add(new Job(0, "z"));
+              while (!s.queue().isEmpty()) { out.append(",").append(s.queue().poll().what()); }
+              return out + ":" + s.queue().getClass().getSimpleName();
+            }
+            """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("ArrayDeque:b,z,a,b,c:PriorityQueue");
+  }
+
+  /** An AtomicReference and a Map.entry holding module records were passed through as they were. */
+  @Test
+  void atomicReferencesAndMapEntriesAreLookedInto() throws Exception {
+    String body =
+        """
+        public record Item(String name) {}
+        public record State(AtomicReference<Item> current, Map.Entry<String, Item> pinned,
+            AtomicReferenceArray<Item> slots) {}
+        """;
+    String v1 =
+        body
+            + """
+            static Object sample() {
+              AtomicReferenceArray<Item> slots = new AtomicReferenceArray<>(2);
+              slots.set(1, new Item("slot"));
+              return new State(new AtomicReference<>(new Item("now")), Map.entry("k", new Item("pin")), slots);
+            }
+            """;
+    String v2 =
+        body
+            + """
+            static String use(Object state) {
+              State s = (State) state;
+              Item now = s.current().get();
+              Item pin = s.pinned().getValue();
+              Item slot = s.slots().get(1);
+              return now.name() + "," + s.pinned().getKey() + "=" + pin.name() + "," + slot.name() + "," + s.slots().get(0);
+            }
+            """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("now,k=pin,slot,null");
+  }
+
+  /**
+   * {@code record State(List<Item> items)} became {@code record State(List<String> items)}; the new
+   * declared type was trusted and the Items were kept, to fail at the first {@code get}.
+   */
+  @Test
+  void aChangedTypeArgumentIsCheckedAgainstTheValuesNotTrusted() throws Exception {
+    String v1 =
+        """
+        public record Item(String name) {}
+        public record State(List<Item> items) {}
+        static Object sample() { return new State(new ArrayList<>(List.of(new Item("a")))); }
+        """;
+    String v2 =
+        """
+        public record Item(String name) {}
+        public record State(List<String> items) {}
+        """;
+    assertThatThrownBy(() -> migrateOnly(v1, v2))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.items"))
+        .hasMessageContaining("component items was java.util.List<" + pkg + ".Types$Item>")
+        .hasMessageContaining("and is java.util.List<java.lang.String>")
+        .hasMessageContaining("it holds a " + pkg + ".Types$Item at [0]")
+        .hasMessageContaining("convert it in codeChange");
+  }
+
+  /**
+   * Integer became Long: refused with the path "state", naming neither the component nor the types.
+   */
+  @Test
+  void aComponentWhoseTypeChangedIsNamedWithBothTypes() throws Exception {
+    String v1 =
+        "public record State(Integer count) {}\nstatic Object sample() { return new State(7); }";
+    String v2 = "public record State(Long count) {}";
+    assertThatThrownBy(() -> migrateOnly(v1, v2))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.count"))
+        .hasMessageContaining("component count was java.lang.Integer and is java.lang.Long")
+        .hasMessageContaining("its value is a java.lang.Integer")
+        .hasMessageContaining("Migration.component(oldState, \"count\")");
+  }
+
+  /**
+   * The accessor returned {@code Collections.unmodifiableList(items)}; migration read the accessor,
+   * so the new record held an unmodifiable list and the next {@code add} threw.
+   */
+  @Test
+  void recordsAreReadByTheirFieldsNotTheirAccessors() throws Exception {
+    String body =
+        """
+        public record Item(String name) {}
+        public record State(List<Item> items) {
+          public List<Item> items() { return Collections.unmodifiableList(items); }
+          void add(Item item) { items.add(item); }
+        }
+        """;
+    String v1 =
+        body
+            + "static Object sample() { return new State(new ArrayList<>(List.of(new Item(\"a\")))); }";
+    String v2 =
+        body
+            + """
+            static String use(Object state) {
+              State s = (State) state;
+              s.add(new Item("b"));
+              return s.items().size() + ":" + s.items().get(1).name();
+            }
+            """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("2:b");
+  }
+
+  /**
+   * An LRU (a LinkedHashMap in access order) came back in insertion order: the next eviction took
+   * the wrong entry.
+   */
+  @Test
+  void aLinkedHashMapKeepsItsAccessOrder() throws Exception {
+    String body =
+        "public record Item(String name) {}\npublic record State(LinkedHashMap<String, Item> lru) {}\n";
+    String v1 =
+        body
+            + """
+            static Object sample() {
+              LinkedHashMap<String, Item> lru = new LinkedHashMap<>(16, 0.75f, true);
+              lru.put("a", new Item("a")); lru.put("b", new Item("b")); lru.put("c", new Item("c"));
+              lru.get("a");
+              return new State(lru);
+            }
+            """;
+    String v2 =
+        body
+            + """
+            static String use(Object state) {
+              LinkedHashMap<String, Item> lru = ((State) state).lru();
+              String before = String.join("", lru.keySet());
+              lru.get("b");
+              return before + "/" + String.join("", lru.keySet()) + "/" + lru.firstEntry().getValue().name();
+            }
+            """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("bca/cab/c");
+  }
+
+  /**
+   * {@code count} renamed {@code total} with a {@code @Default}: the value went to the default
+   * without a word.
+   */
+  @Test
+  void aRenamedComponentCarriesItsValue() throws Exception {
+    String v1 =
+        "public record State(long count) {}\nstatic Object sample() { return new State(41); }";
+    String v2 =
+        """
+        public record State(@Renamed("count") @Default("0") long total) {}
+        static String use(Object state) { return "total=" + ((State) state).total(); }
+        """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("total=41");
+  }
+
+  /** A renamed record class: its values follow it when the new class declares the old name. */
+  @Test
+  void aRenamedClassCarriesItsValues() throws Exception {
+    String v1 =
+        """
+        public record Basket(List<String> lines) {}
+        public record State(Object cart) {}
+        static Object sample() { return new State(new Basket(List.of("apple"))); }
+        """;
+    String v2 =
+        """
+        @Renamed("%s.Types$Basket") public record Cart(List<String> lines) {}
+        public record State(Object cart) {}
+        static String use(Object state) { return ((Cart) ((State) state).cart()).lines().toString(); }
+        """
+            .formatted(pkg);
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("[apple]");
+  }
+
+  /** A chain of 1,000–2,000 nested records overflowed the stack, once as a BootstrapMethodError. */
+  @Test
+  void aMillionDeepChainMigratesWithoutOverflowingTheStack() throws Exception {
+    String v1 =
+        """
+        public record Node(int depth, Node next) {}
+        static Object sample() { Node n = null; for (int i = 0; i < 1_000_000; i++) { n = new Node(i, n); } return n; }
+        """;
+    String v2 =
+        """
+        public record Node(int depth, Node next) {}
+        static String use(Object state) {
+          int count = 0; Node last = null;
+          for (Node n = (Node) state; n != null; n = n.next()) { count++; last = n; }
+          return count + ":" + last.depth();
+        }
+        """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("1000000:0");
+  }
+
+  /**
+   * An EnumMap and an EnumSet of a module enum, empty ones included: each keeps its type, the new
+   * one.
+   */
+  @Test
+  void enumMapsAndEnumSetsOfAModuleEnumTakeTheNewEnum() throws Exception {
+    String body =
+        """
+        public enum Color { RED, GREEN, BLUE }
+        public record State(Object full, Object empty, Object set, Object emptySet) {}
+        """;
+    String v1 =
+        body
+            + """
+            static Object sample() {
+              EnumMap<Color, Integer> full = new EnumMap<>(Color.class); full.put(Color.GREEN, 2);
+              return new State(full, new EnumMap<Color, Integer>(Color.class), EnumSet.of(Color.BLUE), EnumSet.noneOf(Color.class));
+            }
+            """;
+    String v2 =
+        body
+            + """
+            @SuppressWarnings("unchecked")
+            static String use(Object state) {
+              State s = (State) state;
+              EnumMap<Color, Integer> full = (EnumMap<Color, Integer>) s.full();
+              EnumMap<Color, Integer> empty = (EnumMap<Color, Integer>) s.empty();
+              EnumSet<Color> set = (EnumSet<Color>) s.set();
+              EnumSet<Color> none = (EnumSet<Color>) s.emptySet();
+              empty.put(Color.RED, 1); none.add(Color.RED); set.add(Color.GREEN);
+              return full.get(Color.GREEN) + "," + empty + "," + set + "," + none;
+            }
+            """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("2,{RED=1},[GREEN, BLUE],[RED]");
+  }
+
+  /**
+   * A sorted map keeps its comparator: one of the module (a record) is mapped too, a lambda is
+   * refused.
+   */
+  @Test
+  void sortedCollectionsKeepTheirComparatorOrRefuseALambda() throws Exception {
+    String body =
+        """
+        public record Item(String name) {}
+        public record ByLength() implements Comparator<String> {
+          public int compare(String a, String b) { return Integer.compare(a.length(), b.length()); }
+        }
+        public record State(TreeMap<String, Item> byLength, TreeSet<String> reversed) {}
+        """;
+    String v1 =
+        body
+            + """
+            static Object sample() {
+              TreeMap<String, Item> map = new TreeMap<>(new ByLength());
+              map.put("ccc", new Item("3")); map.put("a", new Item("1"));
+              TreeSet<String> reversed = new TreeSet<>(Comparator.reverseOrder()); reversed.addAll(List.of("x", "y"));
+              return new State(map, reversed);
+            }
+            """;
+    String v2 =
+        body
+            + """
+            static String use(Object state) {
+              State s = (State) state;
+              s.byLength().put("bb", new Item("2"));
+              return s.byLength().keySet() + " " + s.byLength().comparator().getClass().getClassLoader().getName()
+                  + " " + s.reversed();
+            }
+            """;
+    assertThat((String) migrateAndUse(v1, v2))
+        .startsWith("[a, bb, ccc] " + module + "@")
+        .endsWith(" [y, x]");
+  }
+
+  /**
+   * A comparator that is a lambda of the old code cannot be carried: the new map would call old
+   * code.
+   */
+  @Test
+  void aSortedMapWithALambdaComparatorIsRefused() throws Exception {
+
+    String withLambda =
+        """
+        public record Item(String name) {}
+        public record State(TreeMap<String, Item> map) {}
+        static Object sample() {
+          TreeMap<String, Item> map = new TreeMap<>((a, b) -> b.compareTo(a)); map.put("a", new Item("1"));
+          return new State(map);
+        }
+        """;
+    assertThatThrownBy(
+            () ->
+                migrateOnly(
+                    withLambda,
+                    "public record Item(String name) {}\npublic record State(TreeMap<String, Item> map) {}"))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.map.comparator()"))
+        .hasMessageContaining("lambda of " + module);
+  }
+
+  /**
+   * Weak keys, a JDK container Molt does not know, and a cycle through records: each refused with
+   * its path.
+   */
+  @Test
+  void whatCannotBeRebuiltFaithfullyIsRefusedWithItsPath() throws Exception {
+    String body = "public record Item(String name) {}\npublic record State(Object value) {}\n";
+    assertThatThrownBy(
+            () ->
+                migrateOnly(
+                    body
+                        + "static Object sample() { WeakHashMap<Item, String> m = new WeakHashMap<>(); "
+                        + "Item k = new Item(\"k\"); m.put(k, \"v\"); return new State(List.of(k, m)); }",
+                    body))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.value[1]"))
+        .hasMessageContaining("WeakHashMap");
+    assertThatThrownBy(
+            () ->
+                migrateOnly(
+                    body
+                        + "static Object sample() { Set<Item> set = Collections.newSetFromMap(new HashMap<>()); "
+                        + "set.add(new Item(\"x\")); return new State(set); }",
+                    body))
+        .hasMessageContaining(
+            "java.util.Collections$SetFromMap holding values of the module cannot be rebuilt");
+    String cyclic =
+        """
+        public record Item(String name) {}
+        public record Box(List<Object> inside) {}
+        public record State(Object value) {}
+        static Object sample() { List<Object> list = new ArrayList<>(); Box box = new Box(List.of(list)); list.add(box); return new State(box); }
+        """;
+    assertThatThrownBy(
+            () ->
+                migrateOnly(
+                    cyclic, cyclic.replace("static Object sample()", "static Object unused()")))
+        .isInstanceOfSatisfying(
+            MigrationException.class,
+            e -> assertThat(e.path()).isEqualTo("state.value.inside[0][0]"))
+        .hasMessageContaining("cycle through records or immutable containers");
+  }
+
+  /**
+   * {@code Stream.toList()} allows nulls, which {@code List.copyOf} refuses: the same kind of list
+   * comes back.
+   */
+  @Test
+  void anImmutableListWithNullsStaysOne() throws Exception {
+    String body = "public record Item(String name) {}\npublic record State(List<Item> items) {}\n";
+    String v1 =
+        body
+            + "static Object sample() { return new State(java.util.stream.Stream.of(new Item(\"a\"), null).toList()); }";
+    String v2 =
+        body
+            + "static String use(Object state) { List<Item> items = ((State) state).items(); return items.get(0).name() + \",\" + items.get(1); }";
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("a,null");
+  }
+}
