@@ -8,6 +8,7 @@ import dev.molt.internal.process.ProcessTable;
 import dev.molt.internal.process.Registry;
 import dev.molt.internal.process.Signals;
 import dev.molt.internal.process.Timeouts;
+import dev.molt.internal.process.Timers;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -282,7 +283,7 @@ public final class Process {
   public static TimerRef sendAfter(Duration delay, Pid to, Object message) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "message");
-    return Timers.sendAfter(Timeouts.nanos(delay), to, message);
+    return new TimerRef(Timers.sendAfter(Timeouts.nanos(delay), to.cell, message));
   }
 
   /**
@@ -292,12 +293,12 @@ public final class Process {
   public static TimerRef sendAfter(Duration delay, String name, Object message) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(message, "message");
-    return Timers.sendAfter(Timeouts.nanos(delay), name, message);
+    return new TimerRef(Timers.sendAfter(Timeouts.nanos(delay), name, message));
   }
 
   /** Cancels a timer; true if it had not fired yet. */
   public static boolean cancelTimer(TimerRef timer) {
-    return Timers.cancel(Objects.requireNonNull(timer, "timer"));
+    return Timers.cancel(Objects.requireNonNull(timer, "timer").timer);
   }
 
   private static ProcessCell me(String operation) {

@@ -2,8 +2,7 @@ package dev.molt;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.molt.internal.process.Timer;
 import org.apiguardian.api.API;
 
 /**
@@ -14,17 +13,14 @@ import org.apiguardian.api.API;
  */
 @API(status = STABLE, since = "0.1")
 public final class TimerRef {
-  static final int PENDING = 0;
-  static final int FIRED = 1;
-  static final int CANCELLED = 2;
+  final Timer timer;
 
-  final AtomicInteger state = new AtomicInteger(PENDING);
-  volatile ScheduledFuture<?> future;
-
-  TimerRef() {}
+  TimerRef(Timer timer) {
+    this.timer = timer;
+  }
 
   @Override
   public String toString() {
-    return "#Timer<" + Integer.toHexString(System.identityHashCode(this)) + ">";
+    return timer.toString();
   }
 }

@@ -25,7 +25,12 @@ public final class CallException extends RuntimeException {
     /** A process called itself, which could never be answered. */
     CALLING_SELF,
     /** The calling thread was interrupted. */
-    INTERRUPTED
+    INTERRUPTED,
+    /**
+     * The request, or the reply, was built from another version of the server's module and could
+     * not be migrated to the version on the other side (see {@link #getCause()}).
+     */
+    NOT_MIGRATED
   }
 
   private final Kind kind;
@@ -35,9 +40,17 @@ public final class CallException extends RuntimeException {
   @API(status = INTERNAL, since = "0.1")
   public CallException(
       Kind kind, Object server, Object request, ExitReason exitReason, String detail) {
-    super(
-        "call to " + server + " failed: " + detail + " (request: " + request + ")",
-        exitReason == null ? null : exitReason.cause());
+    this(kind, server, request, exitReason, detail, exitReason == null ? null : exitReason.cause());
+  }
+
+  private CallException(
+      Kind kind,
+      Object server,
+      Object request,
+      ExitReason exitReason,
+      String detail,
+      Throwable cause) {
+    super("call to " + server + " failed: " + detail + " (request: " + request + ")", cause);
     this.kind = Objects.requireNonNull(kind);
     this.server = server;
     this.exitReason = exitReason;
@@ -56,6 +69,12 @@ public final class CallException extends RuntimeException {
   @API(status = INTERNAL, since = "0.1")
   public static CallException noproc(Object server, Object request) {
     return new CallException(Kind.NOPROC, server, request, ExitReason.noproc(), "no such process");
+  }
+
+  @API(status = INTERNAL, since = "0.1")
+  public static CallException notMigrated(Object server, Object request, RuntimeException why) {
+    return new CallException(
+        Kind.NOT_MIGRATED, server, request, null, "not migrated: " + why.getMessage(), why);
   }
 
   @API(status = INTERNAL, since = "0.1")

@@ -6,6 +6,7 @@ import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.code.Migration;
+import dev.molt.code.MigrationException;
 import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.Registry;
 import dev.molt.internal.process.Timeouts;
@@ -61,6 +62,24 @@ public interface GenServer<S> {
     LoggerFactory.getLogger(getClass())
         .warn("{} received an unexpected message: {}", Process.self(), message);
     return new NoReply<>(state);
+  }
+
+  /**
+   * A message built from another version of this server's module that cannot be migrated to this
+   * version: a request or cast whose record lost a component without a default, an enum constant
+   * that no longer exists, a lambda of old code. {@code message} is what came (a call's request, a
+   * cast's request, or the message itself); {@code from} is the caller for a call, else null, and
+   * can be answered with {@link #reply}. Return {@link NoReply} to go on without it (a call not
+   * answered then fails with {@code CallException.Kind.NOT_MIGRATED}).
+   *
+   * <p>The default refuses: during a code change ({@code Sys.changeCode}, a release install) a
+   * waiting message that cannot be migrated fails the change, and the process stays on its old code
+   * with its old state and its messages; a message that arrives after the switch is dropped with a
+   * warning. Either way the process does not crash.
+   */
+  default CastResult<S> handleUnmigratable(
+      Object message, From from, MigrationException reason, S state) throws Exception {
+    throw reason;
   }
 
   /**
@@ -170,7 +189,7 @@ public interface GenServer<S> {
    * gave up is dropped.
    */
   static void reply(From from, Object reply) {
-    Call.of(Objects.requireNonNull(from, "from")).complete(reply);
+    Call.of(Objects.requireNonNull(from, "from")).reply(reply);
   }
 
   /** Stops {@code server} with {@code normal} and waits up to 5 seconds for it to end. */

@@ -462,4 +462,38 @@ class MigrationKindsTest {
             + "static String use(Object state) { List<Item> items = ((State) state).items(); return items.get(0).name() + \",\" + items.get(1); }";
     assertThat(migrateAndUse(v1, v2)).isEqualTo("a,null");
   }
+
+  /**
+   * {@code count} dropped and {@code total} new with a {@code @Default}: the value went to the
+   * default without a word. Now a warning at prepare, and in strict mode (on in these tests) a
+   * refusal that says to declare {@code @Renamed}.
+   */
+  @Test
+  void aComponentDroppedWhileAnotherAppearsIsRefusedInStrictMode() throws Exception {
+    load("v1", "public record State(long count) {}");
+    assertThatThrownBy(() -> load("v2", "public record State(@Default(\"0\") long total) {}"))
+        .isInstanceOf(CodeException.class)
+        .hasMessageContaining("drops [count] and gains [total]")
+        .hasMessageContaining("declare @Renamed(\"old name\")");
+  }
+
+  /**
+   * A static counter restarted at 0 after every load, and nothing said so. A class that declares
+   * {@code static void codeChange(Class<?> previous)} carries its statics over.
+   */
+  @Test
+  void staticsAreCarriedByTheStaticCodeChangeHook() throws Exception {
+    String v1 = "static int hits;\nstatic Object sample() { hits = 5; return \"s\"; }";
+    String v2 =
+        """
+        static int hits;
+        static void codeChange(Class<?> previous) throws Exception {
+          var field = previous.getDeclaredField("hits");
+          field.setAccessible(true);
+          hits = field.getInt(null) + 1;
+        }
+        static String use(Object state) { return state + ":" + hits; }
+        """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("s:6");
+  }
 }

@@ -81,9 +81,21 @@ public final class LoadChecks {
     }
   }
 
+  /**
+   * Whether a load may replace the current version of {@code entry} though its old version still
+   * runs processes: the current one took no process, and a code change into it failed.
+   */
+  static boolean fixesForward(ModuleTable.Entry entry) {
+    ModuleVersion current = entry.current;
+    return entry.old != null
+        && current != null
+        && current.processes.isEmpty()
+        && current.failedInto.get() > 0;
+  }
+
   static void purged(ModuleTable table, String module) {
     ModuleTable.Entry entry = table.entries.get(module);
-    if (entry != null && entry.old != null) {
+    if (entry != null && entry.old != null && !fixesForward(entry)) {
       int holders = entry.old.processes.size();
       String prefix =
           "module " + module + " v" + (entry.lastVersion + 1) + " cannot be loaded: " + entry.old;

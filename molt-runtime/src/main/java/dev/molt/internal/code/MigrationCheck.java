@@ -3,11 +3,19 @@ package dev.molt.internal.code;
 import dev.molt.behaviour.GenServer;
 import dev.molt.code.CodeException;
 import dev.molt.code.Default;
+import dev.molt.code.Renamed;
 import dev.molt.internal.migration.Migrator;
+import dev.molt.internal.migration.Reachable;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The part of value migration that can fail before anything switches: a record that gains a
@@ -15,35 +23,52 @@ import java.util.Set;
  * build the state itself. Run by {@link Preparation}, so such a load is refused whole.
  */
 final class MigrationCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrationCheck.class);
+
   private MigrationCheck() {}
 
   static void check(ModuleVersion current, ModuleVersion next) {
     initializeBehaviours(next);
+    Statics.warn(next);
     if (current == null) {
       return;
     }
     Migrator.prepare(current.loader, next.loader, current.bytes.keySet());
-    if (overridesCodeChange(next)) {
-      return;
-    }
+    boolean overrides = overridesCodeChange(next);
+    Map<String, String> renames = next.loader.renames();
     for (String name : next.bytes.keySet()) {
-      if (!current.bytes.containsKey(name)) {
-        continue;
-      }
       Class<?> after = next.loader.ownClass(name);
       if (!after.isRecord()) {
         continue;
       }
-      Class<?> before = current.loader.ownClass(name);
+      String previous =
+          renames.entrySet().stream()
+              .filter(e -> e.getValue().equals(name))
+              .map(Map.Entry::getKey)
+              .findFirst()
+              .orElse(name);
+      if (!current.bytes.containsKey(previous)) {
+        continue;
+      }
+      Class<?> before = current.loader.ownClass(previous);
       if (!before.isRecord()) {
         continue;
       }
-      Set<String> had = new HashSet<>();
+      Set<String> had = new LinkedHashSet<>();
       for (RecordComponent component : before.getRecordComponents()) {
         had.add(component.getName());
       }
+      Set<String> taken = new HashSet<>();
+      List<String> gained = new ArrayList<>();
       for (RecordComponent component : after.getRecordComponents()) {
-        if (!had.contains(component.getName()) && component.getAnnotation(Default.class) == null) {
+        Renamed renamed = component.getAnnotation(Renamed.class);
+        String from = renamed != null ? renamed.value() : component.getName();
+        if (had.contains(from)) {
+          taken.add(from);
+          continue;
+        }
+        gained.add(component.getName());
+        if (component.getAnnotation(Default.class) == null && !overrides) {
           throw new CodeException(
               CodeException.Kind.BAD_CLASS,
               "module "
@@ -55,8 +80,31 @@ final class MigrationCheck {
                   + ", which has no @Default, and the module does not "
                   + "override codeChange; state of "
                   + current
-                  + " could not be migrated. Declare a @Default or override codeChange");
+                  + " could not be migrated. Declare a @Default, @Renamed if it was renamed, or override codeChange");
         }
+      }
+      List<String> dropped = had.stream().filter(c -> !taken.contains(c)).toList();
+      if (!dropped.isEmpty() && !gained.isEmpty() && !overrides) {
+        String problem =
+            "record "
+                + name
+                + " of "
+                + next
+                + " drops "
+                + dropped
+                + " and gains "
+                + gained
+                + ": if one was renamed, declare @Renamed(\"old name\") on the new component; as it is, the values of "
+                + dropped
+                + " are dropped and "
+                + gained
+                + " take their defaults";
+        if (Reachable.STRICT) {
+          throw new CodeException(
+              CodeException.Kind.BAD_CLASS,
+              "module " + next + " cannot be loaded in strict mode: " + problem);
+        }
+        LOG.warn("{}", problem);
       }
     }
   }

@@ -103,8 +103,13 @@ public final class ModuleTable {
     synchronized (this) {
       readyToSwitch(load, all);
       for (ModuleVersion version : all) {
+        Statics.carry(version.entry.current, version);
+      }
+      for (ModuleVersion version : all) {
         Entry entry = version.entry;
-        entry.old = entry.current;
+        if (!replacesFailedCurrent(entry)) {
+          entry.old = entry.current;
+        }
         entry.lastVersion = version.version;
         entry.current = version;
       }
@@ -128,6 +133,9 @@ public final class ModuleTable {
     List<ModuleVersion> all = load.all();
     synchronized (this) {
       readyToSwitch(load, all);
+      for (ModuleVersion version : all) {
+        Statics.carry(version.entry.current, version);
+      }
       for (ModuleVersion version : all) {
         version.entry.lastVersion = version.version;
         version.entry.pending = version;
@@ -175,7 +183,9 @@ public final class ModuleTable {
         if (entry.pending != version) {
           throw new IllegalStateException(version + " is not pending; nothing to commit");
         }
-        entry.old = entry.current;
+        if (!replacesFailedCurrent(entry)) {
+          entry.old = entry.current;
+        }
         entry.current = version;
         entry.pending = null;
       }
@@ -257,6 +267,31 @@ public final class ModuleTable {
     return true;
   }
 
+  /**
+   * Fixing forward: when a module's old version still runs processes because the code change to its
+   * current version failed in every one of them, a newer version replaces the current one (purged:
+   * nothing runs it) and the old one stays, for its processes to move on to the newer. Under the
+   * lock; true if it did.
+   */
+  private boolean replacesFailedCurrent(Entry entry) {
+    ModuleVersion current = entry.current;
+    if (!LoadChecks.fixesForward(entry)) {
+      return false;
+    }
+    Migrator.forget(current.loader);
+    purged.add(
+        new Purged(
+            current.name(),
+            current.version,
+            new WeakReference<>(current.loader),
+            List.copyOf(current.bytes.keySet())));
+    LOG.info(
+        "{} took no process (its code change failed); it is replaced, and {} stays old",
+        current,
+        entry.old);
+    return true;
+  }
+
   private void killAll(ModuleVersion version, String why) {
     for (ProcessCell cell : Set.copyOf(version.processes)) {
       LOG.warn("{} {}: killing {}, which still runs it", why, version, cell.pid);
@@ -305,8 +340,9 @@ public final class ModuleTable {
 
   // ---- failures --------------------------------------------------------------------------------
 
-  /** Keeps a failed code change (the last 100) and logs it. */
-  public void reportFailure(CodeChangeFailure failure) {
+  /** Keeps a failed code change into {@code target} (the last 100) and logs it. */
+  public void reportFailure(CodeChangeFailure failure, ModuleVersion target) {
+    target.failedInto.incrementAndGet();
     failures.add(failure);
     while (failures.size() > 100) {
       failures.removeFirst();

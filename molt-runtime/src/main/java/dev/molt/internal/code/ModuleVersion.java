@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One version of a module: what was loaded (immutable), its class loader, and the processes that
@@ -35,6 +36,11 @@ public final class ModuleVersion implements ProcessCell.Runs {
   final Set<ProcessCell> processes;
 
   private final Map<Class<?>, Constructor<?>> constructors = new ConcurrentHashMap<>();
+
+  /**
+   * How many code changes into this version failed: a version that took no process can be replaced.
+   */
+  final AtomicInteger failedInto = new AtomicInteger();
 
   ModuleVersion(
       ModuleSource source,

@@ -100,7 +100,7 @@ public final class Migrator {
    */
   public static void forgetTarget(ModuleClasses from, ModuleClasses target) {
     for (Class<?> type : from.definedClasses()) {
-      PLANS.get(type).keySet().removeIf(newType -> newType.getClassLoader() == target);
+      PLANS.get(type).keySet().removeIf(newType -> newType.getClassLoader() == target.loader());
     }
   }
 
@@ -111,7 +111,7 @@ public final class Migrator {
    */
   public static boolean foreign(Class<?> type, ModuleClasses target) {
     ClassLoader loader = type.getClassLoader();
-    return loader != target
+    return loader != target.loader()
         && ((loader instanceof ModuleClasses m && m.module().equals(target.module()))
             || (loader != null && target.owns(type.getName())));
   }
@@ -281,9 +281,7 @@ public final class Migrator {
               + " of "
               + describe(oldType)
               + " no longer exists in "
-              + target.module()
-              + " v"
-              + target.version()
+              + describe(target)
               + "; declare @Renamed(\""
               + oldType.getName()
               + "\") on the class that replaces it, or handle it in codeChange");
@@ -315,9 +313,7 @@ public final class Migrator {
             + " of "
             + describe(enumType)
             + " no longer exists in "
-            + target.module()
-            + " v"
-            + target.version()
+            + describe(target)
             + "; handle it in codeChange");
   }
 
@@ -335,6 +331,12 @@ public final class Migrator {
       return "class loader";
     }
     return "instance of " + type.getName() + " (not a record or an enum)";
+  }
+
+  private static String describe(ModuleClasses classes) {
+    return classes.version() == 0
+        ? classes.module() + " as the application class path has it"
+        : classes.module() + " v" + classes.version();
   }
 
   private static String describe(Class<?> type) {

@@ -8,6 +8,11 @@ import java.util.Map;
  * each module version. Migration maps a value to the classes of one of these, by class name.
  */
 public interface ModuleClasses {
+  /** The class loader that defines these classes. */
+  default ClassLoader loader() {
+    return (ClassLoader) this;
+  }
+
   /** The module's name. */
   String module();
 

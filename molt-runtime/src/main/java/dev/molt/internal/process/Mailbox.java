@@ -276,6 +276,41 @@ public final class Mailbox {
     }
   }
 
+  /**
+   * Every message waiting, oldest first, for a code change that migrates them: the queue is moved
+   * into the passed-over messages, which only the owner (or the thread that holds it) touches.
+   * Messages that arrive after this are the next ones in line.
+   */
+  public Object[] waiting() {
+    Object message;
+    while ((message = queue.poll()) != null) {
+      if (saved == null) {
+        saved = new ArrayDeque<>();
+      }
+      saved.addLast(message);
+    }
+    return saved == null ? new Object[0] : saved.toArray();
+  }
+
+  /**
+   * Replaces waiting messages (those {@link #waiting} returned) by identity: each key of {@code
+   * replacements} still waiting becomes its value, or is dropped if the value is null. Owner only.
+   */
+  public void replaceWaiting(java.util.IdentityHashMap<Object, Object> replacements) {
+    if (saved == null || replacements.isEmpty()) {
+      return;
+    }
+    ArrayDeque<Object> next = new ArrayDeque<>(saved.size());
+    for (Object message : saved) {
+      if (!replacements.containsKey(message)) {
+        next.addLast(message);
+      } else if (replacements.get(message) != null) {
+        next.addLast(replacements.get(message));
+      }
+    }
+    saved = next;
+  }
+
   /** Messages waiting, for diagnostics (a racy count when read from another process). */
   public int size() {
     ArrayDeque<Object> passedOver = saved;

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -88,6 +89,9 @@ public final class ProcessCell {
 
   private volatile ExitReason exitReason;
   private volatile ConcurrentHashMap<Object, Object> watchers;
+
+  /** Its pending timers, made on the first {@code sendAfter} to it. */
+  private volatile Set<Timer> timers;
 
   /** The process a pid names. */
   public static ProcessCell of(Pid pid) {
@@ -182,6 +186,24 @@ public final class ProcessCell {
     Signals.die(this, reason);
     // A pid outlives its process; let it not keep the thread, and through it the code it ran.
     thread = null;
+  }
+
+  Set<Timer> timers() {
+    Set<Timer> set = timers;
+    if (set == null) {
+      synchronized (this) {
+        set = timers;
+        if (set == null) {
+          set = ConcurrentHashMap.newKeySet(2);
+          timers = set;
+        }
+      }
+    }
+    return set;
+  }
+
+  Set<Timer> timersIfAny() {
+    return timers;
   }
 
   // ---- watchers --------------------------------------------------------------------------

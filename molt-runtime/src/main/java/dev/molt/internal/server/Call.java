@@ -3,6 +3,9 @@ package dev.molt.internal.server;
 import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.behaviour.From;
+import dev.molt.code.MigrationException;
+import dev.molt.internal.migration.Migrator;
+import dev.molt.internal.migration.ModuleClasses;
 import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.Spin;
 import java.lang.invoke.MethodHandles;
@@ -22,8 +25,17 @@ public final class Call implements From, ProcessCell.Watcher {
   private static final Object NULL = new Object();
   private static final Object TIMED_OUT = new Object();
 
-  /** The request; replaced by its migration when it reaches newer code. */
+  /**
+   * The request; replaced by its migration when it reaches another version of the server's code.
+   */
   public Object request;
+
+  /**
+   * The classes the caller built its request with, when the request had to be migrated to reach the
+   * server: the reply is migrated back to them, so that a typed client gets values of its own
+   * version. Null when the request needed nothing.
+   */
+  public ModuleClasses replyTo;
 
   private final Thread waiter;
   private final Pid caller;
@@ -101,6 +113,26 @@ public final class Call implements From, ProcessCell.Watcher {
   public Optional<Pid> caller() {
     return Optional.ofNullable(caller);
   }
+
+  /**
+   * Replies {@code value}: in the caller's classes when its request came from another version
+   * ({@link #replyTo}); when it cannot be migrated there, the caller gets a {@code CallException}
+   * of kind {@code NOT_MIGRATED} instead. True if this call set the outcome.
+   */
+  public boolean reply(Object value) {
+    ModuleClasses to = replyTo;
+    if (to != null && value != null) {
+      try {
+        value = Migrator.to(to, value, "reply");
+      } catch (MigrationException e) {
+        return complete(new Failed(e));
+      }
+    }
+    return complete(value);
+  }
+
+  /** An outcome that fails the call: its reply (or request) could not be migrated, and why. */
+  public record Failed(RuntimeException why) {}
 
   /** Sets the outcome if there is none yet; true if this call set it. */
   public boolean complete(Object value) {

@@ -94,6 +94,9 @@ public final class GenServerCalls {
     if (outcome instanceof Call.Ended ended) {
       throw CallException.exited(serverName, request, ended.reason());
     }
+    if (outcome instanceof Call.Failed failed) {
+      throw CallException.notMigrated(serverName, request, failed.why());
+    }
     if (Call.timedOut(outcome)) {
       if (Thread.currentThread().isInterrupted()) {
         throw new CallException(
@@ -167,6 +170,8 @@ public final class GenServerCalls {
         failures.put(pids[i], CallException.exited(pids[i], from.request, ended.reason()));
       } else if (Call.timedOut(outcome)) {
         failures.put(pids[i], CallException.timeout(pids[i], from.request, nanos));
+      } else if (outcome instanceof Call.Failed failed) {
+        failures.put(pids[i], CallException.notMigrated(pids[i], from.request, failed.why()));
       } else if (outcome instanceof SysRequest.Refused refused) {
         failures.put(pids[i], refused.error());
       } else if (outcome instanceof RuntimeException error) {

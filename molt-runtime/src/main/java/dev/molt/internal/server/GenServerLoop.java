@@ -21,6 +21,7 @@ import dev.molt.internal.code.ModuleClassLoader;
 import dev.molt.internal.code.ModuleTable;
 import dev.molt.internal.code.ModuleVersion;
 import dev.molt.internal.migration.Migrator;
+import dev.molt.internal.migration.Reachable;
 import dev.molt.internal.process.Guard;
 import dev.molt.internal.process.Mailbox;
 import dev.molt.internal.process.ProcessCell;
@@ -28,7 +29,11 @@ import dev.molt.internal.process.Registry;
 import dev.molt.sys.ProcessStatus;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The generic loop behind {@link GenServer}: takes a message, dispatches it to the callbacks
@@ -40,6 +45,7 @@ import java.util.function.Predicate;
  */
 public final class GenServerLoop<S> implements ProcessBody {
   private static final ModuleTable TABLE = ModuleTable.node();
+  private static final Logger LOG = LoggerFactory.getLogger(GenServerLoop.class);
 
   public record Cast(Object request) {}
 
@@ -149,9 +155,12 @@ public final class GenServerLoop<S> implements ProcessBody {
       }
       if (version != null) {
         if (version.superseded() && version.current() != failedTarget) {
-          switchCode(version.current(), null);
+          switchCode(version.current(), null, false);
         }
         message = adapt(message);
+        if (message == SKIP) {
+          continue;
+        }
       }
       system.messages++;
       if (system.observed()) {
@@ -179,28 +188,69 @@ public final class GenServerLoop<S> implements ProcessBody {
   }
 
   /**
-   * A message built from another version of this module's classes, mapped to the ones that run now.
+   * A message built from another version of this module's classes, mapped to the ones that run now;
+   * a call's reply will go back in the caller's classes. A message that cannot be mapped goes to
+   * {@code handleUnmigratable}, or is dropped with a warning: {@link #SKIP}.
    */
   private Object adapt(Object message) {
     ModuleClassLoader loader = version.loader;
-    try {
-      if (message instanceof Call call) {
-        if (call.request != null && Migrator.foreign(call.request.getClass(), loader)) {
-          call.request = Migrator.to(loader, call.request, "request");
+    if (message instanceof Call call) {
+      Object request = call.request;
+      if (request != null && Migrator.foreign(request.getClass(), loader)) {
+        try {
+          call.request = Migrator.to(loader, request, "request");
+          if (call.replyTo == null) {
+            call.replyTo = Waiting.origin(request, loader);
+          }
+        } catch (MigrationException e) {
+          return unmigratable(request, call, e);
         }
-        return call;
       }
-      if (message instanceof Cast cast) {
-        return cast.request() != null && Migrator.foreign(cast.request().getClass(), loader)
-            ? new Cast(Migrator.to(loader, cast.request(), "request"))
-            : cast;
-      }
-      return Migrator.foreign(message.getClass(), loader)
-          ? Migrator.to(loader, message, "message")
-          : message;
-    } catch (MigrationException e) {
-      throw crash(e);
+      return call;
     }
+    if (message instanceof Cast cast) {
+      Object request = cast.request();
+      if (request == null || !Migrator.foreign(request.getClass(), loader)) {
+        return cast;
+      }
+      try {
+        return new Cast(Migrator.to(loader, request, "request"));
+      } catch (MigrationException e) {
+        return unmigratable(request, null, e);
+      }
+    }
+    if (!Migrator.foreign(message.getClass(), loader)) {
+      return message;
+    }
+    try {
+      return Migrator.to(loader, message, "message");
+    } catch (MigrationException e) {
+      return unmigratable(message, null, e);
+    }
+  }
+
+  /** Marks a message the loop goes past: taken by {@code handleUnmigratable}, or dropped. */
+  private static final Object SKIP = new Object();
+
+  private Object unmigratable(Object message, Call call, MigrationException reason) {
+    CastResult<S> result;
+    try {
+      result = callbacks.handleUnmigratable(message, call, reason, state);
+    } catch (MigrationException refused) {
+      LOG.warn(
+          "{} dropped a message it cannot migrate to {}: {}",
+          self.pid,
+          version,
+          refused.getMessage());
+      result = new NoReply<>(state);
+    } catch (Throwable t) {
+      throw crash(t);
+    }
+    if (call != null) {
+      call.complete(new Call.Failed(reason));
+    }
+    handleCastResult(result, "handleUnmigratable");
+    return SKIP;
   }
 
   // ---- system messages -----------------------------------------------------------------
@@ -302,11 +352,15 @@ public final class GenServerLoop<S> implements ProcessBody {
     if (target == version) {
       return "ok";
     }
-    Undo before = new Undo(version, callbacks, state);
-    CodeChangeFailure failure = switchCode(target, change.extra());
+    Undo before = new Undo(version, callbacks, state, new ArrayList<>());
+    CodeChangeFailure failure = switchCode(target, change.extra(), true);
     if (failure == null && undo == null) {
       undo = before;
+      if (pendingMoved != null) {
+        undo.moved().add(pendingMoved);
+      }
     }
+    pendingMoved = null;
     if (failure != null) {
       return refused(
           new CodeException(
@@ -326,8 +380,18 @@ public final class GenServerLoop<S> implements ProcessBody {
     return "ok";
   }
 
-  /** What a process ran, and with which state, before the code changes of this suspension. */
-  private record Undo(ModuleVersion version, GenServer<?> callbacks, Object state) {}
+  /**
+   * What a process ran, and with which state, before the code changes of this suspension, and what
+   * those changes did to the messages and timers waiting for it.
+   */
+  private record Undo(
+      ModuleVersion version, GenServer<?> callbacks, Object state, List<Waiting<?>> moved) {}
+
+  /**
+   * The waiting messages a code change just moved, until {@link #changeCode} files them in its
+   * undo.
+   */
+  private Waiting<?> pendingMoved;
 
   @SuppressWarnings("unchecked")
   private Object revertCodeChange() {
@@ -344,6 +408,9 @@ public final class GenServerLoop<S> implements ProcessBody {
       return "ok";
     }
     TABLE.move(self, version, undo.version());
+    for (Waiting<?> moved : undo.moved().reversed()) {
+      moved.undo(self.mailbox);
+    }
     self.behaviour = undo.callbacks();
     version = undo.version();
     callbacks = (GenServer<S>) undo.callbacks();
@@ -385,20 +452,38 @@ public final class GenServerLoop<S> implements ProcessBody {
   }
 
   /**
-   * Moves this process to {@code target}: new callbacks from the target's class of the same name,
-   * and the state through their {@code codeChange}. On any failure nothing changes and the failure
-   * is reported and returned.
+   * Moves this process to {@code target}: new callbacks from the target's class of the same name
+   * (or the one {@code @Renamed} from it), and the state through their {@code codeChange}; a state
+   * an overridden {@code codeChange} built (every state, in strict mode) is checked to hold nothing
+   * of another version. With {@code waiting}, the messages and timers waiting for the process are
+   * migrated too, in the same change. On any failure nothing changes and the failure is reported
+   * and returned.
    */
   @SuppressWarnings("unchecked")
-  private CodeChangeFailure switchCode(ModuleVersion target, Object extra) {
+  private CodeChangeFailure switchCode(ModuleVersion target, Object extra, boolean waiting) {
     try {
-      Class<?> next = target.loader.ownClass(callbacks.getClass().getName());
+      String name = callbacks.getClass().getName();
+      Class<?> next = target.loader.ownClass(target.loader.renames().getOrDefault(name, name));
       if (next == null) {
         throw new IllegalStateException(
-            callbacks.getClass().getName() + " no longer exists in " + target);
+            name
+                + " no longer exists in "
+                + target
+                + "; declare @Renamed(\""
+                + name
+                + "\") on the class that replaces it");
       }
       GenServer<S> nextCallbacks = (GenServer<S>) target.constructor(next).newInstance();
       S nextState = nextCallbacks.codeChange(version.version, state, extra);
+      if (Reachable.STRICT || Overrides.codeChange(next)) {
+        Reachable.check(nextState, target.loader, "state");
+      }
+      Waiting<S> moved = null;
+      if (waiting) {
+        moved = Waiting.migrate(self, target.loader, nextCallbacks, nextState);
+        nextState = moved.state();
+        moved.apply(self.mailbox);
+      }
       TABLE.move(self, version, target);
       self.behaviour = nextCallbacks;
       version = target;
@@ -406,6 +491,11 @@ public final class GenServerLoop<S> implements ProcessBody {
       state = nextState;
       failedTarget = null;
       system.codeChanges++;
+      if (moved != null && undo != null) {
+        undo.moved().add(moved);
+      } else if (moved != null) {
+        pendingMoved = moved;
+      }
       return null;
     } catch (Throwable t) {
       ExitReason reason =
@@ -427,7 +517,7 @@ public final class GenServerLoop<S> implements ProcessBody {
                   failure.at());
       system.lastFailure = kept;
       system.failedCodeChanges++;
-      TABLE.reportFailure(kept);
+      TABLE.reportFailure(kept, target);
       return failure;
     }
   }
@@ -442,13 +532,13 @@ public final class GenServerLoop<S> implements ProcessBody {
     switch (result) {
       case Reply<S>(Object reply, S next) -> {
         state = next;
-        call.complete(reply);
+        call.reply(reply);
       }
       case NoReply<S>(S next) -> state = next;
       case Stop<S> stop -> {
         state = stop.state();
         if (stop.replies()) {
-          call.complete(stop.reply());
+          call.reply(stop.reply());
         }
         stop(stop.reason());
       }

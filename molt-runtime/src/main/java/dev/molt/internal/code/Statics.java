@@ -1,0 +1,121 @@
+package dev.molt.internal.code;
+
+import dev.molt.code.CodeException;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Static fields of module classes: each version has its own, starting from its initial value, so a
+ * counter or a cache kept in a static restarts at every load. Mutable ones get a warning when a
+ * version is prepared; a class that declares {@code static void codeChange(Class<?> previous)}
+ * carries them itself, called with the previous version's class of the same name just before the
+ * new version becomes current (or pending, for an install).
+ */
+final class Statics {
+  private static final Logger LOG = LoggerFactory.getLogger(Statics.class);
+  private static final String HOOK = "codeChange";
+
+  private Statics() {}
+
+  /**
+   * Logs a warning for each class of {@code version} with mutable statics and no hook to carry
+   * them.
+   */
+  static void warn(ModuleVersion version) {
+    for (String name : version.bytes.keySet()) {
+      Class<?> type = version.loader.ownClass(name);
+      if (hook(type) != null) {
+        continue;
+      }
+      List<String> mutable = new ArrayList<>();
+      for (Field field : type.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers())
+            && !field.isSynthetic()
+            && !field.isEnumConstant()
+            && mutable(field)) {
+          mutable.add(field.getName());
+        }
+      }
+      if (!mutable.isEmpty()) {
+        LOG.warn(
+            "{}: class {} keeps mutable static state {}; each version has its own, starting from its initial value. "
+                + "Keep it in a process's state, or carry it with a static codeChange(Class<?> previous) method",
+            version,
+            name,
+            mutable);
+      }
+    }
+  }
+
+  private static boolean mutable(Field field) {
+    if (!Modifier.isFinal(field.getModifiers())) {
+      return true;
+    }
+    Class<?> type = field.getType();
+    return type.isArray()
+        || Collection.class.isAssignableFrom(type)
+        || Map.class.isAssignableFrom(type)
+        || type.getName().startsWith("java.util.concurrent.atomic.")
+        || type == StringBuilder.class;
+  }
+
+  /**
+   * Runs the hooks of {@code next}'s classes that {@code previous} also has; a hook that throws
+   * refuses the switch.
+   */
+  static void carry(ModuleVersion previous, ModuleVersion next) {
+    if (previous == null) {
+      return;
+    }
+    for (String name : next.bytes.keySet()) {
+      if (!previous.bytes.containsKey(name)) {
+        continue;
+      }
+      Class<?> type = next.loader.ownClass(name);
+      Method hook = hook(type);
+      if (hook == null) {
+        continue;
+      }
+      try {
+        hook.invoke(null, previous.loader.ownClass(name));
+      } catch (InvocationTargetException e) {
+        throw new CodeException(
+            CodeException.Kind.BAD_CLASS,
+            "module "
+                + next
+                + ": "
+                + name
+                + ".codeChange(previous) threw "
+                + e.getCause()
+                + "; nothing switched",
+            e.getCause());
+      } catch (ReflectiveOperationException e) {
+        throw new CodeException(
+            CodeException.Kind.BAD_CLASS,
+            "module " + next + ": " + name + ".codeChange(previous) cannot be called: " + e,
+            e);
+      }
+    }
+  }
+
+  private static Method hook(Class<?> type) {
+    try {
+      Method method = type.getDeclaredMethod(HOOK, Class.class);
+      if (!Modifier.isStatic(method.getModifiers())) {
+        return null;
+      }
+      method.setAccessible(true);
+      return method;
+    } catch (NoSuchMethodException e) {
+      return null;
+    }
+  }
+}
