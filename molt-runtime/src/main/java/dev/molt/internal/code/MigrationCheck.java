@@ -6,7 +6,6 @@ import dev.molt.code.Default;
 import dev.molt.code.Renamed;
 import dev.molt.internal.migration.Migrator;
 import dev.molt.internal.migration.Reachable;
-import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -156,14 +155,8 @@ final class MigrationCheck {
   private static boolean overridesCodeChange(ModuleVersion version) {
     for (String name : version.bytes.keySet()) {
       Class<?> type = version.loader.ownClass(name);
-      if (GenServer.class.isAssignableFrom(type)) {
-        for (Method method : type.getDeclaredMethods()) {
-          if (method.getName().equals("codeChange")
-              && method.getParameterCount() == 3
-              && !method.isBridge()) {
-            return true;
-          }
-        }
+      if (GenServer.class.isAssignableFrom(type) && Overrides.codeChange(type)) {
+        return true;
       }
     }
     return false;

@@ -20,6 +20,7 @@ import dev.molt.code.MigrationException;
 import dev.molt.internal.code.ModuleClassLoader;
 import dev.molt.internal.code.ModuleTable;
 import dev.molt.internal.code.ModuleVersion;
+import dev.molt.internal.code.Overrides;
 import dev.molt.internal.migration.Migrator;
 import dev.molt.internal.migration.Reachable;
 import dev.molt.internal.process.Guard;

@@ -1,10 +1,10 @@
-package dev.molt.internal.server;
+package dev.molt.internal.code;
 
 import dev.molt.behaviour.GenServer;
 import java.lang.reflect.Method;
 
 /** Which callbacks a behaviour class overrides, looked up once per class. */
-final class Overrides {
+public final class Overrides {
   private static final ClassValue<Boolean> CODE_CHANGE =
       new ClassValue<>() {
         @Override
@@ -28,7 +28,7 @@ final class Overrides {
    * Whether {@code type} (a {@link GenServer}) builds its new state itself, in an overridden {@code
    * codeChange}.
    */
-  static boolean codeChange(Class<?> type) {
+  public static boolean codeChange(Class<?> type) {
     return CODE_CHANGE.get(type);
   }
 }
