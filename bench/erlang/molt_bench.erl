@@ -9,6 +9,8 @@
 %%                  module (suspend each, load, change_code each, resume each); median of 3 after 1.
 %%   code_memory Dir  erlang:memory(code) growth in KB over 1,000 load/purge cycles, after 200.
 %%   load Dir       load_module_us: code:atomic_load of 20 small modules; median of 200 after 50.
+%%   migrate N      migrate_1m_records_ms: a code_change that rebuilds a state of N records
+%%                  {entry, Key, Value} as {entry, Key, Value, 0}; median of 10 after 2.
 %% Each prints one line: VALUE <number>.
 -module(molt_bench).
 -behaviour(gen_server).
@@ -50,6 +52,12 @@ main(["swap", Dir, KeysArg]) ->
     io:format("first 20 swaps: median ~.1f us~n", [median(lists:sublist(Pauses, 20))]),
     io:format("swaps 200, max ~.1f us~n", [lists:max(lists:nthtail(1000, Pauses))]),
     print(median(lists:nthtail(1000, Pauses)));
+main(["migrate", NArg]) ->
+    N = list_to_integer(NArg),
+    Old = {state, [{entry, integer_to_binary(I), I} || I <- lists:seq(0, N - 1)]},
+    Times = [migrate_time(Old, N) || _ <- lists:seq(1, 12)],
+    io:format("runs (ms): ~p~n", [Times]),
+    print(median(lists:nthtail(2, Times)));
 main(["upgrade", Dir, NArg]) ->
     N = list_to_integer(NArg),
     {Mod, Bin} = compiled(Dir, "molt_worker"),
@@ -166,3 +174,15 @@ median(Values) ->
     end.
 
 print(Value) -> io:format("VALUE ~.1f~n", [float(Value)]).
+
+migrate_time(Old, N) ->
+    garbage_collect(),
+    T0 = erlang:monotonic_time(microsecond),
+    {ok, {state, New}} = code_change(1, Old, []),
+    T1 = erlang:monotonic_time(microsecond),
+    N = length(New),
+    (T1 - T0) / 1000.
+
+%% What a gen_server's code_change does when a record gains a field.
+code_change(_OldVsn, {state, Entries}, _Extra) ->
+    {ok, {state, [{entry, K, V, 0} || {entry, K, V} <- Entries]}}.

@@ -159,11 +159,14 @@ class MigrationTest {
   @Test
   void identityAndCyclesArePreserved() throws Exception {
     ClassLoader v1 = load("v1", V1);
-    Object shared = make(v1, "Square", 3.0);
+    Object shared = make(v1, "Item", "ball", color(v1, "RED"), make(v1, "Square", 3.0));
+    Object flat = make(v1, "Square", 1.0);
     List<Object> cycle = new ArrayList<>();
     cycle.add(shared);
     cycle.add(shared);
     cycle.add(cycle);
+    cycle.add(flat);
+    cycle.add(flat);
     Object holder = make(v1, "Holder", cycle);
     ClassLoader v2 = load("v2", V2);
     List<?> migrated =
@@ -171,6 +174,10 @@ class MigrationTest {
     assertThat(migrated.get(0)).isSameAs(migrated.get(1));
     assertThat(migrated.get(0).getClass().getClassLoader()).isSameAs(v2);
     assertThat(migrated.get(2)).isSameAs(migrated);
+    assertThat(migrated.get(3))
+        .as("a record of JDK values is a value: equal, not necessarily the same object")
+        .isEqualTo(migrated.get(4));
+    assertThat(migrated.get(3).getClass().getClassLoader()).isSameAs(v2);
   }
 
   @Test

@@ -220,7 +220,23 @@ final class Containers {
   @SuppressWarnings({"JdkObsolete", "unchecked"}) // every JDK collection is here, the old ones too
   private static Map<Class<?>, Kind> fixedKinds() {
     Map<Class<?>, Kind> kinds = new HashMap<>();
-    kinds.put(ArrayList.class, collection(ArrayList::new));
+    kinds.put(
+        ArrayList.class,
+        new CollectionKind() {
+          @Override
+          public Object empty(Object container, Object[] parts) {
+            return new ArrayList<>(parts.length);
+          }
+
+          @Override
+          @SuppressWarnings("unchecked")
+          public Object rebuild(Object container, Object empty, Object[] mapped) {
+            // the mapped parts are a fresh array of the elements: one copy into the new list
+            return empty == null
+                ? new ArrayList<>(Arrays.asList(mapped))
+                : super.rebuild(container, empty, mapped);
+          }
+        });
     kinds.put(LinkedList.class, collection(LinkedList::new));
     kinds.put(Vector.class, collection(Vector::new));
     kinds.put(Stack.class, collection(Stack::new));

@@ -179,35 +179,58 @@ public final class Migrator {
    * frame's early copy.
    */
   private Object partOf(Object part, int index) {
-    Frame open = part == null ? null : inProgress.get(part);
-    if (open != null) {
-      Object early = open.early(this);
+    try {
+      return direct(part);
+    } catch (Refusal refusal) {
+      throw refused(top, new Refusal(top.label(index) + refusal.label, refusal.getMessage()));
+    } catch (Cycle cycle) {
+      Object early = cycle.frame.early(this);
       if (early == null) {
         throw refused(
             top,
             new Refusal(
                 top.label(index),
-                open.what()
+                cycle.frame.what()
                     + " is part of a cycle through records or immutable containers, which cannot be rebuilt; handle it in codeChange"));
       }
       return early;
     }
-    try {
-      return direct(part);
-    } catch (Refusal refusal) {
-      throw refused(top, new Refusal(top.label(index) + refusal.label, refusal.getMessage()));
+  }
+
+  /** A value met again while its own frame is still open. */
+  private static final class Cycle extends RuntimeException {
+    final transient Frame frame;
+
+    Cycle(Frame frame) {
+      super(null, null, false, false);
+      this.frame = frame;
     }
   }
 
   /**
+   * The last class met as a flat record, and its plan: a state is often many records of one class.
+   */
+  private Class<?> lastType;
+
+  private RecordPlan lastPlan;
+
+  /**
    * The mapping of a value that needs no frame (null, a leaf, one already mapped, an enum, a record
    * that holds no value to look into), or {@link #FRAME}.
+   *
+   * <p>Enum constants and records that hold only JDK values (flat records, made by a generated
+   * {@link Converter}) are values: they are not tracked by identity, so a flat record reached twice
+   * comes back as two equal records. Everything else keeps its identity, which costs a hash table
+   * entry per object.
    */
   private Object direct(Object value) {
     if (value == null) {
       return null;
     }
     Class<?> type = value.getClass();
+    if (type == lastType) {
+      return lastPlan.converter().convert(value);
+    }
     if (type.getClassLoader() == null) {
       if (type.isArray() ? type.getComponentType().isPrimitive() : !Containers.holds(type)) {
         return value; // a JDK value
@@ -215,33 +238,34 @@ public final class Migrator {
     } else if (!type.isArray() && !foreign(type, target)) {
       return value; // the target's own, another module's, the stable layer's
     }
+    if (!type.isArray() && type.getClassLoader() != null) {
+      // a class of another version of the module
+      if (type.isEnum() || (type.getSuperclass() != null && type.getSuperclass().isEnum())) {
+        return constant((Enum<?>) value);
+      }
+      if (!type.isRecord()) {
+        throw new Refusal(
+            unmappable(value, type)
+                + " of "
+                + describe(type)
+                + " cannot be migrated; handle it in codeChange");
+      }
+      RecordPlan plan = plan(type);
+      if (plan.flat()) {
+        lastType = type;
+        lastPlan = plan;
+        return plan.converter().convert(value);
+      }
+    }
     Object done = mapped.get(value);
     if (done != null) {
       return done;
     }
-    if (type.isArray() || type.getClassLoader() == null) {
-      return FRAME;
+    Frame open = inProgress.get(value);
+    if (open != null) {
+      throw new Cycle(open);
     }
-    // a class of another version of the module
-    if (type.isEnum() || (type.getSuperclass() != null && type.getSuperclass().isEnum())) {
-      Object constant = constant((Enum<?>) value);
-      mapped.put(value, constant);
-      return constant;
-    }
-    if (type.isRecord()) {
-      RecordPlan plan = plan(type);
-      if (plan.flat()) {
-        Object built = plan.build(plan.read(value));
-        mapped.put(value, built);
-        return built;
-      }
-      return FRAME;
-    }
-    throw new Refusal(
-        unmappable(value, type)
-            + " of "
-            + describe(type)
-            + " cannot be migrated; handle it in codeChange");
+    return FRAME;
   }
 
   private void push(Object value, int indexInParent) {

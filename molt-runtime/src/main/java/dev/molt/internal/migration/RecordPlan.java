@@ -40,7 +40,8 @@ record RecordPlan(
     Type[] check,
     Type[] oldTypes,
     MethodHandle constructor,
-    boolean flat) {
+    boolean flat,
+    Converter converter) {
 
   static RecordPlan of(Class<?> oldType, Class<?> newType) {
     if (!newType.isRecord()) {
@@ -95,6 +96,7 @@ record RecordPlan(
     }
     String[] used = new String[usedSlot.size()];
     MethodHandle[] readers = new MethodHandle[used.length];
+    MethodHandle[] typedReaders = new MethodHandle[used.length];
     boolean[] proven = new boolean[used.length];
     boolean flat = true;
     try {
@@ -105,10 +107,8 @@ record RecordPlan(
         RecordComponent old = olds[slot.getKey()];
         int k = slot.getValue();
         used[k] = old.getName();
-        readers[k] =
-            lookup
-                .findGetter(oldType, old.getName(), old.getType())
-                .asType(MethodType.methodType(Object.class, Object.class));
+        typedReaders[k] = lookup.findGetter(oldType, old.getName(), old.getType());
+        readers[k] = typedReaders[k].asType(MethodType.methodType(Object.class, Object.class));
         proven[k] = provenByBoth(old, news, source, k);
         flat &= proven[k];
       }
@@ -118,11 +118,16 @@ record RecordPlan(
       }
       var canonical = newType.getDeclaredConstructor(types);
       canonical.setAccessible(true);
+      MethodHandle canonicalHandle = MethodHandles.lookup().unreflectConstructor(canonical);
       MethodHandle constructor =
-          MethodHandles.lookup()
-              .unreflectConstructor(canonical)
+          canonicalHandle
               .asSpreader(Object[].class, news.length)
               .asType(MethodType.methodType(Object.class, Object[].class));
+      Converter converter =
+          flat
+              ? Converters.of(
+                  direct(oldType, canonicalHandle, typedReaders, source, defaults, types))
+              : null;
       return new RecordPlan(
           oldType,
           newType,
@@ -134,13 +139,46 @@ record RecordPlan(
           check,
           oldTypes,
           constructor,
-          flat);
+          flat,
+          converter);
     } catch (ReflectiveOperationException | RuntimeException e) {
       if (e instanceof Refusal refusal) {
         throw refusal;
       }
       throw new Refusal("cannot plan the migration of " + oldType.getName() + ": " + e);
     }
+  }
+
+  /**
+   * {@code (Old)New} for a record that needs nothing looked into: the canonical constructor, fed
+   * the old fields (typed, unboxed) and the defaults of the new components.
+   */
+  private static MethodHandle direct(
+      Class<?> oldType,
+      MethodHandle canonical,
+      MethodHandle[] readers,
+      int[] source,
+      Object[] defaults,
+      Class<?>[] types) {
+    if (source.length == 0) {
+      return MethodHandles.dropArguments(canonical, 0, oldType);
+    }
+    MethodHandle[] feed = new MethodHandle[source.length];
+    for (int i = 0; i < source.length; i++) {
+      feed[i] =
+          source[i] >= 0
+              ? readers[source[i]].asType(MethodType.methodType(types[i], oldType))
+              : MethodHandles.dropArguments(
+                  defaults[i] == null
+                      ? MethodHandles.zero(types[i])
+                      : MethodHandles.constant(types[i], defaults[i]),
+                  0,
+                  oldType);
+    }
+    return MethodHandles.permuteArguments(
+        MethodHandles.filterArguments(canonical, 0, feed),
+        MethodType.methodType(canonical.type().returnType(), oldType),
+        new int[source.length]);
   }
 
   /**
