@@ -496,4 +496,84 @@ class MigrationKindsTest {
         """;
     assertThat(migrateAndUse(v1, v2)).isEqualTo("s:6");
   }
+
+  /**
+   * A container of JDK values only is kept as it is after one pass over it (the fast path of a
+   * large state under a quick swap); what that pass cannot see must still be mapped: one module
+   * value among thousands of JDK values, a module comparator over JDK elements, an empty EnumSet or
+   * EnumMap of a module enum (no element shows its type), a map of JDK keys (declared so in both
+   * versions) with a module value in it.
+   */
+  @Test
+  void containersOfJdkValuesAreKeptAndOneModuleValueAmongThemIsStillMapped() throws Exception {
+    String common =
+        """
+        public enum Color { RED, GREEN }
+        public record Tag(String name) {}
+        public record ByLength() implements Comparator<String> {
+          public int compare(String a, String b) { return Integer.compare(a.length(), b.length()); } }
+        public record State(Map<String, Object> data, List<Object> plain, TreeSet<String> sorted,
+            EnumSet<Color> colors, EnumMap<Color, String> names, Map<String, Object> untouched) {}
+        """;
+    String v1 =
+        common
+            + """
+            static Object sample() {
+              Map<String, Object> data = new HashMap<>();
+              for (int i = 0; i < 5_000; i++) { data.put(Integer.toString(i), i); }
+              data.put("tag", new Tag("t"));
+              List<Object> plain = new ArrayList<>();
+              for (int i = 0; i < 5_000; i++) { plain.add("s" + i); }
+              plain.add(Color.GREEN);
+              TreeSet<String> sorted = new TreeSet<>(new ByLength());
+              sorted.addAll(List.of("ccc", "a", "bb"));
+              Map<String, Object> untouched = new HashMap<>(Map.of("k", 1L, "j", "v"));
+              return new State(data, plain, sorted, EnumSet.noneOf(Color.class),
+                  new EnumMap<>(Color.class), untouched);
+            }
+            static Object untouched(Object state) { return ((State) state).untouched(); }
+            """;
+    String v2 =
+        common
+            + """
+            static String use(Object state) {
+              State s = (State) state;
+              Tag tag = (Tag) s.data().get("tag");
+              Color last = (Color) s.plain().get(s.plain().size() - 1);
+              s.sorted().add("dddd");
+              s.colors().add(Color.RED);
+              s.names().put(Color.GREEN, "g");
+              return tag.name() + ":" + last + ":" + s.data().size() + ":" + s.sorted() + ":"
+                  + s.colors() + ":" + s.names() + ":" + s.sorted().comparator().getClass().getClassLoader().equals(Types.class.getClassLoader());
+            }
+            """;
+    Class<?> old = load("v1", v1);
+    Object state = call(old, "sample");
+    Object untouched = call(old, "untouched", state);
+    Class<?> current = load("v2", v2);
+    Object migrated = Migration.migrate(state, current);
+    assertThat(call(current, "use", migrated))
+        .isEqualTo("t:GREEN:5001:[a, bb, ccc, dddd]:[RED]:{GREEN=g}:true");
+    Object kept = migrated.getClass().getMethod("untouched").invoke(migrated);
+    assertThat(kept).isSameAs(untouched);
+  }
+
+  /**
+   * A declared {@code List<String>} proves what the elements are, not what the list is: a module's
+   * own subclass of ArrayList under it was taken as proven and kept, an object of v1 in v2's state.
+   * It is looked at, and refused with its path (a plain class of the module cannot be rebuilt).
+   */
+  @Test
+  void aDeclaredCollectionOfJdkValuesIsNotProofOfTheCollectionsOwnClass() throws Exception {
+    String body =
+        """
+        public static final class Names extends ArrayList<String> {}
+        public record State(List<String> names, int count) {}
+        static Object sample() { Names names = new Names(); names.add("a"); return new State(names, 1); }
+        """;
+    assertThatThrownBy(() -> migrateOnly(body, body))
+        .isInstanceOf(MigrationException.class)
+        .hasMessageContaining("state.names")
+        .hasMessageContaining("Names");
+  }
 }

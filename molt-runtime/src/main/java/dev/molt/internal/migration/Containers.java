@@ -50,6 +50,7 @@ import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -84,6 +85,31 @@ final class Containers {
      */
     default String label(Object[] parts, int index) {
       return "[" + index + "]";
+    }
+
+    /**
+     * Whether every part is a value that migration passes as it is ({@code value} says which), so
+     * that the container is kept without a frame: one pass over it, no copy. False when not known.
+     */
+    default boolean allValues(Object container, Predicate<Object> value) {
+      return false;
+    }
+
+    /**
+     * For a map whose keys are known to be JDK values: whether every value (and the comparator) is
+     * one too. False when not known.
+     */
+    default boolean allMapValues(Object container, Predicate<Object> value) {
+      return false;
+    }
+
+    /**
+     * Whether what the container holds besides its elements (a sorted container's comparator, an
+     * enum container's type) is a value that passes as it is: what a declared type such as {@code
+     * Collection<String>} cannot prove.
+     */
+    default boolean extrasAreValues(Object container, Predicate<Object> value) {
+      return true;
     }
   }
 
@@ -331,6 +357,16 @@ final class Containers {
     }
 
     @Override
+    public boolean allValues(Object container, Predicate<Object> value) {
+      for (Object element : (Collection<?>) container) {
+        if (!value.test(element)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public Object rebuild(Object container, Object empty, Object[] mapped) {
       Collection<Object> filled =
@@ -401,6 +437,16 @@ final class Containers {
 
     Comparator<?> comparator(Object container) {
       return ((SortedSet<?>) container).comparator();
+    }
+
+    @Override
+    public boolean allValues(Object container, Predicate<Object> value) {
+      return value.test(comparator(container)) && super.allValues(container, value);
+    }
+
+    @Override
+    public boolean extrasAreValues(Object container, Predicate<Object> value) {
+      return value.test(comparator(container));
     }
 
     @Override
@@ -505,6 +551,16 @@ final class Containers {
         public String label(Object[] parts, int index) {
           return index == parts.length - 1 ? ".elementType()" : "[" + index + "]";
         }
+
+        @Override
+        public boolean allValues(Object container, Predicate<Object> value) {
+          return false; // its element type may be the module's, even when it is empty
+        }
+
+        @Override
+        public boolean extrasAreValues(Object container, Predicate<Object> value) {
+          return false;
+        }
       };
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -516,6 +572,26 @@ final class Containers {
   // ---- maps ------------------------------------------------------------------------------
 
   private abstract static class MapKind implements Kind {
+    @Override
+    public boolean allValues(Object container, Predicate<Object> value) {
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) container).entrySet()) {
+        if (!value.test(entry.getKey()) || !value.test(entry.getValue())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public boolean allMapValues(Object container, Predicate<Object> value) {
+      for (Object v : ((Map<?, ?>) container).values()) {
+        if (!value.test(v)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     @Override
     public Object[] parts(Object container) {
       Map<?, ?> map = (Map<?, ?>) container;
@@ -636,6 +712,23 @@ final class Containers {
     public String label(Object[] parts, int index) {
       return index == parts.length - 1 ? ".comparator()" : super.label(parts, index);
     }
+
+    @Override
+    public boolean allValues(Object container, Predicate<Object> value) {
+      return value.test(((SortedMap<?, ?>) container).comparator())
+          && super.allValues(container, value);
+    }
+
+    @Override
+    public boolean allMapValues(Object container, Predicate<Object> value) {
+      return value.test(((SortedMap<?, ?>) container).comparator())
+          && super.allMapValues(container, value);
+    }
+
+    @Override
+    public boolean extrasAreValues(Object container, Predicate<Object> value) {
+      return value.test(((SortedMap<?, ?>) container).comparator());
+    }
   }
 
   private static class MapViewKind extends MapKind {
@@ -709,6 +802,21 @@ final class Containers {
         @Override
         public String label(Object[] parts, int index) {
           return index == parts.length - 1 ? ".keyType()" : super.label(parts, index);
+        }
+
+        @Override
+        public boolean allValues(Object container, Predicate<Object> value) {
+          return false; // its key type may be the module's, even when it is empty
+        }
+
+        @Override
+        public boolean allMapValues(Object container, Predicate<Object> value) {
+          return false;
+        }
+
+        @Override
+        public boolean extrasAreValues(Object container, Predicate<Object> value) {
+          return false;
         }
       };
 

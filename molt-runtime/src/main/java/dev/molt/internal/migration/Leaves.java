@@ -66,7 +66,7 @@ enum Leaves {
     return NONE;
   }
 
-  private static boolean isLeaf(Type type) {
+  static boolean isLeaf(Type type) {
     return type instanceof Class<?> c
         && (LEAVES.contains(c) || (c.isArray() && c.getComponentType().isPrimitive()));
   }

@@ -144,7 +144,7 @@ public final class Migrator {
       if (frame.next < frame.parts.length) {
         int index = frame.next;
         Object part = frame.parts[index];
-        if (frame.skip != null && frame.skip[index]) {
+        if (frame.proven != null && proven(frame.proven[index], part)) {
           frame.done(index, part);
           continue;
         }
@@ -235,6 +235,9 @@ public final class Migrator {
       if (type.isArray() ? type.getComponentType().isPrimitive() : !Containers.holds(type)) {
         return value; // a JDK value
       }
+      if (!type.isArray() && Containers.of(value).allValues(value, Migrator::jdkValue)) {
+        return value; // a container of JDK values, kept after one pass and no copy
+      }
     } else if (!type.isArray() && !foreign(type, target)) {
       return value; // the target's own, another module's, the stable layer's
     }
@@ -268,6 +271,40 @@ public final class Migrator {
     return FRAME;
   }
 
+  /**
+   * Whether {@code part} is kept as it is given what its declared type proves: everything for a
+   * type that holds no module value; for a map whose keys cannot be module objects, when its values
+   * are all JDK values (one pass over them).
+   */
+  private static boolean proven(Leaves proof, Object part) {
+    if (proof == Leaves.NONE) {
+      return false;
+    }
+    if (part == null || jdkValue(part)) {
+      return true;
+    }
+    // the declared type names the elements, not the container: a Collection<String> may be a
+    // TreeSet ordered by a module comparator, a List<String> a module's own subclass of ArrayList
+    Containers.Kind kind = part.getClass().getClassLoader() == null ? Containers.of(part) : null;
+    if (kind == null || !kind.extrasAreValues(part, Migrator::jdkValue)) {
+      return false;
+    }
+    return proof == Leaves.ALL || kind.allMapValues(part, Migrator::jdkValue);
+  }
+
+  /** Whether {@code value} passes as it is without a look inside: null or a JDK value. */
+  private static boolean jdkValue(Object value) {
+    if (value == null) {
+      return true;
+    }
+    Class<?> type = value.getClass();
+    return type == String.class
+        || type == Integer.class
+        || type == Long.class
+        || (type.getClassLoader() == null
+            && (type.isArray() ? type.getComponentType().isPrimitive() : !Containers.holds(type)));
+  }
+
   private void push(Object value, int indexInParent) {
     Frame frame = new Frame(value, top, indexInParent);
     Class<?> type = value.getClass();
@@ -285,7 +322,7 @@ public final class Migrator {
       } else {
         frame.plan = plan(type);
         frame.parts = frame.plan.read(value);
-        frame.skip = frame.plan.proven();
+        frame.proven = frame.plan.proven();
       }
     } catch (Refusal refusal) {
       throw refused(
@@ -387,7 +424,9 @@ public final class Migrator {
     /** The parts to map, each replaced by its mapping once done. */
     Object[] parts;
 
-    boolean[] skip;
+    /** For a record, what each component's declared type proves about its value. */
+    Leaves[] proven;
+
     int next;
     boolean changed;
     boolean array;

@@ -34,7 +34,7 @@ record RecordPlan(
     Class<?> newType,
     String[] used,
     MethodHandle[] readers,
-    boolean[] proven,
+    Leaves[] proven,
     int[] source,
     Object[] defaults,
     Type[] check,
@@ -97,7 +97,7 @@ record RecordPlan(
     String[] used = new String[usedSlot.size()];
     MethodHandle[] readers = new MethodHandle[used.length];
     MethodHandle[] typedReaders = new MethodHandle[used.length];
-    boolean[] proven = new boolean[used.length];
+    Leaves[] proven = new Leaves[used.length];
     boolean flat = true;
     try {
       // module code lives in unnamed modules, which a named runtime module must be told to read
@@ -110,7 +110,9 @@ record RecordPlan(
         typedReaders[k] = lookup.findGetter(oldType, old.getName(), old.getType());
         readers[k] = typedReaders[k].asType(MethodType.methodType(Object.class, Object.class));
         proven[k] = provenByBoth(old, news, source, k);
-        flat &= proven[k];
+        // flat: converted field by field with no look at the values, so only leaf types (a
+        // container declared List<String> may still be a module subclass or carry a comparator)
+        flat &= proven[k] == Leaves.ALL && Leaves.isLeaf(old.getGenericType());
       }
       Class<?>[] types = new Class<?>[news.length];
       for (int i = 0; i < news.length; i++) {
@@ -182,21 +184,18 @@ record RecordPlan(
   }
 
   /**
-   * Whether every new component fed by old component {@code k} declares what it declared, a type
-   * that holds no module value.
+   * What old component {@code k}'s declared type proves ({@link Leaves}), if every new component it
+   * feeds declares the same type; else nothing ({@link Leaves#NONE}).
    */
-  private static boolean provenByBoth(
+  private static Leaves provenByBoth(
       RecordComponent old, RecordComponent[] news, int[] source, int k) {
-    if (Leaves.of(old.getGenericType()) != Leaves.ALL) {
-      return false;
-    }
     for (int i = 0; i < news.length; i++) {
       if (source[i] == k
           && !news[i].getGenericType().getTypeName().equals(old.getGenericType().getTypeName())) {
-        return false;
+        return Leaves.NONE;
       }
     }
-    return true;
+    return Leaves.of(old.getGenericType());
   }
 
   /** The values of the old components the new record uses, read from the fields. */
