@@ -9,29 +9,24 @@ import dev.molt.release.AppupInstruction.DeleteModule;
 import dev.molt.release.AppupInstruction.LoadModule;
 import dev.molt.release.AppupInstruction.Purge;
 import dev.molt.release.AppupInstruction.Update;
-import java.lang.classfile.Attributes;
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassModel;
-import java.lang.classfile.attribute.RecordComponentInfo;
-import java.lang.classfile.constantpool.ClassEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import org.apiguardian.api.API;
 
 /**
- * Writes an application's appup by comparing two builds of it with the JDK's ClassFile API, as
- * DESIGN asks: unchanged modules get no instruction; a module whose record or enum classes keep
- * their shape gets {@code load_module} (its processes switch at their next message, their state
- * mapped by name); a module whose records or enums changed shape gets {@code update} (suspend, code
- * change, resume); added and removed modules get {@code add_module} and {@code delete_module}. What
- * a person must finish is said in words: a record component that is new and has no {@code @Default}
- * while the module's servers do not override {@code codeChange}, a component whose type changed, an
- * enum constant that is gone.
+ * Writes an application's appup by comparing two builds of it with the JDK's ClassFile API, judging
+ * each change as the runtime will migrate it ({@code ModuleDiff}): unchanged modules get no
+ * instruction; a module whose records, enums and classes keep their shape, and holds nothing the
+ * runtime cannot move, gets {@code load_module} (its processes switch at their next message, their
+ * state mapped by name); any other changed module gets {@code update} (suspend, code change,
+ * resume); added and removed modules get {@code add_module} and {@code delete_module}. What a
+ * person must finish, because the runtime would refuse the change without their code, is a note;
+ * what the runtime does that a person may want to know (values it drops) is a remark. See
+ * docs/code-loading.md for the rules both follow.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class AppupGenerator {
@@ -40,17 +35,26 @@ public final class AppupGenerator {
 
   private AppupGenerator() {}
 
-  /** The appup and what a person must look at. */
+  /**
+   * The appup; what a person must finish before the runtime can move the processes ({@code notes}:
+   * without that person's code the runtime refuses the change); and what the runtime will do that a
+   * person may want to know ({@code remarks}: a dropped component's values, say).
+   */
   @API(status = EXPERIMENTAL, since = "0.1")
-  public record Result(Appup appup, List<String> notes) {
+  public record Result(Appup appup, List<String> notes, List<String> remarks) {
     public Result {
       notes = List.copyOf(notes);
+      remarks = List.copyOf(remarks);
     }
 
-    /** The appup file: the notes as {@code # TO FINISH:} comments at the top, then the appup. */
+    /**
+     * The appup file: the notes as {@code # TO FINISH:} comments at the top, the remarks as {@code
+     * # NOTE:}, then the appup.
+     */
     public String text(String header) {
       StringBuilder text = new StringBuilder("# ").append(header).append('\n');
       notes.forEach(note -> text.append("# TO FINISH: ").append(note).append('\n'));
+      remarks.forEach(remark -> text.append("# NOTE: ").append(remark).append('\n'));
       return text.append(appup.write()).toString();
     }
   }
@@ -68,14 +72,16 @@ public final class AppupGenerator {
     List<Appup.Transition> up = new ArrayList<>();
     List<Appup.Transition> down = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    List<String> remarks = new ArrayList<>();
     olds.forEach(
         (oldVersion, oldBuild) -> {
           Result one = generate(application, oldVersion, oldBuild, newVersion, newBuild);
           up.addAll(one.appup().up());
           down.addAll(one.appup().down());
           one.notes().forEach(note -> notes.add("from " + oldVersion + ": " + note));
+          one.remarks().forEach(remark -> remarks.add("from " + oldVersion + ": " + remark));
         });
-    return new Result(new Appup(application, newVersion, up, down), notes);
+    return new Result(new Appup(application, newVersion, up, down), notes, remarks);
   }
 
   /**
@@ -115,6 +121,7 @@ public final class AppupGenerator {
     List<AppupInstruction> up = new ArrayList<>();
     List<AppupInstruction> down = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    List<String> remarks = new ArrayList<>();
     for (Map.Entry<String, Map<String, byte[]>> module : new TreeMap<>(newBuild).entrySet()) {
       String name = module.getKey();
       Map<String, byte[]> before = oldBuild.get(name);
@@ -127,8 +134,10 @@ public final class AppupGenerator {
       if (sameBytes(before, after)) {
         continue;
       }
-      List<String> changes = shapeChanges(name, before, after, notes);
-      if (changes.isEmpty()) {
+      ModuleDiff diff = ModuleDiff.of(name, before, after);
+      notes.addAll(diff.notes);
+      remarks.addAll(diff.remarks);
+      if (diff.changed.isEmpty() && diff.notes.isEmpty()) {
         up.add(new LoadModule(name));
         down.add(new LoadModule(name));
       } else {
@@ -150,7 +159,7 @@ public final class AppupGenerator {
             newVersion,
             List.of(new Appup.Transition(oldVersion, up)),
             List.of(new Appup.Transition(oldVersion, down)));
-    return new Result(appup, notes);
+    return new Result(appup, notes, remarks);
   }
 
   private static boolean sameBytes(Map<String, byte[]> a, Map<String, byte[]> b) {
@@ -163,176 +172,5 @@ public final class AppupGenerator {
       }
     }
     return true;
-  }
-
-  /** The records and enums of the module that changed shape; notes what a person must finish. */
-  private static List<String> shapeChanges(
-      String module, Map<String, byte[]> before, Map<String, byte[]> after, List<String> notes) {
-    Map<String, ClassModel> oldClasses = parse(before);
-    Map<String, ClassModel> newClasses = parse(after);
-    boolean overridesCodeChange;
-    try {
-      overridesCodeChange =
-          newClasses.values().stream()
-              .anyMatch(
-                  c ->
-                      implementsGenServer(c)
-                          && c.methods().stream()
-                              .anyMatch(m -> m.methodName().equalsString("codeChange")));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "module " + module + ": a class cannot be read: " + e.getMessage(), e);
-    }
-    List<String> changed = new ArrayList<>();
-    for (Map.Entry<String, ClassModel> entry : newClasses.entrySet()) {
-      ClassModel now = entry.getValue();
-      ClassModel was = oldClasses.get(entry.getKey());
-      if (was == null) {
-        continue;
-      }
-      String simple = entry.getKey().replace('/', '.');
-      try {
-        compare(module, simple, was, now, overridesCodeChange, changed, notes);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "class " + simple + " cannot be read: " + e.getMessage(), e);
-      }
-    }
-    return changed;
-  }
-
-  private static void compare(
-      String module,
-      String simple,
-      ClassModel was,
-      ClassModel now,
-      boolean overridesCodeChange,
-      List<String> changed,
-      List<String> notes) {
-    Map<String, RecordComponentInfo> oldComponents = components(was);
-    Map<String, RecordComponentInfo> newComponents = components(now);
-    if (oldComponents != null
-        && newComponents != null
-        && !shape(oldComponents).equals(shape(newComponents))) {
-      changed.add(simple);
-      for (RecordComponentInfo component : newComponents.values()) {
-        RecordComponentInfo old = oldComponents.get(component.name().stringValue());
-        if (old == null && !hasDefault(component) && !overridesCodeChange) {
-          notes.add(
-              "module "
-                  + module
-                  + ": record "
-                  + simple
-                  + " gains component "
-                  + component.name().stringValue()
-                  + " with no @Default, and no server of the module overrides codeChange: add a @Default or a codeChange");
-        } else if (old != null
-            && !old.descriptor().equalsString(component.descriptor().stringValue())
-            && !overridesCodeChange) {
-          notes.add(
-              "module "
-                  + module
-                  + ": record "
-                  + simple
-                  + " changes the type of component "
-                  + component.name().stringValue()
-                  + " ("
-                  + old.descriptor().stringValue()
-                  + " to "
-                  + component.descriptor().stringValue()
-                  + "): override codeChange to convert it");
-        }
-      }
-      for (String removed : oldComponents.keySet()) {
-        if (!newComponents.containsKey(removed)) {
-          notes.add(
-              "module "
-                  + module
-                  + ": record "
-                  + simple
-                  + " loses component "
-                  + removed
-                  + "; its value is dropped "
-                  + "when the state is migrated");
-        }
-      }
-    }
-    List<String> oldConstants = enumConstants(was);
-    List<String> newConstants = enumConstants(now);
-    if (oldConstants != null && newConstants != null && !oldConstants.equals(newConstants)) {
-      changed.add(simple);
-      for (String constant : oldConstants) {
-        if (!newConstants.contains(constant)) {
-          notes.add(
-              "module "
-                  + module
-                  + ": enum "
-                  + simple
-                  + " loses constant "
-                  + constant
-                  + "; a state holding it fails to "
-                  + "migrate unless codeChange handles it");
-        }
-      }
-    }
-  }
-
-  private static Map<String, ClassModel> parse(Map<String, byte[]> classes) {
-    Map<String, ClassModel> models = new LinkedHashMap<>();
-    classes.forEach(
-        (name, bytes) -> {
-          try {
-            models.put(name.replace('.', '/'), ClassFile.of().parse(bytes));
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                "class " + name + " cannot be read: " + e.getMessage(), e);
-          }
-        });
-    return models;
-  }
-
-  private static boolean implementsGenServer(ClassModel model) {
-    return model.interfaces().stream().map(ClassEntry::asInternalName).anyMatch(GEN_SERVER::equals);
-  }
-
-  /** A record's components by name, or null for a class that is not a record. */
-  private static Map<String, RecordComponentInfo> components(ClassModel model) {
-    return model
-        .findAttribute(Attributes.record())
-        .map(
-            record -> {
-              Map<String, RecordComponentInfo> components = new LinkedHashMap<>();
-              record.components().forEach(c -> components.put(c.name().stringValue(), c));
-              return components;
-            })
-        .orElse(null);
-  }
-
-  private static List<String> shape(Map<String, RecordComponentInfo> components) {
-    return components.values().stream()
-        .map(c -> c.name().stringValue() + ":" + c.descriptor().stringValue())
-        .toList();
-  }
-
-  private static boolean hasDefault(RecordComponentInfo component) {
-    return component
-        .findAttribute(Attributes.runtimeVisibleAnnotations())
-        .map(
-            a ->
-                a.annotations().stream()
-                    .anyMatch(annotation -> annotation.className().equalsString(DEFAULT)))
-        .orElse(false);
-  }
-
-  /** An enum's constants in order, or null for a class that is not an enum. */
-  private static List<String> enumConstants(ClassModel model) {
-    if ((model.flags().flagsMask() & ClassFile.ACC_ENUM) == 0) {
-      return null;
-    }
-    return model.fields().stream()
-        .filter(f -> (f.flags().flagsMask() & ClassFile.ACC_ENUM) != 0)
-        .map(f -> f.fieldName().stringValue())
-        .filter(Objects::nonNull)
-        .toList();
   }
 }

@@ -132,10 +132,12 @@ class AppupGeneratorTest {
             Map.of("Server", server("public record State(long n, long calls) {}", "v2", "")));
     assertThat(noDefault.notes())
         .containsExactly(
-            "module app: record gen.app.Server$State changes the type of component n (I to J): override codeChange to convert it",
-            "module app: record gen.app.Server$State gains component calls with no @Default, and no server of the module overrides "
-                + "codeChange: add a @Default or a codeChange",
-            "module app: record gen.app.Server$State loses component gone; its value is dropped when the state is migrated");
+            "module app: Server.state.n: record gen.app.Server$State changes component n from int to long, which does not admit "
+                + "every old value: convert it in codeChange (Migration.component(oldState, \"n\") reads the old value)",
+            "module app: Server.state: record gen.app.Server$State gains component calls with no @Default: declare one, "
+                + "@Renamed if it was renamed, or build the state in codeChange",
+            "module app: Server.state: record gen.app.Server$State drops [gone] while it gains [calls]: if one was renamed, "
+                + "declare @Renamed(\"old name\") on the new component; as it is, the old values are lost");
 
     AppupGenerator.Result handled =
         compare(
@@ -147,6 +149,11 @@ class AppupGeneratorTest {
                     "v2",
                     "public State codeChange(Object oldVsn, Object old, Object extra) { return new State(0, 0); }")));
     assertThat(handled.notes()).as("codeChange takes care of it").isEmpty();
+    assertThat(handled.remarks())
+        .as("what codeChange must take care of")
+        .allMatch(
+            remark -> remark.endsWith("(the module overrides codeChange: check that it does)"))
+        .hasSize(2);
   }
 
   @Test
@@ -159,8 +166,8 @@ class AppupGeneratorTest {
     assertThat(up(result)).singleElement().isInstanceOf(Update.class);
     assertThat(result.notes())
         .containsExactly(
-            "module app: enum gen.app.Mode loses constant AUTO; a state holding it fails to "
-                + "migrate unless codeChange handles it");
+            "module app: Server.state.mode: enum gen.app.Mode loses constant AUTO: a value holding it cannot be "
+                + "migrated; map it to another constant in codeChange");
   }
 
   @Test
@@ -209,7 +216,7 @@ class AppupGeneratorTest {
     String text = result.text("generated for a test");
     assertThat(text)
         .startsWith(
-            "# generated for a test\n# TO FINISH: from 1.0.0: module app: record gen.app.Server$State gains");
+            "# generated for a test\n# TO FINISH: from 1.0.0: module app: Server.state: record gen.app.Server$State gains");
     assertThat(Appup.parse("app.appup", text)).isEqualTo(result.appup());
   }
 
@@ -225,7 +232,7 @@ class AppupGeneratorTest {
                 AppupGenerator.generate(
                     "app", "1.0.0", Map.of("app", good), "1.1.0", Map.of("app", corrupt)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("class gen.app.Server cannot be read: ");
+        .hasMessageStartingWith("module app: class gen.app.Server cannot be read: ");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> AppupGenerator.classesOf(new byte[] {1, 2, 3}))
         .isInstanceOf(IOException.class);
