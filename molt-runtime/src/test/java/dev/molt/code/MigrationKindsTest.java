@@ -498,6 +498,24 @@ class MigrationKindsTest {
   }
 
   /**
+   * Without the hook, the counter would restart: in strict mode (the tests') the load is refused,
+   * naming the class and the field, and the module stays on v1.
+   */
+  @Test
+  void staticsThatWouldRestartRefuseTheLoadInStrictMode() throws Exception {
+    String v1 = "static int hits;\nstatic Object sample() { hits = 5; return \"s\"; }";
+    String v2 =
+        "static int hits;\nstatic String use(Object state) { return state + \":\" + hits; }";
+    Class<?> old = load("v1", v1);
+    assertThatThrownBy(() -> load("v2", v2))
+        .isInstanceOf(CodeException.class)
+        .hasMessageContaining("cannot be loaded in strict mode")
+        .hasMessageContaining(pkg + ".Types [hits]")
+        .hasMessageContaining("static codeChange(Class<?> previous)");
+    assertThat(CodeServer.currentClass(pkg + ".Types")).contains(old);
+  }
+
+  /**
    * A container of JDK values only is kept as it is after one pass over it (the fast path of a
    * large state under a quick swap); what that pass cannot see must still be mapped: one module
    * value among thousands of JDK values, a module comparator over JDK elements, an empty EnumSet or
@@ -575,5 +593,28 @@ class MigrationKindsTest {
         .isInstanceOf(MigrationException.class)
         .hasMessageContaining("state.names")
         .hasMessageContaining("Names");
+  }
+
+  /**
+   * {@code List<List<Item>>} changed to {@code List<List<String>>}: the check looked one level
+   * down, found lists where lists were declared, and let the Items through into a list of Strings.
+   */
+  @Test
+  void aChangedTypeArgumentIsCheckedAtEveryDepth() throws Exception {
+    String v1 =
+        """
+        public record Item(String name) {}
+        public record State(List<List<Item>> groups) {}
+        static Object sample() { return new State(List.of(List.of(new Item("a")))); }
+        """;
+    String v2 =
+        """
+        public record Item(String name) {}
+        public record State(List<List<String>> groups) {}
+        """;
+    assertThatThrownBy(() -> migrateOnly(v1, v2))
+        .isInstanceOf(MigrationException.class)
+        .hasMessageContaining("state.groups")
+        .hasMessageContaining("it holds a " + pkg + ".Types$Item at [0][0]");
   }
 }

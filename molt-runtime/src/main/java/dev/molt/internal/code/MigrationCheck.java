@@ -28,7 +28,7 @@ final class MigrationCheck {
 
   static void check(ModuleVersion current, ModuleVersion next) {
     initializeBehaviours(next);
-    Statics.warn(next);
+    Statics.check(current, next);
     if (current == null) {
       return;
     }

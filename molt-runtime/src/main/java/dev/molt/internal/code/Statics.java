@@ -1,6 +1,7 @@
 package dev.molt.internal.code;
 
 import dev.molt.code.CodeException;
+import dev.molt.internal.migration.Reachable;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -27,9 +28,12 @@ final class Statics {
 
   /**
    * Logs a warning for each class of {@code version} with mutable statics and no hook to carry
-   * them.
+   * them. In strict mode ({@code -Dmolt.migration.strict=true}) a class that {@code current} has
+   * too (by name or {@code @Renamed}) refuses the load instead: its statics would restart.
    */
-  static void warn(ModuleVersion version) {
+  static void check(ModuleVersion current, ModuleVersion version) {
+    List<String> restarted = new ArrayList<>();
+    Map<String, String> renames = version.loader.renames();
     for (String name : version.bytes.keySet()) {
       Class<?> type = version.loader.ownClass(name);
       if (hook(type) != null) {
@@ -44,7 +48,18 @@ final class Statics {
           mutable.add(field.getName());
         }
       }
-      if (!mutable.isEmpty()) {
+      String previous =
+          renames.entrySet().stream()
+              .filter(e -> e.getValue().equals(name))
+              .map(Map.Entry::getKey)
+              .findFirst()
+              .orElse(name);
+      if (!mutable.isEmpty()
+          && Reachable.STRICT
+          && current != null
+          && current.bytes.containsKey(previous)) {
+        restarted.add(name + " " + mutable);
+      } else if (!mutable.isEmpty()) {
         LOG.warn(
             "{}: class {} keeps mutable static state {}; each version has its own, starting from its initial value. "
                 + "Keep it in a process's state, or carry it with a static codeChange(Class<?> previous) method",
@@ -52,6 +67,15 @@ final class Statics {
             name,
             mutable);
       }
+    }
+    if (!restarted.isEmpty()) {
+      throw new CodeException(
+          CodeException.Kind.BAD_CLASS,
+          "module "
+              + version
+              + " cannot be loaded in strict mode: mutable static state would restart from its initial value in "
+              + String.join(", ", restarted)
+              + ". Keep it in a process's state, or carry it with a static codeChange(Class<?> previous) method");
     }
   }
 

@@ -7,6 +7,8 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -262,14 +264,27 @@ record RecordPlan(
     }
   }
 
-  /** What about {@code value} does not fit {@code declared}, or null if it fits. */
+  /**
+   * What about {@code value} does not fit {@code declared}, or null if it fits: its class, and for
+   * a collection, map or optional, what it holds, at every depth ({@code List<List<String>>} checks
+   * the inner lists' elements too).
+   */
   private static String misfit(Object value, Type declared) {
     if (value == null) {
       return raw(declared).isPrimitive() ? "its value is null" : null;
     }
+    return misfitAt(value, declared, "");
+  }
+
+  private static String misfitAt(Object value, Type declared, String at) {
+    if (value == null || declared instanceof WildcardType || declared instanceof TypeVariable<?>) {
+      return null; // a wildcard or a type variable proves nothing
+    }
     Class<?> raw = boxed(raw(declared));
     if (!raw.isInstance(value)) {
-      return "its value is a " + value.getClass().getName();
+      return (at.isEmpty() ? "its value is a " : "it holds a ")
+          + value.getClass().getName()
+          + (at.isEmpty() ? "" : " at " + at);
     }
     if (!(declared instanceof ParameterizedType parameterized)) {
       return null;
@@ -277,45 +292,27 @@ record RecordPlan(
     Type[] args = parameterized.getActualTypeArguments();
     if (value instanceof Map<?, ?> map && args.length == 2) {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
-        if (!fits(entry.getKey(), args[0])) {
-          return "it holds a key " + entry.getKey() + " of " + entry.getKey().getClass().getName();
+        String problem = misfitAt(entry.getKey(), args[0], at + ".key(" + entry.getKey() + ")");
+        if (problem == null) {
+          problem = misfitAt(entry.getValue(), args[1], at + "{" + entry.getKey() + "}");
         }
-        if (!fits(entry.getValue(), args[1])) {
-          return "it holds a "
-              + entry.getValue().getClass().getName()
-              + " at {"
-              + entry.getKey()
-              + "}";
+        if (problem != null) {
+          return problem;
         }
       }
     } else if (value instanceof Collection<?> collection && args.length == 1) {
       int index = 0;
       for (Object element : collection) {
-        if (!fits(element, args[0])) {
-          return "it holds a " + element.getClass().getName() + " at [" + index + "]";
+        String problem = misfitAt(element, args[0], at + "[" + index + "]");
+        if (problem != null) {
+          return problem;
         }
         index++;
       }
     } else if (value instanceof Optional<?> optional && args.length == 1 && optional.isPresent()) {
-      if (!fits(optional.get(), args[0])) {
-        return "it holds a " + optional.get().getClass().getName();
-      }
+      return misfitAt(optional.get(), args[0], at + ".get()");
     }
     return null;
-  }
-
-  private static boolean fits(Object value, Type declared) {
-    if (value == null) {
-      return true;
-    }
-    if (declared instanceof Class<?> type) {
-      return boxed(type).isInstance(value);
-    }
-    if (declared instanceof ParameterizedType parameterized
-        && parameterized.getRawType() instanceof Class<?> type) {
-      return type.isInstance(value);
-    }
-    return true; // a wildcard or a type variable proves nothing
   }
 
   private static Class<?> raw(Type type) {
