@@ -40,6 +40,14 @@ final class Jdk {
         .orElse(null);
   }
 
+  /** Whether a container of this type keeps a comparator. */
+  static boolean sorted(Class<?> type) {
+    return java.util.SortedMap.class.isAssignableFrom(type)
+        || java.util.SortedSet.class.isAssignableFrom(type)
+        || java.util.PriorityQueue.class.isAssignableFrom(type)
+        || java.util.concurrent.PriorityBlockingQueue.class.isAssignableFrom(type);
+  }
+
   /** Whether an interface has one abstract method (not one of Object's): a lambda can be one. */
   static boolean functional(Class<?> type) {
     long abstracts =

@@ -209,6 +209,10 @@ final class ModuleDiff {
         } else if (Jdk.HOLDERS.contains(jdk) && args.size() == 1) {
           work.push(new Object[] {args.get(0), path + ".get()"});
         }
+        if (Jdk.sorted(jdk)) {
+          // the order is part of the value: a comparator of the module is migrated with it
+          open("java/util/Comparator", path + ".comparator()", work);
+        }
         if (!Modifier.isFinal(jdk.getModifiers())) {
           open(name, path, work);
         }
@@ -369,7 +373,7 @@ final class ModuleDiff {
       String renamedFrom = annotationValue(component, RENAMED);
       String from = renamedFrom != null ? renamedFrom : newName;
       RecordComponentInfo old = olds.get(from);
-      shapeAfter.add(from + ":" + typeOf(component));
+      shapeAfter.add(newName + ":" + typeOf(component));
       if (old == null) {
         if (renamedFrom != null) {
           notes.add(

@@ -6,16 +6,13 @@ import dev.molt.release.AppupInstruction.AddModule;
 import dev.molt.release.AppupInstruction.DeleteModule;
 import dev.molt.release.AppupInstruction.LoadModule;
 import dev.molt.release.AppupInstruction.Update;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,35 +45,10 @@ class AppupGeneratorTest {
    * bytes.
    */
   private Map<String, byte[]> build(Map<String, String> sources) throws IOException {
+    Map<String, String> files = new LinkedHashMap<>();
+    sources.forEach((name, text) -> files.put("gen/app/" + name + ".java", text));
     Path dir = work.resolve("build-" + BUILDS.incrementAndGet());
-    Path src = Files.createDirectories(dir.resolve("src/gen/app"));
-    Path out = Files.createDirectories(dir.resolve("classes"));
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "-d",
-                out.toString(),
-                "-cp",
-                System.getProperty("java.class.path")
-                    + File.pathSeparator
-                    + System.getProperty("jdk.module.path", "")));
-    for (Map.Entry<String, String> source : sources.entrySet()) {
-      Path file = src.resolve(source.getKey() + ".java");
-      Files.writeString(file, source.getValue());
-      args.add(file.toString());
-    }
-    assertThat(
-            javax.tools.ToolProvider.getSystemJavaCompiler()
-                .run(null, null, null, args.toArray(String[]::new)))
-        .isZero();
-    Map<String, byte[]> classes = new LinkedHashMap<>();
-    try (Stream<Path> files = Files.walk(out)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
-        String name = out.relativize(file).toString().replace('/', '.');
-        classes.put(name.substring(0, name.length() - ".class".length()), Files.readAllBytes(file));
-      }
-    }
-    return classes;
+    return TestCompiler.classes(TestCompiler.compile(dir, files));
   }
 
   private AppupGenerator.Result compare(Map<String, String> before, Map<String, String> after)
