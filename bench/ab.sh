@@ -3,7 +3,8 @@
 # noise, with Erlang/OTP's side of each figure in the same rounds.
 #
 #   bench/ab.sh BEFORE.jar AFTER.jar ROUNDS [FIGURE...]
-#     FIGURE: call_1client call_4clients swap_pause_us (the default), idle_processes_1m,
+#     FIGURE: call_1client call_4clients swap_pause_us (the default), swap_pause_10k_keys_us,
+#             migrate_1m_records_ms, idle_processes_1m,
 #             upgrade_100k_processes_ms, install_100k_processes_ms,
 #             metaspace_growth_kb_per_1000_reloads, load_module_us (each run as bench/run.sh
 #             runs it; install_100k_processes_ms without Erlang's side, which builds releases)
@@ -39,6 +40,8 @@ run_molt() {
     call_1client) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$2" dev.molt.bench.CallFigure 1 2>/dev/null | value ;;
     call_4clients) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$2" dev.molt.bench.CallFigure 4 2>/dev/null | value ;;
     swap_pause_us) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dkeys=1 -cp "$2" dev.molt.bench.SwapPause 2>/dev/null | value ;;
+    swap_pause_10k_keys_us) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dkeys=10000 -cp "$2" dev.molt.bench.SwapPause 2>/dev/null | value ;;
+    migrate_1m_records_ms) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$2" dev.molt.bench.MigrateRecords 2>/dev/null | value ;;
     idle_processes_1m) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx8g -cp "$2" dev.molt.bench.IdleProcesses 1000000 2>/dev/null | value ;;
     upgrade_100k_processes_ms) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx4g -cp "$2" dev.molt.bench.Upgrade100k 100000 2>/dev/null | value ;;
     install_100k_processes_ms) "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx4g -cp "$2" dev.molt.bench.InstallBench 100000 2>/dev/null | value ;;
@@ -52,6 +55,8 @@ run_erlang() {
     call_1client) erl -noshell -pa "$out" -eval 'molt_bench:main(["call","1"])' -s init stop | value ;;
     call_4clients) erl -noshell -pa "$out" -eval 'molt_bench:main(["call","4"])' -s init stop | value ;;
     swap_pause_us) erl -noshell -pa "$out" -eval "molt_bench:main([\"swap\",\"$erl_dir\",\"1\"])" -s init stop | value ;;
+    swap_pause_10k_keys_us) erl -noshell -pa "$out" -eval "molt_bench:main([\"swap\",\"$erl_dir\",\"10000\"])" -s init stop | value ;;
+    migrate_1m_records_ms) erl -noshell -pa "$out" -eval 'molt_bench:main(["migrate","1000000"])' -s init stop | value ;;
     idle_processes_1m) erl -noshell +P 2000000 -pa "$out" -eval 'molt_bench:main(["idle","1000000"])' -s init stop | value ;;
     upgrade_100k_processes_ms) erl -noshell +P 2000000 -pa "$out" -eval "molt_bench:main([\"upgrade\",\"$erl_dir\",\"100000\"])" -s init stop | value ;;
     metaspace_growth_kb_per_1000_reloads) erl -noshell -pa "$out" -eval "molt_bench:main([\"code_memory\",\"$erl_dir\"])" -s init stop | value ;;

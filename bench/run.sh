@@ -4,7 +4,7 @@
 #   bench/run.sh [FIGURE...]      (default: all figures)
 #     call_1client call_4clients idle_processes_1m
 #     swap_pause_us swap_pause_10k_keys_us upgrade_100k_processes_ms install_100k_processes_ms
-#     metaspace_growth_kb_per_1000_reloads load_module_us
+#     metaspace_growth_kb_per_1000_reloads load_module_us migrate_1m_records_ms
 #
 # For each figure it prints one line:
 #   RESULT <figure> molt=<value> erlang=<value> ratio=<times better>
@@ -15,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all=(call_1client call_4clients idle_processes_1m swap_pause_us swap_pause_10k_keys_us
-  upgrade_100k_processes_ms install_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us)
+  upgrade_100k_processes_ms install_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us
+  migrate_1m_records_ms)
 figures=("$@")
 [ ${#figures[@]} -gt 0 ] || figures=("${all[@]}")
 for f in "${figures[@]}"; do
@@ -84,5 +85,8 @@ for f in "${figures[@]}"; do
       result "$f" "$(molt -cp "$jar" dev.molt.bench.MetaspaceReloads)" "$(erlang "\"code_memory\",\"$erl_dir\"")" lower ;;
     load_module_us)
       result "$f" "$(molt -cp "$jar" dev.molt.bench.LoadModule)" "$(erlang "\"load\",\"$erl_dir\"")" lower ;;
+    migrate_1m_records_ms)
+      # Erlang side: a code_change that rebuilds 1,000,000 {entry, K, V} tuples as {entry, K, V, 0}
+      result "$f" "$(molt -cp "$jar" dev.molt.bench.MigrateRecords)" "$(erlang '"migrate","1000000"')" lower ;;
   esac
 done

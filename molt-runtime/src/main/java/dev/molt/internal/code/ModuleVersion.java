@@ -42,6 +42,12 @@ public final class ModuleVersion implements ProcessCell.Runs {
    */
   final AtomicInteger failedInto = new AtomicInteger();
 
+  /**
+   * Class name to its static {@code codeChange(Class<?>)} hook, for the classes that have one;
+   * found when the version is prepared, so that the switch only calls them.
+   */
+  volatile Map<String, java.lang.reflect.Method> staticHooks;
+
   ModuleVersion(
       ModuleSource source,
       ModuleTable.Entry entry,

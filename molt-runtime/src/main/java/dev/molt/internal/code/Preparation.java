@@ -64,6 +64,9 @@ final class Preparation {
       for (ModuleVersion version : loaded) {
         MigrationCheck.check(version.entry.current, version);
       }
+      for (ModuleVersion version : relinked) {
+        Statics.prepare(version); // the switch only calls the hooks it finds now
+      }
       return new PreparedLoad(
           List.copyOf(loaded), List.copyOf(relinked), table.generation, purgeFirst);
     }

@@ -34,9 +34,10 @@ final class Statics {
   static void check(ModuleVersion current, ModuleVersion version) {
     List<String> restarted = new ArrayList<>();
     Map<String, String> renames = version.loader.renames();
+    Map<String, Method> hooks = hooks(version);
     for (String name : version.bytes.keySet()) {
       Class<?> type = version.loader.ownClass(name);
-      if (hook(type) != null) {
+      if (hooks.containsKey(name)) {
         continue;
       }
       List<String> mutable = new ArrayList<>();
@@ -99,13 +100,10 @@ final class Statics {
     if (previous == null) {
       return;
     }
-    for (String name : next.bytes.keySet()) {
+    for (Map.Entry<String, Method> entry : hooks(next).entrySet()) {
+      String name = entry.getKey();
+      Method hook = entry.getValue();
       if (!previous.bytes.containsKey(name)) {
-        continue;
-      }
-      Class<?> type = next.loader.ownClass(name);
-      Method hook = hook(type);
-      if (hook == null) {
         continue;
       }
       try {
@@ -130,16 +128,31 @@ final class Statics {
     }
   }
 
-  private static Method hook(Class<?> type) {
-    try {
-      Method method = type.getDeclaredMethod(HOOK, Class.class);
-      if (!Modifier.isStatic(method.getModifiers())) {
-        return null;
-      }
-      method.setAccessible(true);
-      return method;
-    } catch (NoSuchMethodException e) {
-      return null;
+  /** Finds {@code version}'s hooks now, at prepare, rather than in the switch. */
+  static void prepare(ModuleVersion version) {
+    hooks(version);
+  }
+
+  /** The static codeChange(Class) hooks of {@code version}'s classes, found once. */
+  private static Map<String, Method> hooks(ModuleVersion version) {
+    Map<String, Method> hooks = version.staticHooks;
+    if (hooks != null) {
+      return hooks;
     }
+    hooks = new java.util.HashMap<>();
+    for (String name : version.bytes.keySet()) {
+      // getDeclaredMethods, not getDeclaredMethod: no exception for each class without one
+      for (Method method : version.loader.ownClass(name).getDeclaredMethods()) {
+        if (method.getName().equals(HOOK)
+            && Modifier.isStatic(method.getModifiers())
+            && method.getParameterCount() == 1
+            && method.getParameterTypes()[0] == Class.class) {
+          method.setAccessible(true);
+          hooks.put(name, method);
+        }
+      }
+    }
+    version.staticHooks = Map.copyOf(hooks);
+    return version.staticHooks;
   }
 }
