@@ -213,6 +213,52 @@ class CompleteSwitchTest {
   }
 
   /**
+   * A typed client of v1 asked with a plain String ({@code "last"}) and cast the reply to its own
+   * Job; the server, already on v2, answered with a v2 Job: {@code Job cannot be cast to Job}. The
+   * request cannot tell the caller's version, so the caller's stack does, while two versions are in
+   * play.
+   */
+  @Test
+  void aCallerWithAPlainRequestGetsItsReplyInItsOwnClassesToo() throws Exception {
+    String source =
+        """
+        package %1$s;
+        import dev.molt.*;
+        import dev.molt.behaviour.*;
+        public final class Server implements GenServer<Integer> {
+          public record Job(String what) {}
+          public Init<Integer> init(Object arg) { return Init.ok(0); }
+          public CallResult<Integer> handleCall(Object request, From from, Integer n) {
+            return new Reply<>(new Job("%2$s"), n + 1);
+          }
+          public CastResult<Integer> handleCast(Object request, Integer n) { return new NoReply<>(n); }
+          public static String ask(Pid server) {
+            Job job = (Job) GenServer.call(server, "last");
+            return "%2$s client got " + job.what();
+          }
+        }
+        """;
+    CodeServer.load(
+        ModuleSource.sources(
+            module,
+            Sources.write(
+                dir.resolve("p1"), Map.of(pkg + ".Server", source.formatted(pkg, "v1")))));
+    Class<?> v1 = serverClass();
+    Pid server = start();
+    CodeServer.load(
+        ModuleSource.sources(
+            module,
+            Sources.write(
+                dir.resolve("p2"), Map.of(pkg + ".Server", source.formatted(pkg, "v2")))));
+    Method ask = v1.getMethod("ask", Pid.class);
+
+    assertThat(ask.invoke(null, server)).isEqualTo("v1 client got v2");
+    assertThat(Sys.getStatus(server).version()).as("the call switched it").isEqualTo(2);
+    assertThat(serverClass().getMethod("ask", Pid.class).invoke(null, server))
+        .isEqualTo("v2 client got v2");
+  }
+
+  /**
    * A reply that cannot go back (a constant the caller's version lacks) fails the call, not the
    * server.
    */

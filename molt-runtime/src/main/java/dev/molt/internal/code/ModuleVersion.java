@@ -70,6 +70,15 @@ public final class ModuleVersion implements ProcessCell.Runs {
         ConcurrentHashMap.newKeySet(current == null ? 16 : Math.max(16, current.processes.size()));
   }
 
+  /**
+   * Whether another version of this module is in play (an old or a pending one, or this one is no
+   * longer current): when values of two versions can meet.
+   */
+  public boolean inTransition() {
+    ModuleTable.Entry e = entry;
+    return e.old != null || e.pending != null || e.current != this;
+  }
+
   public String name() {
     return source.name();
   }

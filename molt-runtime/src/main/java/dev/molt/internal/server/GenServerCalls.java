@@ -6,6 +6,7 @@ import dev.molt.behaviour.CallException;
 import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
 import dev.molt.behaviour.StartException;
+import dev.molt.internal.code.ModuleVersion;
 import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.Signals;
 import dev.molt.internal.process.Timeouts;
@@ -80,6 +81,12 @@ public final class GenServerCalls {
           "a process cannot call itself");
     }
     Call from = new Call(request);
+    if ((request == null || request.getClass().getClassLoader() == null)
+        && server.runs instanceof ModuleVersion version
+        && version.inTransition()) {
+      // a JDK-typed request does not say which version the caller runs: its stack does
+      from.replyTo = Callers.of(version);
+    }
     if (!server.watch(from, from)) {
       throw CallException.noproc(serverName, request);
     }

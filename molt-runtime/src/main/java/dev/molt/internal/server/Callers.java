@@ -1,0 +1,50 @@
+package dev.molt.internal.server;
+
+import dev.molt.internal.code.ModuleVersion;
+import dev.molt.internal.migration.LoaderClasses;
+import dev.molt.internal.migration.ModuleClasses;
+
+/**
+ * Which version of a module's classes the code making a call was built with, when the request
+ * itself cannot tell (a {@code String}, a JDK value): read off the caller's stack, so that its
+ * reply goes back in its own classes. Only while the server's module has more than one version in
+ * play (an old or a pending one), where a reply of another version can reach a caller at all.
+ */
+final class Callers {
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+  private static final ClassLoader RUNTIME = Callers.class.getClassLoader();
+
+  /** How far up the stack to look past the runtime's and other code's frames. */
+  private static final int DEPTH = 32;
+
+  private Callers() {}
+
+  /**
+   * The classes of {@code server}'s module that the first caller frame of the module (a version of
+   * it, or its copy on the application class path) belongs to, or null.
+   */
+  static ModuleClasses of(ModuleVersion server) {
+    return WALKER.walk(
+        frames ->
+            frames
+                .limit(DEPTH)
+                .map(StackWalker.StackFrame::getDeclaringClass)
+                .map(type -> classesOf(type, server))
+                .filter(classes -> classes != null)
+                .findFirst()
+                .orElse(null));
+  }
+
+  private static ModuleClasses classesOf(Class<?> type, ModuleVersion server) {
+    ClassLoader loader = type.getClassLoader();
+    if (loader == null || (loader == RUNTIME && type.getName().startsWith("dev.molt."))) {
+      return null; // the JDK's and the runtime's own frames
+    }
+    if (loader instanceof ModuleClasses version) {
+      return version.module().equals(server.name()) ? version : null;
+    }
+    return server.loader.owns(type.getName()) ? LoaderClasses.of(server.name(), loader) : null;
+  }
+}
