@@ -259,6 +259,55 @@ class CompleteSwitchTest {
   }
 
   /**
+   * A message that is a JDK container of module records ({@code List.of(job)} cast by v1 code) was
+   * not looked into: only a message of a module class was. Queued during the change or arriving
+   * after it, v2 then cast a v1 Job and crashed. Both are migrated now.
+   */
+  @Test
+  void aListOfRecordsAsAMessageIsMigratedQueuedOrArriving() throws Exception {
+    String source =
+        """
+        package %1$s;
+        import dev.molt.*;
+        import dev.molt.behaviour.*;
+        import java.util.*;
+        public final class Server implements GenServer<List<String>> {
+          public record Job(String what) {}
+          public Init<List<String>> init(Object arg) { return Init.ok(new ArrayList<>()); }
+          public CallResult<List<String>> handleCall(Object request, From from, List<String> seen) {
+            return new Reply<>("%2$s:" + seen, seen);
+          }
+          public CastResult<List<String>> handleCast(Object request, List<String> seen) {
+            for (Object job : (List<?>) request) { seen.add(((Job) job).what()); }
+            return new NoReply<>(seen);
+          }
+          public static void send(Pid server, String what) {
+            GenServer.cast(server, List.of(new Job(what)));
+          }
+        }
+        """;
+    CodeServer.load(
+        ModuleSource.sources(
+            module,
+            Sources.write(
+                dir.resolve("l1"), Map.of(pkg + ".Server", source.formatted(pkg, "v1")))));
+    Method send = serverClass().getMethod("send", Pid.class, String.class);
+    Pid server = start();
+    Sys.suspend(server);
+    send.invoke(null, server, "queued");
+    CodeServer.load(
+        ModuleSource.sources(
+            module,
+            Sources.write(
+                dir.resolve("l2"), Map.of(pkg + ".Server", source.formatted(pkg, "v2")))));
+    Sys.changeCode(server, module, 1, null);
+    Sys.resume(server);
+    send.invoke(null, server, "arriving");
+
+    assertThat(GenServer.call(server, "get")).isEqualTo("v2:[queued, arriving]");
+  }
+
+  /**
    * A reply that cannot go back (a constant the caller's version lacks) fails the call, not the
    * server.
    */

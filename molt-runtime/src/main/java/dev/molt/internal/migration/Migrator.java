@@ -117,6 +117,19 @@ public final class Migrator {
   }
 
   /**
+   * Whether a message of class {@code type} must go through migration to reach {@code target}: a
+   * class of another version ({@link #foreign}), or a JDK container or object array, which may hold
+   * one (a {@code List<Job>} sent by old code). A container with nothing to map costs one pass and
+   * comes back as it is.
+   */
+  public static boolean mayHoldForeign(Class<?> type, ModuleClasses target) {
+    if (type.getClassLoader() != null) {
+      return foreign(type, target);
+    }
+    return type.isArray() ? !type.getComponentType().isPrimitive() : Containers.holds(type);
+  }
+
+  /**
    * The class of {@code target} that values of the old class {@code name} become: by
    * {@code @Renamed}, else by name.
    */

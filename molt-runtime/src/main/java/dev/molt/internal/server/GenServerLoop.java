@@ -197,7 +197,7 @@ public final class GenServerLoop<S> implements ProcessBody {
     ModuleClassLoader loader = version.loader;
     if (message instanceof Call call) {
       Object request = call.request;
-      if (request != null && Migrator.foreign(request.getClass(), loader)) {
+      if (request != null && Migrator.mayHoldForeign(request.getClass(), loader)) {
         try {
           call.request = Migrator.to(loader, request, "request");
           if (call.replyTo == null) {
@@ -211,7 +211,7 @@ public final class GenServerLoop<S> implements ProcessBody {
     }
     if (message instanceof Cast cast) {
       Object request = cast.request();
-      if (request == null || !Migrator.foreign(request.getClass(), loader)) {
+      if (request == null || !Migrator.mayHoldForeign(request.getClass(), loader)) {
         return cast;
       }
       try {
@@ -220,7 +220,7 @@ public final class GenServerLoop<S> implements ProcessBody {
         return unmigratable(request, null, e);
       }
     }
-    if (!Migrator.foreign(message.getClass(), loader)) {
+    if (!Migrator.mayHoldForeign(message.getClass(), loader)) {
       return message;
     }
     try {

@@ -77,7 +77,7 @@ final class Waiting<S> {
       case Call call when call.request instanceof SysRequest -> {}
       case Call call -> {
         Object request = call.request;
-        if (request == null || !Migrator.foreign(request.getClass(), target)) {
+        if (request == null || !Migrator.mayHoldForeign(request.getClass(), target)) {
           return;
         }
         try {
@@ -94,7 +94,7 @@ final class Waiting<S> {
       }
       case GenServerLoop.Cast cast -> {
         Object request = cast.request();
-        if (request == null || !Migrator.foreign(request.getClass(), target)) {
+        if (request == null || !Migrator.mayHoldForeign(request.getClass(), target)) {
           return;
         }
         try {
@@ -107,7 +107,7 @@ final class Waiting<S> {
         }
       }
       default -> {
-        if (!Migrator.foreign(message.getClass(), target)) {
+        if (!Migrator.mayHoldForeign(message.getClass(), target)) {
           return;
         }
         try {
@@ -122,7 +122,7 @@ final class Waiting<S> {
 
   private void timer(Timer timer) throws Exception {
     Object message = timer.message;
-    if (message == null || !Migrator.foreign(message.getClass(), target)) {
+    if (message == null || !Migrator.mayHoldForeign(message.getClass(), target)) {
       return;
     }
     try {
@@ -199,6 +199,9 @@ final class Waiting<S> {
    */
   static ModuleClasses origin(Object request, ModuleClasses server) {
     ClassLoader loader = request.getClass().getClassLoader();
+    if (loader == null) {
+      return null; // a JDK container: the caller's classes were read off its stack, if needed
+    }
     return loader instanceof ModuleClasses version
         ? version
         : LoaderClasses.of(server.module(), loader);
