@@ -499,6 +499,27 @@ final class ModuleDiff {
         continue;
       }
       ClassModel model = entry.getValue();
+      if (isGenServer(model, news)) {
+        List<String> fields =
+            model.fields().stream()
+                .filter(
+                    f ->
+                        !f.flags().has(AccessFlag.STATIC)
+                            && !f.flags().has(AccessFlag.FINAL)
+                            && !f.flags().has(AccessFlag.SYNTHETIC))
+                .map(f -> f.fieldName().stringValue())
+                .toList();
+        if (!fields.isEmpty()) {
+          remarks.add(
+              "module "
+                  + module
+                  + ": server class "
+                  + binary(name)
+                  + " has mutable instance fields "
+                  + fields
+                  + ": a code change makes a new instance, so what they hold is not carried; keep it in the state");
+        }
+      }
       boolean hook =
           model.methods().stream()
               .anyMatch(
