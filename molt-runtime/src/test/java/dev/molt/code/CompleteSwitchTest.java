@@ -11,10 +11,12 @@ import dev.molt.behaviour.CallException;
 import dev.molt.behaviour.GenServer;
 import dev.molt.sys.Sys;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -305,6 +307,118 @@ class CompleteSwitchTest {
     send.invoke(null, server, "arriving");
 
     assertThat(GenServer.call(server, "get")).isEqualTo("v2:[queued, arriving]");
+  }
+
+  private static final String PARKING =
+      """
+      package %1$s;
+      import dev.molt.*;
+      import dev.molt.behaviour.*;
+      import java.util.*;
+      public final class Server implements GenServer<List<From>> {
+        public record Job(String what) {}
+        public Init<List<From>> init(Object arg) { return Init.ok(new ArrayList<>()); }
+        public CallResult<List<From>> handleCall(Object request, From from, List<From> parked) {
+          if ("park".equals(request)) { parked.add(from); return new NoReply<>(parked); }
+          if ("release".equals(request)) {
+            for (From waiting : parked) { GenServer.reply(waiting, new Job("%2$s later")); }
+            parked.clear();
+          }
+          return new Reply<>(new Job("%2$s"), parked);
+        }
+        public CastResult<List<From>> handleCast(Object request, List<From> parked) { return new NoReply<>(parked); }
+        public static String ask(Pid server, String request) {
+          Job job = (Job) GenServer.call(server, request);
+          return job.what();
+        }
+      }
+      """;
+
+  private ModuleSource parking(String tag) throws IOException {
+    return ModuleSource.sources(
+        module,
+        Sources.write(
+            dir.resolve("park-" + tag), Map.of(pkg + ".Server", PARKING.formatted(pkg, tag))));
+  }
+
+  /**
+   * Found by a newcomer: a server parked a v1 caller's {@code From} in its state and answered it
+   * with {@code GenServer.reply} after moving to v2; the caller got a v2 Job ({@code Job cannot be
+   * cast to Job}). And a v1 caller whose String request was queued before the load, while one
+   * version was in play, got a v2 Job from a server that switched before answering (one call in a
+   * run, in 8 of 12 runs). The reply's classes are fixed when the call is made.
+   */
+  @Test
+  void aParkedOrQueuedCallerGetsItsReplyInTheClassesItCalledWith() throws Exception {
+    CodeServer.load(parking("v1"));
+    Method ask = serverClass().getMethod("ask", Pid.class, String.class);
+    Pid server = start();
+    CompletableFuture<Object> parked = new CompletableFuture<>();
+    Process.spawn(() -> complete(parked, () -> ask.invoke(null, server, "park")));
+    await().until(() -> ((java.util.List<?>) Sys.getState(server)).size() == 1);
+    Sys.suspend(server);
+    CompletableFuture<Object> queued = new CompletableFuture<>();
+    Process.spawn(() -> complete(queued, () -> ask.invoke(null, server, "job")));
+    await().until(() -> Sys.getStatus(server).mailbox() == 1);
+    CodeServer.load(parking("v2"));
+    Sys.changeCode(server, module, 1, null);
+    Sys.resume(server);
+
+    assertThat(queued.get(5, TimeUnit.SECONDS)).isEqualTo("v2");
+    assertThat(GenServer.call(server, "release").getClass().getClassLoader())
+        .isSameAs(serverClass().getClassLoader());
+    assertThat(parked.get(5, TimeUnit.SECONDS)).isEqualTo("v2 later");
+  }
+
+  private interface Body {
+    Object run() throws Exception;
+  }
+
+  private static void complete(CompletableFuture<Object> result, Body body) {
+    try {
+      result.complete(body.run());
+    } catch (InvocationTargetException e) {
+      result.completeExceptionally(e.getCause());
+    } catch (Exception e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * Found by a newcomer: a typed client in a module that depends on the server's, still running the
+   * version linked to v1, got v2 records on every call once the server moved (its String requests
+   * named no version, and no frame of the server's module was on its stack).
+   */
+  @Test
+  void aClientInADependentModuleGetsRepliesInTheVersionItLinksTo() throws Exception {
+    CodeServer.load(parking("v1"));
+    Pid server = start();
+    String client =
+        """
+        package %1$s.web;
+        import dev.molt.*;
+        public final class Api {
+          public static String ask(Pid server) {
+            %1$s.Server.Job job = (%1$s.Server.Job) dev.molt.behaviour.GenServer.call(server, "job");
+            return job.what();
+          }
+        }
+        """
+            .formatted(pkg);
+    String web = module + "-web";
+    CodeServer.load(
+        ModuleSource.sources(
+                web, Sources.write(dir.resolve("web"), Map.of(pkg + ".web.Api", client)))
+            .dependingOn(module));
+    Method oldApi =
+        CodeServer.currentClass(pkg + ".web.Api").orElseThrow().getMethod("ask", Pid.class);
+    CodeServer.load(parking("v2")); // relinks web: the old Api still links to v1
+
+    assertThat(oldApi.invoke(null, server)).isEqualTo("v2");
+    assertThat(Sys.getStatus(server).version()).isEqualTo(2);
+    Method newApi =
+        CodeServer.currentClass(pkg + ".web.Api").orElseThrow().getMethod("ask", Pid.class);
+    assertThat(newApi.invoke(null, server)).isEqualTo("v2");
   }
 
   /**

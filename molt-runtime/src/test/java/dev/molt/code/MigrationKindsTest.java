@@ -617,4 +617,40 @@ class MigrationKindsTest {
         .hasMessageContaining("state.groups")
         .hasMessageContaining("it holds a " + pkg + ".Types$Item at [0][0]");
   }
+
+  /**
+   * Found by a newcomer: {@code Box<String>} changed to {@code Box<Integer>}, a generic record of
+   * the module. The check looked at the Box, not at what its {@code T} holds: the change reported
+   * success and the server crashed on its next call ({@code String cannot be cast to Integer}).
+   */
+  @Test
+  void theTypeArgumentsOfAGenericRecordAreChecked() throws Exception {
+    String v1 =
+        """
+        public record Box<T>(T value) {}
+        public record Ranked<T>(T who, int rank) {}
+        public record State(Box<String> top, List<Ranked<String>> ladder) {}
+        static Object sample() { return new State(new Box<>("alice"), List.of(new Ranked<>("bob", 1))); }
+        """;
+    String v2 =
+        """
+        public record Box<T>(T value) {}
+        public record Ranked<T>(T who, int rank) {}
+        public record State(Box<Integer> top, List<Ranked<String>> ladder) {}
+        """;
+    assertThatThrownBy(() -> migrateOnly(v1, v2))
+        .isInstanceOf(MigrationException.class)
+        .hasMessageContaining("state.top")
+        .hasMessageContaining("it holds a java.lang.String at .value");
+    String v3 =
+        """
+        public record Box<T>(T value) {}
+        public record Ranked<T>(T who, int rank) {}
+        public record State(Box<String> top, List<Ranked<Integer>> ladder) {}
+        """;
+    assertThatThrownBy(() -> migrateOnly(v1, v3))
+        .isInstanceOf(MigrationException.class)
+        .hasMessageContaining("state.ladder")
+        .hasMessageContaining("it holds a java.lang.String at [0].who");
+  }
 }

@@ -99,7 +99,6 @@ public final class ModuleClassLoader extends ClassLoader implements ModuleClasse
     }
   }
 
-  /** The classes of this module that have been defined so far. */
   /** {@code @Renamed} classes of this version, read from their class files once. */
   private volatile Map<String, String> renames;
 
@@ -113,6 +112,17 @@ public final class ModuleClassLoader extends ClassLoader implements ModuleClasse
     return known;
   }
 
+  /** The version of {@code module} that this version's classes link to, or null if none. */
+  public ModuleClassLoader dependency(String module) {
+    for (ModuleClassLoader dependency : dependencies) {
+      if (dependency.module.equals(module)) {
+        return dependency;
+      }
+    }
+    return null;
+  }
+
+  /** The classes of this module that have been defined so far. */
   @Override
   public java.util.List<Class<?>> definedClasses() {
     java.util.List<Class<?>> defined = new java.util.ArrayList<>();

@@ -277,8 +277,20 @@ record RecordPlan(
   }
 
   private static String misfitAt(Object value, Type declared, String at) {
+    return misfitAt(value, declared, at, Map.of());
+  }
+
+  /**
+   * As above, with the type variables of the generic records met on the way bound to their
+   * arguments: a {@code Box<Integer>} checks the {@code T value} of the Box it holds as an Integer.
+   */
+  private static String misfitAt(
+      Object value, Type declared, String at, Map<TypeVariable<?>, Type> bindings) {
+    if (declared instanceof TypeVariable<?> variable && bindings.containsKey(variable)) {
+      declared = bindings.get(variable);
+    }
     if (value == null || declared instanceof WildcardType || declared instanceof TypeVariable<?>) {
-      return null; // a wildcard or a type variable proves nothing
+      return null; // a wildcard or an unbound type variable proves nothing
     }
     Class<?> raw = boxed(raw(declared));
     if (!raw.isInstance(value)) {
@@ -290,11 +302,17 @@ record RecordPlan(
       return null;
     }
     Type[] args = parameterized.getActualTypeArguments();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] instanceof TypeVariable<?> variable && bindings.containsKey(variable)) {
+        args[i] = bindings.get(variable);
+      }
+    }
     if (value instanceof Map<?, ?> map && args.length == 2) {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
-        String problem = misfitAt(entry.getKey(), args[0], at + ".key(" + entry.getKey() + ")");
+        String problem =
+            misfitAt(entry.getKey(), args[0], at + ".key(" + entry.getKey() + ")", bindings);
         if (problem == null) {
-          problem = misfitAt(entry.getValue(), args[1], at + "{" + entry.getKey() + "}");
+          problem = misfitAt(entry.getValue(), args[1], at + "{" + entry.getKey() + "}", bindings);
         }
         if (problem != null) {
           return problem;
@@ -303,16 +321,47 @@ record RecordPlan(
     } else if (value instanceof Collection<?> collection && args.length == 1) {
       int index = 0;
       for (Object element : collection) {
-        String problem = misfitAt(element, args[0], at + "[" + index + "]");
+        String problem = misfitAt(element, args[0], at + "[" + index + "]", bindings);
         if (problem != null) {
           return problem;
         }
         index++;
       }
     } else if (value instanceof Optional<?> optional && args.length == 1 && optional.isPresent()) {
-      return misfitAt(optional.get(), args[0], at + ".get()");
+      return misfitAt(optional.get(), args[0], at + ".get()", bindings);
+    } else if (value instanceof Record
+        && value.getClass().getTypeParameters().length == args.length) {
+      // a generic record: its components, with its type variables bound to these arguments
+      TypeVariable<?>[] parameters = value.getClass().getTypeParameters();
+      Map<TypeVariable<?>, Type> inner = new java.util.HashMap<>();
+      for (int i = 0; i < parameters.length; i++) {
+        inner.put(parameters[i], args[i]);
+      }
+      for (RecordComponent component : value.getClass().getRecordComponents()) {
+        String problem =
+            misfitAt(
+                componentValue(value, component),
+                component.getGenericType(),
+                at + "." + component.getName(),
+                inner);
+        if (problem != null) {
+          return problem;
+        }
+      }
     }
     return null;
+  }
+
+  /** A record's component read from its field (an accessor may compute, or return a view). */
+  private static Object componentValue(Object record, RecordComponent component) {
+    try {
+      java.lang.reflect.Field field = record.getClass().getDeclaredField(component.getName());
+      field.setAccessible(true);
+      return field.get(record);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new Refusal(
+          "." + component.getName(), "component " + component.getName() + " cannot be read: " + e);
+    }
   }
 
   private static Class<?> raw(Type type) {

@@ -4,6 +4,7 @@ import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.behaviour.From;
 import dev.molt.code.MigrationException;
+import dev.molt.internal.code.ModuleVersion;
 import dev.molt.internal.migration.Migrator;
 import dev.molt.internal.migration.ModuleClasses;
 import dev.molt.internal.process.ProcessCell;
@@ -120,8 +121,19 @@ public final class Call implements From, ProcessCell.Watcher {
    * of kind {@code NOT_MIGRATED} instead. True if this call set the outcome.
    */
   public boolean reply(Object value) {
+    ProcessCell replier = ProcessCell.current();
+    return reply(
+        value,
+        replier != null && replier.runs instanceof ModuleVersion version ? version.loader : null);
+  }
+
+  /**
+   * As {@link #reply(Object)}, from code whose classes are {@code serving}'s: a reply to a caller
+   * of the same classes is not looked at.
+   */
+  public boolean reply(Object value, ModuleClasses serving) {
     ModuleClasses to = replyTo;
-    if (to != null && value != null) {
+    if (to != null && value != null && to != serving) {
       try {
         value = Migrator.to(to, value, "reply");
       } catch (MigrationException e) {

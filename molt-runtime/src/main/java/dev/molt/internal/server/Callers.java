@@ -1,5 +1,6 @@
 package dev.molt.internal.server;
 
+import dev.molt.internal.code.ModuleClassLoader;
 import dev.molt.internal.code.ModuleVersion;
 import dev.molt.internal.migration.LoaderClasses;
 import dev.molt.internal.migration.ModuleClasses;
@@ -43,7 +44,13 @@ final class Callers {
       return null; // the JDK's and the runtime's own frames
     }
     if (loader instanceof ModuleClasses version) {
-      return version.module().equals(server.name()) ? version : null;
+      if (version.module().equals(server.name())) {
+        return version;
+      }
+      // code of a module that depends on the server's: the version of it that code links to
+      return loader instanceof ModuleClassLoader dependent
+          ? dependent.dependency(server.name())
+          : null;
     }
     return server.loader.owns(type.getName()) ? LoaderClasses.of(server.name(), loader) : null;
   }

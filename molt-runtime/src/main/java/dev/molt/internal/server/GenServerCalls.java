@@ -7,6 +7,7 @@ import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
 import dev.molt.behaviour.StartException;
 import dev.molt.internal.code.ModuleVersion;
+import dev.molt.internal.migration.ModuleClasses;
 import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.Signals;
 import dev.molt.internal.process.Timeouts;
@@ -81,11 +82,15 @@ public final class GenServerCalls {
           "a process cannot call itself");
     }
     Call from = new Call(request);
-    if ((request == null || request.getClass().getClassLoader() == null)
-        && server.runs instanceof ModuleVersion version
-        && version.inTransition()) {
-      // a JDK-typed request does not say which version the caller runs: its stack does
-      from.replyTo = Callers.of(version);
+    // the classes the reply goes back in, fixed now: the server may change version before it
+    // answers, or answer later (GenServer.reply) from a new version
+    ClassLoader requestLoader = request == null ? null : request.getClass().getClassLoader();
+    if (requestLoader instanceof ModuleClasses version) {
+      from.replyTo = version; // a request of the module's classes says which version called
+    } else if (requestLoader == null && server.runs instanceof ModuleVersion version) {
+      // a JDK-typed request does not: while one version is in play, it is the caller's; while
+      // two are, the caller's stack tells
+      from.replyTo = version.inTransition() ? Callers.of(version) : version.loader;
     }
     if (!server.watch(from, from)) {
       throw CallException.noproc(serverName, request);

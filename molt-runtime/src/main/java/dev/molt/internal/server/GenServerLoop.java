@@ -533,13 +533,13 @@ public final class GenServerLoop<S> implements ProcessBody {
     switch (result) {
       case Reply<S>(Object reply, S next) -> {
         state = next;
-        call.reply(reply);
+        call.reply(reply, version == null ? null : version.loader);
       }
       case NoReply<S>(S next) -> state = next;
       case Stop<S> stop -> {
         state = stop.state();
         if (stop.replies()) {
-          call.reply(stop.reply());
+          call.reply(stop.reply(), version == null ? null : version.loader);
         }
         stop(stop.reason());
       }
