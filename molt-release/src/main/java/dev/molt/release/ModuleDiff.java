@@ -11,11 +11,18 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.ClassSignature;
 import java.lang.classfile.FieldModel;
+import java.lang.classfile.Instruction;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.Signature;
 import java.lang.classfile.attribute.RecordComponentInfo;
 import java.lang.classfile.constantpool.ClassEntry;
+import java.lang.classfile.instruction.ConstantInstruction;
+import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.InvokeDynamicInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.LoadInstruction;
+import java.lang.classfile.instruction.StoreInstruction;
+import java.lang.classfile.instruction.TypeCheckInstruction;
 import java.lang.reflect.AccessFlag;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
@@ -333,6 +340,20 @@ final class ModuleDiff {
               + " is not a record any more: migration cannot build the new class; build it in codeChange");
     } else if (oldComponents != null) {
       compareRecords(name, successor, oldComponents, newComponents, path);
+      if (path != null && !equality(was).equals(equality(now))) {
+        changed.add(binary(name)); // sets and maps holding it are rebuilt under the new equality
+        remarks.add(
+            "module "
+                + module
+                + ": "
+                + path
+                + ": record "
+                + binary(successor)
+                + " changes its equals, hashCode or compareTo: in a set, among a map's keys or in a"
+                + " sorted collection, two values that the old build told apart may be equal in the"
+                + " new one, and the change is then refused with the count of each; merge them in"
+                + " codeChange if that can happen");
+      }
     }
     List<String> oldConstants = enumConstants(was);
     List<String> newConstants = enumConstants(now);
@@ -371,7 +392,7 @@ final class ModuleDiff {
     for (RecordComponentInfo component : news.values()) {
       String newName = component.name().stringValue();
       String renamedFrom = annotationValue(component, RENAMED);
-      String from = renamedFrom != null ? renamedFrom : newName;
+      String from = sourceComponent(newName, renamedFrom, olds);
       RecordComponentInfo old = olds.get(from);
       shapeAfter.add(newName + ":" + typeOf(component));
       if (old == null) {
@@ -444,7 +465,8 @@ final class ModuleDiff {
               + record
               + " drops "
               + dropped
-              + "; their values are dropped when the state is migrated");
+              + "; their values are dropped when the state is migrated (two values that"
+              + " differed only in them become equal: a set or map holding both refuses the change)");
     }
     if (!shapeBefore.equals(shapeAfter)) {
       changed.add(binary(name));
@@ -711,6 +733,80 @@ final class ModuleDiff {
       }
     }
     return types;
+  }
+
+  /**
+   * What a record's equality is made of: the code of its {@code equals}, {@code hashCode} and
+   * {@code compareTo}, with constant pool indices and labels left out so that two builds compare by
+   * what the code does.
+   */
+  private static List<String> equality(ClassModel record) {
+    List<String> methods = new ArrayList<>();
+    for (MethodModel method : record.methods()) {
+      String name = method.methodName().stringValue();
+      if (!(name.equals("equals") || name.equals("hashCode") || name.equals("compareTo"))
+          || method.flags().has(AccessFlag.BRIDGE)) {
+        continue;
+      }
+      StringBuilder code = new StringBuilder(name).append(method.methodType().stringValue());
+      method
+          .code()
+          .ifPresent(
+              body ->
+                  body.forEach(
+                      element -> {
+                        if (element instanceof Instruction instruction) {
+                          code.append(' ').append(instruction.opcode());
+                        }
+                        switch (element) {
+                          case FieldInstruction f ->
+                              code.append(f.owner().asInternalName()).append('.').append(f.name());
+                          case InvokeInstruction i ->
+                              code.append(i.owner().asInternalName())
+                                  .append('.')
+                                  .append(i.name())
+                                  .append(i.type());
+                          case InvokeDynamicInstruction d ->
+                              code.append(
+                                  d.bootstrapMethod()
+                                          .owner()
+                                          .descriptorString()
+                                          .equals("Ljava/lang/runtime/ObjectMethods;")
+                                      ? "generated" // the record's own, over its components
+                                      : d.name() + d.bootstrapArgs().toString());
+                          case ConstantInstruction c -> code.append(c.constantValue());
+                          case LoadInstruction l -> code.append(l.slot());
+                          case StoreInstruction st -> code.append(st.slot());
+                          case TypeCheckInstruction t -> code.append(t.type().asInternalName());
+                          default -> {}
+                        }
+                      }));
+      methods.add(code.toString());
+    }
+    methods.sort(null);
+    return methods;
+  }
+
+  /**
+   * The old component that feeds new component {@code newName}, as the runtime finds it: the one
+   * {@code @Renamed} names, or one of the same name (an annotation left in place in a later
+   * version), or, going back past a rename, the old component that declares {@code @Renamed} with
+   * {@code newName}.
+   */
+  private static String sourceComponent(
+      String newName, String renamedFrom, Map<String, RecordComponentInfo> olds) {
+    if (renamedFrom != null && olds.containsKey(renamedFrom)) {
+      return renamedFrom;
+    }
+    if (olds.containsKey(newName)) {
+      return newName;
+    }
+    for (RecordComponentInfo old : olds.values()) {
+      if (newName.equals(annotationValue(old, RENAMED))) {
+        return old.name().stringValue();
+      }
+    }
+    return renamedFrom != null ? renamedFrom : newName;
   }
 
   private static Map<String, String> renames(Map<String, ClassModel> classes) {

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       server is on v2 and v2's own code describes the migrated state as the case expects;
  *   <li>where it says a person must finish (a note), the runtime refuses without that person's
  *       code: the server is still on v1, with its state, and answers as before;
+ *   <li>where the generator remarks a change whose outcome depends on the values (two set elements
+ *       equal under v2's {@code equals}), the case says what its values make the runtime do;
  *   <li>where the case has the person's code ({@code fix}), the generator has no note for it and
  *       the runtime moves the server with it.
  * </ul>
@@ -228,7 +230,16 @@ class AppupCorpusTest {
         assertThat(before).as("v1's own description").isEqualTo(c.one("before"));
       }
       Applied applied = apply(c, builds.get("v2"), server, instruction);
-      if (result.notes().isEmpty()) {
+      if (result.notes().isEmpty() && c.one("refused") != null) {
+        // a refusal that depends on the values (two keys equal under v2's equals): the generator
+        // cannot see values, so it remarks the change, and the runtime refuses it only when met
+        assertThat(c.all("remark"))
+            .as("%s: a refusal the generator did not note is remarked", c.story())
+            .isNotEmpty();
+        assertThat(applied.refusal()).as("%s: refused for its values", c.story()).isNotNull();
+        assertThat(applied.refusal()).contains(c.one("refused"));
+        assertThat(applied.answer()).as("%s: still on v1", c.story()).isEqualTo(before);
+      } else if (result.notes().isEmpty()) {
         assertThat(applied.refusal())
             .as("%s: the generator says safe, so the runtime must migrate", c.story())
             .isNull();

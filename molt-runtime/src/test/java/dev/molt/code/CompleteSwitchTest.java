@@ -499,4 +499,32 @@ class CompleteSwitchTest {
     assertThat(Sys.getStatus(server).version()).isEqualTo(1);
     Sys.resume(server);
   }
+
+  /** A codeChange that keeps a class object of v1 (a type token) in the new state is refused. */
+  @Test
+  void aStateThatStillHoldsAnOldClassObjectIsRefusedBeforeTheSwitch() throws Exception {
+    CodeServer.load(version("v1", "FAST", ""));
+    Class<?> v1 = serverClass();
+    Pid server = start();
+    CodeServer.load(
+        version(
+            "v2",
+            "FAST",
+            """
+            @SuppressWarnings("unchecked")
+            public State codeChange(Object vsn, Object old, Object extra) {
+              State state = (State) Migration.migrate(old, getClass());
+              ((List<Object>) (List<?>) state.seen()).add(extra.getClass());
+              return state;
+            }
+            """));
+    Sys.suspend(server);
+
+    assertThatThrownBy(() -> Sys.changeCode(server, module, 1, job(v1, "FAST", "token")))
+        .isInstanceOf(CodeException.class)
+        .hasMessageContaining(
+            "state.seen[0]: holds the class " + pkg + ".Server$Job of " + module + " v1");
+    assertThat(Sys.getStatus(server).version()).isEqualTo(1);
+    Sys.resume(server);
+  }
 }

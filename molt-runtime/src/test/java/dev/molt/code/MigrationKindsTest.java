@@ -653,4 +653,267 @@ class MigrationKindsTest {
         .hasMessageContaining("state.ladder")
         .hasMessageContaining("it holds a java.lang.String at [0].who");
   }
+
+  /**
+   * A class object in state ({@code Class<? extends Item>} as a type token) came through as v1's
+   * class, so {@code type.isInstance(item)} said false of every migrated item.
+   */
+  @Test
+  void classObjectsInStateBecomeTheNewVersionsClasses() throws Exception {
+    String body =
+        """
+        public record Item(String name) {}
+        public record State(Class<?> type, Class<?> arrayType, Class<?> jdk, List<Item> items) {}
+        """;
+    String v1 =
+        body
+            + """
+            static Object sample() {
+              return new State(Item.class, Item[][].class, String.class, List.of(new Item("a")));
+            }
+            """;
+    String v2 =
+        body
+            + """
+            static String use(Object state) {
+              State s = (State) state;
+              return s.type().isInstance(s.items().get(0)) + " " + (s.arrayType() == Item[][].class)
+                  + " " + (s.jdk() == String.class);
+            }
+            """;
+    assertThat(migrateAndUse(v1, v2)).isEqualTo("true true true");
+    String gone =
+        "public record Other(String name) {}\n"
+            + "public record State(Class<?> type, Class<?> arrayType, Class<?> jdk, List<Other> items) {}";
+    assertThatThrownBy(() -> migrateOnly(v1, gone))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.type"))
+        .hasMessageContaining("the class " + pkg + ".Types$Item of " + module + " v");
+  }
+
+  /**
+   * A JDK exception whose cause was the module's own exception was kept as it was: {@code
+   * getCause()} then returned an object of v1, and the class loader of v1 stayed reachable.
+   */
+  @Test
+  void aJdkExceptionIsKeptUnlessItsCauseIsTheModules() throws Exception {
+    String body =
+        """
+        public static final class Failure extends RuntimeException {
+          public Failure(String m) { super(m); }
+        }
+        public record State(Object lastError) {}
+        """;
+    String plain =
+        body
+            + """
+            static Object sample() {
+              IllegalStateException e = new IllegalStateException("disk full", new java.io.IOException("ENOSPC"));
+              e.addSuppressed(new RuntimeException("retry"));
+              return new State(e);
+            }
+            """;
+    String v2 =
+        body
+            + """
+            static String use(Object state) {
+              Throwable t = (Throwable) ((State) state).lastError();
+              return t.getMessage() + " / " + t.getCause().getMessage() + " / " + t.getSuppressed()[0].getMessage();
+            }
+            """;
+    assertThat(migrateAndUse(plain, v2)).isEqualTo("disk full / ENOSPC / retry");
+    String wrapped =
+        body
+            + """
+            static Object sample() {
+              return new State(new IllegalStateException("wrapped", new Failure("boom")));
+            }
+            """;
+    assertThatThrownBy(() -> migrateOnly(wrapped, body))
+        .isInstanceOfSatisfying(
+            MigrationException.class,
+            e -> assertThat(e.path()).isEqualTo("state.lastError.getCause()"))
+        .hasMessageContaining("Types$Failure (not a record or an enum)");
+    String suppressed =
+        body
+            + """
+            static Object sample() {
+              RuntimeException e = new RuntimeException("outer");
+              e.addSuppressed(new Failure("inner"));
+              return new State(List.of(e));
+            }
+            """;
+    assertThatThrownBy(() -> migrateOnly(suppressed, body))
+        .isInstanceOfSatisfying(
+            MigrationException.class,
+            e -> assertThat(e.path()).isEqualTo("state.lastError[0].getSuppressed()[0]"));
+  }
+
+  /**
+   * v2 changed {@code equals} so that two items v1 told apart are equal: the rebuilt set and map
+   * silently kept one of each pair.
+   */
+  @Test
+  void aSetOrMapThatWouldLoseEntriesUnderTheNewEqualsIsRefused() throws Exception {
+    String v1 =
+        """
+        public record Item(String name, int version) {}
+        public record State(Set<Item> items, Map<Item, String> owners) {}
+        static Object sample() {
+          Item a = new Item("a", 1), b = new Item("a", 2);
+          return new State(new HashSet<>(List.of(a, b)), new HashMap<>(Map.of(a, "x", b, "y")));
+        }
+        """;
+    String byName =
+        """
+        public record Item(String name, int version) {
+          public boolean equals(Object o) { return o instanceof Item i && i.name.equals(name); }
+          public int hashCode() { return name.hashCode(); }
+        }
+        public record State(Set<Item> items, Map<Item, String> owners) {}
+        """;
+    assertThatThrownBy(() -> migrateOnly(v1, byName))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.items"))
+        .hasMessageContaining("the rebuilt java.util.HashSet holds 1 of its 2 elements");
+    String sortedV1 =
+        """
+        public record Item(String name, int version) implements Comparable<Item> {
+          public int compareTo(Item o) { return Integer.compare(version, o.version); }
+        }
+        public record State(TreeMap<Item, String> owners) {}
+        static Object sample() {
+          TreeMap<Item, String> m = new TreeMap<>(); m.put(new Item("a", 1), "x"); m.put(new Item("a", 2), "y");
+          return new State(m);
+        }
+        """;
+    String sortedByName =
+        """
+        public record Item(String name, int version) implements Comparable<Item> {
+          public int compareTo(Item o) { return name.compareTo(o.name); }
+        }
+        public record State(TreeMap<Item, String> owners) {}
+        """;
+    assertThatThrownBy(() -> migrateOnly(sortedV1, sortedByName))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.owners"))
+        .hasMessageContaining("holds 1 of its 2 keys");
+  }
+
+  /** Synchronized sorted and navigable views were refused as unknown containers. */
+  @Test
+  void synchronizedSortedViewsKeepTheirKindAndComparator() throws Exception {
+    String body =
+        """
+        public record Item(String name) implements Comparable<Item> {
+          public int compareTo(Item o) { return name.compareTo(o.name); }
+        }
+        public record State(SortedSet<Item> set, NavigableSet<Item> nav, SortedMap<String, Item> map,
+            NavigableMap<String, Item> navMap) {}
+        """;
+    String v1 =
+        body
+            + """
+            static Object sample() {
+              TreeMap<String, Item> m = new TreeMap<>(Comparator.reverseOrder()); m.put("x", new Item("x")); m.put("y", new Item("y"));
+              TreeMap<String, Item> n = new TreeMap<>(); n.put("k", new Item("k"));
+              return new State(Collections.synchronizedSortedSet(new TreeSet<>(List.of(new Item("b"), new Item("a")))),
+                  Collections.synchronizedNavigableSet(new TreeSet<>(List.of(new Item("c")))),
+                  Collections.synchronizedSortedMap(m), Collections.synchronizedNavigableMap(n));
+            }
+            """;
+    String v2 =
+        body
+            + """
+            static String use(Object state) {
+              State s = (State) state;
+              s.set().add(new Item("0"));
+              return s.set().getClass().getSimpleName() + " " + s.set().first().name() + s.set().last().name()
+                  + " " + s.nav().getClass().getSimpleName() + " " + s.nav().pollFirst().name()
+                  + " " + s.map().getClass().getSimpleName() + " " + s.map().get(s.map().firstKey()).name()
+                  + " " + s.navMap().getClass().getSimpleName() + " " + s.navMap().firstEntry().getValue().name();
+            }
+            """;
+    assertThat(migrateAndUse(v1, v2))
+        .isEqualTo(
+            "SynchronizedSortedSet 0b SynchronizedNavigableSet c SynchronizedSortedMap y"
+                + " SynchronizedNavigableMap k");
+  }
+
+  /**
+   * v2's compact constructor rejects a value v1 allowed: the exception came out of the switch with
+   * no path. It is a refusal naming the record, its path and the constructor's message.
+   */
+  @Test
+  void aConstructorThatRejectsTheMigratedValuesIsRefusedWithItsPath() throws Exception {
+    String v1 =
+        """
+        public record Stock(String sku, int count) {}
+        public record State(Stock single, List<Stock> stocks) {}
+        static Object sample() { return new State(new Stock("a", 1), List.of(new Stock("b", 2), new Stock("c", -1))); }
+        """;
+    String v2 =
+        """
+        public record Stock(String sku, int count) {
+          public Stock { if (count < 0) throw new IllegalArgumentException("count must not be negative"); }
+        }
+        public record State(Stock single, List<Stock> stocks) {}
+        """;
+    assertThatThrownBy(() -> migrateOnly(v1, v2))
+        .isInstanceOfSatisfying(
+            MigrationException.class, e -> assertThat(e.path()).isEqualTo("state.stocks[1]"))
+        .hasMessageContaining("the constructor of " + pkg + ".Types$Stock refused")
+        .hasMessageContaining("count must not be negative");
+  }
+
+  /**
+   * Going back from the version that declared the renames: v1's {@code Basket} and {@code count}
+   * were "gone" in the downgrade (the load refused count for want of a @Default, the values of Cart
+   * had no class to go to). The old side's annotation now names the way back; and a later version
+   * that keeps the annotation in place still matches by name.
+   */
+  @Test
+  void renamesWorkBackwardsAndWhenLeftInPlace() throws Exception {
+    String v1 =
+        """
+        public record Basket(List<String> lines, long count) {}
+        public record State(Object cart) {}
+        static Object sample() { return new State(new Basket(List.of("apple"), 41)); }
+        static String use(Object state) {
+          Basket b = (Basket) ((State) state).cart();
+          return b.lines() + " " + b.count();
+        }
+        """;
+    String v2 =
+        """
+        @Renamed("%s.Types$Basket") public record Cart(List<String> lines, @Renamed("count") long total) {}
+        public record State(Object cart) {}
+        static String use(Object state) {
+          Cart c = (Cart) ((State) state).cart();
+          return c.lines() + " " + c.total();
+        }
+        """
+            .formatted(pkg);
+    String v3 =
+        """
+        @Renamed("%s.Types$Basket")
+        public record Cart(List<String> lines, @Renamed("count") long total, @Default("7") int extra) {}
+        public record State(Object cart) {}
+        static String use(Object state) {
+          Cart c = (Cart) ((State) state).cart();
+          return c.lines() + " " + c.total() + " " + c.extra();
+        }
+        """
+            .formatted(pkg);
+    Object atV1 = call(load("v1", v1), "sample");
+    Class<?> second = load("v2", v2);
+    Object atV2 = Migration.migrate(atV1, second);
+    assertThat(call(second, "use", atV2)).isEqualTo("[apple] 41");
+    Class<?> back = load("v1-again", v1);
+    assertThat(call(back, "use", Migration.migrate(atV2, back))).isEqualTo("[apple] 41");
+    Class<?> forward = load("v2-again", v2);
+    Object again = Migration.migrate(Migration.migrate(atV2, back), forward);
+    Class<?> third = load("v3", v3);
+    assertThat(call(third, "use", Migration.migrate(again, third))).isEqualTo("[apple] 41 7");
+  }
 }

@@ -3,9 +3,9 @@ package dev.molt.internal.code;
 import dev.molt.behaviour.GenServer;
 import dev.molt.code.CodeException;
 import dev.molt.code.Default;
-import dev.molt.code.Renamed;
 import dev.molt.internal.migration.Migrator;
 import dev.molt.internal.migration.Reachable;
+import dev.molt.internal.migration.Renaming;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,11 +42,11 @@ final class MigrationCheck {
       }
       String previous =
           renames.entrySet().stream()
-              .filter(e -> e.getValue().equals(name))
+              .filter(e -> e.getValue().equals(name) && current.bytes.containsKey(e.getKey()))
               .map(Map.Entry::getKey)
               .findFirst()
-              .orElse(name);
-      if (!current.bytes.containsKey(previous)) {
+              .orElse(current.bytes.containsKey(name) ? name : backFrom(current, name));
+      if (previous == null) {
         continue;
       }
       Class<?> before = current.loader.ownClass(previous);
@@ -60,8 +60,7 @@ final class MigrationCheck {
       Set<String> taken = new HashSet<>();
       List<String> gained = new ArrayList<>();
       for (RecordComponent component : after.getRecordComponents()) {
-        Renamed renamed = component.getAnnotation(Renamed.class);
-        String from = renamed != null ? renamed.value() : component.getName();
+        String from = Renaming.sourceComponent(component, before.getRecordComponents());
         if (had.contains(from)) {
           taken.add(from);
           continue;
@@ -106,6 +105,15 @@ final class MigrationCheck {
         LOG.warn("{}", problem);
       }
     }
+  }
+
+  /**
+   * Going back past a class rename: the class of {@code current} that declares {@code @Renamed}
+   * with {@code name}, or null.
+   */
+  private static String backFrom(ModuleVersion current, String name) {
+    String renamed = current.loader.renames().get(name);
+    return renamed != null && current.bytes.containsKey(renamed) ? renamed : null;
   }
 
   /**

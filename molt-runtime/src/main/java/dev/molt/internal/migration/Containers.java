@@ -156,6 +156,14 @@ final class Containers {
       Collections.synchronizedSet(new HashSet<>()).getClass();
   private static final Class<?> SYNCHRONIZED_MAP =
       Collections.synchronizedMap(new HashMap<>()).getClass();
+  private static final Class<?> SYNCHRONIZED_SORTED_SET =
+      Collections.synchronizedSortedSet(new TreeSet<>()).getClass();
+  private static final Class<?> SYNCHRONIZED_NAVIGABLE_SET =
+      Collections.synchronizedNavigableSet(new TreeSet<>()).getClass();
+  private static final Class<?> SYNCHRONIZED_SORTED_MAP =
+      Collections.synchronizedSortedMap(new TreeMap<>()).getClass();
+  private static final Class<?> SYNCHRONIZED_NAVIGABLE_MAP =
+      Collections.synchronizedNavigableMap(new TreeMap<>()).getClass();
   private static final Class<?> SYNCHRONIZED_COLLECTION =
       Collections.synchronizedCollection(new ArrayList<>()).getClass();
   private static final Class<?> ARRAYS_LIST = Arrays.asList().getClass();
@@ -195,6 +203,12 @@ final class Containers {
     }
     if (type == MAP_ENTRY) {
       return MAP_ENTRY_KIND;
+    }
+    if (type == Class.class) {
+      return CLASS; // mapped by the engine itself, to the class of the same name
+    }
+    if (Throwable.class.isAssignableFrom(type)) {
+      return THROWABLE;
     }
     if (type == AbstractMap.SimpleImmutableEntry.class) {
       return IMMUTABLE_ENTRY;
@@ -329,6 +343,17 @@ final class Containers {
         new ViewKind(LinkedHashSet::new, c -> Collections.synchronizedSet((Set<Object>) c)));
     kinds.put(
         SYNCHRONIZED_COLLECTION, new ViewKind(ArrayList::new, Collections::synchronizedCollection));
+    kinds.put(
+        SYNCHRONIZED_SORTED_SET,
+        new SortedViewKind(c -> Collections.synchronizedSortedSet((SortedSet<Object>) c)));
+    kinds.put(
+        SYNCHRONIZED_NAVIGABLE_SET,
+        new SortedViewKind(c -> Collections.synchronizedNavigableSet((NavigableSet<Object>) c)));
+    kinds.put(
+        SYNCHRONIZED_SORTED_MAP, new SortedMapViewKind(m -> Collections.synchronizedSortedMap(m)));
+    kinds.put(
+        SYNCHRONIZED_NAVIGABLE_MAP,
+        new SortedMapViewKind(m -> Collections.synchronizedNavigableMap(m)));
     kinds.put(UNMODIFIABLE_MAP, new MapViewKind(m -> Collections.unmodifiableMap(m)));
     kinds.put(SYNCHRONIZED_MAP, new MapViewKind(m -> Collections.synchronizedMap(m)));
     kinds.put(
@@ -858,6 +883,65 @@ final class Containers {
   /**
    * A JDK collection or map of a kind not listed: kept when nothing in it changes, else refused.
    */
+  /**
+   * A class object: its parts are none, since the engine maps a class of another version to the
+   * class of the same name itself; listed so that a {@code Class} is never taken for a plain value.
+   */
+  private static final Kind CLASS =
+      new Kind() {
+        @Override
+        public Object[] parts(Object container) {
+          return new Object[0];
+        }
+
+        @Override
+        public Object rebuild(Object container, Object empty, Object[] mapped) {
+          return container;
+        }
+      };
+
+  /**
+   * A JDK throwable: its parts are its cause and what it suppressed. It is kept as it is when they
+   * hold nothing of the module, and refused otherwise: a throwable cannot be rebuilt, and a cause
+   * of the old version would come back from {@code getCause()} as an object of the old classes.
+   */
+  private static final Kind THROWABLE =
+      new Kind() {
+        @Override
+        public Object[] parts(Object container) {
+          Throwable t = (Throwable) container;
+          Throwable[] suppressed = t.getSuppressed();
+          Object[] parts = new Object[suppressed.length + 1];
+          parts[0] = t.getCause();
+          System.arraycopy(suppressed, 0, parts, 1, suppressed.length);
+          return parts;
+        }
+
+        @Override
+        public Object rebuild(Object container, Object empty, Object[] mapped) {
+          throw new Refusal(
+              "a "
+                  + container.getClass().getName()
+                  + " whose cause or suppressed exceptions are the module's cannot be rebuilt;"
+                  + " keep the exception's message, or map it in codeChange");
+        }
+
+        @Override
+        public String label(Object[] parts, int index) {
+          return index == 0 ? ".getCause()" : ".getSuppressed()[" + (index - 1) + "]";
+        }
+
+        @Override
+        public boolean allValues(Object container, Predicate<Object> value) {
+          for (Object part : parts(container)) {
+            if (!value.test(part)) {
+              return false;
+            }
+          }
+          return true;
+        }
+      };
+
   private static final Kind UNKNOWN =
       new Kind() {
         @Override

@@ -72,7 +72,7 @@ public final class Migrator {
   public static void prepare(ModuleClasses from, ModuleClasses to, Collection<String> classNames) {
     for (String name : classNames) {
       Class<?> oldType = from.ownClass(name);
-      Class<?> newType = targetClass(to, name);
+      Class<?> newType = oldType == null ? null : targetClass(to, oldType);
       if (oldType == null || newType == null || !oldType.isRecord() || !newType.isRecord()) {
         continue;
       }
@@ -133,9 +133,11 @@ public final class Migrator {
    * The class of {@code target} that values of the old class {@code name} become: by
    * {@code @Renamed}, else by name.
    */
-  private static Class<?> targetClass(ModuleClasses target, String name) {
-    String renamed = target.renames().get(name);
-    return target.ownClass(renamed != null ? renamed : name);
+  private static Class<?> targetClass(ModuleClasses target, Class<?> oldType) {
+    Map<String, String> sourceRenames =
+        oldType.getClassLoader() instanceof ModuleClasses source ? source.renames() : Map.of();
+    return Renaming.targetClass(
+        target.renames(), sourceRenames, oldType.getName(), target::ownClass);
   }
 
   // ---- the walk --------------------------------------------------------------------------
@@ -242,11 +244,14 @@ public final class Migrator {
     }
     Class<?> type = value.getClass();
     if (type == lastType) {
-      return lastPlan.converter().convert(value);
+      return convert(lastPlan, value);
     }
     if (type.getClassLoader() == null) {
       if (type.isArray() ? type.getComponentType().isPrimitive() : !Containers.holds(type)) {
         return value; // a JDK value
+      }
+      if (type == Class.class) {
+        return classOf((Class<?>) value);
       }
       if (!type.isArray() && Containers.of(value).allValues(value, Migrator::jdkValue)) {
         return value; // a container of JDK values, kept after one pass and no copy
@@ -270,7 +275,7 @@ public final class Migrator {
       if (plan.flat()) {
         lastType = type;
         lastPlan = plan;
-        return plan.converter().convert(value);
+        return convert(plan, value);
       }
     }
     Object done = mapped.get(value);
@@ -282,6 +287,20 @@ public final class Migrator {
       throw new Cycle(open);
     }
     return FRAME;
+  }
+
+  /** A flat record converted; a canonical constructor that refuses the values is named. */
+  private static Object convert(RecordPlan plan, Object value) {
+    try {
+      return plan.converter().convert(value);
+    } catch (RuntimeException | LinkageError e) {
+      throw new Refusal(
+          "the constructor of "
+              + plan.newType().getName()
+              + " refused the migrated values: "
+              + e
+              + "; handle it in codeChange");
+    }
   }
 
   /**
@@ -348,7 +367,7 @@ public final class Migrator {
   }
 
   private RecordPlan plan(Class<?> oldType) {
-    Class<?> newType = targetClass(target, oldType.getName());
+    Class<?> newType = targetClass(target, oldType);
     if (newType == null) {
       throw new Refusal(
           oldType.getName()
@@ -369,9 +388,43 @@ public final class Migrator {
     return plan;
   }
 
+  /**
+   * A class object held in state: a class of another version becomes the target's class of the same
+   * name (an array class, the array of it), so that {@code type.isInstance(x)} and {@code
+   * type.cast(x)} keep working on the migrated objects.
+   */
+  private Class<?> classOf(Class<?> value) {
+    Class<?> element = value;
+    int dimensions = 0;
+    while (element.isArray()) {
+      element = element.getComponentType();
+      dimensions++;
+    }
+    if (element.getClassLoader() == null || !foreign(element, target)) {
+      return value;
+    }
+    Class<?> mapped = targetClass(target, element);
+    if (mapped == null) {
+      throw new Refusal(
+          "the class "
+              + element.getName()
+              + " of "
+              + describe(element)
+              + " no longer exists in "
+              + describe(target)
+              + "; declare @Renamed(\""
+              + element.getName()
+              + "\") on the class that replaces it, or handle it in codeChange");
+    }
+    for (int i = 0; i < dimensions; i++) {
+      mapped = mapped.arrayType();
+    }
+    return mapped;
+  }
+
   private Object constant(Enum<?> value) {
     Class<?> enumType = value.getDeclaringClass();
-    Class<?> newType = targetClass(target, enumType.getName());
+    Class<?> newType = targetClass(target, enumType);
     if (newType != null && newType.isEnum()) {
       for (Object candidate : newType.getEnumConstants()) {
         if (((Enum<?>) candidate).name().equals(value.name())) {
@@ -476,7 +529,7 @@ public final class Migrator {
           Class<?> component = old.getClass().getComponentType();
           Class<?> mappedComponent =
               component.getClassLoader() != null && foreign(component, migrator.target)
-                  ? targetClass(migrator.target, component.getName())
+                  ? targetClass(migrator.target, component)
                   : component;
           early = mappedComponent == null ? null : Array.newInstance(mappedComponent, parts.length);
         } else if (kind != null) {
@@ -502,7 +555,40 @@ public final class Migrator {
         System.arraycopy(parts, 0, copy, 0, parts.length);
         return copy;
       }
-      return kind.rebuild(old, early, parts);
+      Object rebuilt = kind.rebuild(old, early, parts);
+      lost(rebuilt);
+      return rebuilt;
+    }
+
+    /**
+     * Refuses a rebuilt set or map that came out smaller than the old one: two elements or keys
+     * that the old version told apart are equal under the new version's {@code equals}, {@code
+     * hashCode} or comparator, and one of them would be lost without a word.
+     */
+    private void lost(Object rebuilt) {
+      int before;
+      int after;
+      if (old instanceof Map<?, ?> oldMap && rebuilt instanceof Map<?, ?> newMap) {
+        before = oldMap.size();
+        after = newMap.size();
+      } else if (old instanceof Collection<?> oldOnes && rebuilt instanceof Collection<?> newOnes) {
+        before = oldOnes.size();
+        after = newOnes.size();
+      } else {
+        return;
+      }
+      if (after < before) {
+        throw new Refusal(
+            "the rebuilt "
+                + old.getClass().getName()
+                + " holds "
+                + after
+                + " of its "
+                + before
+                + (old instanceof Map ? " keys" : " elements")
+                + ": the new version's equals, hashCode or comparator finds some of them equal;"
+                + " merge them in codeChange");
+      }
     }
 
     String label(int index) {

@@ -53,6 +53,22 @@ public final class Reachable {
       }
       Class<?> type = object.getClass();
       ClassLoader loader = type.isArray() ? elementLoader(type) : type.getClassLoader();
+      if (object instanceof Class<?> held
+          && elementLoader(held) instanceof ModuleClasses version
+          && elementLoader(held) != current.loader()
+          && version.module().equals(current.module())) {
+        throw new MigrationException(
+            step.path(),
+            "holds the class "
+                + held.getName()
+                + " of "
+                + version.module()
+                + " v"
+                + version.version()
+                + " after the change to v"
+                + current.version()
+                + "; use the new version's class (getClass() of a new object, or a class literal)");
+      }
       if (loader instanceof ModuleClasses version
           && loader != current.loader()
           && version.module().equals(current.module())) {

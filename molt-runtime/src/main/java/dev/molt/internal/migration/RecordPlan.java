@@ -64,7 +64,7 @@ record RecordPlan(
     for (int i = 0; i < news.length; i++) {
       RecordComponent component = news[i];
       Renamed renamed = component.getAnnotation(Renamed.class);
-      String from = renamed != null ? renamed.value() : component.getName();
+      String from = Renaming.sourceComponent(component, olds);
       Integer old = oldIndex.get(from);
       if (old == null) {
         if (renamed != null) {
