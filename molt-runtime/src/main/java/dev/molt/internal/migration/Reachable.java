@@ -53,38 +53,21 @@ public final class Reachable {
       }
       Class<?> type = object.getClass();
       ClassLoader loader = type.isArray() ? elementLoader(type) : type.getClassLoader();
-      if (object instanceof Class<?> held
-          && elementLoader(held) instanceof ModuleClasses version
-          && elementLoader(held) != current.loader()
-          && version.module().equals(current.module())) {
-        throw new MigrationException(
-            step.path(),
-            "holds the class "
-                + held.getName()
-                + " of "
-                + version.module()
-                + " v"
-                + version.version()
-                + " after the change to v"
-                + current.version()
-                + "; use the new version's class (getClass() of a new object, or a class literal)");
+      if (object instanceof Class<?> held) {
+        refuseOther(
+            step,
+            elementLoader(held),
+            current,
+            "holds the class " + held.getName(),
+            "use the new version's class (getClass() of a new object, or a class literal)");
       }
-      if (loader instanceof ModuleClasses version
-          && loader != current.loader()
-          && version.module().equals(current.module())) {
-        throw new MigrationException(
-            step.path(),
-            "holds a "
-                + type.getName()
-                + " of "
-                + version.module()
-                + " v"
-                + version.version()
-                + " after the change to v"
-                + current.version()
-                + "; the new state must not keep objects of another version: map it in codeChange with "
-                + "Migration.migrate(value, getClass())");
-      }
+      refuseOther(
+          step,
+          loader,
+          current,
+          "holds a " + type.getName(),
+          "the new state must not keep objects of another version: map it in codeChange with "
+              + "Migration.migrate(value, getClass())");
       if (type.isArray()) {
         if (!type.getComponentType().isPrimitive()) {
           Object[] elements = (Object[]) object;
@@ -107,6 +90,26 @@ public final class Reachable {
           todo.push(new Step(fields[i], step, "." + reader.names[i]));
         }
       }
+    }
+  }
+
+  /** Refuses when {@code loader} is another version of {@code current}'s module. */
+  private static void refuseOther(
+      Step step, ClassLoader loader, ModuleClasses current, String what, String fix) {
+    if (loader instanceof ModuleClasses version
+        && loader != current.loader()
+        && version.module().equals(current.module())) {
+      throw new MigrationException(
+          step.path(),
+          what
+              + " of "
+              + version.module()
+              + " v"
+              + version.version()
+              + " after the change to v"
+              + current.version()
+              + "; "
+              + fix);
     }
   }
 
