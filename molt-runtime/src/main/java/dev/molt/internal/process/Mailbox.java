@@ -226,6 +226,7 @@ public final class Mailbox {
     long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
     int budget = timeoutNanos == 0 || !spin ? 0 : owner.spinBudget;
     int spins = 0;
+    int yields = 0;
     while (true) {
       Object message = queue.poll();
       if (message != null) {
@@ -242,9 +243,15 @@ public final class Mailbox {
         continue;
       }
       owner.checkNotKilled();
-      if (spins < budget) {
+      int next = Spin.next(spins, budget, yields, timeoutNanos == 0 || !spin ? null : owner.peer);
+      if (next == Spin.SPIN) {
         spins++;
         Thread.onSpinWait();
+        continue;
+      }
+      if (next == Spin.YIELD) {
+        yields++;
+        Spin.yieldTo(owner);
         continue;
       }
       long wait = 0;
@@ -259,11 +266,13 @@ public final class Mailbox {
       }
       parked = true;
       if (queue.isEmpty()) {
+        owner.running = false;
         if (timeoutNanos == Long.MAX_VALUE) {
           LockSupport.park(this);
         } else {
           LockSupport.parkNanos(this, wait);
         }
+        owner.running = true;
       }
       parked = false;
       if (held) {

@@ -69,6 +69,18 @@ public final class ProcessCell {
    */
   public int spinBudget;
 
+  /**
+   * Whether the process's thread is on a carrier rather than parked: a peer spins for it only while
+   * it is ({@link Spin}). Written by its own thread around its parks.
+   */
+  public volatile boolean running = true;
+
+  /**
+   * The process this one last exchanged a call with (a server: the caller it answered), whose next
+   * message is the one it most likely waits for. Touched only by its own thread.
+   */
+  public ProcessCell peer;
+
   /** Its registered name; written only by {@link Registry}. */
   volatile String name;
 

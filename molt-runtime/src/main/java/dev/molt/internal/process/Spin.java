@@ -11,6 +11,14 @@ package dev.molt.internal.process;
  * {@link #LIMIT}; a long wait halves it. A server in a call loop soon spins; an idle process soon
  * does not, and a new one starts at zero.
  *
+ * <p>A wait spins only while the process it waits for (its <em>peer</em>: the server of a call, the
+ * caller a server last answered) is on a carrier. One that is not is most likely queued on this
+ * very carrier, where the JDK puts a virtual thread that this one woke: spinning would only keep it
+ * off, for as long as the other carrier takes to steal it, which on a machine where another process
+ * takes a core is the spin's whole length at every call. So the wait yields its carrier to it
+ * instead ({@link #YIELDS} times at most), and a call loop becomes a hand-off on one carrier with
+ * no park, whatever the rest of the machine does (docs/adr/0009).
+ *
  * <p>{@link #LIMIT} is set with the system property {@code molt.spin} (iterations of {@link
  * Thread#onSpinWait}, about 30 ns each on current x86; 0 turns spinning off).
  */
@@ -18,10 +26,51 @@ public final class Spin {
   public static final int LIMIT = Integer.getInteger("molt.spin", 1000);
   public static final long WORTHWHILE_NANOS = 50_000;
 
+  /**
+   * Whether a wait looks at its peer: spinning for a process that is not on a carrier only holds
+   * the carrier it may be queued on ({@code -Dmolt.spin.peer=false} spins regardless).
+   */
+  public static final boolean PEER_AWARE =
+      Boolean.parseBoolean(System.getProperty("molt.spin.peer", "true"));
+
+  /**
+   * How many times a wait yields its carrier to a peer that is not running before it parks: the JDK
+   * queues a woken virtual thread on the carrier of the thread that woke it, so the peer usually
+   * runs at the first yield.
+   */
+  public static final int YIELDS = Integer.getInteger("molt.spin.yields", 8);
+
   /** The budget of a thread that is not a process, which has no history to adapt to. */
   public static final int FOREIGN = Math.min(LIMIT, 200);
 
   private Spin() {}
+
+  /**
+   * What a waiting process does next, given how often it spun and yielded: {@code SPIN}, {@code
+   * YIELD} or {@code PARK}. It spins while {@code peer} (the process it waits for, or null if
+   * unknown) is running, yields to it a few times while it is not, and parks after that.
+   */
+  public static int next(int spins, int budget, int yields, ProcessCell peer) {
+    if (PEER_AWARE && peer != null && !peer.running) {
+      return yields < YIELDS ? YIELD : PARK;
+    }
+    return spins < budget ? SPIN : PARK;
+  }
+
+  /**
+   * Yields the carrier of {@code self}'s virtual thread, marked as not running meanwhile: a peer
+   * that waits for it yields in turn instead of spinning.
+   */
+  @SuppressWarnings("ThreadPriorityCheck") // a hand-off to a process queued on this carrier
+  public static void yieldTo(ProcessCell self) {
+    self.running = false;
+    Thread.yield();
+    self.running = true;
+  }
+
+  public static final int SPIN = 0;
+  public static final int YIELD = 1;
+  public static final int PARK = 2;
 
   /** The budget after a wait of {@code waitedNanos}. */
   public static int adapt(int budget, long waitedNanos) {

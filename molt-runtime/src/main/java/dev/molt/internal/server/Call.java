@@ -40,6 +40,7 @@ public final class Call implements From, ProcessCell.Watcher {
 
   private final Thread waiter;
   private final Pid caller;
+  private final ProcessCell callerCell;
   private volatile Object outcome;
 
   /**
@@ -99,6 +100,12 @@ public final class Call implements From, ProcessCell.Watcher {
     this.waiter = Thread.currentThread();
     ProcessCell self = ProcessCell.current();
     this.caller = self == null ? null : self.pid;
+    this.callerCell = self;
+  }
+
+  /** The calling process, or null for a thread that is not one. */
+  public ProcessCell callerCell() {
+    return callerCell;
   }
 
   /** The call behind a {@link From} that {@code handleCall} received. */
@@ -175,30 +182,54 @@ public final class Call implements From, ProcessCell.Watcher {
 
   /** As {@link #await(long)}; without {@code spin}, parks at once if there is no outcome yet. */
   public Object await(long timeoutNanos, boolean spin) {
+    return await(timeoutNanos, spin, null);
+  }
+
+  /**
+   * As {@link #await(long, boolean)}, for a reply from {@code server} (null if not a process):
+   * spinning only while the server is on a carrier, and yielding this carrier to it while it is
+   * not, since the JDK queued it here when the request woke it.
+   */
+  public Object await(long timeoutNanos, boolean spin, ProcessCell server) {
     long start = System.nanoTime();
     long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
     ProcessCell self = ProcessCell.current();
     int budget = !spin ? 0 : self == null ? Spin.FOREIGN : self.spinBudget;
+    ProcessCell peer = self == null || !spin ? null : server;
     int spins = 0;
+    int yields = 0;
     Object result;
     while ((result = outcome) == null) {
-      if (spins < budget) {
+      int next = Spin.next(spins, budget, yields, peer);
+      if (next == Spin.SPIN) {
         spins++;
         Thread.onSpinWait();
         continue;
       }
+      if (next == Spin.YIELD) {
+        yields++;
+        Spin.yieldTo(self);
+        continue;
+      }
       if (self != null) {
         self.checkNotKilled();
+        self.running = false;
       }
       if (timeoutNanos == Long.MAX_VALUE) {
         LockSupport.park(this);
       } else {
         long wait = deadline - System.nanoTime();
         if (wait <= 0) {
+          if (self != null) {
+            self.running = true;
+          }
           complete(TIMED_OUT);
           continue;
         }
         LockSupport.parkNanos(this, wait);
+      }
+      if (self != null) {
+        self.running = true;
       }
       if (Thread.currentThread().isInterrupted() && outcome == null) {
         if (self != null) {

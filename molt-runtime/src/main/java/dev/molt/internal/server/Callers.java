@@ -3,7 +3,9 @@ package dev.molt.internal.server;
 import dev.molt.internal.code.ModuleClassLoader;
 import dev.molt.internal.code.ModuleVersion;
 import dev.molt.internal.migration.LoaderClasses;
+import dev.molt.internal.migration.Migrator;
 import dev.molt.internal.migration.ModuleClasses;
+import dev.molt.internal.process.ProcessCell;
 
 /**
  * Which version of a module's classes the code making a call was built with, when the request
@@ -36,6 +38,35 @@ final class Callers {
                 .filter(classes -> classes != null)
                 .findFirst()
                 .orElse(null));
+  }
+
+  /**
+   * The classes of {@code server}'s module that the calling process runs (a server of the module)
+   * or links to (a process of a module that depends on it), without a look at the stack; null for
+   * any other thread.
+   */
+  static ModuleClasses ofProcess(ModuleVersion server) {
+    ProcessCell self = ProcessCell.current();
+    if (self != null && self.runs instanceof ModuleVersion mine) {
+      if (mine.name().equals(server.name())) {
+        return mine.loader;
+      }
+      return mine.loader.dependency(server.name());
+    }
+    return null;
+  }
+
+  /**
+   * Whether a reply can hold objects of a version of {@code server}'s module at all: false for a
+   * JDK value that holds nothing (a {@code String}, a boxed number), so the stack is read only for
+   * replies that can need it.
+   */
+  static boolean mayNeedMapping(Object reply, ModuleVersion server) {
+    if (reply instanceof Call.Ended || reply instanceof Call.Failed || Call.timedOut(reply)) {
+      return false;
+    }
+    Class<?> type = reply.getClass();
+    return type.getClassLoader() != null || Migrator.mayHoldForeign(type, server.loader);
   }
 
   private static ModuleClasses classesOf(Class<?> type, ModuleVersion server) {

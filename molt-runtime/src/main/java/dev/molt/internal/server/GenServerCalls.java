@@ -6,7 +6,9 @@ import dev.molt.behaviour.CallException;
 import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
 import dev.molt.behaviour.StartException;
+import dev.molt.code.MigrationException;
 import dev.molt.internal.code.ModuleVersion;
+import dev.molt.internal.migration.Migrator;
 import dev.molt.internal.migration.ModuleClasses;
 import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.Signals;
@@ -87,10 +89,18 @@ public final class GenServerCalls {
     ClassLoader requestLoader = request == null ? null : request.getClass().getClassLoader();
     if (requestLoader instanceof ModuleClasses version) {
       from.replyTo = version; // a request of the module's classes says which version called
-    } else if (requestLoader == null && server.runs instanceof ModuleVersion version) {
+    }
+    ModuleVersion readStack = null;
+    if (requestLoader == null && server.runs instanceof ModuleVersion version) {
       // a JDK-typed request does not: while one version is in play, it is the caller's; while
-      // two are, the caller's stack tells
-      from.replyTo = version.inTransition() ? Callers.of(version) : version.loader;
+      // two are, a caller that runs the module (or one that links to it) is of its version, and
+      // any other reads its stack, but only when the reply holds something to map (below)
+      if (!version.inTransition()) {
+        from.replyTo = version.loader;
+      } else {
+        from.replyTo = Callers.ofProcess(version);
+        readStack = from.replyTo == null ? version : null;
+      }
     }
     if (!server.watch(from, from)) {
       throw CallException.noproc(serverName, request);
@@ -101,13 +111,23 @@ public final class GenServerCalls {
     // spinning would only hold it off; GenServerLoop.handleSystem has the other half), and a call
     // to a suspended server, which will not answer before it is resumed.
     Object outcome =
-        from.await(nanos, !(request instanceof SysRequest) && !server.mailbox.selective());
+        from.await(nanos, !(request instanceof SysRequest) && !server.mailbox.selective(), server);
     server.unwatch(from);
     if (outcome instanceof Call.Ended ended) {
       throw CallException.exited(serverName, request, ended.reason());
     }
     if (outcome instanceof Call.Failed failed) {
       throw CallException.notMigrated(serverName, request, failed.why());
+    }
+    if (readStack != null && outcome != null && Callers.mayNeedMapping(outcome, readStack)) {
+      ModuleClasses mine = Callers.of(readStack);
+      if (mine != null) {
+        try {
+          outcome = Migrator.to(mine, outcome, "reply");
+        } catch (MigrationException e) {
+          throw CallException.notMigrated(serverName, request, e);
+        }
+      }
     }
     if (Call.timedOut(outcome)) {
       if (Thread.currentThread().isInterrupted()) {

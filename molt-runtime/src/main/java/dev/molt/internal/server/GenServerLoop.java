@@ -533,6 +533,7 @@ public final class GenServerLoop<S> implements ProcessBody {
     switch (result) {
       case Reply<S>(Object reply, S next) -> {
         state = next;
+        self.peer = call.callerCell();
         call.reply(reply, version == null ? null : version.loader);
       }
       case NoReply<S>(S next) -> state = next;
