@@ -5,6 +5,12 @@
 #     call_1client call_4clients idle_processes_1m
 #     swap_pause_us swap_pause_10k_keys_us upgrade_100k_processes_ms install_100k_processes_ms
 #     metaspace_growth_kb_per_1000_reloads load_module_us migrate_1m_records_ms
+#     call_p99_us call_p999_us (4 clients)
+#     call_1client_busy call_4clients_busy swap_pause_busy_us call_p99_busy_us call_p999_busy_us
+#
+# A *_busy figure runs one competing busy process (sh -c 'while :; do :; done') for the whole
+# measurement of each side, started before and killed after it: a machine where another process
+# takes a core.
 #
 # For each figure it prints one line:
 #   RESULT <figure> molt=<value> erlang=<value> ratio=<times better>
@@ -16,7 +22,8 @@ cd "$(dirname "$0")/.."
 
 all=(call_1client call_4clients idle_processes_1m swap_pause_us swap_pause_10k_keys_us
   upgrade_100k_processes_ms install_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us
-  migrate_1m_records_ms)
+  migrate_1m_records_ms call_p99_us call_p999_us
+  call_1client_busy call_4clients_busy swap_pause_busy_us call_p99_busy_us call_p999_busy_us)
 figures=("$@")
 [ ${#figures[@]} -gt 0 ] || figures=("${all[@]}")
 for f in "${figures[@]}"; do
@@ -45,6 +52,15 @@ value() { sed -n 's/^VALUE //p' | tail -n 1; }
 shown() { while IFS= read -r line; do printf '%s\n' "$line" >&2; printf '%s\n' "$line"; done; }
 molt() { "$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" 2>/dev/null | value; }
 erlang() { erl -noshell +P 2000000 -pa "$out" -eval "molt_bench:main([$1])" -s init stop | value; }
+
+# busy COMMAND...: runs COMMAND with one competing busy process running, killed after it.
+busy() {
+  sh -c 'while :; do :; done' &
+  local spinner=$!
+  "$@" || true
+  kill "$spinner"
+  wait "$spinner" 2>/dev/null || true
+}
 
 # result FIGURE MOLT ERLANG higher|lower
 # A ratio needs two positive figures: a growth of 0 (or less) on either side prints ratio=n/a.
@@ -85,6 +101,23 @@ for f in "${figures[@]}"; do
       result "$f" "$(molt -cp "$jar" dev.molt.bench.MetaspaceReloads)" "$(erlang "\"code_memory\",\"$erl_dir\"")" lower ;;
     load_module_us)
       result "$f" "$(molt -cp "$jar" dev.molt.bench.LoadModule)" "$(erlang "\"load\",\"$erl_dir\"")" lower ;;
+    call_1client_busy)
+      result "$f" "$(busy molt -cp "$jar" dev.molt.bench.CallFigure 1)" "$(busy erlang '"call","1"')" higher ;;
+    call_4clients_busy)
+      result "$f" "$(busy molt -cp "$jar" dev.molt.bench.CallFigure 4)" "$(busy erlang '"call","4"')" higher ;;
+    swap_pause_busy_us)
+      result "$f" "$(busy molt -Dkeys=1 -cp "$jar" dev.molt.bench.SwapPause)" \
+        "$(busy erlang "\"swap\",\"$erl_dir\",\"1\"")" lower ;;
+    call_p99_us)
+      result "$f" "$(molt -cp "$jar" dev.molt.bench.CallLatency 4 99)" "$(erlang '"latency","4","99.0"')" lower ;;
+    call_p999_us)
+      result "$f" "$(molt -cp "$jar" dev.molt.bench.CallLatency 4 99.9)" "$(erlang '"latency","4","99.9"')" lower ;;
+    call_p99_busy_us)
+      result "$f" "$(busy molt -cp "$jar" dev.molt.bench.CallLatency 4 99)" \
+        "$(busy erlang '"latency","4","99.0"')" lower ;;
+    call_p999_busy_us)
+      result "$f" "$(busy molt -cp "$jar" dev.molt.bench.CallLatency 4 99.9)" \
+        "$(busy erlang '"latency","4","99.9"')" lower ;;
     migrate_1m_records_ms)
       # Erlang side: a code_change that rebuilds 1,000,000 {entry, K, V} tuples as {entry, K, V, 0}
       result "$f" "$(molt -cp "$jar" dev.molt.bench.MigrateRecords)" "$(erlang '"migrate","1000000"')" lower ;;

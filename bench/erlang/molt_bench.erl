@@ -11,12 +11,18 @@
 %%   load Dir       load_module_us: code:atomic_load of 20 small modules; median of 200 after 50.
 %%   migrate N      migrate_1m_records_ms: a code_change that rebuilds a state of N records
 %%                  {entry, Key, Value} as {entry, Key, Value, 0}; median of 10 after 2.
+%%   latency Clients Pct  call_p99_us / call_p999_us: the latency of gen_server:call while Clients
+%%                  processes call the KV server without pause; every call timed, after 3 seconds,
+%%                  for 5, into one histogram of 3 significant digits shared through counters
+%%                  (HdrHistogram's layout: 2,048 sub-buckets per power of two); the Pct percentile
+%%                  in us.
 %% Each prints one line: VALUE <number>.
 -module(molt_bench).
 -behaviour(gen_server).
 -export([main/1, init/1, handle_call/3, handle_cast/2]).
 
 -define(KEYS, 100000).
+-define(BUCKETS, 40 * 1024).
 
 init([]) ->
     {ok, maps:from_list([{integer_to_binary(I), I} || I <- lists:seq(0, ?KEYS - 1)])}.
@@ -30,6 +36,26 @@ main(["call", ClientsArg]) ->
     [round(Server, Keys, Clients) || _ <- lists:seq(1, 4)],
     Rates = [round(Server, Keys, Clients) || _ <- lists:seq(1, 12)],
     print(median(Rates));
+main(["latency", ClientsArg, PctArg]) ->
+    Clients = list_to_integer(ClientsArg),
+    Pct = list_to_float(PctArg),
+    Keys = list_to_tuple([integer_to_binary(I) || I <- lists:seq(0, ?KEYS - 1)]),
+    {ok, Server} = gen_server:start(?MODULE, [], []),
+    Histogram = counters:new(?BUCKETS, [write_concurrency]),
+    Self = self(),
+    From = erlang:monotonic_time(nanosecond) + 3000000000,
+    End = From + 5000000000,
+    [spawn_link(fun() -> timed(Server, Keys, C * 7919, From, End, Histogram), Self ! done end)
+     || C <- lists:seq(0, Clients - 1)],
+    [receive done -> ok end || _ <- lists:seq(1, Clients)],
+    Counts = [counters:get(Histogram, I + 1) || I <- lists:seq(0, ?BUCKETS - 1)],
+    Total = lists:sum(Counts),
+    At = fun(P) -> bucket_value(percentile_bucket(Counts, 0, 0, ceil(P / 100 * Total))) / 1000 end,
+    Max = bucket_value(length(Counts) - 1 - length(lists:takewhile(fun(C) -> C == 0 end,
+                                                                    lists:reverse(Counts)))) / 1000,
+    io:format("calls ~p, median ~.1f, p99 ~.1f, p99.9 ~.1f, max ~.1f us~n",
+              [Total, At(50.0), At(99.0), At(99.9), Max]),
+    print(At(Pct));
 main(["idle", NArg]) ->
     N = list_to_integer(NArg),
     garbage_collect(),
@@ -164,6 +190,40 @@ batch(Server, Keys, I, K) ->
         _ -> ok
     end,
     batch(Server, Keys, I + 1, K - 1).
+
+timed(Server, Keys, I, From, End, Histogram) ->
+    T0 = erlang:monotonic_time(nanosecond),
+    case T0 < End of
+        false -> ok;
+        true ->
+            gen_server:call(Server, element(I rem ?KEYS + 1, Keys)),
+            T1 = erlang:monotonic_time(nanosecond),
+            case T0 >= From of
+                true -> counters:add(Histogram, bucket(T1 - T0) + 1, 1);
+                false -> ok
+            end,
+            timed(Server, Keys, I + 1, From, End, Histogram)
+    end.
+
+%% HdrHistogram's bucketing with 2,048 sub-buckets: exact below 2,048 ns, then 3 significant
+%% digits.
+bucket(V) when V < 2048 -> V;
+bucket(V) -> magnitude(V, 1).
+
+magnitude(V, M) when (V bsr M) >= 2048 -> magnitude(V, M + 1);
+magnitude(V, M) -> min(M * 1024 + (V bsr M), ?BUCKETS - 1).
+
+bucket_value(I) when I < 2048 -> I;
+bucket_value(I) ->
+    M = I div 1024 - 1,
+    ((I - M * 1024) bsl M) + (1 bsl M) - 1.
+
+percentile_bucket([C | Rest], I, Seen, Want) ->
+    case Seen + C >= Want of
+        true -> I;
+        false -> percentile_bucket(Rest, I + 1, Seen + C, Want)
+    end;
+percentile_bucket([], I, _, _) -> I - 1.
 
 median(Values) ->
     Sorted = lists:sort(Values),

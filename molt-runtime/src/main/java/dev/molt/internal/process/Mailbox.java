@@ -267,12 +267,15 @@ public final class Mailbox {
       parked = true;
       if (queue.isEmpty()) {
         owner.running = false;
+        owner.parkedInWait = true;
         if (timeoutNanos == Long.MAX_VALUE) {
           LockSupport.park(this);
         } else {
           LockSupport.parkNanos(this, wait);
         }
+        owner.parkedInWait = false;
         owner.running = true;
+        Spin.resumed(owner);
       }
       parked = false;
       if (held) {

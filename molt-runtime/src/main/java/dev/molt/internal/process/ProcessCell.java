@@ -81,6 +81,12 @@ public final class ProcessCell {
    */
   public ProcessCell peer;
 
+  /** Set while the process is parked in a wait (not while it yields). */
+  public volatile boolean parkedInWait;
+
+  /** Set while the process was woken and has not run since ({@link Spin#woke}). */
+  volatile boolean wokenPending;
+
   /** Its registered name; written only by {@link Registry}. */
   volatile String name;
 

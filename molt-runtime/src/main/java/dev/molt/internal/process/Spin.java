@@ -1,5 +1,9 @@
 package dev.molt.internal.process;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * How long a process spins for a message or a reply before it parks its virtual thread.
  *
@@ -51,7 +55,7 @@ public final class Spin {
    * unknown) is running, yields to it a few times while it is not, and parks after that.
    */
   public static int next(int spins, int budget, int yields, ProcessCell peer) {
-    if (PEER_AWARE && peer != null && !peer.running) {
+    if (PEER_AWARE && peer != null && (!peer.running || WOKEN.get() > 0)) {
       return yields < YIELDS ? YIELD : PARK;
     }
     return spins < budget ? SPIN : PARK;
@@ -66,11 +70,45 @@ public final class Spin {
     self.running = false;
     Thread.yield();
     self.running = true;
+    resumed(self);
   }
 
   public static final int SPIN = 0;
   public static final int YIELD = 1;
   public static final int PARK = 2;
+
+  /**
+   * Callers woken from a park by their reply that have not run since: while there is one, a wait
+   * does not spin, since the woken caller may be queued behind the spinner on its carrier (a server
+   * and one client answering each other within their spins would keep the other clients off both
+   * carriers for milliseconds).
+   */
+  private static final AtomicInteger WOKEN = new AtomicInteger();
+
+  private static final VarHandle WOKEN_PENDING;
+
+  static {
+    try {
+      WOKEN_PENDING =
+          MethodHandles.lookup().findVarHandle(ProcessCell.class, "wokenPending", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Called by the thread that unparks {@code process} from a wait, before the unpark. */
+  public static void woke(ProcessCell process) {
+    if (WOKEN_PENDING.compareAndSet(process, false, true)) {
+      WOKEN.incrementAndGet();
+    }
+  }
+
+  /** Called by a process when it runs again after a park or a yield. */
+  public static void resumed(ProcessCell self) {
+    if (self.wokenPending && WOKEN_PENDING.compareAndSet(self, true, false)) {
+      WOKEN.decrementAndGet();
+    }
+  }
 
   /** The budget after a wait of {@code waitedNanos}. */
   public static int adapt(int budget, long waitedNanos) {

@@ -160,6 +160,10 @@ public final class Call implements From, ProcessCell.Watcher {
       if (batch != null) {
         batch.done();
       } else {
+        ProcessCell cell = callerCell;
+        if (cell != null && cell.parkedInWait) {
+          Spin.woke(cell);
+        }
         LockSupport.unpark(waiter);
       }
       return true;
@@ -214,6 +218,7 @@ public final class Call implements From, ProcessCell.Watcher {
       if (self != null) {
         self.checkNotKilled();
         self.running = false;
+        self.parkedInWait = true;
       }
       if (timeoutNanos == Long.MAX_VALUE) {
         LockSupport.park(this);
@@ -221,6 +226,7 @@ public final class Call implements From, ProcessCell.Watcher {
         long wait = deadline - System.nanoTime();
         if (wait <= 0) {
           if (self != null) {
+            self.parkedInWait = false;
             self.running = true;
           }
           complete(TIMED_OUT);
@@ -229,7 +235,9 @@ public final class Call implements From, ProcessCell.Watcher {
         LockSupport.parkNanos(this, wait);
       }
       if (self != null) {
+        self.parkedInWait = false;
         self.running = true;
+        Spin.resumed(self);
       }
       if (Thread.currentThread().isInterrupted() && outcome == null) {
         if (self != null) {
