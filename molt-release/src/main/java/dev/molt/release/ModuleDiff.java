@@ -114,10 +114,14 @@ final class ModuleDiff {
     ModuleDiff diff = new ModuleDiff(module, parse(module, before), parse(module, after));
     try {
       diff.run();
-    } catch (IllegalArgumentException e) {
-      // the ClassFile API reads lazily: a damaged attribute or method body shows only when used
-      throw new IllegalArgumentException(
-          "module " + module + ": a class cannot be read: " + e.getMessage(), e);
+    } catch (IllegalArgumentException
+        | IndexOutOfBoundsException
+        | NegativeArraySizeException
+        | IllegalStateException
+        | ClassCastException e) {
+      // the ClassFile API reads lazily: a damaged attribute or method body shows only when used,
+      // as whatever its parser throws (a negative array size for a damaged code attribute, say)
+      throw new IllegalArgumentException("module " + module + ": a class cannot be read: " + e, e);
     }
     return diff;
   }

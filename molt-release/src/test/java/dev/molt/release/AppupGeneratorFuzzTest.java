@@ -125,7 +125,11 @@ class AppupGeneratorFuzzTest {
     var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(flat));
     while (in.available() > 0) {
       String name = in.readUTF();
-      byte[] bytes = new byte[in.readInt()];
+      int length = in.readInt();
+      if (length < 0 || length > in.available()) {
+        break; // the damage hit the test's own framing: what came before is the build
+      }
+      byte[] bytes = new byte[length];
       in.readFully(bytes);
       classes.put(name, bytes);
     }

@@ -55,20 +55,22 @@ public final class Spin {
    * unknown) is running, yields to it a few times while it is not, and parks after that.
    */
   public static int next(int spins, int budget, int yields, ProcessCell peer) {
-    if (PEER_AWARE && peer != null && (!peer.running || WOKEN.get() > 0)) {
+    if (PEER_AWARE && peer != null && (!peer.running || WAITING.get() > 0)) {
       return yields < YIELDS ? YIELD : PARK;
     }
     return spins < budget ? SPIN : PARK;
   }
 
   /**
-   * Yields the carrier of {@code self}'s virtual thread, marked as not running meanwhile: a peer
-   * that waits for it yields in turn instead of spinning.
+   * Yields the carrier of {@code self}'s virtual thread, marked as not running and counted as
+   * waiting for a carrier meanwhile: a peer that waits for it yields in turn instead of spinning.
    */
   @SuppressWarnings("ThreadPriorityCheck") // a hand-off to a process queued on this carrier
   public static void yieldTo(ProcessCell self) {
     self.running = false;
+    WAITING.incrementAndGet();
     Thread.yield();
+    WAITING.decrementAndGet();
     self.running = true;
     resumed(self);
   }
@@ -78,12 +80,12 @@ public final class Spin {
   public static final int PARK = 2;
 
   /**
-   * Callers woken from a park by their reply that have not run since: while there is one, a wait
-   * does not spin, since the woken caller may be queued behind the spinner on its carrier (a server
-   * and one client answering each other within their spins would keep the other clients off both
-   * carriers for milliseconds).
+   * Processes waiting for a carrier: callers woken from a park by their reply that have not run
+   * since, and processes that yielded. While there is one, a wait does not spin, since that process
+   * may be queued behind the spinner (a server and one client answering each other within their
+   * spins would keep the other clients off both carriers for milliseconds).
    */
-  private static final AtomicInteger WOKEN = new AtomicInteger();
+  private static final AtomicInteger WAITING = new AtomicInteger();
 
   private static final VarHandle WOKEN_PENDING;
 
@@ -99,14 +101,14 @@ public final class Spin {
   /** Called by the thread that unparks {@code process} from a wait, before the unpark. */
   public static void woke(ProcessCell process) {
     if (WOKEN_PENDING.compareAndSet(process, false, true)) {
-      WOKEN.incrementAndGet();
+      WAITING.incrementAndGet();
     }
   }
 
   /** Called by a process when it runs again after a park or a yield. */
   public static void resumed(ProcessCell self) {
     if (self.wokenPending && WOKEN_PENDING.compareAndSet(self, true, false)) {
-      WOKEN.decrementAndGet();
+      WAITING.decrementAndGet();
     }
   }
 
