@@ -192,14 +192,15 @@ public final class Call implements From, ProcessCell.Watcher {
   /**
    * As {@link #await(long, boolean)}, for a reply from {@code server} (null if not a process):
    * spinning only while the server is on a carrier, and yielding this carrier to it while it is
-   * not, since the JDK queued it here when the request woke it.
+   * not, since the JDK queued it here when the request woke it. A wait without {@code spin} (a
+   * system request) still yields to a server that is not running, before it parks.
    */
   public Object await(long timeoutNanos, boolean spin, ProcessCell server) {
     long start = System.nanoTime();
     long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
     ProcessCell self = ProcessCell.current();
     int budget = !spin ? 0 : self == null ? Spin.FOREIGN : self.spinBudget;
-    ProcessCell peer = self == null || !spin ? null : server;
+    ProcessCell peer = self == null ? null : server;
     int spins = 0;
     int yields = 0;
     Object result;
