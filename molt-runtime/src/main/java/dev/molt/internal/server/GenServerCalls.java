@@ -110,8 +110,8 @@ public final class GenServerCalls {
     // a system request (during a code change the server it woke runs next on this carrier, and
     // spinning would only hold it off; GenServerLoop.handleSystem has the other half), and a call
     // to a suspended server, which will not answer before it is resumed. Both still yield this
-    // carrier to a server that is not running before they park (docs/adr/0009): swap_pause_us
-    // 122-182 -> 81-114 us on the 2-core AMD machine, 3 alternating runs.
+    // carrier to a server that is not running before they park (docs/adr/0009): SwapPause
+    // 118-148 -> 32-42 us on the 2-core AMD machine, 3 alternating runs.
     Object outcome =
         from.await(nanos, !(request instanceof SysRequest) && !server.mailbox.selective(), server);
     server.unwatch(from);
