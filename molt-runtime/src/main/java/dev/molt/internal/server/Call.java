@@ -41,6 +41,10 @@ public final class Call implements From, ProcessCell.Watcher {
   private final Thread waiter;
   private final Pid caller;
   private final ProcessCell callerCell;
+
+  /** Whether the waiter registered this call with the server's watchers; its own thread only. */
+  private boolean watching;
+
   private volatile Object outcome;
 
   /**
@@ -101,6 +105,11 @@ public final class Call implements From, ProcessCell.Watcher {
     ProcessCell self = ProcessCell.current();
     this.caller = self == null ? null : self.pid;
     this.callerCell = self;
+  }
+
+  /** Whether {@link #await(long, boolean, ProcessCell)} watched the server, to unwatch after. */
+  public boolean watching() {
+    return watching;
   }
 
   /** The calling process, or null for a thread that is not one. */
@@ -215,6 +224,15 @@ public final class Call implements From, ProcessCell.Watcher {
         yields++;
         Spin.yieldTo(self);
         continue;
+      }
+      if (server != null && !watching) {
+        // the server is watched only by a caller that parks: one answered within its spin or
+        // its yields never touches the server's watchers
+        watching = true;
+        if (!server.watch(this, this)) {
+          down(server, server.exitReason());
+          continue;
+        }
       }
       if (self != null) {
         self.checkNotKilled();
