@@ -74,16 +74,20 @@ result() {
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $("$java" -version 2>&1 | head -n 1), $(erl -noshell -eval 'io:format("Erlang/OTP ~s", [erlang:system_info(otp_release)]), halt().')" >&2
 for f in "${figures[@]}"; do
   echo "running $f..." >&2
-  case "$f" in
+  # a *_busy figure is its plain figure, each side measured under `busy`
+  base=${f/_busy/}
+  on=""
+  [ "$base" = "$f" ] || on=busy
+  case "$base" in
     call_1client)
-      result "$f" "$(molt -cp "$jar" dev.molt.bench.CallFigure 1)" "$(erlang '"call","1"')" higher ;;
+      result "$f" "$($on molt -cp "$jar" dev.molt.bench.CallFigure 1)" "$($on erlang '"call","1"')" higher ;;
     call_4clients)
-      result "$f" "$(molt -cp "$jar" dev.molt.bench.CallFigure 4)" "$(erlang '"call","4"')" higher ;;
+      result "$f" "$($on molt -cp "$jar" dev.molt.bench.CallFigure 4)" "$($on erlang '"call","4"')" higher ;;
     idle_processes_1m)
       result "$f" "$(molt -Xmx8g -cp "$jar" dev.molt.bench.IdleProcesses 1000000)" "$(erlang '"idle","1000000"')" lower ;;
     swap_pause_us)
-      result "$f" "$(molt -Dkeys=1 -cp "$jar" dev.molt.bench.SwapPause)" \
-        "$(erlang "\"swap\",\"$erl_dir\",\"1\"")" lower ;;
+      result "$f" "$($on molt -Dkeys=1 -cp "$jar" dev.molt.bench.SwapPause)" \
+        "$($on erlang "\"swap\",\"$erl_dir\",\"1\"")" lower ;;
     swap_pause_10k_keys_us)
       result "$f" "$(molt -Dkeys=10000 -cp "$jar" dev.molt.bench.SwapPause)" \
         "$(erlang "\"swap\",\"$erl_dir\",\"10000\"")" lower ;;
@@ -101,23 +105,12 @@ for f in "${figures[@]}"; do
       result "$f" "$(molt -cp "$jar" dev.molt.bench.MetaspaceReloads)" "$(erlang "\"code_memory\",\"$erl_dir\"")" lower ;;
     load_module_us)
       result "$f" "$(molt -cp "$jar" dev.molt.bench.LoadModule)" "$(erlang "\"load\",\"$erl_dir\"")" lower ;;
-    call_1client_busy)
-      result "$f" "$(busy molt -cp "$jar" dev.molt.bench.CallFigure 1)" "$(busy erlang '"call","1"')" higher ;;
-    call_4clients_busy)
-      result "$f" "$(busy molt -cp "$jar" dev.molt.bench.CallFigure 4)" "$(busy erlang '"call","4"')" higher ;;
-    swap_pause_busy_us)
-      result "$f" "$(busy molt -Dkeys=1 -cp "$jar" dev.molt.bench.SwapPause)" \
-        "$(busy erlang "\"swap\",\"$erl_dir\",\"1\"")" lower ;;
     call_p99_us)
-      result "$f" "$(molt -cp "$jar" dev.molt.bench.CallLatency 4 99)" "$(erlang '"latency","4","99.0"')" lower ;;
+      result "$f" "$($on molt -cp "$jar" dev.molt.bench.CallLatency 4 99)" \
+        "$($on erlang '"latency","4","99.0"')" lower ;;
     call_p999_us)
-      result "$f" "$(molt -cp "$jar" dev.molt.bench.CallLatency 4 99.9)" "$(erlang '"latency","4","99.9"')" lower ;;
-    call_p99_busy_us)
-      result "$f" "$(busy molt -cp "$jar" dev.molt.bench.CallLatency 4 99)" \
-        "$(busy erlang '"latency","4","99.0"')" lower ;;
-    call_p999_busy_us)
-      result "$f" "$(busy molt -cp "$jar" dev.molt.bench.CallLatency 4 99.9)" \
-        "$(busy erlang '"latency","4","99.9"')" lower ;;
+      result "$f" "$($on molt -cp "$jar" dev.molt.bench.CallLatency 4 99.9)" \
+        "$($on erlang '"latency","4","99.9"')" lower ;;
     migrate_1m_records_ms)
       # Erlang side: a code_change that rebuilds 1,000,000 {entry, K, V} tuples as {entry, K, V, 0}
       result "$f" "$(molt -cp "$jar" dev.molt.bench.MigrateRecords)" "$(erlang '"migrate","1000000"')" lower ;;

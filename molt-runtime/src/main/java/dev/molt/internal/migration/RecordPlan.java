@@ -337,12 +337,14 @@ record RecordPlan(
       for (int i = 0; i < parameters.length; i++) {
         inner.put(parameters[i], args[i]);
       }
-      for (RecordComponent component : value.getClass().getRecordComponents()) {
+      RecordComponent[] components = value.getClass().getRecordComponents();
+      java.lang.reflect.Field[] fields = COMPONENT_FIELDS.get(value.getClass());
+      for (int i = 0; i < components.length; i++) {
         String problem =
             misfitAt(
-                componentValue(value, component),
-                component.getGenericType(),
-                at + "." + component.getName(),
+                componentValue(value, fields[i], components[i].getName()),
+                components[i].getGenericType(),
+                at + "." + components[i].getName(),
                 inner);
         if (problem != null) {
           return problem;
@@ -352,15 +354,36 @@ record RecordPlan(
     return null;
   }
 
-  /** A record's component read from its field (an accessor may compute, or return a view). */
-  private static Object componentValue(Object record, RecordComponent component) {
+  /**
+   * The fields behind a record's components, in component order, made accessible once per class: a
+   * component is read from its field (an accessor may compute, or return a view).
+   */
+  private static final ClassValue<java.lang.reflect.Field[]> COMPONENT_FIELDS =
+      new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Field[] computeValue(Class<?> type) {
+          RecordComponent[] components = type.getRecordComponents();
+          java.lang.reflect.Field[] fields = new java.lang.reflect.Field[components.length];
+          for (int i = 0; i < components.length; i++) {
+            try {
+              fields[i] = type.getDeclaredField(components[i].getName());
+              fields[i].setAccessible(true);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+              fields[i] = null; // reported when a value of it is read
+            }
+          }
+          return fields;
+        }
+      };
+
+  private static Object componentValue(Object record, java.lang.reflect.Field field, String name) {
     try {
-      java.lang.reflect.Field field = record.getClass().getDeclaredField(component.getName());
-      field.setAccessible(true);
+      if (field == null) {
+        throw new IllegalStateException("its field is not accessible");
+      }
       return field.get(record);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new Refusal(
-          "." + component.getName(), "component " + component.getName() + " cannot be read: " + e);
+      throw new Refusal("." + name, "component " + name + " cannot be read: " + e);
     }
   }
 

@@ -266,16 +266,13 @@ public final class Mailbox {
       }
       parked = true;
       if (queue.isEmpty()) {
-        owner.running = false;
-        owner.parkedInWait = true;
+        Spin.parking(owner);
         if (timeoutNanos == Long.MAX_VALUE) {
           LockSupport.park(this);
         } else {
           LockSupport.parkNanos(this, wait);
         }
-        owner.parkedInWait = false;
-        owner.running = true;
-        Spin.resumed(owner);
+        Spin.unparked(owner);
       }
       parked = false;
       if (held) {

@@ -105,6 +105,28 @@ public final class Spin {
     }
   }
 
+  /**
+   * Marks {@code self} (null: not a process) as parked in a wait, just before the park. Its peer is
+   * forgotten: the next call sets it again, and an idle server keeps no other process (and what
+   * that one's mailbox holds) reachable.
+   */
+  public static void parking(ProcessCell self) {
+    if (self != null) {
+      self.peer = null;
+      self.running = false;
+      self.parkedInWait = true;
+    }
+  }
+
+  /** Marks {@code self} (null: not a process) as running again after a park. */
+  public static void unparked(ProcessCell self) {
+    if (self != null) {
+      self.parkedInWait = false;
+      self.running = true;
+      resumed(self);
+    }
+  }
+
   /** Called by a process when it runs again after a park or a yield. */
   public static void resumed(ProcessCell self) {
     if (self.wokenPending && WOKEN_PENDING.compareAndSet(self, true, false)) {

@@ -236,28 +236,19 @@ public final class Call implements From, ProcessCell.Watcher {
       }
       if (self != null) {
         self.checkNotKilled();
-        self.running = false;
-        self.parkedInWait = true;
       }
+      long wait = timeoutNanos == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
+      if (timeoutNanos != Long.MAX_VALUE && wait <= 0) {
+        complete(TIMED_OUT);
+        continue;
+      }
+      Spin.parking(self);
       if (timeoutNanos == Long.MAX_VALUE) {
         LockSupport.park(this);
       } else {
-        long wait = deadline - System.nanoTime();
-        if (wait <= 0) {
-          if (self != null) {
-            self.parkedInWait = false;
-            self.running = true;
-          }
-          complete(TIMED_OUT);
-          continue;
-        }
         LockSupport.parkNanos(this, wait);
       }
-      if (self != null) {
-        self.parkedInWait = false;
-        self.running = true;
-        Spin.resumed(self);
-      }
+      Spin.unparked(self);
       if (Thread.currentThread().isInterrupted() && outcome == null) {
         if (self != null) {
           self.checkNotKilled();

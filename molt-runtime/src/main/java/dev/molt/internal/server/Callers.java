@@ -47,13 +47,14 @@ final class Callers {
    */
   static ModuleClasses ofProcess(ModuleVersion server) {
     ProcessCell self = ProcessCell.current();
-    if (self != null && self.runs instanceof ModuleVersion mine) {
-      if (mine.name().equals(server.name())) {
-        return mine.loader;
-      }
-      return mine.loader.dependency(server.name());
-    }
-    return null;
+    return self != null && self.runs instanceof ModuleVersion mine
+        ? linked(mine.loader, server)
+        : null;
+  }
+
+  /** The version of {@code server}'s module that {@code code} is, or links to; null if neither. */
+  private static ModuleClasses linked(ModuleClassLoader code, ModuleVersion server) {
+    return code.module().equals(server.name()) ? code : code.dependency(server.name());
   }
 
   /**
@@ -74,14 +75,11 @@ final class Callers {
     if (loader == null || (loader == RUNTIME && type.getName().startsWith("dev.molt."))) {
       return null; // the JDK's and the runtime's own frames
     }
+    if (loader instanceof ModuleClassLoader code) {
+      return linked(code, server); // the module's code, or a dependent module's
+    }
     if (loader instanceof ModuleClasses version) {
-      if (version.module().equals(server.name())) {
-        return version;
-      }
-      // code of a module that depends on the server's: the version of it that code links to
-      return loader instanceof ModuleClassLoader dependent
-          ? dependent.dependency(server.name())
-          : null;
+      return version.module().equals(server.name()) ? version : null;
     }
     return server.loader.owns(type.getName()) ? LoaderClasses.of(server.name(), loader) : null;
   }

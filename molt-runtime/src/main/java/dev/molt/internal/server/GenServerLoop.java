@@ -22,6 +22,7 @@ import dev.molt.internal.code.ModuleTable;
 import dev.molt.internal.code.ModuleVersion;
 import dev.molt.internal.code.Overrides;
 import dev.molt.internal.migration.Migrator;
+import dev.molt.internal.migration.ModuleClasses;
 import dev.molt.internal.migration.Reachable;
 import dev.molt.internal.process.Guard;
 import dev.molt.internal.process.Mailbox;
@@ -530,17 +531,18 @@ public final class GenServerLoop<S> implements ProcessBody {
     } catch (Throwable t) {
       throw crash(t);
     }
+    ModuleClasses serving = version == null ? null : version.loader;
     switch (result) {
       case Reply<S>(Object reply, S next) -> {
         state = next;
         self.peer = call.callerCell();
-        call.reply(reply, version == null ? null : version.loader);
+        call.reply(reply, serving);
       }
       case NoReply<S>(S next) -> state = next;
       case Stop<S> stop -> {
         state = stop.state();
         if (stop.replies()) {
-          call.reply(stop.reply(), version == null ? null : version.loader);
+          call.reply(stop.reply(), serving);
         }
         stop(stop.reason());
       }
