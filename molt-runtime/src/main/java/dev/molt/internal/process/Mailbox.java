@@ -60,8 +60,8 @@ public final class Mailbox {
   private volatile Predicate<Object> wakeFor;
 
   /**
-   * Set by the owner while it waits for its next message in its server loop: only then may it be
-   * held.
+   * Whether the owner's last park was a wait for its next message in its server loop, set before
+   * {@code parked}: a hold needs both. Written only when it parks, never per message.
    */
   private boolean betweenMessages;
 
@@ -104,7 +104,7 @@ public final class Mailbox {
     if (message != null) {
       return message;
     }
-    return await(null, timeoutNanos);
+    return await(null, timeoutNanos, true, false);
   }
 
   /** The oldest message that matches; the ones passed over stay, in order. */
@@ -116,6 +116,11 @@ public final class Mailbox {
    * As {@link #take(Predicate, long)}; without {@code spin}, parks at once when nothing matches.
    */
   public Object take(Predicate<Object> match, long timeoutNanos, boolean spin) {
+    return take(match, timeoutNanos, spin, false);
+  }
+
+  private Object take(
+      Predicate<Object> match, long timeoutNanos, boolean spin, boolean betweenMessages) {
     for (Iterator<Object> it =
             saved == null ? java.util.Collections.emptyIterator() : saved.iterator();
         it.hasNext(); ) {
@@ -125,7 +130,7 @@ public final class Mailbox {
         return message;
       }
     }
-    return await(match, timeoutNanos, spin);
+    return await(match, timeoutNanos, spin, betweenMessages);
   }
 
   /**
@@ -157,12 +162,19 @@ public final class Mailbox {
    * server may be {@linkplain #tryHold held}; it then returns {@link #RECHECK}.
    */
   public Object takeBetweenMessages(Predicate<Object> only) {
-    betweenMessages = true;
-    try {
-      return only == null ? take(Long.MAX_VALUE) : takeOnly(only);
-    } finally {
-      betweenMessages = false;
+    if (only != null) {
+      wakeFor = only;
+      try {
+        return take(only, Long.MAX_VALUE, false, true);
+      } finally {
+        wakeFor = null;
+      }
     }
+    if (saved != null && !saved.isEmpty()) {
+      return saved.pollFirst();
+    }
+    Object message = queue.poll();
+    return message != null ? message : await(null, Long.MAX_VALUE, true, true);
   }
 
   /**
@@ -217,11 +229,8 @@ public final class Mailbox {
     holdWaiter = false;
   }
 
-  private Object await(Predicate<Object> match, long timeoutNanos) {
-    return await(match, timeoutNanos, true);
-  }
-
-  private Object await(Predicate<Object> match, long timeoutNanos, boolean spin) {
+  private Object await(
+      Predicate<Object> match, long timeoutNanos, boolean spin, boolean betweenMessages) {
     long start = System.nanoTime();
     long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
     int budget = timeoutNanos == 0 || !spin ? 0 : owner.spinBudget;
@@ -232,7 +241,7 @@ public final class Mailbox {
       if (message != null) {
         if (match == null || match.test(message)) {
           if (timeoutNanos != 0 && spin) {
-            owner.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
+            Spin.adapted(owner, budget, System.nanoTime() - start);
           }
           return message;
         }
@@ -259,10 +268,13 @@ public final class Mailbox {
         wait = deadline - System.nanoTime();
         if (wait <= 0) {
           if (spin) {
-            owner.spinBudget = Spin.adapt(budget, Long.MAX_VALUE);
+            Spin.adapted(owner, budget, Long.MAX_VALUE);
           }
           return null;
         }
+      }
+      if (this.betweenMessages != betweenMessages) {
+        this.betweenMessages = betweenMessages; // only when it parks: senders read this line
       }
       parked = true;
       if (queue.isEmpty()) {

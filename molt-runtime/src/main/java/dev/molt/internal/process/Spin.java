@@ -134,6 +134,17 @@ public final class Spin {
     }
   }
 
+  /**
+   * Sets {@code self}'s budget after a wait of {@code waitedNanos} that began with {@code budget},
+   * writing it only when it changes: a process's peer spins reading the same cache line.
+   */
+  public static void adapted(ProcessCell self, int budget, long waitedNanos) {
+    int next = adapt(budget, waitedNanos);
+    if (next != budget) {
+      self.spinBudget = next;
+    }
+  }
+
   /** The budget after a wait of {@code waitedNanos}. */
   public static int adapt(int budget, long waitedNanos) {
     if (waitedNanos < WORTHWHILE_NANOS) {

@@ -257,7 +257,7 @@ public final class Call implements From, ProcessCell.Watcher {
       }
     }
     if (self != null && spin) {
-      self.spinBudget = Spin.adapt(budget, System.nanoTime() - start);
+      Spin.adapted(self, budget, System.nanoTime() - start);
     }
     return result == NULL ? null : result;
   }

@@ -535,7 +535,10 @@ public final class GenServerLoop<S> implements ProcessBody {
     switch (result) {
       case Reply<S>(Object reply, S next) -> {
         state = next;
-        self.peer = call.callerCell();
+        ProcessCell caller = call.callerCell();
+        if (self.peer != caller) {
+          self.peer = caller; // written only when it changes: its caller spins reading this cell
+        }
         call.reply(reply, serving);
       }
       case NoReply<S>(S next) -> state = next;

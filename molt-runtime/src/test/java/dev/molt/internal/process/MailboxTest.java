@@ -67,4 +67,36 @@ class MailboxTest {
     assertThat(List.of(replies.get(0).get(), replies.get(1).get())).containsExactly(1, 2);
     GenServer.stop(server);
   }
+
+  @Test
+  void onlyAWaitBetweenMessagesCanBeHeldAndAnOrdinaryReceiveAfterOneCannot() throws Exception {
+    CompletableFuture<Object> between = new CompletableFuture<>();
+    CompletableFuture<Object> first = new CompletableFuture<>();
+    CompletableFuture<Object> inside = new CompletableFuture<>();
+    Pid pid =
+        Process.spawn(
+            () -> {
+              Mailbox mailbox = ProcessCell.current().mailbox;
+              between.complete(mailbox.takeBetweenMessages(null));
+              first.complete(mailbox.take(Long.MAX_VALUE));
+              // a receive inside the handling of a message, as a handleCall's own receive is
+              inside.complete(mailbox.take(Long.MAX_VALUE));
+            });
+    ProcessCell cell = ProcessCell.of(pid);
+    Mailbox mailbox = cell.mailbox;
+    await().atMost(5, TimeUnit.SECONDS).until(mailbox::idle);
+    assertThat(mailbox.tryHold()).as("parked between messages").isTrue();
+    mailbox.release(null);
+    mailbox.put("x");
+    assertThat(between.get(5, TimeUnit.SECONDS))
+        .as("the wake-up after a hold looks again")
+        .isSameAs(Mailbox.RECHECK);
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("x");
+
+    await().atMost(5, TimeUnit.SECONDS).until(() -> cell.thread.getState() == Thread.State.WAITING);
+    assertThat(mailbox.idle()).as("parked in an ordinary receive").isFalse();
+    assertThat(mailbox.tryHold()).isFalse();
+    mailbox.put("m");
+    assertThat(inside.get(5, TimeUnit.SECONDS)).isEqualTo("m");
+  }
 }
