@@ -15,16 +15,15 @@ public sealed interface ChildShutdown {
 
   /**
    * Sends {@code shutdown} and waits {@code timeout}; kills the child if it has not ended by then.
+   * Zero is allowed, as in OTP: the child is killed unless it has already ended.
    */
   @API(status = STABLE, since = "0.1")
   record Timeout(Duration timeout) implements ChildShutdown {
     public Timeout {
       Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
+      if (timeout.isNegative()) {
         throw new IllegalArgumentException(
-            "a shutdown timeout must be positive, got "
-                + timeout
-                + "; use brutalKill() to kill at once");
+            "a shutdown timeout must be 0 or more, got " + timeout + "; use brutalKill() to kill");
       }
     }
   }

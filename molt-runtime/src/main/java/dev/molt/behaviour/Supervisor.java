@@ -5,8 +5,10 @@ import static org.apiguardian.api.API.Status.STABLE;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.internal.server.GenServerCalls;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apiguardian.api.API;
 
 /**
@@ -24,31 +26,43 @@ public final class Supervisor {
 
   /**
    * Starts a supervisor linked to the calling process; its children are running when this returns.
+   * Waits as long as the children take to start, as OTP's {@code supervisor:start_link} does.
    */
   public static Pid startLink(SupervisorSpec spec) {
-    return GenServer.startLink(
-        null, new SupervisorServer(), Objects.requireNonNull(spec, "spec"), Process.INFINITY);
+    return startLink(null, spec, Process.INFINITY);
   }
 
   /** Starts a supervisor registered as {@code name} and linked to the calling process. */
   public static Pid startLink(String name, SupervisorSpec spec) {
+    return startLink(Objects.requireNonNull(name, "name"), spec, Process.INFINITY);
+  }
+
+  /**
+   * As {@link #startLink(String, SupervisorSpec)} ({@code name} may be null), giving up with a
+   * {@link StartException} if the supervisor and its children have not started within {@code
+   * timeout}; the supervisor is then killed.
+   */
+  public static Pid startLink(String name, SupervisorSpec spec, Duration timeout) {
     return GenServer.startLink(
-        Objects.requireNonNull(name, "name"),
+        name,
         new SupervisorServer(),
         Objects.requireNonNull(spec, "spec"),
-        Process.INFINITY);
+        Objects.requireNonNull(timeout, "timeout"));
   }
 
   /** Starts a supervisor linked to nothing, as for a test or a node's root. */
   public static Pid start(SupervisorSpec spec) {
-    Pid pid =
-        GenServerCalls.start(
-            null,
-            new SupervisorServer(),
-            Objects.requireNonNull(spec, "spec"),
-            false,
-            Process.INFINITY);
-    return pid;
+    return start(spec, Process.INFINITY);
+  }
+
+  /** As {@link #start(SupervisorSpec)}, within {@code timeout}. */
+  public static Pid start(SupervisorSpec spec, Duration timeout) {
+    return GenServerCalls.start(
+        null,
+        new SupervisorServer(),
+        Objects.requireNonNull(spec, "spec"),
+        false,
+        Objects.requireNonNull(timeout, "timeout"));
   }
 
   /** The children, in start order. */
@@ -57,9 +71,35 @@ public final class Supervisor {
     return (List<ChildInfo>) ask(supervisor, new SupervisorServer.WhichChildren());
   }
 
-  /** How many children the supervisor has, running or not. */
-  public static int countChildren(Pid supervisor) {
-    return whichChildren(supervisor).size();
+  /** How many specs and children the supervisor has, running or not, as OTP counts them. */
+  public static ChildCounts countChildren(Pid supervisor) {
+    return (ChildCounts) ask(supervisor, new SupervisorServer.CountChildren());
+  }
+
+  /** The child {@code id} of a static supervisor, running or not; empty if there is none. */
+  @SuppressWarnings("unchecked")
+  public static Optional<ChildInfo> whichChild(Pid supervisor, String id) {
+    return (Optional<ChildInfo>)
+        ask(supervisor, new SupervisorServer.WhichChild(Objects.requireNonNull(id, "id")));
+  }
+
+  /**
+   * The spec of the child {@code id}; empty if there is none. Throws {@link IllegalStateException}
+   * for a {@code SIMPLE_ONE_FOR_ONE} supervisor, whose children are named by pid.
+   */
+  @SuppressWarnings("unchecked")
+  public static Optional<ChildSpec> getChildSpec(Pid supervisor, String id) {
+    return (Optional<ChildSpec>)
+        ask(supervisor, new SupervisorServer.GetChildSpec(Objects.requireNonNull(id, "id"), null));
+  }
+
+  /** The spec of the running child {@code child}; empty if it is not one of the supervisor's. */
+  @SuppressWarnings("unchecked")
+  public static Optional<ChildSpec> getChildSpec(Pid supervisor, Pid child) {
+    return (Optional<ChildSpec>)
+        ask(
+            supervisor,
+            new SupervisorServer.GetChildSpec(null, Objects.requireNonNull(child, "child")));
   }
 
   /**
@@ -82,13 +122,19 @@ public final class Supervisor {
 
   /**
    * Stops a child by its {@link ChildShutdown}; its spec stays (unless it is temporary) for {@link
-   * #restartChild}.
+   * #restartChild}. Stopping a child that is not running does nothing. An unknown id throws {@link
+   * IllegalArgumentException}; a {@code SIMPLE_ONE_FOR_ONE} supervisor, whose children are named by
+   * pid, throws {@link IllegalStateException}.
    */
   public static void terminateChild(Pid supervisor, String id) {
     ask(supervisor, new SupervisorServer.TerminateChild(Objects.requireNonNull(id, "id"), null));
   }
 
-  /** Stops a dynamic child of a {@code SIMPLE_ONE_FOR_ONE} supervisor. */
+  /**
+   * Stops a dynamic child of a {@code SIMPLE_ONE_FOR_ONE} supervisor; one that has already ended is
+   * no error. Any other supervisor names its children by id: there, as for a live process that is
+   * not a child, this throws {@link IllegalArgumentException} and stops nothing.
+   */
   public static void terminateChild(Pid supervisor, Pid child) {
     ask(
         supervisor,

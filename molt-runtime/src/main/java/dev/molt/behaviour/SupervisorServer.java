@@ -8,6 +8,7 @@ import dev.molt.internal.process.Guard;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,12 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
 
   record WhichChildren() {}
 
+  record CountChildren() {}
+
+  record WhichChild(String id) {}
+
+  record GetChildSpec(String id, Pid pid) {}
+
   record StartChild(ChildSpec spec, List<Object> args) {}
 
   record TerminateChild(String id, Pid pid) {}
@@ -28,21 +35,40 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
 
   record DeleteChild(String id) {}
 
+  /**
+   * Sent by the supervisor to itself when a restart failed: it tries again as its next message, as
+   * OTP's {@code try_again_restart} does, so that calls are answered between attempts.
+   */
+  record TryAgain(Child child) {}
+
   /** A child: its spec, the args it was started with, and its pid while it runs. */
   static final class Child {
     final ChildSpec spec;
     final List<Object> args;
     Pid pid;
 
+    /** A restart of this child failed and a {@link TryAgain} for it is on its way. */
+    boolean restarting;
+
     Child(ChildSpec spec, List<Object> args) {
       this.spec = spec;
       this.args = args;
+    }
+
+    ChildInfo info() {
+      return new ChildInfo(spec.id(), pid, spec.type(), spec.modules());
     }
   }
 
   static final class State {
     final SupervisorSpec spec;
+
+    /**
+     * The children in start order: each spec of a static supervisor (running or not); each running
+     * or restarting child of a {@code SIMPLE_ONE_FOR_ONE} one.
+     */
     final List<Child> children = new ArrayList<>();
+
     final ArrayDeque<Long> restarts = new ArrayDeque<>();
 
     State(SupervisorSpec spec) {
@@ -80,7 +106,9 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
         return Init.fail(
             ExitReason.shutdown(List.of("failed_to_start_child", spec.id(), failure.reason)));
       }
-      state.children.add(child);
+      if (child.pid != null || spec.restart() != Restart.TEMPORARY) {
+        state.children.add(child); // a temporary child that said ignore is not kept
+      }
     }
     return Init.ok(state);
   }
@@ -89,10 +117,10 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   public CallResult<State> handleCall(Object request, From from, State state) {
     Object reply =
         switch (request) {
-          case WhichChildren w ->
-              state.children.stream()
-                  .map(c -> new ChildInfo(c.spec.id(), c.pid, c.spec.type(), c.spec.modules()))
-                  .toList();
+          case WhichChildren w -> state.children.stream().map(Child::info).toList();
+          case CountChildren c -> counts(state);
+          case WhichChild which -> Optional.ofNullable(find(state, which.id())).map(Child::info);
+          case GetChildSpec get -> childSpec(get, state);
           case StartChild start -> startChild(start, state);
           case TerminateChild terminate -> terminateChild(terminate, state);
           case RestartChild restart -> restartChild(restart.id(), state);
@@ -117,6 +145,12 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       if (child != null) {
         return childExited(child, exit.reason(), state);
       }
+    } else if (message instanceof TryAgain again
+        && again.child().restarting
+        && state.children.contains(again.child())) {
+      // under ONE_FOR_ALL and REST_FOR_ONE the child may run again by now, started by the failed
+      // attempt: the group is restarted from it all the same
+      return restart(again.child(), state);
     }
     return new NoReply<>(state);
   }
@@ -127,6 +161,36 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   }
 
   // ---- requests -----------------------------------------------------------------------
+
+  private Object counts(State state) {
+    int active = 0;
+    int supervisors = 0;
+    int workers = 0;
+    for (Child child : state.children) {
+      if (child.pid != null && Process.isAlive(child.pid)) {
+        active++;
+      }
+      if (child.spec.type() == ChildType.SUPERVISOR) {
+        supervisors++;
+      } else {
+        workers++;
+      }
+    }
+    // a SIMPLE_ONE_FOR_ONE supervisor has one spec, its template, however many children run
+    int specs = state.simple() ? 1 : state.children.size();
+    return new ChildCounts(specs, active, supervisors, workers);
+  }
+
+  private Object childSpec(GetChildSpec request, State state) {
+    if (request.pid() != null) {
+      Child child = find(state, request.pid());
+      return Optional.ofNullable(child).map(c -> c.spec);
+    }
+    if (state.simple()) {
+      return notSimple("getChildSpec by id");
+    }
+    return Optional.ofNullable(find(state, request.id())).map(c -> c.spec);
+  }
 
   private Object startChild(StartChild request, State state) {
     Child child;
@@ -163,22 +227,39 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     } catch (StartFailure failure) {
       return new IllegalStateException(failure.getMessage(), failure.getCause());
     }
-    if (child.pid != null || !state.simple()) {
-      state.children.add(child);
+    if (child.pid != null || (!state.simple() && child.spec.restart() != Restart.TEMPORARY)) {
+      state.children.add(child); // a dynamic or temporary child that said ignore is not kept
     }
     return child.pid;
   }
 
   private Object terminateChild(TerminateChild request, State state) {
-    Child child = request.pid() != null ? find(state, request.pid()) : find(state, request.id());
+    if (request.pid() == null && state.simple()) {
+      return notSimple("terminateChild by id");
+    }
+    // OTP: a pid names a child only under SIMPLE_ONE_FOR_ONE; elsewhere it is not_found
+    Child child =
+        request.pid() == null
+            ? find(state, request.id())
+            : state.simple() ? find(state, request.pid()) : null;
     if (child == null) {
+      if (request.pid() != null
+          && state.simple()
+          && !request.pid().equals(Process.self())
+          && !Process.isAlive(request.pid())) {
+        return "ok"; // a dynamic child that is already gone, as OTP answers
+      }
       return new IllegalArgumentException(
           "supervisor "
               + Process.self()
               + " has no child "
-              + (request.pid() != null ? request.pid() : request.id()));
+              + (request.pid() != null ? request.pid() : request.id())
+              + (request.pid() != null && !state.simple()
+                  ? " (a child of a supervisor that is not SIMPLE_ONE_FOR_ONE is named by its id)"
+                  : ""));
     }
     shutdown(child);
+    child.restarting = false;
     if (state.simple() || child.spec.restart() == Restart.TEMPORARY) {
       state.children.remove(child);
     }
@@ -186,6 +267,9 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   }
 
   private Object restartChild(String id, State state) {
+    if (state.simple()) {
+      return notSimple("restartChild");
+    }
     Child child = find(state, id);
     if (child == null) {
       return new IllegalArgumentException("supervisor " + Process.self() + " has no child " + id);
@@ -199,26 +283,38 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     } catch (StartFailure failure) {
       return new IllegalStateException(failure.getMessage(), failure.getCause());
     }
+    child.restarting = false;
     return child.pid;
   }
 
   private Object deleteChild(String id, State state) {
+    if (state.simple()) {
+      return notSimple("deleteChild");
+    }
     Child child = find(state, id);
     if (child == null) {
       return new IllegalArgumentException("supervisor " + Process.self() + " has no child " + id);
     }
-    if (child.pid != null) {
+    if (child.pid != null || child.restarting) {
       return new IllegalStateException(
           "child "
               + id
               + " of supervisor "
               + Process.self()
-              + " is running as "
-              + child.pid
+              + (child.pid != null ? " is running as " + child.pid : " is restarting")
               + "; terminate it first");
     }
     state.children.remove(child);
     return "ok";
+  }
+
+  private static IllegalStateException notSimple(String what) {
+    return new IllegalStateException(
+        "supervisor "
+            + Process.self()
+            + " is SIMPLE_ONE_FOR_ONE: "
+            + what
+            + " does not apply; name a dynamic child by its pid");
   }
 
   // ---- restarts -----------------------------------------------------------------------
@@ -236,26 +332,29 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
         Process.self(),
         child.spec.id(),
         reason);
-    while (true) {
-      if (!allowRestart(state)) {
-        LOG.error(
-            "supervisor {}: more than {} restarts in {}; giving up",
-            Process.self(),
-            state.spec.intensity(),
-            state.spec.period());
-        return new Stop<>(ExitReason.shutdown("reached_max_restart_intensity"), state);
-      }
-      try {
-        restart(child, state);
-        return new NoReply<>(state);
-      } catch (StartFailure failure) {
-        LOG.warn("supervisor {}: {}", Process.self(), failure.getMessage());
-      }
-    }
+    return restart(child, state);
   }
 
-  private void restart(Child failed, State state) throws StartFailure {
-    List<Child> affected =
+  /**
+   * Restarts {@code failed} by the strategy, or gives up with {@code shutdown} past the intensity.
+   * When a start fails, the supervisor sends itself a {@link TryAgain} and answers its calls in the
+   * meantime; the next attempt counts as a restart and, under {@code ONE_FOR_ALL} and {@code
+   * REST_FOR_ONE}, first stops what the failed attempt did start, so a group restarts whole or not
+   * at all.
+   */
+  private CastResult<State> restart(Child failed, State state) {
+    if (!allowRestart(state)) {
+      LOG.error(
+          "supervisor {}: reached_max_restart_intensity, more than {} restarts in {} (last: child"
+              + " {}); shutting down",
+          Process.self(),
+          state.spec.intensity(),
+          state.spec.period(),
+          failed.spec.id());
+      return new Stop<>(ExitReason.shutdown(), state);
+    }
+    failed.restarting = false;
+    List<Child> group =
         switch (state.spec.strategy()) {
           case ONE_FOR_ONE, SIMPLE_ONE_FOR_ONE -> List.of(failed);
           case ONE_FOR_ALL -> List.copyOf(state.children);
@@ -263,16 +362,33 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
               List.copyOf(
                   state.children.subList(state.children.indexOf(failed), state.children.size()));
         };
-    for (Child child : affected.reversed()) {
-      if (child != failed) {
+    // every running member of the group stops first: on a second attempt that includes the
+    // failed child itself, which the attempt before may have started again
+    for (Child child : group.reversed()) {
+      if (child.pid != null) {
         shutdown(child);
+        if (child.spec.restart() == Restart.TEMPORARY) {
+          state.children.remove(child); // OTP drops a temporary sibling instead of restarting it
+        }
       }
     }
-    for (Child child : affected) {
-      if (child.pid == null) {
+    for (Child child : group) {
+      if (!state.children.contains(child) || child.pid != null) {
+        continue;
+      }
+      try {
         start(child);
+      } catch (StartFailure failure) {
+        LOG.warn("supervisor {}: {}; trying again", Process.self(), failure.getMessage());
+        failed.restarting = true;
+        Process.send(Process.self(), new TryAgain(failed));
+        return new NoReply<>(state);
+      }
+      if (child.pid == null && state.simple()) {
+        state.children.remove(child); // a dynamic child whose restart said ignore is gone
       }
     }
+    return new NoReply<>(state);
   }
 
   private boolean allowRestart(State state) {
@@ -303,6 +419,24 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   }
 
   private void terminateAll(State state) {
+    if (state.simple()) {
+      // dynamic children are stopped together, under one deadline, as OTP does
+      List<Pid> running = new ArrayList<>();
+      for (Child child : state.children) {
+        if (child.pid != null) {
+          running.add(child.pid);
+          child.pid = null;
+        }
+      }
+      Shutdowns.stopAll(
+          running,
+          state.spec.children().getFirst().shutdown(),
+          "supervisor "
+              + Process.self()
+              + ": children of "
+              + state.spec.children().getFirst().id());
+      return;
+    }
     for (Child child : state.children.reversed()) {
       shutdown(child);
     }
@@ -324,7 +458,7 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
 
   private static Child find(State state, Pid pid) {
     for (Child child : state.children) {
-      if (child.pid == pid) {
+      if (pid.equals(child.pid)) {
         return child;
       }
     }

@@ -14,8 +14,9 @@ import org.apiguardian.api.API;
  * A supervisor's flags and children.
  *
  * <p>More than {@code intensity} restarts within {@code period} make the supervisor give up: it
- * stops its children and exits with {@code {shutdown, reached_max_restart_intensity}}, passing the
- * problem to its own supervisor. OTP's defaults are 1 restart in 5 seconds.
+ * stops its children and exits with {@code shutdown} (logging {@code
+ * reached_max_restart_intensity}), passing the problem to its own supervisor. OTP's defaults are 1
+ * restart in 5 seconds.
  *
  * @param ticker the clock restarts are timed with, in nanoseconds; tests may pass their own
  */

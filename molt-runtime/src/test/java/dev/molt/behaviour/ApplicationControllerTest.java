@@ -187,7 +187,7 @@ class ApplicationControllerTest {
     Pid worker = Supervisor.whichChildren(sup).getFirst().pid();
     assertThatThrownBy(() -> GenServer.call(worker, "crash")).isInstanceOf(CallException.class);
     await().until(() -> !halts.isEmpty());
-    assertThat(halts.getFirst()).contains("reached_max_restart_intensity");
+    assertThat(halts.getFirst()).contains("application fragile exited: shutdown");
   }
 
   @Test

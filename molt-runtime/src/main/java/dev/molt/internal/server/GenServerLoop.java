@@ -97,7 +97,9 @@ public final class GenServerLoop<S> implements ProcessBody {
         starter.complete(
             new StartException(
                 taken.getMessage(),
-                ExitReason.of("already_started"),
+                holder == null
+                    ? ExitReason.of("already_started")
+                    : ExitReason.of(java.util.List.of("already_started", holder.pid)),
                 holder == null ? null : holder.pid));
         return;
       }
