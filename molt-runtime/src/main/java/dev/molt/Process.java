@@ -156,7 +156,7 @@ public final class Process {
   }
 
   private static Ref monitor(ProcessCell owner, ProcessCell target) {
-    Ref ref = new Ref(target);
+    Ref ref = new Ref(target, owner);
     Pid watched = target.pid;
     if (!target.watch(ref, (cell, reason) -> owner.mailbox.put(new Down(ref, watched, reason)))) {
       owner.mailbox.put(new Down(ref, watched, ExitReason.noproc()));
@@ -164,11 +164,18 @@ public final class Process {
     return ref;
   }
 
-  /** Removes a monitor; a {@code Down} already delivered stays in the mailbox. */
-  public static void demonitor(Ref ref) {
-    if (ref.target != null) {
-      ref.target.unwatch(ref);
+  /**
+   * Removes a monitor this process made; a {@code Down} already delivered stays in the mailbox. As
+   * in OTP, a ref that another process made does nothing: no process can silence another's {@code
+   * Down}. Returns whether a monitor was removed.
+   */
+  public static boolean demonitor(Ref ref) {
+    Objects.requireNonNull(ref, "ref");
+    ProcessCell self = ProcessCell.current();
+    if (ref.target == null || ref.owner == null || ref.owner != self) {
+      return false;
     }
+    return ref.target.unwatch(ref);
   }
 
   /** Removes a monitor and any {@code Down} for it already in this process's mailbox. */

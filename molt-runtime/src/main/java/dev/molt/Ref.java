@@ -16,8 +16,12 @@ public final class Ref {
   /** For a monitor: the process watched, so that {@link Process#demonitor(Ref)} can find it. */
   final ProcessCell target;
 
-  Ref(ProcessCell target) {
+  /** For a monitor: the process that made it, the only one that may remove it. */
+  final ProcessCell owner;
+
+  Ref(ProcessCell target, ProcessCell owner) {
     this.target = target;
+    this.owner = owner;
   }
 
   @Override

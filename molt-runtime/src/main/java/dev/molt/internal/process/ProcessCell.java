@@ -244,11 +244,10 @@ public final class ProcessCell {
     return exitReason == null || map.remove(key) == null;
   }
 
-  public void unwatch(Object key) {
+  /** Removes a watcher; true if it was there. */
+  public boolean unwatch(Object key) {
     ConcurrentHashMap<Object, Object> map = watchers;
-    if (map != null) {
-      map.remove(key);
-    }
+    return map != null && map.remove(key) != null;
   }
 
   /** Links both ways; when {@code other} is dead, this process gets {@code noproc} from it. */

@@ -1,0 +1,165 @@
+package dev.molt.otp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.molt.Down;
+import dev.molt.ExitReason;
+import dev.molt.InProcess;
+import dev.molt.Pid;
+import dev.molt.Process;
+import dev.molt.Ref;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OTP's {@code erts/emulator/test/monitor_SUITE.erl}, the cases of one node, against {@link
+ * Process#monitor} and {@link Process#demonitor}. Each test names the OTP case it ports.
+ */
+class OtpMonitorSuiteTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private static Down expectDown(Ref ref, Pid pid) {
+    Down down = Process.receive(Down.class, d -> d.ref() == ref, WAIT).orElseThrow();
+    assertThat(down.pid()).isEqualTo(pid);
+    return down;
+  }
+
+  private static void expectNoMessage() {
+    assertThat(Process.receive(Duration.ofMillis(100))).isEmpty();
+  }
+
+  private static Pid sleeper() {
+    return Process.spawn(() -> Process.receive());
+  }
+
+  @Test // case_2: A monitors B, B demonitors A's monitor
+  void case2() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid self = Process.self();
+          Pid b =
+              Process.spawn(
+                  () -> {
+                    Ref ref = (Ref) Process.receive();
+                    Process.send(self, Process.demonitor(ref));
+                  });
+          Ref ref = Process.monitor(b);
+          Process.send(b, ref);
+          assertThat(Process.receive(Boolean.class, x -> true, WAIT))
+              .as("another process's ref removes nothing")
+              .contains(false);
+          assertThat(expectDown(ref, b).reason()).isEqualTo(ExitReason.normal());
+        });
+  }
+
+  @Test // case_2a: the same with spawn_monitor
+  void case2a() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid self = Process.self();
+          Process.Spawned b =
+              Process.spawnMonitor(
+                  () -> {
+                    Ref ref = (Ref) Process.receive();
+                    Process.send(self, Process.demonitor(ref));
+                  });
+          Process.send(b.pid(), b.monitor());
+          assertThat(Process.receive(Boolean.class, x -> true, WAIT)).contains(false);
+          assertThat(expectDown(b.monitor(), b.pid()).reason()).isEqualTo(ExitReason.normal());
+        });
+  }
+
+  record Watching(Pid target, Ref ref) {}
+
+  @Test // demon_e_1: demonitor with a ref made by another process removes nothing
+  void demonE1() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid self = Process.self();
+          Pid p2 =
+              Process.spawn(
+                  () -> {
+                    Pid x = sleeper();
+                    Ref ref = Process.monitor(x);
+                    Process.send(self, new Watching(x, ref));
+                    Process.receive(Down.class, d -> d.ref() == ref, WAIT)
+                        .ifPresent(d -> Process.send(self, "down"));
+                  });
+          Watching theirs = Process.receive(Watching.class, w -> true, WAIT).orElseThrow();
+          assertThat(Process.demonitor(theirs.ref())).isFalse();
+          // nor from a thread that is no process at all
+          Thread thread = Thread.ofPlatform().start(() -> Process.demonitor(theirs.ref()));
+          thread.join();
+          Process.exit(theirs.target(), ExitReason.kill());
+          assertThat(Process.receive("down"::equals, WAIT))
+              .as("the monitor of %s still delivers its Down", p2)
+              .isPresent();
+        });
+  }
+
+  @Test // demon_2
+  void demon2() throws Exception {
+    InProcess.run(
+        () -> {
+          Ref r1 = Process.monitor(Process.self());
+          assertThat(Process.demonitor(r1)).isTrue();
+          assertThat(Process.demonitor(r1)).as("an extra demonitor").isFalse();
+          expectNoMessage();
+
+          Pid p2 = Process.spawn(() -> {});
+          Ref r2 = Process.monitor(p2);
+          assertThat(expectDown(r2, p2).reason()).isIn(ExitReason.normal(), ExitReason.noproc());
+
+          Pid p4 = sleeper();
+          Ref r4 = Process.monitor(p4);
+          Process.demonitor(r4);
+          Process.exit(p4, ExitReason.of("frop"));
+          expectNoMessage();
+        });
+  }
+
+  @Test // demonitor_flush (one node)
+  void demonitorFlush() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid p = sleeper();
+          Ref m1 = Process.monitor(p);
+          Ref m2 = Process.monitor(p);
+          Ref m3 = Process.monitor(p);
+          Ref m4 = Process.monitor(p);
+          Process.demonitorFlush(m1);
+          Process.exit(p, ExitReason.of("bang"));
+          assertThat(expectDown(m2, p).reason()).isEqualTo(ExitReason.of("bang"));
+          Thread.sleep(100);
+          Process.demonitorFlush(m3);
+          Process.demonitor(m4);
+          assertThat(expectDown(m4, p).reason()).isEqualTo(ExitReason.of("bang"));
+          assertThat(
+                  Process.receive(
+                      Down.class, d -> d.ref() == m1 || d.ref() == m3, Duration.ofMillis(100)))
+              .isEmpty();
+        });
+  }
+
+  @Test // mon_1 (the unnamed half: monitors by name are not supported yet)
+  void mon1() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid p2 = Process.spawn(() -> {});
+          Ref r2 = Process.monitor(p2);
+          assertThat(expectDown(r2, p2).reason()).isIn(ExitReason.normal(), ExitReason.noproc());
+          Process.Spawned p2a = Process.spawnMonitor(() -> {});
+          assertThat(expectDown(p2a.monitor(), p2a.pid()).reason()).isEqualTo(ExitReason.normal());
+
+          Pid p3 = sleeper();
+          Ref r3 = Process.monitor(p3);
+          Process.exit(p3, ExitReason.of("frop"));
+          assertThat(expectDown(r3, p3).reason()).isEqualTo(ExitReason.of("frop"));
+
+          Ref r4 = Process.monitor(p3);
+          assertThat(expectDown(r4, p3).reason())
+              .as("a dead process")
+              .isEqualTo(ExitReason.noproc());
+        });
+  }
+}
