@@ -15,8 +15,10 @@ import org.apiguardian.api.API;
  *   <tr><th>reason</th><th>linked process not trapping exits</th><th>transient child</th></tr>
  *   <tr><td>{@link #normal()}</td><td>ignores it</td><td>not restarted</td></tr>
  *   <tr><td>{@link #shutdown()}, {@link #shutdown(Object)}</td><td>dies with it</td><td>not restarted</td></tr>
- *   <tr><td>{@link #kill()}</td><td>only sent with {@link Process#exit(Pid, ExitReason)};
- *       cannot be trapped; the target dies with {@link #killed()}</td><td>restarted</td></tr>
+ *   <tr><td>{@link #kill()}</td><td>sent with {@link Process#exit(Pid, ExitReason)}: cannot be
+ *       trapped, the target dies with {@link #killed()}, which its links see. A process that ends
+ *       itself with {@code Process.exit(kill())} sends {@code kill} to its links, as OTP does; over a
+ *       link it is an ordinary reason (trapped, or the link dies with it)</td><td>restarted</td></tr>
  *   <tr><td>{@link #killed()}</td><td>dies with it</td><td>restarted</td></tr>
  *   <tr><td>{@link #crash(Throwable)}</td><td>dies with it</td><td>restarted</td></tr>
  *   <tr><td>{@link #of(Object)}</td><td>dies with it</td><td>restarted</td></tr>

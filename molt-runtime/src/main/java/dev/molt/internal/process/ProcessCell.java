@@ -296,8 +296,8 @@ public final class ProcessCell {
     return true;
   }
 
-  /** Fires monitors and calls, and hands each linked process to {@code onLink}. */
-  void drainWatchers(ExitReason reason, Consumer<ProcessCell> onLink) {
+  /** Hands each linked process to {@code onLink} and each other watcher to {@code onWatcher}. */
+  void drainWatchers(Consumer<ProcessCell> onLink, Consumer<Watcher> onWatcher) {
     ConcurrentHashMap<Object, Object> map = watchers;
     if (map == null) {
       return;
@@ -312,7 +312,7 @@ public final class ProcessCell {
         linked.unwatch(this);
         onLink.accept(linked);
       } else {
-        ((Watcher) value).down(this, reason);
+        onWatcher.accept((Watcher) value);
       }
     }
   }

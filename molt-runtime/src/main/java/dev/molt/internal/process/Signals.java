@@ -4,6 +4,8 @@ import dev.molt.Exit;
 import dev.molt.ExitReason;
 import dev.molt.Pid;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Exit signals, as in OTP's "Processes" chapter.
@@ -25,26 +27,37 @@ public final class Signals {
 
   private record Signal(ProcessCell target, Pid from, ExitReason reason, boolean viaLink) {}
 
+  /** The monitors and waiting calls of a process that died, told after its links. */
+  private record Downs(ProcessCell cell, ExitReason reason, List<ProcessCell.Watcher> watchers) {}
+
   public static void exit(ProcessCell target, Pid from, ExitReason reason, boolean viaLink) {
-    ArrayDeque<Signal> work = new ArrayDeque<>();
+    ArrayDeque<Object> work = new ArrayDeque<>();
     work.add(new Signal(target, from, reason, viaLink));
-    Signal signal;
-    while ((signal = work.poll()) != null) {
-      deliver(signal, work);
-    }
+    run(work);
   }
 
   /** Ends {@code cell} with {@code reason} (its own end, or a signal's) and tells its watchers. */
   public static void die(ProcessCell cell, ExitReason reason) {
-    ArrayDeque<Signal> work = new ArrayDeque<>();
+    ArrayDeque<Object> work = new ArrayDeque<>();
     dieInto(cell, reason, work);
-    Signal signal;
-    while ((signal = work.poll()) != null) {
-      deliver(signal, work);
+    run(work);
+  }
+
+  private static void run(ArrayDeque<Object> work) {
+    Object next;
+    while ((next = work.poll()) != null) {
+      if (next instanceof Signal signal) {
+        deliver(signal, work);
+      } else {
+        Downs downs = (Downs) next;
+        for (ProcessCell.Watcher watcher : downs.watchers()) {
+          watcher.down(downs.cell(), downs.reason());
+        }
+      }
     }
   }
 
-  private static void deliver(Signal s, ArrayDeque<Signal> work) {
+  private static void deliver(Signal s, ArrayDeque<Object> work) {
     ProcessCell target = s.target();
     if (!target.isAlive()) {
       return;
@@ -64,19 +77,32 @@ public final class Signals {
     }
   }
 
-  private static void kill(ProcessCell target, ExitReason reason, ArrayDeque<Signal> work) {
+  private static void kill(ProcessCell target, ExitReason reason, ArrayDeque<Object> work) {
     Thread thread = target.thread;
     if (dieInto(target, reason, work) && thread != null && thread != Thread.currentThread()) {
       thread.interrupt();
     }
   }
 
-  private static boolean dieInto(ProcessCell cell, ExitReason reason, ArrayDeque<Signal> work) {
+  /**
+   * Marks {@code cell} dead and queues what its death tells: first an exit signal to each linked
+   * process, then the {@code Down}s of its monitors and the ends of the calls waiting on it. So a
+   * supervisor that also monitors its child, or anyone who asks the supervisor after seeing the
+   * child's {@code Down}, finds the child's {@code EXIT} already in the supervisor's mailbox.
+   */
+  private static boolean dieInto(ProcessCell cell, ExitReason reason, ArrayDeque<Object> work) {
     if (!cell.markDead(reason)) {
       return false;
     }
-    ExitReason linked = reason instanceof ExitReason.Kill ? ExitReason.killed() : reason;
-    cell.drainWatchers(reason, other -> work.add(new Signal(other, cell.pid, linked, true)));
+    // A process killed by exit/2 dies with killed, which its links see. One that ended itself with
+    // kill sends kill to its links, as in OTP (signal_SUITE's kill2killed); coming over a link, it
+    // can be trapped.
+    ExitReason linked = reason;
+    List<ProcessCell.Watcher> watchers = new ArrayList<>();
+    cell.drainWatchers(other -> work.add(new Signal(other, cell.pid, linked, true)), watchers::add);
+    if (!watchers.isEmpty()) {
+      work.add(new Downs(cell, reason, watchers));
+    }
     return true;
   }
 }

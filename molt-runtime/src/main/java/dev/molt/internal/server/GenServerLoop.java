@@ -129,6 +129,10 @@ public final class GenServerLoop<S> implements ProcessBody {
         return true;
       }
       case Init.Ignore<S> ignore -> {
+        if (name != null) {
+          // as OTP's gen_server: the name is free before the starter hears "ignore"
+          Registry.release(name, self);
+        }
         starter.complete(Init.Ignore.class);
         return false;
       }
