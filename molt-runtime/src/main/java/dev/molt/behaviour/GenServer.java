@@ -57,6 +57,20 @@ public interface GenServer<S> {
   /** Handles a {@link #cast}. */
   CastResult<S> handleCast(Object request, S state) throws Exception;
 
+  /**
+   * Runs after a callback returned {@link Next#continueWith(Object)}, before any message: OTP's
+   * {@code handle_continue}. The default fails the server, since it was asked to continue and does
+   * not know how.
+   */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  default CastResult<S> handleContinue(Object arg, S state) throws Exception {
+    throw new UnsupportedOperationException(
+        getClass().getName()
+            + " returned Next.continueWith("
+            + arg
+            + ") but does not override handleContinue");
+  }
+
   /** Handles any other message. The default logs it and keeps the state. */
   default CastResult<S> handleInfo(Object message, S state) throws Exception {
     LoggerFactory.getLogger(getClass())
@@ -190,6 +204,34 @@ public interface GenServer<S> {
    */
   static void reply(From from, Object reply) {
     Call.of(Objects.requireNonNull(from, "from")).reply(reply);
+  }
+
+  /** Stops the server registered as {@code name} with {@code normal}, as {@link #stop(Pid)}. */
+  static void stop(String name) {
+    stop(name, ExitReason.normal(), Timeouts.DEFAULT);
+  }
+
+  /**
+   * Stops the server registered as {@code name} with {@code reason}, waiting up to {@code timeout};
+   * no such name fails at once with kind {@code NOPROC}.
+   */
+  static void stop(String name, ExitReason reason, Duration timeout) {
+    ProcessCell cell = Registry.whereis(Objects.requireNonNull(name, "name"));
+    if (cell == null) {
+      throw CallException.noproc(name, "stop");
+    }
+    stop(cell.pid, reason, timeout);
+  }
+
+  /**
+   * Turns the calling process into a server with {@code callbacks} and {@code state}, as OTP's
+   * {@code gen_server:enter_loop}: for a process that did its own setup (registered itself, took
+   * over a socket). Never returns; the process ends when the server stops. {@code next} (null:
+   * none) is done before the first message.
+   */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  static <S> void enterLoop(GenServer<S> callbacks, S state, Next next) {
+    GenServerCalls.enterLoop(Objects.requireNonNull(callbacks, "callbacks"), state, next);
   }
 
   /** Stops {@code server} with {@code normal} and waits up to 5 seconds for it to end. */

@@ -11,7 +11,11 @@ import org.apiguardian.api.API;
 public sealed interface Init<S> {
   /** Start, with {@code state}. */
   @API(status = STABLE, since = "0.1")
-  record Ok<S>(S state) implements Init<S> {}
+  record Ok<S>(S state, Next next) implements Init<S> {
+    public Ok(S state) {
+      this(state, null);
+    }
+  }
 
   /** Do not start; the starter gets no pid and nothing is reported as an error. */
   @API(status = STABLE, since = "0.1")
@@ -27,6 +31,12 @@ public sealed interface Init<S> {
 
   static <S> Init<S> ok(S state) {
     return new Ok<>(state);
+  }
+
+  /** Start with {@code state}, then do {@code next} before the first message. */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  static <S> Init<S> ok(S state, Next next) {
+    return new Ok<>(state, next);
   }
 
   static <S> Init<S> ignore() {

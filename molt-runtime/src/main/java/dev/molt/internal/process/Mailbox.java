@@ -178,6 +178,25 @@ public final class Mailbox {
   }
 
   /**
+   * As {@link #takeBetweenMessages(Predicate)} with no filter, waiting at most {@code
+   * timeoutNanos}: null when none came.
+   */
+  public Object takeBetweenMessages(long timeoutNanos) {
+    if (saved != null && !saved.isEmpty()) {
+      return saved.pollFirst();
+    }
+    Object message = queue.poll();
+    return message != null ? message : await(null, timeoutNanos, true, true);
+  }
+
+  /** Gives back the space of passed-over messages when there are none (a hibernating server). */
+  public void trim() {
+    if (saved != null && saved.isEmpty()) {
+      saved = null;
+    }
+  }
+
+  /**
    * Whether the owner is parked waiting for its next message in its server loop: what {@link
    * #tryHold} needs.
    */

@@ -5,6 +5,7 @@ import dev.molt.Pid;
 import dev.molt.behaviour.CallException;
 import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
+import dev.molt.behaviour.Next;
 import dev.molt.behaviour.StartException;
 import dev.molt.code.MigrationException;
 import dev.molt.internal.code.ModuleVersion;
@@ -70,6 +71,12 @@ public final class GenServerCalls {
 
   private static String describe(GenServer<?> callbacks, String name) {
     return callbacks.getClass().getName() + (name == null ? "" : " (" + name + ")");
+  }
+
+  /** The calling process becomes a server ({@code GenServer.enterLoop}); never returns. */
+  public static <S> void enterLoop(GenServer<S> callbacks, S state, Next next) {
+    new GenServerLoop<>(callbacks, state, next).enter();
+    throw new IllegalStateException("a server loop ended without stopping its process");
   }
 
   public static Object call(

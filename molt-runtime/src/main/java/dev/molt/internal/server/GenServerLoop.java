@@ -9,7 +9,9 @@ import dev.molt.ProcessExit;
 import dev.molt.behaviour.CallResult;
 import dev.molt.behaviour.CastResult;
 import dev.molt.behaviour.GenServer;
+import dev.molt.behaviour.IdleTimeout;
 import dev.molt.behaviour.Init;
+import dev.molt.behaviour.Next;
 import dev.molt.behaviour.NoReply;
 import dev.molt.behaviour.Reply;
 import dev.molt.behaviour.StartException;
@@ -73,6 +75,27 @@ public final class GenServerLoop<S> implements ProcessBody {
   private ProcessCell self;
   private final SystemState system = new SystemState();
 
+  /** What the last callback asked to do before the next message; null: nothing. */
+  private Next next;
+
+  /** A server the calling process becomes ({@code GenServer.enterLoop}): no init, no starter. */
+  GenServerLoop(GenServer<S> callbacks, S state, Next next) {
+    this(callbacks, null, null, null, ProcessCell.me("GenServer.enterLoop").pid);
+    this.state = state;
+    this.next = next;
+  }
+
+  /** Runs the loop of an entered server in the calling process; ends only by its stop. */
+  void enter() {
+    self = ProcessCell.current();
+    self.behaviour = callbacks;
+    version = TABLE.versionOf(callbacks.getClass());
+    if (version != null) {
+      TABLE.enter(self, version);
+    }
+    loop(self.mailbox);
+  }
+
   GenServerLoop(GenServer<S> callbacks, Object arg, String name, Call starter, Pid parent) {
     this.callbacks = callbacks;
     this.arg = arg;
@@ -125,6 +148,7 @@ public final class GenServerLoop<S> implements ProcessBody {
     switch (init) {
       case Init.Ok<S> ok -> {
         state = ok.state();
+        next = ok.next();
         starter.complete(self.pid);
         return true;
       }
@@ -148,12 +172,34 @@ public final class GenServerLoop<S> implements ProcessBody {
   private void loop(Mailbox mailbox) {
     self.server = this;
     while (true) {
-      Object message = mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
+      Next pending = next;
+      next = null;
+      if (pending instanceof Next.Continue(Object continueArg)) {
+        handleContinue(continueArg);
+        continue;
+      }
+      Object message;
+      if (pending instanceof Next.Timeout timeout && !system.suspended) {
+        message = mailbox.takeBetweenMessages(timeout.after().toNanos());
+        if (message == null) {
+          message = new IdleTimeout(timeout.after());
+        }
+      } else {
+        if (pending instanceof Next.Hibernate) {
+          self.spinBudget = 0;
+          mailbox.trim();
+        }
+        message = mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
+      }
       if (message == Mailbox.RECHECK) {
+        next = pending instanceof Next.Timeout ? pending : null; // wait again, timeout and all
         continue;
       }
       if (message instanceof Call call && call.request instanceof SysRequest request) {
         handleSystem(call, request);
+        if (pending instanceof Next.Timeout && next == null) {
+          next = pending; // a system request does not cancel the timeout
+        }
         continue;
       }
       if (message instanceof Exit exit && exit.from() == parent) {
@@ -539,15 +585,19 @@ public final class GenServerLoop<S> implements ProcessBody {
     }
     ModuleClasses serving = version == null ? null : version.loader;
     switch (result) {
-      case Reply<S>(Object reply, S next) -> {
-        state = next;
+      case Reply<S>(Object reply, S nextState, Next then) -> {
+        state = nextState;
+        next = then;
         ProcessCell caller = call.callerCell();
         if (self.peer != caller) {
           self.peer = caller; // written only when it changes: its caller spins reading this cell
         }
         call.reply(reply, serving);
       }
-      case NoReply<S>(S next) -> state = next;
+      case NoReply<S>(S nextState, Next then) -> {
+        state = nextState;
+        next = then;
+      }
       case Stop<S> stop -> {
         state = stop.state();
         if (stop.replies()) {
@@ -560,28 +610,44 @@ public final class GenServerLoop<S> implements ProcessBody {
   }
 
   private void handleCast(Object request) {
-    CastResult<S> result;
-    try {
-      result = callbacks.handleCast(request, state);
-    } catch (Throwable t) {
-      throw crash(t);
-    }
-    handleCastResult(result, "handleCast");
+    handleNoReply(CAST, request);
   }
 
   private void handleInfo(Object message) {
+    handleNoReply(INFO, message);
+  }
+
+  private void handleContinue(Object continueArg) {
+    handleNoReply(CONTINUE, continueArg);
+  }
+
+  private static final int CAST = 0;
+  private static final int INFO = 1;
+  private static final int CONTINUE = 2;
+
+  /** Runs a callback that does not reply ({@code kind}: which one) and keeps what it returned. */
+  private void handleNoReply(int kind, Object arg) {
     CastResult<S> result;
     try {
-      result = callbacks.handleInfo(message, state);
+      result =
+          switch (kind) {
+            case CAST -> callbacks.handleCast(arg, state);
+            case INFO -> callbacks.handleInfo(arg, state);
+            default -> callbacks.handleContinue(arg, state);
+          };
     } catch (Throwable t) {
       throw crash(t);
     }
-    handleCastResult(result, "handleInfo");
+    handleCastResult(
+        result, kind == CAST ? "handleCast" : kind == INFO ? "handleInfo" : "handleContinue");
   }
 
   private void handleCastResult(CastResult<S> result, String callback) {
     switch (result) {
-      case NoReply<S>(S next) -> state = next;
+      case NoReply<S>(S nextState, Next then) -> {
+        state = nextState;
+        next = then;
+      }
       case Stop<S> stop -> {
         state = stop.state();
         stop(stop.reason());
