@@ -37,14 +37,32 @@ public final class Process {
 
   // ---- spawning ------------------------------------------------------------------------
 
-  /** Starts a process running {@code body}. */
+  /**
+   * Starts a process running {@code body}. A body whose class is module code (a lambda or method
+   * reference written in a module, or a module class implementing {@link ProcessBody}) makes a
+   * process that runs that module's version: it is among {@code CodeServer.oldProcesses} once a
+   * newer version is loaded, a purge of that version kills it and a soft purge is refused while it
+   * runs (docs/adr/0010).
+   */
   public static Pid spawn(ProcessBody body) {
-    return ProcessCell.spawn(Objects.requireNonNull(body, "body"), null, false).pid;
+    Objects.requireNonNull(body, "body");
+    return ProcessCell.spawn(body, null, false, enterModule(body)).pid;
   }
 
   /** Starts a process linked to this one, atomically: the link exists before {@code body} runs. */
   public static Pid spawnLink(ProcessBody body) {
-    return ProcessCell.spawn(Objects.requireNonNull(body, "body"), me("spawnLink"), false).pid;
+    Objects.requireNonNull(body, "body");
+    return ProcessCell.spawn(body, me("spawnLink"), false, enterModule(body)).pid;
+  }
+
+  /** What enters a new process as running the module version {@code body}'s class belongs to. */
+  private static java.util.function.Consumer<ProcessCell> enterModule(ProcessBody body) {
+    if (!(body.getClass().getClassLoader() instanceof dev.molt.internal.code.ModuleClassLoader)) {
+      return null;
+    }
+    dev.molt.internal.code.ModuleTable table = dev.molt.internal.code.ModuleTable.node();
+    dev.molt.internal.code.ModuleVersion version = table.versionOf(body.getClass());
+    return version == null ? null : cell -> table.enter(cell, version);
   }
 
   /** A pid and the monitor on it, set before the process runs. */
@@ -56,7 +74,7 @@ public final class Process {
     ProcessCell self = me("spawnMonitor");
     ProcessCell cell = new ProcessCell();
     Ref ref = monitor(self, cell);
-    cell.start(Objects.requireNonNull(body, "body"), null);
+    cell.start(Objects.requireNonNull(body, "body"), null, enterModule(body));
     return new Spawned(cell.pid, ref);
   }
 

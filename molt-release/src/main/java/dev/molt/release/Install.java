@@ -198,7 +198,9 @@ final class Install {
   }
 
   private List<Pid> processesOf(String module) {
-    List<Pid> running = CodeServer.isLoaded(module) ? CodeServer.processes(module) : List.of();
+    // servers only: a plain process on the module's code cannot be suspended or moved; it stays
+    // on the old version (a brutal purge kills it, a soft one is refused while it runs)
+    List<Pid> running = CodeServer.isLoaded(module) ? CodeServer.servers(module) : List.of();
     suspendedByModule.put(module, running);
     return running;
   }

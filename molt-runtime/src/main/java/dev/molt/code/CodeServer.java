@@ -154,10 +154,22 @@ public final class CodeServer {
     return old == null ? 0 : old.processCount();
   }
 
-  /** The processes running the current version of {@code module}. */
+  /**
+   * The processes running the current version of {@code module}: servers, and plain processes whose
+   * body is the module's code (docs/adr/0010).
+   */
   public static List<Pid> processes(String module) {
     ModuleVersion current = TABLE.currentOfKnown(module);
     return current == null ? List.of() : current.pids();
+  }
+
+  /**
+   * The servers among {@link #processes}: those that take system requests, which an upgrade
+   * suspends and moves to new code. A plain process keeps running the version it started on.
+   */
+  public static List<Pid> servers(String module) {
+    ModuleVersion current = TABLE.currentOfKnown(module);
+    return current == null ? List.of() : current.serverPids();
   }
 
   /**

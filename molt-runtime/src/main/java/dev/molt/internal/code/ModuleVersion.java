@@ -108,6 +108,14 @@ public final class ModuleVersion implements ProcessCell.Runs {
     return processes.stream().map(cell -> cell.pid).toList();
   }
 
+  /**
+   * The processes of {@link #pids} that are servers ({@code GenServer}s, supervisors), which take
+   * system requests: what an upgrade suspends and moves. A plain process cannot change its code.
+   */
+  public List<Pid> serverPids() {
+    return processes.stream().filter(cell -> cell.behaviour != null).map(cell -> cell.pid).toList();
+  }
+
   public int processCount() {
     return processes.size();
   }

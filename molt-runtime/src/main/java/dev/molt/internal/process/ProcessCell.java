@@ -160,15 +160,27 @@ public final class ProcessCell {
     return cell;
   }
 
-  public static ProcessCell spawn(ProcessBody body, ProcessCell linkTo, boolean trapExit) {
+  public static ProcessCell spawn(
+      ProcessBody body, ProcessCell linkTo, boolean trapExit, Consumer<ProcessCell> beforeStart) {
     ProcessCell cell = new ProcessCell();
     cell.trapExit = trapExit;
-    cell.start(body, linkTo);
+    cell.start(body, linkTo, beforeStart);
     return cell;
   }
 
-  /** The one place where processes get their threads. */
   public void start(ProcessBody body, ProcessCell linkTo) {
+    start(body, linkTo, null);
+  }
+
+  /**
+   * The one place where processes get their threads. {@code beforeStart} (null: none) sees the cell
+   * before its body runs: where a plain process is entered as running the module version its body's
+   * class comes from (docs/adr/0010).
+   */
+  public void start(ProcessBody body, ProcessCell linkTo, Consumer<ProcessCell> beforeStart) {
+    if (beforeStart != null) {
+      beforeStart.accept(this);
+    }
     thread = Thread.ofVirtual().unstarted(() -> run(body));
     ProcessTable.add(this);
     if (linkTo != null) {

@@ -162,11 +162,20 @@ public final class Upgrade {
   public static Map<Pid, RuntimeException> moveOldProcesses(
       String module, Duration suspendTimeout, Duration changeTimeout) {
     ModuleVersion old = TABLE.old(module);
-    List<Pid> pids = old == null ? List.of() : old.pids();
-    if (pids.isEmpty()) {
-      return Map.of();
-    }
+    List<Pid> pids = old == null ? List.of() : old.serverPids();
     Map<Pid, RuntimeException> failed = new LinkedHashMap<>();
+    if (old != null) {
+      // a plain process cannot move: it says so, and stays until it ends or a purge kills it
+      IllegalStateException plain =
+          new IllegalStateException(
+              "a plain process cannot change its code; it runs "
+                  + old
+                  + " until it ends or the old version is purged");
+      old.pids().stream().filter(pid -> !pids.contains(pid)).forEach(pid -> failed.put(pid, plain));
+    }
+    if (pids.isEmpty()) {
+      return failed;
+    }
     try {
       suspendAll(pids, suspendTimeout);
     } catch (SysBatchException e) {
