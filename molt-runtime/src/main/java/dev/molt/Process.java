@@ -173,11 +173,33 @@ public final class Process {
     return monitor(me("monitor"), Objects.requireNonNull(target, "target").cell);
   }
 
+  /**
+   * Monitors the process registered as {@code name} now, as OTP's {@code monitor(process, Name)}:
+   * its {@link Down} carries the name. The monitor stays on that process if the name is later
+   * unregistered or moves. No process of that name: the {@code Down} (reason {@code noproc}, pid
+   * null) arrives at once.
+   */
+  public static Ref monitor(String name) {
+    ProcessCell owner = me("monitor");
+    ProcessCell target = Registry.whereis(Objects.requireNonNull(name, "name"));
+    if (target == null) {
+      Ref ref = new Ref(null, owner);
+      owner.mailbox.put(new Down(ref, null, ExitReason.noproc(), name));
+      return ref;
+    }
+    return monitor(owner, target, name);
+  }
+
   private static Ref monitor(ProcessCell owner, ProcessCell target) {
+    return monitor(owner, target, null);
+  }
+
+  private static Ref monitor(ProcessCell owner, ProcessCell target, String name) {
     Ref ref = new Ref(target, owner);
     Pid watched = target.pid;
-    if (!target.watch(ref, (cell, reason) -> owner.mailbox.put(new Down(ref, watched, reason)))) {
-      owner.mailbox.put(new Down(ref, watched, ExitReason.noproc()));
+    if (!target.watch(
+        ref, (cell, reason) -> owner.mailbox.put(new Down(ref, watched, reason, name)))) {
+      owner.mailbox.put(new Down(ref, watched, ExitReason.noproc(), name));
     }
     return ref;
   }

@@ -27,7 +27,8 @@ public record ChildSpec(
     Restart restart,
     ChildShutdown shutdown,
     ChildType type,
-    List<String> modules) {
+    List<String> modules,
+    boolean significant) {
 
   public ChildSpec {
     Objects.requireNonNull(id, "a child spec needs an id");
@@ -36,6 +37,24 @@ public record ChildSpec(
     Objects.requireNonNull(shutdown, "child " + id + " needs a shutdown policy");
     Objects.requireNonNull(type, "child " + id + " needs a type");
     modules = List.copyOf(Objects.requireNonNull(modules, "modules"));
+    if (significant && restart == Restart.PERMANENT) {
+      throw new IllegalArgumentException(
+          "child "
+              + id
+              + " cannot be significant and PERMANENT: a significant child is one whose own end"
+              + " may end its supervisor, so it must be TRANSIENT or TEMPORARY");
+    }
+  }
+
+  /** A child that is not significant (see {@link #withSignificant}). */
+  public ChildSpec(
+      String id,
+      ChildStart start,
+      Restart restart,
+      ChildShutdown shutdown,
+      ChildType type,
+      List<String> modules) {
+    this(id, start, restart, shutdown, type, modules, false);
   }
 
   /** A permanent worker, given 5 seconds to shut down. */
@@ -56,14 +75,24 @@ public record ChildSpec(
   }
 
   public ChildSpec withRestart(Restart restart) {
-    return new ChildSpec(id, start, restart, shutdown, type, modules);
+    return new ChildSpec(id, start, restart, shutdown, type, modules, significant);
   }
 
   public ChildSpec withShutdown(ChildShutdown shutdown) {
-    return new ChildSpec(id, start, restart, shutdown, type, modules);
+    return new ChildSpec(id, start, restart, shutdown, type, modules, significant);
   }
 
   public ChildSpec withModules(String... modules) {
-    return new ChildSpec(id, start, restart, shutdown, type, List.of(modules));
+    return new ChildSpec(id, start, restart, shutdown, type, List.of(modules), significant);
+  }
+
+  /**
+   * Marks the child significant, as OTP's {@code significant => true}: under a supervisor whose
+   * {@link SupervisorSpec#autoShutdown()} is not {@code NEVER}, this child ending on its own (not
+   * restarted, not stopped by the supervisor) may end the supervisor. Only for {@code TRANSIENT}
+   * and {@code TEMPORARY} children.
+   */
+  public ChildSpec withSignificant(boolean significant) {
+    return new ChildSpec(id, start, restart, shutdown, type, modules, significant);
   }
 }

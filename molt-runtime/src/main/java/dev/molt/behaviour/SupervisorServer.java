@@ -325,6 +325,15 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       if (state.simple() || child.spec.restart() == Restart.TEMPORARY) {
         state.children.remove(child);
       }
+      if (autoShutdown(child, state)) {
+        LOG.info(
+            "supervisor {}: significant child {} ended ({}); shutting down ({})",
+            Process.self(),
+            child.spec.id(),
+            reason,
+            state.spec.autoShutdown());
+        return new Stop<>(ExitReason.shutdown(), state);
+      }
       return new NoReply<>(state);
     }
     LOG.warn(
@@ -333,6 +342,19 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
         child.spec.id(),
         reason);
     return restart(child, state);
+  }
+
+  /** Whether the end of {@code child}, not restarted, ends the supervisor (OTP's auto_shutdown). */
+  private static boolean autoShutdown(Child child, State state) {
+    if (!child.spec.significant()) {
+      return false;
+    }
+    return switch (state.spec.autoShutdown()) {
+      case NEVER -> false;
+      case ANY_SIGNIFICANT -> true;
+      case ALL_SIGNIFICANT ->
+          state.children.stream().noneMatch(c -> c.spec.significant() && c.pid != null);
+    };
   }
 
   /**

@@ -26,10 +26,35 @@ public record SupervisorSpec(
     int intensity,
     Duration period,
     List<ChildSpec> children,
-    LongSupplier ticker) {
+    LongSupplier ticker,
+    AutoShutdown autoShutdown) {
+
+  /**
+   * When the end of significant children ends the supervisor, as OTP's {@code auto_shutdown}: a
+   * significant child that ends on its own (not restarted, not stopped by the supervisor) makes it
+   * stop its other children and exit with {@code shutdown}, under {@code ANY_SIGNIFICANT} at once,
+   * under {@code ALL_SIGNIFICANT} once no significant child runs.
+   */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  public enum AutoShutdown {
+    NEVER,
+    ANY_SIGNIFICANT,
+    ALL_SIGNIFICANT
+  }
+
+  /** A supervisor that never shuts itself down for its children's ends. */
+  public SupervisorSpec(
+      RestartStrategy strategy,
+      int intensity,
+      Duration period,
+      List<ChildSpec> children,
+      LongSupplier ticker) {
+    this(strategy, intensity, period, children, ticker, AutoShutdown.NEVER);
+  }
 
   public SupervisorSpec {
     Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(autoShutdown, "autoShutdown");
     Objects.requireNonNull(period, "period");
     Objects.requireNonNull(ticker, "ticker");
     children = List.copyOf(Objects.requireNonNull(children, "children"));
@@ -46,6 +71,14 @@ public record SupervisorSpec(
             "two children have the id " + child.id() + "; child ids must be unique");
       }
     }
+    if (strategy == RestartStrategy.SIMPLE_ONE_FOR_ONE
+        && autoShutdown != AutoShutdown.NEVER
+        && children.stream().anyMatch(ChildSpec::significant)) {
+      throw new IllegalArgumentException(
+          "a SIMPLE_ONE_FOR_ONE supervisor with auto shutdown "
+              + autoShutdown
+              + " cannot have significant children (as in OTP)");
+    }
     if (strategy == RestartStrategy.SIMPLE_ONE_FOR_ONE && children.size() != 1) {
       throw new IllegalArgumentException(
           "a SIMPLE_ONE_FOR_ONE supervisor needs exactly one child spec, its template; got "
@@ -60,10 +93,15 @@ public record SupervisorSpec(
 
   /** At most {@code intensity} restarts within {@code period}. */
   public SupervisorSpec withIntensity(int intensity, Duration period) {
-    return new SupervisorSpec(strategy, intensity, period, children, ticker);
+    return new SupervisorSpec(strategy, intensity, period, children, ticker, autoShutdown);
   }
 
   public SupervisorSpec withTicker(LongSupplier ticker) {
-    return new SupervisorSpec(strategy, intensity, period, children, ticker);
+    return new SupervisorSpec(strategy, intensity, period, children, ticker, autoShutdown);
+  }
+
+  /** Ends the supervisor when its significant children end ({@link AutoShutdown}). */
+  public SupervisorSpec withAutoShutdown(AutoShutdown autoShutdown) {
+    return new SupervisorSpec(strategy, intensity, period, children, ticker, autoShutdown);
   }
 }

@@ -162,4 +162,52 @@ class OtpMonitorSuiteTest {
               .isEqualTo(ExitReason.noproc());
         });
   }
+
+  @Test // mon_1, the named half: a monitor by registered name, and on a name nobody holds
+  void mon1Named() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid p5 = Process.spawn(() -> Process.receive());
+          Process.register("jeeves", p5);
+          Ref r5 = Process.monitor("jeeves");
+          Process.send(p5, "stop");
+          Down d5 = expectDown(r5, p5);
+          assertThat(d5.name()).isEqualTo("jeeves");
+          assertThat(d5.reason()).isEqualTo(ExitReason.normal());
+
+          Pid p6 = sleeper();
+          Process.register("jeeves", p6);
+          Ref r6 = Process.monitor("jeeves");
+          Process.exit(p6, ExitReason.of("frop"));
+          Down d6 = expectDown(r6, p6);
+          assertThat(d6.name()).isEqualTo("jeeves");
+          assertThat(d6.reason()).isEqualTo(ExitReason.of("frop"));
+
+          // the process is dead and the name free: noproc at once, with no pid
+          Ref r7 = Process.monitor("jeeves");
+          Down d7 = Process.receive(Down.class, d -> d.ref() == r7, WAIT).orElseThrow();
+          assertThat(d7.pid()).isNull();
+          assertThat(d7.name()).isEqualTo("jeeves");
+          assertThat(d7.reason()).isEqualTo(ExitReason.noproc());
+          assertThat(Process.demonitor(r7)).isFalse();
+        });
+  }
+
+  @Test // named_down: a monitor by name follows the process, not the name
+  void namedDown() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid p = sleeper();
+          Process.register("named_down", p);
+          Ref ref = Process.monitor("named_down");
+          Process.unregister("named_down");
+          Pid other = sleeper();
+          Process.register("named_down", other);
+          Process.exit(p, ExitReason.of("gone"));
+          Down down = expectDown(ref, p);
+          assertThat(down.name()).isEqualTo("named_down");
+          assertThat(Process.isAlive(other)).isTrue();
+          Process.exit(other, ExitReason.kill());
+        });
+  }
 }

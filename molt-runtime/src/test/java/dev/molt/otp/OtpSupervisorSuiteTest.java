@@ -991,4 +991,77 @@ class OtpSupervisorSuiteTest {
           assertThat(awaitExit(sup)).isEqualTo(ExitReason.shutdown());
         });
   }
+
+  // ---- auto_shutdown and significant children (OTP 24) ---------------------------------
+
+  private static ChildSpec significant(String id, Restart restart) {
+    return child(id, START, restart).withSignificant(true);
+  }
+
+  private static Pid autoShutdownSupervisor(
+      SupervisorSpec.AutoShutdown mode, ChildSpec... children) {
+    return Supervisor.startLink(
+        flags(RestartStrategy.ONE_FOR_ONE, 2, children).withAutoShutdown(mode));
+  }
+
+  @Test // auto_shutdown any_significant: a significant child ending on its own ends the supervisor
+  void anySignificantChildEndingEndsTheSupervisor() throws Exception {
+    trapping(
+        () -> {
+          Pid sup =
+              autoShutdownSupervisor(
+                  SupervisorSpec.AutoShutdown.ANY_SIGNIFICANT,
+                  significant("sig", Restart.TRANSIENT),
+                  child("other"));
+          Pid other = Supervisor.whichChild(sup, "other").orElseThrow().pid();
+          Process.link(other);
+          // the child traps exits and stops with the reason it is sent: normal, so not restarted
+          Process.exit(Supervisor.whichChild(sup, "sig").orElseThrow().pid(), ExitReason.normal());
+          assertThat(awaitExit(sup)).isEqualTo(ExitReason.shutdown());
+          assertThat(awaitExit(other)).isEqualTo(ExitReason.shutdown());
+        });
+  }
+
+  @Test // auto_shutdown all_significant: only once every significant child has ended
+  void allSignificantChildrenEndingEndsTheSupervisor() throws Exception {
+    trapping(
+        () -> {
+          Pid sup =
+              autoShutdownSupervisor(
+                  SupervisorSpec.AutoShutdown.ALL_SIGNIFICANT,
+                  significant("a", Restart.TEMPORARY),
+                  significant("b", Restart.TRANSIENT),
+                  child("other"));
+          Pid a = Supervisor.whichChild(sup, "a").orElseThrow().pid();
+          Pid b = Supervisor.whichChild(sup, "b").orElseThrow().pid();
+          terminate(sup, a, ExitReason.of("abnormal")); // temporary: never restarted
+          assertThat(Process.isAlive(sup)).as("b still runs").isTrue();
+          Process.exit(b, ExitReason.shutdown());
+          assertThat(awaitExit(sup)).isEqualTo(ExitReason.shutdown());
+        });
+  }
+
+  @Test // a significant child that is restarted, or stopped by the supervisor, ends nothing
+  void aSignificantChildRestartedOrTerminatedDoesNotEndTheSupervisor() throws Exception {
+    trapping(
+        () -> {
+          Pid sup =
+              autoShutdownSupervisor(
+                  SupervisorSpec.AutoShutdown.ANY_SIGNIFICANT,
+                  significant("sig", Restart.TRANSIENT));
+          Pid sig = Supervisor.whichChild(sup, "sig").orElseThrow().pid();
+          terminate(sup, sig, ExitReason.of("abnormal")); // transient, abnormal: restarted
+          assertThat(Supervisor.whichChild(sup, "sig").orElseThrow().pid()).isNotNull();
+          Supervisor.terminateChild(sup, "sig");
+          assertThat(Process.isAlive(sup)).isTrue();
+          stop(sup);
+        });
+  }
+
+  @Test // significant children are TRANSIENT or TEMPORARY only
+  void aPermanentChildCannotBeSignificant() {
+    assertThatThrownBy(() -> child("p").withSignificant(true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot be significant and PERMANENT");
+  }
 }
