@@ -109,7 +109,8 @@ public final class Supervisor {
     return (Pid)
         ask(
             supervisor,
-            new SupervisorServer.StartChild(Objects.requireNonNull(spec, "spec"), List.of()));
+            new SupervisorServer.StartChild(
+                Objects.requireNonNull(spec, "spec"), List.of(), false));
   }
 
   /**
@@ -117,7 +118,8 @@ public final class Supervisor {
    * extraArgs}.
    */
   public static Pid startChild(Pid supervisor, List<Object> extraArgs) {
-    return (Pid) ask(supervisor, new SupervisorServer.StartChild(null, List.copyOf(extraArgs)));
+    return (Pid)
+        ask(supervisor, new SupervisorServer.StartChild(null, List.copyOf(extraArgs), false));
   }
 
   /**
@@ -144,12 +146,38 @@ public final class Supervisor {
   /** Starts again a child that was terminated. */
   public static Pid restartChild(Pid supervisor, String id) {
     return (Pid)
-        ask(supervisor, new SupervisorServer.RestartChild(Objects.requireNonNull(id, "id")));
+        ask(supervisor, new SupervisorServer.RestartChild(Objects.requireNonNull(id, "id"), false));
   }
 
   /** Forgets the spec of a child that is not running. */
   public static void deleteChild(Pid supervisor, String id) {
     ask(supervisor, new SupervisorServer.DeleteChild(Objects.requireNonNull(id, "id")));
+  }
+
+  /**
+   * As {@link #startChild(Pid, ChildSpec)}, with the start's extra information (OTP's {@code {ok,
+   * Pid, Info}}; see {@link ChildStart#withInfo}).
+   */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  public static ChildStart.Started startChildWithInfo(Pid supervisor, ChildSpec spec) {
+    return (ChildStart.Started)
+        ask(
+            supervisor,
+            new SupervisorServer.StartChild(Objects.requireNonNull(spec, "spec"), List.of(), true));
+  }
+
+  /** As {@link #startChild(Pid, List)}, with the start's extra information. */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  public static ChildStart.Started startChildWithInfo(Pid supervisor, List<Object> extraArgs) {
+    return (ChildStart.Started)
+        ask(supervisor, new SupervisorServer.StartChild(null, List.copyOf(extraArgs), true));
+  }
+
+  /** As {@link #restartChild}, with the start's extra information. */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  public static ChildStart.Started restartChildWithInfo(Pid supervisor, String id) {
+    return (ChildStart.Started)
+        ask(supervisor, new SupervisorServer.RestartChild(Objects.requireNonNull(id, "id"), true));
   }
 
   private static Object ask(Pid supervisor, Object request) {

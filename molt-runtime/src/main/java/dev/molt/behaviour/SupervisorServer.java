@@ -27,11 +27,11 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
 
   record GetChildSpec(String id, Pid pid) {}
 
-  record StartChild(ChildSpec spec, List<Object> args) {}
+  record StartChild(ChildSpec spec, List<Object> args, boolean withInfo) {}
 
   record TerminateChild(String id, Pid pid) {}
 
-  record RestartChild(String id) {}
+  record RestartChild(String id, boolean withInfo) {}
 
   record DeleteChild(String id) {}
 
@@ -44,7 +44,10 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   /** A child: its spec, the args it was started with, and its pid while it runs. */
   static final class Child {
     final ChildSpec spec;
-    final List<Object> args;
+
+    /** Dropped once a temporary child started: it is never restarted, so they are never needed. */
+    List<Object> args;
+
     Pid pid;
 
     /** A restart of this child failed and a {@link TryAgain} for it is on its way. */
@@ -123,7 +126,7 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
           case GetChildSpec get -> childSpec(get, state);
           case StartChild start -> startChild(start, state);
           case TerminateChild terminate -> terminateChild(terminate, state);
-          case RestartChild restart -> restartChild(restart.id(), state);
+          case RestartChild restart -> restartChild(restart, state);
           case DeleteChild delete -> deleteChild(delete.id(), state);
           default ->
               new IllegalArgumentException(
@@ -222,15 +225,16 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       }
       child = new Child(request.spec(), List.of());
     }
+    Object info;
     try {
-      start(child);
+      info = start(child);
     } catch (StartFailure failure) {
       return new IllegalStateException(failure.getMessage(), failure.getCause());
     }
     if (child.pid != null || (!state.simple() && child.spec.restart() != Restart.TEMPORARY)) {
       state.children.add(child); // a dynamic or temporary child that said ignore is not kept
     }
-    return child.pid;
+    return request.withInfo() ? new ChildStart.Started(child.pid, info) : child.pid;
   }
 
   private Object terminateChild(TerminateChild request, State state) {
@@ -266,7 +270,8 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     return "ok";
   }
 
-  private Object restartChild(String id, State state) {
+  private Object restartChild(RestartChild request, State state) {
+    String id = request.id();
     if (state.simple()) {
       return notSimple("restartChild");
     }
@@ -278,13 +283,14 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       return new IllegalStateException(
           "child " + id + " of supervisor " + Process.self() + " is running as " + child.pid);
     }
+    Object info;
     try {
-      start(child);
+      info = start(child);
     } catch (StartFailure failure) {
       return new IllegalStateException(failure.getMessage(), failure.getCause());
     }
     child.restarting = false;
-    return child.pid;
+    return request.withInfo() ? new ChildStart.Started(child.pid, info) : child.pid;
   }
 
   private Object deleteChild(String id, State state) {
@@ -425,10 +431,14 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
 
   // ---- starting and stopping children --------------------------------------------------
 
-  private void start(Child child) throws StartFailure {
+  /** Starts {@code child}; returns the start's extra information (null: none). */
+  private Object start(Child child) throws StartFailure {
     Pid pid;
+    Object info;
     try {
-      pid = child.spec.start().start(child.args);
+      ChildStart.Started started = child.spec.start().startWithInfo(child.args);
+      pid = started == null ? null : started.pid();
+      info = started == null ? null : started.info();
     } catch (StartException e) {
       throw new StartFailure(child.spec.id(), e.reason());
     } catch (Throwable t) {
@@ -438,6 +448,10 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       Process.link(pid);
     }
     child.pid = pid;
+    if (child.spec.restart() == Restart.TEMPORARY) {
+      child.args = List.of(); // as OTP: a temporary child's start arguments are not kept
+    }
+    return info;
   }
 
   private void terminateAll(State state) {

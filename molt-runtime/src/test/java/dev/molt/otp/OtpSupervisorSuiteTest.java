@@ -1064,4 +1064,165 @@ class OtpSupervisorSuiteTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot be significant and PERMANENT");
   }
+
+  // ---- extra return, unlinking children, trees ----------------------------------------
+
+  /** {@code supervisor_1:start_child(extra_return)}: a start that returns information too. */
+  private static final ChildStart EXTRA =
+      ChildStart.withInfo(
+          args -> new ChildStart.Started(GenServer.startLink(new Child1(), null), "extra_return"));
+
+  @Test // extra_return
+  void extraReturn() throws Exception {
+    trapping(
+        () -> {
+          ChildSpec spec = child("child1", EXTRA, Restart.PERMANENT);
+          Pid sup = Supervisor.startLink(flags(RestartStrategy.ONE_FOR_ONE, 2, spec));
+          Pid cpid = Supervisor.whichChildren(sup).getFirst().pid();
+          Process.link(cpid);
+          Supervisor.terminateChild(sup, "child1");
+          assertThat(awaitExit(cpid)).isEqualTo(ExitReason.shutdown());
+          ChildStart.Started again = Supervisor.restartChildWithInfo(sup, "child1");
+          assertThat(again.info()).isEqualTo("extra_return");
+          assertThat(Supervisor.whichChildren(sup))
+              .extracting(ChildInfo::pid)
+              .containsExactly(again.pid());
+          Supervisor.terminateChild(sup, "child1");
+          Supervisor.deleteChild(sup, "child1");
+          ChildStart.Started third = Supervisor.startChildWithInfo(sup, spec);
+          assertThat(third.info()).isEqualTo("extra_return");
+          assertThat(Supervisor.countChildren(sup)).isEqualTo(counts(1, 1, 0, 1));
+          // the plain API still returns the pid alone
+          Supervisor.terminateChild(sup, "child1");
+          assertThat(Supervisor.restartChild(sup, "child1")).isNotNull();
+          stop(sup);
+        });
+  }
+
+  @Test // simple_one_for_one_extra
+  void simpleOneForOneExtra() throws Exception {
+    trapping(
+        () -> {
+          Pid sup =
+              Supervisor.startLink(
+                  flags(
+                      RestartStrategy.SIMPLE_ONE_FOR_ONE,
+                      2,
+                      child("child", EXTRA, Restart.PERMANENT)));
+          ChildStart.Started c1 = Supervisor.startChildWithInfo(sup, List.of());
+          ChildStart.Started c2 = Supervisor.startChildWithInfo(sup, List.of());
+          assertThat(List.of(c1.info(), c2.info())).containsOnly("extra_return");
+          Process.link(c2.pid());
+          terminate(sup, c1.pid(), ExitReason.of("abnormal"));
+          await().atMost(WAIT).until(() -> Supervisor.countChildren(sup).active() == 2);
+          assertThat(Supervisor.whichChildren(sup)).extracting(ChildInfo::pid).contains(c2.pid());
+          assertThat(Supervisor.countChildren(sup)).isEqualTo(counts(1, 2, 0, 2));
+          terminate(sup, c2.pid(), ExitReason.of("abnormal"));
+          await().atMost(WAIT).until(() -> Supervisor.countChildren(sup).active() == 2);
+          Process.exit(Supervisor.whichChildren(sup).getFirst().pid(), ExitReason.of("abnormal"));
+          assertThat(awaitExit(sup)).isEqualTo(ExitReason.shutdown());
+        });
+  }
+
+  @Test // child_unlink: a child that unlinked itself does not hang the supervisor's terminate
+  void childUnlink() throws Exception {
+    trapping(
+        () -> {
+          Pid sup = Supervisor.startLink(flags(RestartStrategy.ONE_FOR_ONE, 2));
+          ChildStart naughty =
+              args ->
+                  Process.spawnLink(
+                      () -> {
+                        Process.trapExit(true);
+                        Process.unlink(sup);
+                        while (true) {
+                          Process.receive(); // ignores its exit signals, as naughty_child does
+                        }
+                      });
+          Supervisor.startChild(sup, child("naughty_child", naughty, Restart.PERMANENT));
+          Pid pid = Process.spawn(() -> Supervisor.terminateChild(sup, "naughty_child"));
+          Ref ref = Process.monitor(pid);
+          // the 1 s shutdown timeout kills it; the supervisor answers after that
+          assertThat(Process.receive(Down.class, d -> d.ref() == ref, WAIT)).isPresent();
+          assertThat(Supervisor.whichChildren(sup))
+              .containsExactly(new ChildInfo("naughty_child", null, ChildType.WORKER, List.of()));
+          stop(sup);
+        });
+  }
+
+  @Test // tree
+  void tree() throws Exception {
+    trapping(
+        () -> {
+          ChildSpec supChild1 =
+              ChildSpec.supervisor(
+                  "supchild1",
+                  args ->
+                      Supervisor.startLink(
+                          flags(RestartStrategy.ONE_FOR_ONE, 4, child("child1"), child("child2"))));
+          ChildSpec supChild2 =
+              ChildSpec.supervisor(
+                  "supchild2", args -> Supervisor.startLink(flags(RestartStrategy.ONE_FOR_ONE, 4)));
+          Pid top = Supervisor.startLink(flags(RestartStrategy.ONE_FOR_ALL, 4));
+          Pid sup1 = Supervisor.startChild(top, supChild1);
+          Pid sup2 = Supervisor.startChild(top, supChild2);
+          assertThat(Supervisor.countChildren(top)).isEqualTo(counts(2, 2, 2, 0));
+          assertThat(Supervisor.countChildren(sup1)).isEqualTo(counts(2, 2, 0, 2));
+          assertThat(Supervisor.countChildren(sup2)).isEqualTo(counts(0, 0, 0, 0));
+
+          Pid c3 =
+              Supervisor.startChild(sup2, child("child3", errorOnRestart(), Restart.PERMANENT));
+          Pid c4 = Supervisor.startChild(sup2, child("child4"));
+          assertThat(Supervisor.countChildren(sup2)).isEqualTo(counts(2, 2, 0, 2));
+
+          // only the process that dies is restarted
+          List<Pid> sup1Children =
+              Supervisor.whichChildren(sup1).stream().map(ChildInfo::pid).toList();
+          terminate(sup2, c4, ExitReason.of("abnormal"));
+          await().atMost(WAIT).until(() -> Supervisor.countChildren(sup2).active() == 2);
+          assertThat(Supervisor.whichChildren(sup1))
+              .extracting(ChildInfo::pid)
+              .isEqualTo(sup1Children);
+          assertThat(Supervisor.whichChild(sup2, "child4").orElseThrow().pid()).isNotEqualTo(c4);
+
+          // child3 cannot restart: sup2 gives up, and the top restarts its tree, without the
+          // children that were added to sup2 at run time
+          Process.link(sup2);
+          Process.exit(c3, ExitReason.of("abnormal"));
+          assertThat(awaitExit(sup2)).isEqualTo(ExitReason.shutdown());
+          await().atMost(WAIT).until(() -> Supervisor.countChildren(top).active() == 2);
+          Pid newSup1 = Supervisor.whichChild(top, "supchild1").orElseThrow().pid();
+          Pid newSup2 = Supervisor.whichChild(top, "supchild2").orElseThrow().pid();
+          assertThat(newSup1).isNotEqualTo(sup1);
+          assertThat(Supervisor.countChildren(newSup1)).isEqualTo(counts(2, 2, 0, 2));
+          assertThat(Supervisor.whichChildren(newSup2)).isEmpty();
+          stop(top);
+        });
+  }
+
+  @Test // do_not_save_start_parameters_for_temporary_children
+  void doNotSaveStartParametersForTemporaryChildren() throws Exception {
+    trapping(
+        () -> {
+          for (Restart restart : Restart.values()) {
+            Pid sup =
+                Supervisor.startLink(
+                    flags(RestartStrategy.SIMPLE_ONE_FOR_ONE, 2, child("child", START, restart)));
+            Object large = new byte[1 << 20];
+            java.lang.ref.WeakReference<Object> weak = new java.lang.ref.WeakReference<>(large);
+            Supervisor.startChild(sup, new java.util.ArrayList<>(List.of(large)));
+            large = null;
+            boolean collected = false;
+            for (int i = 0; i < 20 && !collected; i++) {
+              System.gc();
+              Thread.sleep(10);
+              collected = weak.get() == null;
+            }
+            assertThat(collected)
+                .as("the start arguments of a %s child are %s", restart, "kept only to restart it")
+                .isEqualTo(restart == Restart.TEMPORARY);
+            stop(sup);
+          }
+        });
+  }
 }
