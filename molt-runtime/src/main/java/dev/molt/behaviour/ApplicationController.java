@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import dev.molt.Pid;
 import dev.molt.Process;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -97,11 +98,23 @@ public final class ApplicationController {
     ask(new ControllerServer.Unload(name));
   }
 
-  /** Starts a loaded application whose dependencies are all started. */
+  /**
+   * Starts a loaded application whose dependencies are all started. Waits as long as its start
+   * takes, as OTP's {@code application:start}; {@link #start(String, Restart, Duration)} bounds it.
+   */
   public void start(String name, Restart type) {
+    start(name, type, Process.INFINITY);
+  }
+
+  /**
+   * As {@link #start(String, Restart)}, failing with a {@code CallException} of kind {@code
+   * TIMEOUT} if the controller has not answered within {@code timeout} (the start goes on).
+   */
+  public void start(String name, Restart type, Duration timeout) {
     ask(
         new ControllerServer.Start(
-            Objects.requireNonNull(name, "name"), Objects.requireNonNull(type, "type")));
+            Objects.requireNonNull(name, "name"), Objects.requireNonNull(type, "type")),
+        timeout);
   }
 
   /**
@@ -127,7 +140,12 @@ public final class ApplicationController {
    * running.
    */
   public void stop(String name) {
-    ask(new ControllerServer.StopApp(Objects.requireNonNull(name, "name")));
+    stop(name, Process.INFINITY);
+  }
+
+  /** As {@link #stop(String)}, giving up waiting after {@code timeout} (the stop goes on). */
+  public void stop(String name, Duration timeout) {
+    ask(new ControllerServer.StopApp(Objects.requireNonNull(name, "name")), timeout);
   }
 
   /** Stops every running application, the last started first. */
@@ -183,7 +201,11 @@ public final class ApplicationController {
   }
 
   private Object ask(Object request) {
-    Object reply = GenServer.call(pid, request, Process.INFINITY);
+    return ask(request, Process.INFINITY);
+  }
+
+  private Object ask(Object request, Duration timeout) {
+    Object reply = GenServer.call(pid, request, Objects.requireNonNull(timeout, "timeout"));
     if (reply instanceof RuntimeException error) {
       throw error;
     }

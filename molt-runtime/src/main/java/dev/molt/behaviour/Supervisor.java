@@ -2,6 +2,7 @@ package dev.molt.behaviour;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.internal.server.GenServerCalls;
@@ -180,9 +181,57 @@ public final class Supervisor {
         ask(supervisor, new SupervisorServer.RestartChild(Objects.requireNonNull(id, "id"), true));
   }
 
+  /**
+   * As {@link #startChild(Pid, ChildSpec)}, giving up waiting after {@code timeout} with a {@code
+   * CallException} of kind {@code TIMEOUT} (the start goes on in the supervisor).
+   */
+  public static Pid startChild(Pid supervisor, ChildSpec spec, Duration timeout) {
+    return (Pid)
+        ask(
+            supervisor,
+            new SupervisorServer.StartChild(Objects.requireNonNull(spec, "spec"), List.of(), false),
+            timeout);
+  }
+
+  /** As {@link #terminateChild(Pid, String)}, giving up waiting after {@code timeout}. */
+  public static void terminateChild(Pid supervisor, String id, Duration timeout) {
+    ask(
+        supervisor,
+        new SupervisorServer.TerminateChild(Objects.requireNonNull(id, "id"), null),
+        timeout);
+  }
+
+  /** As {@link #restartChild(Pid, String)}, giving up waiting after {@code timeout}. */
+  public static Pid restartChild(Pid supervisor, String id, Duration timeout) {
+    return (Pid)
+        ask(
+            supervisor,
+            new SupervisorServer.RestartChild(Objects.requireNonNull(id, "id"), false),
+            timeout);
+  }
+
+  /**
+   * Stops a supervisor and its children with {@code reason}, waiting up to {@code timeout} for it
+   * to end (its children's shutdowns included).
+   */
+  public static void stop(Pid supervisor, ExitReason reason, Duration timeout) {
+    GenServer.stop(Objects.requireNonNull(supervisor, "supervisor"), reason, timeout);
+  }
+
   private static Object ask(Pid supervisor, Object request) {
+    return ask(supervisor, request, Process.INFINITY);
+  }
+
+  /**
+   * A request to the supervisor. Without a timeout it waits as long as it takes, as OTP's
+   * supervisor calls do: a child start or shutdown may take long.
+   */
+  private static Object ask(Pid supervisor, Object request, Duration timeout) {
     Object reply =
-        GenServer.call(Objects.requireNonNull(supervisor, "supervisor"), request, Process.INFINITY);
+        GenServer.call(
+            Objects.requireNonNull(supervisor, "supervisor"),
+            request,
+            Objects.requireNonNull(timeout, "timeout"));
     if (reply instanceof RuntimeException error) {
       throw error;
     }

@@ -207,6 +207,24 @@ class ApplicationControllerTest {
   }
 
   @Test
+  void aStartThatHangsCanBeWaitedForWithATimeout() {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    controller.load(
+        ApplicationSpec.of(
+            "slow",
+            "0.1.0",
+            (type, env) -> {
+              release.await();
+              throw new IllegalStateException("released");
+            }));
+    assertThatThrownBy(() -> controller.start("slow", Restart.TEMPORARY, Duration.ofMillis(200)))
+        .isInstanceOfSatisfying(
+            CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT));
+    release.countDown();
+    org.awaitility.Awaitility.await().until(() -> controller.whichApplications().isEmpty());
+  }
+
+  @Test
   void unloadRefusesARunningApplication() {
     controller.load(app("u"));
     controller.start("u", Restart.TEMPORARY);

@@ -382,6 +382,35 @@ class SupervisorTest {
   }
 
   @Test
+  void aRequestToASupervisorBusyWithAHangingStartCanTimeOut() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch entered = new CountDownLatch(1);
+    Pid sup = Supervisor.start(SupervisorSpec.of(RestartStrategy.ONE_FOR_ONE));
+    ChildSpec hangs =
+        ChildSpec.worker(
+            "hangs",
+            args -> {
+              entered.countDown();
+              release.await();
+              return null;
+            });
+    Process.spawn(() -> Supervisor.startChild(sup, hangs));
+    assertThat(entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(
+            () ->
+                Supervisor.startChild(
+                    sup, ChildSpec.worker("b", args -> null), Duration.ofMillis(200)))
+        .isInstanceOfSatisfying(
+            CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT));
+    assertThatThrownBy(() -> Supervisor.terminateChild(sup, "hangs", Duration.ofMillis(100)))
+        .isInstanceOf(CallException.class);
+    release.countDown();
+    await().until(() -> Supervisor.whichChildren(sup).size() >= 1);
+    Supervisor.stop(sup, ExitReason.shutdown(), WAIT);
+    assertThat(Process.isAlive(sup)).isFalse();
+  }
+
+  @Test
   void badSpecsAreRefusedWithAReason() {
     List<String> events = new CopyOnWriteArrayList<>();
     assertThatThrownBy(
