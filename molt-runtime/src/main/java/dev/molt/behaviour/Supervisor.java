@@ -51,6 +51,29 @@ public final class Supervisor {
         Objects.requireNonNull(timeout, "timeout"));
   }
 
+  /**
+   * Starts a supervisor linked to the calling process whose flags and children come from {@code
+   * callback.init(arg)}, OTP's supervisor behaviour ({@code name} may be null). Returns null if
+   * {@code init} said ignore; a throwing {@code init} fails the start. The supervisor runs the
+   * callback's module: an upgrade of that module runs the new version's {@code init} and updates
+   * the children's specs ({@link SupervisorCallback}).
+   */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  public static Pid startLink(String name, SupervisorCallback callback, Object arg) {
+    return startLink(name, callback, arg, Process.INFINITY);
+  }
+
+  /** As {@link #startLink(String, SupervisorCallback, Object)}, within {@code timeout}. */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  public static Pid startLink(
+      String name, SupervisorCallback callback, Object arg, Duration timeout) {
+    return GenServer.startLink(
+        name,
+        new SupervisorServer(Objects.requireNonNull(callback, "callback")),
+        arg,
+        Objects.requireNonNull(timeout, "timeout"));
+  }
+
   /** Starts a supervisor linked to nothing, as for a test or a node's root. */
   public static Pid start(SupervisorSpec spec) {
     return start(spec, Process.INFINITY);

@@ -4,10 +4,15 @@ import dev.molt.Exit;
 import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
+import dev.molt.internal.migration.Migrator;
+import dev.molt.internal.migration.ModuleClasses;
 import dev.molt.internal.process.Guard;
+import dev.molt.internal.server.Delegating;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The callbacks behind {@link Supervisor}. The state is the list of children in start order and the
  * times of recent restarts; it is mutated in place and returned, as the loop allows.
  */
-final class SupervisorServer implements GenServer<SupervisorServer.State> {
+final class SupervisorServer
+    implements GenServer<SupervisorServer.State>, Delegating<SupervisorServer.State> {
   private static final Logger LOG = LoggerFactory.getLogger(SupervisorServer.class);
 
   record WhichChildren() {}
@@ -66,6 +72,11 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   static final class State {
     final SupervisorSpec spec;
 
+    /** The module callback that gave the spec, and its argument; null for a spec given as is. */
+    final SupervisorCallback callback;
+
+    final Object arg;
+
     /**
      * The children in start order: each spec of a static supervisor (running or not); each running
      * or restarting child of a {@code SIMPLE_ONE_FOR_ONE} one.
@@ -74,8 +85,10 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
 
     final ArrayDeque<Long> restarts = new ArrayDeque<>();
 
-    State(SupervisorSpec spec) {
+    State(SupervisorSpec spec, SupervisorCallback callback, Object arg) {
       this.spec = spec;
+      this.callback = callback;
+      this.arg = arg;
     }
 
     boolean simple() {
@@ -93,23 +106,50 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     }
   }
 
+  /**
+   * The callback until {@code init} has run, for the version the process runs; then the state holds
+   * it, and this forgets it (it would keep its version's classes reachable after an upgrade).
+   */
+  private SupervisorCallback initial;
+
+  SupervisorServer() {}
+
+  SupervisorServer(SupervisorCallback callback) {
+    this.initial = callback;
+  }
+
   @Override
   public Init<State> init(Object arg) {
     Process.trapExit(true);
-    State state = new State((SupervisorSpec) arg);
+    SupervisorCallback callback = initial;
+    initial = null;
+    SupervisorSpec spec;
+    if (callback == null) {
+      spec = (SupervisorSpec) arg;
+    } else {
+      try {
+        spec = callback.init(arg);
+      } catch (Throwable t) {
+        return Init.fail(Guard.crashReason(t));
+      }
+      if (spec == null) {
+        return Init.ignore();
+      }
+    }
+    State state = new State(spec, callback, callback == null ? null : arg);
     if (state.simple()) {
       return Init.ok(state);
     }
-    for (ChildSpec spec : state.spec.children()) {
-      Child child = new Child(spec, List.of());
+    for (ChildSpec childSpec : state.spec.children()) {
+      Child child = new Child(childSpec, List.of());
       try {
         start(child);
       } catch (StartFailure failure) {
         terminateAll(state);
         return Init.fail(
-            ExitReason.shutdown(List.of("failed_to_start_child", spec.id(), failure.reason)));
+            ExitReason.shutdown(List.of("failed_to_start_child", childSpec.id(), failure.reason)));
       }
-      if (child.pid != null || spec.restart() != Restart.TEMPORARY) {
+      if (child.pid != null || childSpec.restart() != Restart.TEMPORARY) {
         state.children.add(child); // a temporary child that said ignore is not kept
       }
     }
@@ -148,12 +188,17 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
       if (child != null) {
         return childExited(child, exit.reason(), state);
       }
-    } else if (message instanceof TryAgain again
-        && again.child().restarting
-        && state.children.contains(again.child())) {
-      // under ONE_FOR_ALL and REST_FOR_ONE the child may run again by now, started by the failed
-      // attempt: the group is restarted from it all the same
-      return restart(again.child(), state);
+    } else if (message instanceof TryAgain again) {
+      // the child itself, or after a code change the child of the same id that replaced it
+      Child child =
+          state.children.contains(again.child())
+              ? again.child()
+              : state.simple() ? null : find(state, again.child().spec.id());
+      if (child != null && child.restarting) {
+        // under ONE_FOR_ALL and REST_FOR_ONE the child may run again by now, started by the
+        // failed attempt: the group is restarted from it all the same
+        return restart(child, state);
+      }
     }
     return new NoReply<>(state);
   }
@@ -161,6 +206,68 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
   @Override
   public void terminate(ExitReason reason, State state) {
     terminateAll(state);
+  }
+
+  // ---- the callback's code changes (OTP's supervisor code_change) ---------------------------
+
+  @Override
+  public Object delegate(State state) {
+    return state == null ? initial : state.callback;
+  }
+
+  @Override
+  public State moved(Object next, ModuleClasses target, Object oldVsn, State state, Object extra)
+      throws Exception {
+    SupervisorCallback callback = (SupervisorCallback) next;
+    Object arg =
+        state.arg == null ? null : Migrator.to(target, state.arg, "the supervisor's init argument");
+    SupervisorSpec spec = callback.init(arg);
+    if (spec == null) {
+      throw new IllegalStateException(
+          callback.getClass().getName() + ".init said ignore; a running supervisor cannot");
+    }
+    boolean simple = spec.strategy() == RestartStrategy.SIMPLE_ONE_FOR_ONE;
+    if (simple != state.simple()) {
+      throw new IllegalStateException(
+          "a supervisor cannot change to or from SIMPLE_ONE_FOR_ONE in a code change ("
+              + state.spec.strategy()
+              + " -> "
+              + spec.strategy()
+              + ")");
+    }
+    State moved = new State(spec, callback, arg);
+    moved.restarts.addAll(state.restarts);
+    Map<String, ChildSpec> specs = new LinkedHashMap<>();
+    spec.children().forEach(c -> specs.put(c.id(), c));
+    for (Child old : state.children) {
+      ChildSpec childSpec = simple ? spec.children().getFirst() : specs.remove(old.spec.id());
+      if (childSpec == null) {
+        if (old.pid != null || old.restarting) {
+          throw new IllegalStateException(
+              "child "
+                  + old.spec.id()
+                  + " runs but is not among the children of the new "
+                  + callback.getClass().getName()
+                  + ".init; terminate and delete it before the change, or keep it in init");
+        }
+        continue; // a child that does not run and is no longer specified is forgotten
+      }
+      @SuppressWarnings("unchecked")
+      List<Object> args =
+          old.args.isEmpty()
+              ? old.args
+              : (List<Object>) Migrator.to(target, old.args, "child " + old.spec.id() + " args");
+      Child child = new Child(childSpec, args);
+      child.pid = old.pid;
+      child.restarting = old.restarting;
+      moved.children.add(child);
+    }
+    if (!simple) {
+      specs
+          .values()
+          .forEach(c -> moved.children.add(new Child(c, List.of()))); // added, not started
+    }
+    return moved;
   }
 
   // ---- requests -----------------------------------------------------------------------

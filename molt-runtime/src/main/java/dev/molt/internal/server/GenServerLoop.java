@@ -89,7 +89,7 @@ public final class GenServerLoop<S> implements ProcessBody {
   void enter() {
     self = ProcessCell.current();
     self.behaviour = callbacks;
-    version = TABLE.versionOf(callbacks.getClass());
+    version = TABLE.versionOf(codeOwner().getClass());
     if (version != null) {
       TABLE.enter(self, version);
     }
@@ -108,7 +108,7 @@ public final class GenServerLoop<S> implements ProcessBody {
   public void run() {
     self = ProcessCell.current();
     self.behaviour = callbacks;
-    version = TABLE.versionOf(callbacks.getClass());
+    version = TABLE.versionOf(codeOwner().getClass());
     if (version != null) {
       TABLE.enter(self, version);
     }
@@ -172,34 +172,16 @@ public final class GenServerLoop<S> implements ProcessBody {
   private void loop(Mailbox mailbox) {
     self.server = this;
     while (true) {
-      Next pending = next;
-      next = null;
-      if (pending instanceof Next.Continue(Object continueArg)) {
-        handleContinue(continueArg);
-        continue;
-      }
-      Object message;
-      if (pending instanceof Next.Timeout timeout && !system.suspended) {
-        message = mailbox.takeBetweenMessages(timeout.after().toNanos());
-        if (message == null) {
-          message = new IdleTimeout(timeout.after());
-        }
-      } else {
-        if (pending instanceof Next.Hibernate) {
-          self.spinBudget = 0;
-          mailbox.trim();
-        }
-        message = mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
-      }
-      if (message == Mailbox.RECHECK) {
-        next = pending instanceof Next.Timeout ? pending : null; // wait again, timeout and all
+      // the message path stays as small as before Next: what a callback asked for is done apart
+      Object message =
+          next == null
+              ? mailbox.takeBetweenMessages(system.suspended ? systemMessage : null)
+              : afterCallback(mailbox);
+      if (message == Mailbox.RECHECK || message == CONTINUED) {
         continue;
       }
       if (message instanceof Call call && call.request instanceof SysRequest request) {
         handleSystem(call, request);
-        if (pending instanceof Next.Timeout && next == null) {
-          next = pending; // a system request does not cancel the timeout
-        }
         continue;
       }
       if (message instanceof Exit exit && exit.from() == parent) {
@@ -231,6 +213,42 @@ public final class GenServerLoop<S> implements ProcessBody {
         system.event("state " + state);
       }
     }
+  }
+
+  /** Returned by {@link #afterCallback} when it ran {@code handleContinue}: look again. */
+  private static final Object CONTINUED = new Object();
+
+  /**
+   * Does what the last callback asked for ({@link #next}) and returns the next message, {@link
+   * Mailbox#RECHECK}, or {@link #CONTINUED}. A timeout that a system request or a hold interrupted
+   * is kept for the wait after it.
+   */
+  private Object afterCallback(Mailbox mailbox) {
+    Next pending = next;
+    next = null;
+    switch (pending) {
+      case Next.Continue(Object continueArg) -> {
+        handleContinue(continueArg);
+        return CONTINUED;
+      }
+      case Next.Timeout timeout when !system.suspended -> {
+        Object message = mailbox.takeBetweenMessages(timeout.after().toNanos());
+        if (message == null) {
+          return new IdleTimeout(timeout.after());
+        }
+        if (message == Mailbox.RECHECK
+            || (message instanceof Call call && call.request instanceof SysRequest)) {
+          next = pending; // wait again after it, timeout and all
+        }
+        return message;
+      }
+      case Next.Hibernate hibernate -> {
+        self.spinBudget = 0;
+        mailbox.trim();
+      }
+      default -> {}
+    }
+    return mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
   }
 
   private final Predicate<Object> systemMessage = this::isSystemMessage;
@@ -513,10 +531,23 @@ public final class GenServerLoop<S> implements ProcessBody {
    * migrated too, in the same change. On any failure nothing changes and the failure is reported
    * and returned.
    */
+  /**
+   * The object whose class is the module code this process runs: the callbacks, or for a {@link
+   * Delegating} behaviour (a supervisor with a callback) its delegate.
+   */
+  @SuppressWarnings("unchecked")
+  private Object codeOwner() {
+    if (callbacks instanceof Delegating<?> delegating) {
+      Object delegate = ((Delegating<S>) delegating).delegate(state);
+      return delegate == null ? callbacks : delegate;
+    }
+    return callbacks;
+  }
+
   @SuppressWarnings("unchecked")
   private CodeChangeFailure switchCode(ModuleVersion target, Object extra, boolean waiting) {
     try {
-      String name = callbacks.getClass().getName();
+      String name = codeOwner().getClass().getName();
       Class<?> next = target.loader.ownClass(target.loader.renames().getOrDefault(name, name));
       if (next == null) {
         throw new IllegalStateException(
@@ -527,8 +558,18 @@ public final class GenServerLoop<S> implements ProcessBody {
                 + name
                 + "\") on the class that replaces it");
       }
-      GenServer<S> nextCallbacks = (GenServer<S>) target.constructor(next).newInstance();
-      S nextState = nextCallbacks.codeChange(version.version, state, extra);
+      GenServer<S> nextCallbacks;
+      S nextState;
+      if (callbacks instanceof Delegating<?> delegating) {
+        Object nextDelegate = target.constructor(next).newInstance();
+        nextCallbacks = callbacks;
+        nextState =
+            ((Delegating<S>) delegating)
+                .moved(nextDelegate, target.loader, version.version, state, extra);
+      } else {
+        nextCallbacks = (GenServer<S>) target.constructor(next).newInstance();
+        nextState = nextCallbacks.codeChange(version.version, state, extra);
+      }
       if (Reachable.STRICT || Overrides.codeChange(next)) {
         Reachable.check(nextState, target.loader, "state");
       }
@@ -586,8 +627,12 @@ public final class GenServerLoop<S> implements ProcessBody {
     ModuleClasses serving = version == null ? null : version.loader;
     switch (result) {
       case Reply<S>(Object reply, S nextState, Next then) -> {
-        state = nextState;
-        next = then;
+        if (state != nextState) {
+          state = nextState; // stored only when it changes: no store per call when kept in place
+        }
+        if (then != null) {
+          next = then;
+        }
         ProcessCell caller = call.callerCell();
         if (self.peer != caller) {
           self.peer = caller; // written only when it changes: its caller spins reading this cell
@@ -596,7 +641,9 @@ public final class GenServerLoop<S> implements ProcessBody {
       }
       case NoReply<S>(S nextState, Next then) -> {
         state = nextState;
-        next = then;
+        if (then != null) {
+          next = then;
+        }
       }
       case Stop<S> stop -> {
         state = stop.state();
@@ -646,7 +693,9 @@ public final class GenServerLoop<S> implements ProcessBody {
     switch (result) {
       case NoReply<S>(S nextState, Next then) -> {
         state = nextState;
-        next = then;
+        if (then != null) {
+          next = then;
+        }
       }
       case Stop<S> stop -> {
         state = stop.state();
