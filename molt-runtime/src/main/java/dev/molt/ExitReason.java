@@ -118,8 +118,33 @@ public sealed interface ExitReason {
     return Reasons.NOPROC;
   }
 
+  /**
+   * The reason {@code term}; the atoms OTP gives meaning to are those reasons: {@code "normal"} is
+   * {@link #normal()}, {@code "shutdown"} {@link #shutdown()}, {@code "kill"} {@link #kill()} and
+   * {@code "killed"} {@link #killed()}.
+   */
   static ExitReason of(Object term) {
-    return term instanceof ExitReason reason ? reason : new Other(term);
+    if (term instanceof ExitReason reason) {
+      return reason;
+    }
+    if (term instanceof String atom) {
+      switch (atom) {
+        case "normal" -> {
+          return Reasons.NORMAL;
+        }
+        case "shutdown" -> {
+          return Reasons.SHUTDOWN;
+        }
+        case "kill" -> {
+          return Reasons.KILL;
+        }
+        case "killed" -> {
+          return Reasons.KILLED;
+        }
+        default -> {}
+      }
+    }
+    return new Other(term);
   }
 
   /** {@code normal} or any {@code shutdown}: the reasons a transient child is not restarted for. */

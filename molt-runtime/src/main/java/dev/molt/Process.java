@@ -93,11 +93,16 @@ public final class Process {
 
   /**
    * Puts {@code message} in the mailbox of {@code to}; never blocks, and drops it if {@code to} is
-   * dead.
+   * dead. Called by a process that an exit signal has already killed, it sends nothing and throws
+   * the {@link ProcessExit} that ends the process.
    */
   public static void send(Pid to, Object message) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "a message must not be null");
+    ProcessCell self = ProcessCell.current();
+    if (self != null) {
+      self.checkNotKilled(); // a dead process sends nothing: it unwinds here instead
+    }
     if (to.cell.isAlive()) {
       to.cell.mailbox.put(message);
     }
@@ -153,7 +158,11 @@ public final class Process {
    * signal {@code noproc}.
    */
   public static void link(Pid other) {
-    me("link").link(Objects.requireNonNull(other, "other").cell);
+    ProcessCell self = me("link");
+    self.link(Objects.requireNonNull(other, "other").cell);
+    // a link to a dead process sends this one noproc: one that does not trap exits dies of it,
+    // and unwinds here, as OTP's link/1 raises noproc
+    self.checkNotKilled();
   }
 
   public static void unlink(Pid other) {

@@ -216,6 +216,8 @@ public interface GenServer<S> {
    * no such name fails at once with kind {@code NOPROC}.
    */
   static void stop(String name, ExitReason reason, Duration timeout) {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(timeout, "timeout");
     ProcessCell cell = Registry.whereis(Objects.requireNonNull(name, "name"));
     if (cell == null) {
       throw CallException.noproc(name, "stop");
@@ -241,7 +243,8 @@ public interface GenServer<S> {
 
   /**
    * Stops {@code server} with {@code reason}: {@code terminate} runs, then it ends. Waits for the
-   * end.
+   * end. If it ends with another reason (its {@code terminate} crashed), this fails with a {@link
+   * CallException} of kind {@code EXITED} and that reason, as OTP's {@code gen_server:stop}.
    */
   static void stop(Pid server, ExitReason reason, Duration timeout) {
     GenServerCalls.stop(

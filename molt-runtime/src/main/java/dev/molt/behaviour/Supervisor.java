@@ -92,12 +92,25 @@ public final class Supervisor {
   /** The children, in start order. */
   @SuppressWarnings("unchecked")
   public static List<ChildInfo> whichChildren(Pid supervisor) {
-    return (List<ChildInfo>) ask(supervisor, new SupervisorServer.WhichChildren());
+    return (List<ChildInfo>)
+        expect(List.class, supervisor, ask(supervisor, new SupervisorServer.WhichChildren()));
+  }
+
+  /** The reply of a supervisor, or a clear error when {@code supervisor} is some other server. */
+  private static <T> T expect(Class<T> type, Pid supervisor, Object reply) {
+    if (!type.isInstance(reply)
+        || (reply instanceof List<?> list
+            && !list.stream().allMatch(ChildInfo.class::isInstance))) {
+      throw new IllegalArgumentException(
+          supervisor + " is not a supervisor (it answered " + reply + ")");
+    }
+    return type.cast(reply);
   }
 
   /** How many specs and children the supervisor has, running or not, as OTP counts them. */
   public static ChildCounts countChildren(Pid supervisor) {
-    return (ChildCounts) ask(supervisor, new SupervisorServer.CountChildren());
+    return expect(
+        ChildCounts.class, supervisor, ask(supervisor, new SupervisorServer.CountChildren()));
   }
 
   /** The child {@code id} of a static supervisor, running or not; empty if there is none. */

@@ -65,7 +65,7 @@ final class SupervisorServer
     }
 
     ChildInfo info() {
-      return new ChildInfo(spec.id(), pid, spec.type(), spec.modules());
+      return new ChildInfo(spec.id(), pid, spec.type(), spec.modules(), restarting);
     }
   }
 

@@ -570,4 +570,53 @@ class OtpGenServerSuiteTest {
           expectNoMessage();
         });
   }
+
+  @Test // stop: a terminate that crashes fails the stop with the crash, as gen_server:stop does
+  void stopFailsWithTheReasonOfACrashingTerminate() throws Exception {
+    InProcess.run(
+        () -> {
+          GenServer<String> crashesOnStop =
+              new GenServer<>() {
+                @Override
+                public Init<String> init(Object arg) {
+                  return Init.ok("s");
+                }
+
+                @Override
+                public CallResult<String> handleCall(Object request, From from, String state) {
+                  return new Reply<>(state, state);
+                }
+
+                @Override
+                public CastResult<String> handleCast(Object request, String state) {
+                  return new NoReply<>(state);
+                }
+
+                @Override
+                public void terminate(ExitReason reason, String state) {
+                  throw new IllegalStateException("terminate boom");
+                }
+              };
+          Pid pid = GenServer.start(crashesOnStop, null);
+          assertThatThrownBy(() -> GenServer.stop(pid))
+              .isInstanceOfSatisfying(
+                  CallException.class,
+                  e -> {
+                    assertThat(e.kind()).isEqualTo(CallException.Kind.EXITED);
+                    assertThat(e.exitReason().cause()).hasMessage("terminate boom");
+                  });
+        });
+  }
+
+  @Test // a supervisor request to a server that is not a supervisor says so
+  void aSupervisorRequestToAnotherServerSaysItIsNotASupervisor() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid pid = GenServer.start(new Suite(), "x");
+          assertThatThrownBy(() -> dev.molt.behaviour.Supervisor.whichChildren(pid))
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessageContaining("is not a supervisor");
+          GenServer.stop(pid);
+        });
+  }
 }

@@ -207,4 +207,54 @@ class OtpProcessSuiteTest {
           Process.exit(other, ExitReason.kill());
         });
   }
+
+  @Test // (a newcomer's finding) a killed process sends nothing after its death
+  void aKilledProcessSendsNothingAfterItsDeath() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid me = Process.self();
+          java.util.concurrent.atomic.AtomicBoolean killed =
+              new java.util.concurrent.atomic.AtomicBoolean();
+          Pid busy =
+              Process.spawn(
+                  () -> {
+                    while (!killed.get()) {
+                      Thread.onSpinWait(); // never receives, never calls
+                    }
+                    Process.send(me, "sent after its death");
+                  });
+          Process.exit(busy, ExitReason.kill());
+          killed.set(true);
+          assertThat(Process.receive("sent after its death"::equals, Duration.ofMillis(500)))
+              .isEmpty();
+        });
+  }
+
+  @Test // (a newcomer's finding) link/1 to a dead process raises noproc in one that does not trap
+  void aLinkToADeadProcessEndsOneThatDoesNotTrapExits() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          Pid dead = Process.spawn(() -> {});
+          org.awaitility.Awaitility.await().until(() -> !Process.isAlive(dead));
+          Pid me = Process.self();
+          Pid linker =
+              Process.spawnLink(
+                  () -> {
+                    Process.link(dead);
+                    Process.send(me, "carried on");
+                  });
+          assertThat(exitFrom(linker).reason()).isEqualTo(ExitReason.noproc());
+          assertThat(Process.receive("carried on"::equals, Duration.ofMillis(200))).isEmpty();
+        });
+  }
+
+  @Test // OTP's atoms are the reasons of the same name
+  void theAtomsOtpGivesMeaningToAreThoseReasons() {
+    assertThat(ExitReason.of("normal")).isEqualTo(ExitReason.normal());
+    assertThat(ExitReason.of("shutdown")).isEqualTo(ExitReason.shutdown());
+    assertThat(ExitReason.of("kill")).isEqualTo(ExitReason.kill());
+    assertThat(ExitReason.of("killed")).isEqualTo(ExitReason.killed());
+    assertThat(ExitReason.of("noproc")).isEqualTo(ExitReason.noproc());
+  }
 }

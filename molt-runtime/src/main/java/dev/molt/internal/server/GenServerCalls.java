@@ -251,5 +251,10 @@ public final class GenServerCalls {
     if (Call.timedOut(outcome)) {
       throw CallException.timeout(server, "stop", nanos);
     }
+    // as OTP's gen_server:stop: a server that ended with another reason (its terminate crashed)
+    // fails the stop with that reason
+    if (outcome instanceof Call.Ended(ExitReason ended) && !ended.equals(reason)) {
+      throw CallException.exited(server, "stop", ended);
+    }
   }
 }
