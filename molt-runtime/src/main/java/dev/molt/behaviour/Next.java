@@ -8,8 +8,9 @@ import org.apiguardian.api.API;
 
 /**
  * What a server does after a callback, before its next message: OTP's {@code {continue, Arg}},
- * timeout and {@code hibernate} in a callback's result. Given to {@link Init#ok(Object, Next)},
- * {@link Reply} and {@link NoReply}; none (null) means wait for the next message as usual.
+ * timeout and {@code hibernate} in a callback's result: {@link Init#ok(Object, Next)}, {@link
+ * Reply#then(Next)} and {@link NoReply#then(Next)}. Without one, a server waits for its next
+ * message as usual.
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public sealed interface Next {

@@ -79,8 +79,9 @@ class OtpGenServerSuiteTest {
           yield new NoReply<>(state);
         }
         case String s when s.equals("get_state") -> new Reply<>(state, state);
-        case Continued(Object arg) -> new Reply<>("ok", state, Next.continueWith(arg));
-        case Hibernating h -> new Reply<>("hibernating", state, Next.hibernate());
+        case Continued(Object arg) -> new Reply<>("ok", state).then(Next.continueWith(arg));
+        case Hibernating h -> new Reply<>("hibernating", state).then(Next.hibernate());
+        case TimeoutAfter(Duration after) -> new Reply<>("ok", state).then(Next.timeout(after));
         case String s when s.equals("ping") -> new Reply<>("pong", state);
         default -> new Reply<>(List.of("unknown", request), state);
       };
@@ -94,7 +95,7 @@ class OtpGenServerSuiteTest {
           yield new NoReply<>(state);
         }
         case String s when s.equals("stop") -> new Stop<>(ExitReason.of("stopped"), state);
-        case Continued(Object arg) -> new NoReply<>(state, Next.continueWith(arg));
+        case Continued(Object arg) -> new NoReply<>(state).then(Next.continueWith(arg));
         default -> new NoReply<>(state);
       };
     }
@@ -123,7 +124,7 @@ class OtpGenServerSuiteTest {
         }
         case Then(Object first, Next then) -> {
           handleContinue(first, state);
-          yield new NoReply<>(state, then);
+          yield new NoReply<>(state).then(then);
         }
         default -> new NoReply<>(state);
       };
@@ -139,6 +140,8 @@ class OtpGenServerSuiteTest {
   record Then(Object first, Next then) {}
 
   record Hibernating() {}
+
+  record TimeoutAfter(Duration after) {}
 
   private static Event event(Pid from, Object what) {
     return Process.receive(Event.class, e -> e.from().equals(from) && e.what().equals(what), WAIT)
@@ -618,5 +621,100 @@ class OtpGenServerSuiteTest {
               .hasMessageContaining("is not a supervisor");
           GenServer.stop(pid);
         });
+  }
+
+  @Test // handle_event_timeout: a timeout set by handleCall, cancelled by a message or not
+  void handleEventTimeout() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid self = Process.self();
+          Pid pid = GenServer.start(new Suite(), self);
+          assertThat(GenServer.call(pid, new TimeoutAfter(Duration.ofMillis(100)))).isEqualTo("ok");
+          event(pid, "event_timeout");
+          assertThat(GenServer.call(pid, new TimeoutAfter(Duration.ofMillis(300)))).isEqualTo("ok");
+          assertThat(GenServer.call(pid, "ping")).as("a message cancels it").isEqualTo("pong");
+          assertThat(
+                  Process.receive(
+                      Event.class, e -> e.what().equals("event_timeout"), Duration.ofMillis(600)))
+              .isEmpty();
+          GenServer.stop(pid);
+        });
+  }
+
+  @Test // loop_start_fail: starts that fail, ignore or return a bad value, in a loop, leave nothing
+  void loopStartFail() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          int before = Process.processes().size();
+          for (int i = 0; i < 100; i++) {
+            assertThatThrownBy(() -> GenServer.startLink(new Suite(), "stop"))
+                .isInstanceOf(StartException.class);
+            assertThat(GenServer.startLink(new Suite(), "ignore")).isNull();
+            assertThatThrownBy(() -> GenServer.start(new BadInit(), null))
+                .isInstanceOf(StartException.class)
+                .hasMessageContaining("returned null");
+          }
+          org.awaitility.Awaitility.await()
+              .atMost(WAIT)
+              .until(() -> Process.processes().size() <= before);
+        });
+  }
+
+  /** An init that returns a bad value, as OTP's {@code {return, 4711}}. */
+  static final class BadInit implements GenServer<Object> {
+    @Override
+    public Init<Object> init(Object arg) {
+      return null;
+    }
+
+    @Override
+    public CallResult<Object> handleCall(Object request, From from, Object state) {
+      return new Reply<>(state, state);
+    }
+
+    @Override
+    public CastResult<Object> handleCast(Object request, Object state) {
+      return new NoReply<>(state);
+    }
+  }
+
+  @Test // replace_state
+  void replaceState() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid pid = GenServer.start(new Suite(), "state0");
+          assertThat(Sys.replaceState(pid, old -> old + "+1")).isEqualTo("state0+1");
+          assertThat(GenServer.call(pid, "get_state")).isEqualTo("state0+1");
+          GenServer.stop(pid);
+        });
+  }
+
+  @Test // undef_handle_info: a server without handleInfo logs an info and goes on
+  void undefHandleInfo() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid pid = GenServer.start(new BadInitFree(), null);
+          Process.send(pid, "an info nobody handles");
+          assertThat(GenServer.call(pid, "x")).isEqualTo("s");
+          GenServer.stop(pid);
+        });
+  }
+
+  static final class BadInitFree implements GenServer<String> {
+    @Override
+    public Init<String> init(Object arg) {
+      return Init.ok("s");
+    }
+
+    @Override
+    public CallResult<String> handleCall(Object request, From from, String state) {
+      return new Reply<>(state, state);
+    }
+
+    @Override
+    public CastResult<String> handleCast(Object request, String state) {
+      return new NoReply<>(state);
+    }
   }
 }

@@ -210,4 +210,57 @@ class OtpMonitorSuiteTest {
           Process.exit(other, ExitReason.kill());
         });
   }
+
+  @Test // case_1: A monitors B, B kills A and then exits
+  void case1() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          Pid a =
+              Process.spawnLink(
+                  () -> {
+                    Pid parent = Process.self();
+                    Pid b =
+                        Process.spawn(
+                            () -> {
+                              Process.receive("ok"::equals, WAIT);
+                              Process.exit(parent, ExitReason.of("foo"));
+                            });
+                    Process.monitor(b);
+                    Process.send(b, "ok");
+                    Process.receive("ok"::equals, WAIT);
+                  });
+          assertThat(
+                  Process.receive(dev.molt.Exit.class, e -> e.from().equals(a), WAIT)
+                      .orElseThrow()
+                      .reason())
+              .isEqualTo(ExitReason.of("foo"));
+        });
+  }
+
+  @Test // case_1a: the same with spawn_monitor
+  void case1a() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          Pid a =
+              Process.spawnLink(
+                  () -> {
+                    Pid parent = Process.self();
+                    Process.Spawned b =
+                        Process.spawnMonitor(
+                            () -> {
+                              Process.receive("ok"::equals, WAIT);
+                              Process.exit(parent, ExitReason.of("foo"));
+                            });
+                    Process.send(b.pid(), "ok");
+                    Process.receive("ok"::equals, WAIT);
+                  });
+          assertThat(
+                  Process.receive(dev.molt.Exit.class, e -> e.from().equals(a), WAIT)
+                      .orElseThrow()
+                      .reason())
+              .isEqualTo(ExitReason.of("foo"));
+        });
+  }
 }

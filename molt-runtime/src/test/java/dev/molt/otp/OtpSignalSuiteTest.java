@@ -175,4 +175,50 @@ class OtpSignalSuiteTest {
           }
         });
   }
+
+  record Sent(Pid from, Ref ref, String which) {}
+
+  @Test // monitor_order: messages a process sent before it ended arrive before its Down
+  void monitorOrder() throws Exception {
+    monitorOrder(false);
+  }
+
+  @Test // monitor_named_order_local: the same with a monitor by name
+  void monitorNamedOrderLocal() throws Exception {
+    monitorOrder(true);
+  }
+
+  private static void monitorOrder(boolean named) throws Exception {
+    InProcess.run(
+        () -> {
+          Pid self = Process.self();
+          for (int i = 0; i < 1000; i++) {
+            Pid pid =
+                Process.spawn(
+                    () -> {
+                      Ref ref = (Ref) Process.receive();
+                      Process.send(self, new Sent(Process.self(), ref, "first"));
+                      Process.send(self, new Sent(Process.self(), ref, "second"));
+                    });
+            Ref ref;
+            if (named) {
+              Process.register("monitor_named_order", pid);
+              ref = Process.monitor("monitor_named_order");
+            } else {
+              ref = Process.monitor(pid);
+            }
+            Process.send(pid, ref);
+            Object first =
+                Process.receive(
+                        m ->
+                            (m instanceof Down d && d.ref() == ref)
+                                || (m instanceof Sent sent && sent.ref() == ref),
+                        WAIT)
+                    .orElseThrow();
+            assertThat(first).as("round %d", i).isInstanceOf(Sent.class);
+            assertThat(Process.receive(Sent.class, m -> m.ref() == ref, WAIT)).isPresent();
+            assertThat(Process.receive(Down.class, d -> d.ref() == ref, WAIT)).isPresent();
+          }
+        });
+  }
 }

@@ -626,12 +626,9 @@ public final class GenServerLoop<S> implements ProcessBody {
     }
     ModuleClasses serving = version == null ? null : version.loader;
     switch (result) {
-      case Reply<S>(Object reply, S nextState, Next then) -> {
+      case Reply<S>(Object reply, S nextState) -> {
         if (state != nextState) {
           state = nextState; // stored only when it changes: no store per call when kept in place
-        }
-        if (then != null) {
-          next = then;
         }
         ProcessCell caller = call.callerCell();
         if (self.peer != caller) {
@@ -639,11 +636,15 @@ public final class GenServerLoop<S> implements ProcessBody {
         }
         call.reply(reply, serving);
       }
-      case NoReply<S>(S nextState, Next then) -> {
+      case NoReply<S>(S nextState) -> state = nextState;
+      case Reply.Then<S>(Reply<S>(Object reply, S nextState), Next then) -> {
         state = nextState;
-        if (then != null) {
-          next = then;
-        }
+        next = then;
+        call.reply(reply, serving);
+      }
+      case NoReply.Then<S>(S nextState, Next then) -> {
+        state = nextState;
+        next = then;
       }
       case Stop<S> stop -> {
         state = stop.state();
@@ -691,11 +692,10 @@ public final class GenServerLoop<S> implements ProcessBody {
 
   private void handleCastResult(CastResult<S> result, String callback) {
     switch (result) {
-      case NoReply<S>(S nextState, Next then) -> {
+      case NoReply<S>(S nextState) -> state = nextState;
+      case NoReply.Then<S>(S nextState, Next then) -> {
         state = nextState;
-        if (then != null) {
-          next = then;
-        }
+        next = then;
       }
       case Stop<S> stop -> {
         state = stop.state();

@@ -142,7 +142,8 @@ final class Waiting<S> {
   private void unmigratable(Object message, Call call, MigrationException reason) throws Exception {
     CastResult<S> result = callbacks.handleUnmigratable(message, call, reason, state);
     switch (result) {
-      case NoReply<S>(S next, var ignored) -> state = next;
+      case NoReply<S>(S next) -> state = next;
+      case NoReply.Then<S>(S next, var ignored) -> state = next;
       case Stop<S> stop ->
           throw new IllegalStateException(
               "handleUnmigratable asked to stop ("
