@@ -131,6 +131,27 @@ class OtpGenServerSuiteTest {
     }
   }
 
+  /**
+   * A server with state {@code "s"} that answers every call with its state and ignores casts; cases
+   * override the one callback they are about.
+   */
+  static class Plain implements GenServer<String> {
+    @Override
+    public Init<String> init(Object arg) {
+      return Init.ok("s");
+    }
+
+    @Override
+    public CallResult<String> handleCall(Object request, From from, String state) {
+      return new Reply<>(state, state);
+    }
+
+    @Override
+    public CastResult<String> handleCast(Object request, String state) {
+      return new NoReply<>(state);
+    }
+  }
+
   record StartWith(Object state, Next next) {}
 
   record Tell(Pid to, Object what) {}
@@ -471,20 +492,10 @@ class OtpGenServerSuiteTest {
         () -> {
           Process.trapExit(true);
           GenServer<String> plain =
-              new GenServer<>() {
+              new Plain() {
                 @Override
                 public Init<String> init(Object arg) {
                   return Init.ok("s", Next.continueWith("go"));
-                }
-
-                @Override
-                public CallResult<String> handleCall(Object request, From from, String state) {
-                  return new Reply<>(state, state);
-                }
-
-                @Override
-                public CastResult<String> handleCast(Object request, String state) {
-                  return new NoReply<>(state);
                 }
               };
           Pid pid = GenServer.startLink(plain, null);
@@ -579,22 +590,7 @@ class OtpGenServerSuiteTest {
     InProcess.run(
         () -> {
           GenServer<String> crashesOnStop =
-              new GenServer<>() {
-                @Override
-                public Init<String> init(Object arg) {
-                  return Init.ok("s");
-                }
-
-                @Override
-                public CallResult<String> handleCall(Object request, From from, String state) {
-                  return new Reply<>(state, state);
-                }
-
-                @Override
-                public CastResult<String> handleCast(Object request, String state) {
-                  return new NoReply<>(state);
-                }
-
+              new Plain() {
                 @Override
                 public void terminate(ExitReason reason, String state) {
                   throw new IllegalStateException("terminate boom");
@@ -662,20 +658,10 @@ class OtpGenServerSuiteTest {
   }
 
   /** An init that returns a bad value, as OTP's {@code {return, 4711}}. */
-  static final class BadInit implements GenServer<Object> {
+  static final class BadInit extends Plain {
     @Override
-    public Init<Object> init(Object arg) {
+    public Init<String> init(Object arg) {
       return null;
-    }
-
-    @Override
-    public CallResult<Object> handleCall(Object request, From from, Object state) {
-      return new Reply<>(state, state);
-    }
-
-    @Override
-    public CastResult<Object> handleCast(Object request, Object state) {
-      return new NoReply<>(state);
     }
   }
 
@@ -694,27 +680,10 @@ class OtpGenServerSuiteTest {
   void undefHandleInfo() throws Exception {
     InProcess.run(
         () -> {
-          Pid pid = GenServer.start(new BadInitFree(), null);
+          Pid pid = GenServer.start(new Plain(), null);
           Process.send(pid, "an info nobody handles");
           assertThat(GenServer.call(pid, "x")).isEqualTo("s");
           GenServer.stop(pid);
         });
-  }
-
-  static final class BadInitFree implements GenServer<String> {
-    @Override
-    public Init<String> init(Object arg) {
-      return Init.ok("s");
-    }
-
-    @Override
-    public CallResult<String> handleCall(Object request, From from, String state) {
-      return new Reply<>(state, state);
-    }
-
-    @Override
-    public CastResult<String> handleCast(Object request, String state) {
-      return new NoReply<>(state);
-    }
   }
 }
