@@ -263,4 +263,71 @@ class OtpMonitorSuiteTest {
               .isEqualTo(ExitReason.of("foo"));
         });
   }
+
+  @Test // large_exit: a large exit reason reaches the monitor, 100 times
+  void largeExit() throws Exception {
+    InProcess.run(
+        () -> {
+          for (int i = 0; i < 100; i++) {
+            ExitReason large = ExitReason.of(java.util.Collections.nCopies(10_000, "big"));
+            Pid p = Process.spawn(() -> Process.receive("hej"::equals, WAIT));
+            Ref ref = Process.monitor(p);
+            Process.exit(p, large);
+            assertThat(expectDown(ref, p).reason()).isEqualTo(large);
+          }
+        });
+  }
+
+  @Test // local_remove_monitor: demonitor says whether it removed the monitor; if not, Down came
+  void localRemoveMonitor() throws Exception {
+    InProcess.run(
+        () -> {
+          for (int i = 0; i < 1000; i++) {
+            Pid p = Process.spawn(() -> {});
+            Ref ref = Process.monitor(p);
+            if (Process.demonitor(ref)) {
+              assertThat(Process.receive(Down.class, d -> d.ref() == ref, Duration.ZERO))
+                  .as("removed: no Down")
+                  .isEmpty();
+            } else {
+              assertThat(Process.receive(Down.class, d -> d.ref() == ref, WAIT))
+                  .as("not removed: its Down is there")
+                  .isPresent();
+            }
+          }
+        });
+  }
+
+  @Test // mixer: links and monitors both ways among many processes, all ended; each gets its own
+  void mixer() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          java.util.List<Pid> pids = new java.util.ArrayList<>();
+          for (int i = 0; i < 50; i++) {
+            pids.add(Process.spawn(() -> Process.receive("stop"::equals, Process.INFINITY)));
+          }
+          java.util.Map<Ref, Pid> refs = new java.util.HashMap<>();
+          for (Pid p : pids) {
+            Process.link(p);
+            refs.put(Process.monitor(p), p);
+            refs.put(Process.monitor(p), p);
+          }
+          for (Pid p : pids) {
+            Process.send(p, "stop");
+          }
+          for (var e : refs.entrySet()) {
+            assertThat(expectDown(e.getKey(), e.getValue()).reason())
+                .isEqualTo(ExitReason.normal());
+          }
+          for (Pid p : pids) {
+            assertThat(
+                    Process.receive(dev.molt.Exit.class, x -> x.from().equals(p), WAIT)
+                        .orElseThrow()
+                        .reason())
+                .isEqualTo(ExitReason.normal());
+          }
+          expectNoMessage();
+        });
+  }
 }
