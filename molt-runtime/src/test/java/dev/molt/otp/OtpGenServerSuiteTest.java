@@ -686,4 +686,61 @@ class OtpGenServerSuiteTest {
           GenServer.stop(pid);
         });
   }
+
+  @Test // handle_event_timeout_zero: a zero timeout set by handleCall fires at once
+  void handleEventTimeoutZero() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid self = Process.self();
+          Pid pid = GenServer.start(new Suite(), self);
+          assertThat(GenServer.call(pid, new TimeoutAfter(Duration.ZERO))).isEqualTo("ok");
+          event(pid, "event_timeout");
+          GenServer.stop(pid);
+        });
+  }
+
+  @Test // undef_in_handle_info: an undefined function called from handleInfo crashes the server
+  void undefInHandleInfo() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          Pid pid =
+              GenServer.startLink(
+                  new Plain() {
+                    @Override
+                    public CastResult<String> handleInfo(Object message, String state) {
+                      throw new NoSuchMethodError("undefined_function");
+                    }
+                  },
+                  null);
+          Process.send(pid, "call it");
+          ExitReason reason =
+              Process.receive(Exit.class, e -> e.from().equals(pid), WAIT).orElseThrow().reason();
+          assertThat(reason.cause()).isInstanceOf(NoSuchMethodError.class);
+        });
+  }
+
+  @Test // undef_in_terminate: an undefined function called from terminate is the exit reason
+  void undefInTerminate() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          Pid pid =
+              GenServer.startLink(
+                  new Plain() {
+                    @Override
+                    public void terminate(ExitReason reason, String state) {
+                      throw new NoSuchMethodError("undefined_function");
+                    }
+                  },
+                  null);
+          assertThatThrownBy(() -> GenServer.stop(pid))
+              .isInstanceOfSatisfying(
+                  CallException.class,
+                  e -> assertThat(e.exitReason().cause()).isInstanceOf(NoSuchMethodError.class));
+          ExitReason reason =
+              Process.receive(Exit.class, e -> e.from().equals(pid), WAIT).orElseThrow().reason();
+          assertThat(reason.cause()).isInstanceOf(NoSuchMethodError.class);
+        });
+  }
 }
