@@ -50,9 +50,9 @@ class OtpGenServerSuiteTest {
       return switch (arg) {
         case String s when s.equals("ignore") -> Init.ignore();
         case String s when s.equals("stop") -> Init.fail(ExitReason.of("stopped"));
-        case String s when s.equals("sleep") -> {
-          Thread.sleep(1000);
-          yield Init.ok("slept");
+        case String s when s.equals("hang") -> {
+          new java.util.concurrent.CountDownLatch(1).await(); // until the start gives up on it
+          yield Init.ok("never");
         }
         case StartWith(Object state, Next next) -> Init.ok(state, next);
         default -> Init.ok(arg);
@@ -71,11 +71,7 @@ class OtpGenServerSuiteTest {
             new Stop<>(ExitReason.shutdown("stop_reason"), state);
         case String s when s.equals("crash") -> throw new IllegalStateException("crashed");
         case String s when s.equals("delayed") -> {
-          Process.spawn(
-              () -> {
-                Thread.sleep(100);
-                GenServer.reply(from, "delayed");
-              });
+          Process.spawn(() -> GenServer.reply(from, "delayed")); // answered by another process
           yield new NoReply<>(state);
         }
         case String s when s.equals("get_state") -> new Reply<>(state, state);
@@ -189,7 +185,7 @@ class OtpGenServerSuiteTest {
 
           // with an init timeout
           assertThatThrownBy(
-                  () -> GenServer.startLink(null, new Suite(), "sleep", Duration.ofMillis(100)))
+                  () -> GenServer.startLink(null, new Suite(), "hang", Duration.ofMillis(100)))
               .isInstanceOf(StartException.class)
               .extracting(e -> ((StartException) e).reason())
               .isEqualTo(ExitReason.of("timeout"));

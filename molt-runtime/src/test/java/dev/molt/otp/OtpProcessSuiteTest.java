@@ -152,18 +152,18 @@ class OtpProcessSuiteTest {
     InProcess.run(
         () -> {
           Process.trapExit(true);
+          Pid tester = Process.self();
           Pid low =
               Process.spawnLink(
                   () -> {
+                    Process.send(tester, "waiting");
                     Process.receive(o -> false, Duration.ofMillis(2500));
                     Process.receive(Duration.ofSeconds(1));
                   });
+          Process.receive("waiting"::equals, WAIT).orElseThrow();
           Pid high =
               Process.spawnLink(
-                  () -> {
-                    Thread.sleep(200);
-                    Process.exit(low, ExitReason.of(List.of("you", "are", "dead")));
-                  });
+                  () -> Process.exit(low, ExitReason.of(List.of("you", "are", "dead"))));
           assertThat(exitFrom(low).reason())
               .isEqualTo(ExitReason.of(List.of("you", "are", "dead")));
           assertThat(exitFrom(high).reason()).isEqualTo(ExitReason.normal());

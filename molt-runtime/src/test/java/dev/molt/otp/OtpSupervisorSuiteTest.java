@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,9 +73,9 @@ class OtpSupervisorSuiteTest {
 
     @Override
     public CastResult<String> handleInfo(Object message, String state) {
-      if (message instanceof Sleep(long millis)) {
+      if (message instanceof Busy) {
         try {
-          Thread.sleep(millis);
+          new CountDownLatch(1).await(); // busy until killed: it never sees its shutdown signal
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -85,7 +86,8 @@ class OtpSupervisorSuiteTest {
     }
   }
 
-  record Sleep(long millis) {}
+  /** Keeps a child busy until it is killed, as the suite's {@code {sleep, 200000}}. */
+  record Busy() {}
 
   private static final ChildStart START = args -> GenServer.startLink(new Child1(), null);
 
@@ -349,7 +351,7 @@ class OtpSupervisorSuiteTest {
           Pid c1 = startLinked(sup, first);
           Pid c2 = startLinked(sup, second);
           if (busy) {
-            Process.send(c2, new Sleep(200_000)); // too busy to stop within its 1 s
+            Process.send(c2, new Busy()); // too busy to stop within its 1 s
           }
           stop(sup);
           assertThat(awaitExit(c1)).isEqualTo(ExitReason.shutdown());
@@ -367,7 +369,7 @@ class OtpSupervisorSuiteTest {
                   sup,
                   ChildSpec.worker("c", START).withShutdown(ChildShutdown.timeout(Duration.ZERO)));
           Process.link(c);
-          Process.send(c, new Sleep(200_000));
+          Process.send(c, new Busy());
           Supervisor.terminateChild(sup, "c");
           assertThat(awaitExit(c)).isEqualTo(ExitReason.killed());
           stop(sup);
@@ -565,8 +567,7 @@ class OtpSupervisorSuiteTest {
                         strategy, 2, Duration.ofSeconds(300), List.of(), System::nanoTime));
             Pid c1 = Supervisor.startChild(sup, child("child1"));
             Supervisor.startChild(sup, child("child2", START, Restart.TEMPORARY));
-            terminate(sup, c1, ExitReason.normal());
-            Thread.sleep(350);
+            terminate(sup, c1, ExitReason.normal()); // returns once the restart was handled
             assertThat(Process.isAlive(sup)).as(strategy + " supervisor alive").isTrue();
             assertThat(Supervisor.whichChildren(sup))
                 .as("%s drops its temporary child instead of restarting it", strategy)
@@ -583,20 +584,18 @@ class OtpSupervisorSuiteTest {
   void multipleRestarts() throws Exception {
     trapping(
         () -> {
+          // the supervisor's clock: each round moves it past the 1 s period, without sleeping
+          java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
           Pid sup =
               Supervisor.startLink(
                   new SupervisorSpec(
-                      RestartStrategy.ONE_FOR_ONE,
-                      1,
-                      Duration.ofSeconds(1),
-                      List.of(),
-                      System::nanoTime));
+                      RestartStrategy.ONE_FOR_ONE, 1, Duration.ofSeconds(1), List.of(), now::get));
           Pid c1 =
               Supervisor.startChild(
                   sup, ChildSpec.worker("child1", START).withShutdown(ChildShutdown.brutalKill()));
           terminate(sup, c1, ExitReason.of("abnormal"));
           for (int i = 0; i < 3; i++) {
-            Thread.sleep(1100);
+            now.addAndGet(Duration.ofMillis(2100).toNanos());
             Pid pid = Supervisor.whichChildren(sup).getFirst().pid();
             terminate(sup, pid, ExitReason.of("abnormal"));
           }

@@ -170,11 +170,7 @@ public final class Mailbox {
         wakeFor = null;
       }
     }
-    if (saved != null && !saved.isEmpty()) {
-      return saved.pollFirst();
-    }
-    Object message = queue.poll();
-    return message != null ? message : await(null, Long.MAX_VALUE, true, true);
+    return takeBetweenMessages(Long.MAX_VALUE);
   }
 
   /**
