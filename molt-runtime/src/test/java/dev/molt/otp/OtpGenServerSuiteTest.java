@@ -739,4 +739,18 @@ class OtpGenServerSuiteTest {
           assertThat(reason.cause()).isInstanceOf(NoSuchMethodError.class);
         });
   }
+
+  @Test // bad input to the actions: refused where it is built, with the reason
+  void badActionsAreRefusedWhereTheyAreBuilt() {
+    assertThatThrownBy(() -> Next.timeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 or more");
+    assertThatThrownBy(() -> Next.timeout(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Reply<>("r", "s").then(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("next");
+    assertThatThrownBy(() -> new NoReply<>("s").then(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("next");
+  }
 }
