@@ -7,6 +7,7 @@
 #     metaspace_growth_kb_per_1000_reloads load_module_us migrate_1m_records_ms
 #     call_p99_us call_p999_us (4 clients)
 #     call_1client_busy call_4clients_busy swap_pause_busy_us call_p99_busy_us call_p999_busy_us
+#     sup_terminate_10k_children_ms
 #
 # A *_busy figure runs one competing busy process (sh -c 'while :; do :; done') for the whole
 # measurement of each side, started before and killed after it: a machine where another process
@@ -23,7 +24,8 @@ cd "$(dirname "$0")/.."
 all=(call_1client call_4clients idle_processes_1m swap_pause_us swap_pause_10k_keys_us
   upgrade_100k_processes_ms install_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us
   migrate_1m_records_ms call_p99_us call_p999_us
-  call_1client_busy call_4clients_busy swap_pause_busy_us call_p99_busy_us call_p999_busy_us)
+  call_1client_busy call_4clients_busy swap_pause_busy_us call_p99_busy_us call_p999_busy_us
+  sup_terminate_10k_children_ms)
 figures=("$@")
 [ ${#figures[@]} -gt 0 ] || figures=("${all[@]}")
 for f in "${figures[@]}"; do
@@ -111,6 +113,11 @@ for f in "${figures[@]}"; do
     call_p999_us)
       result "$f" "$($on molt -cp "$jar" dev.molt.bench.CallLatency 4 99.9)" \
         "$($on erlang '"latency","4","99.9"')" lower ;;
+    sup_terminate_10k_children_ms)
+      # each side shows its rounds: 1,000 and 10,000 children terminated one by one, and the scaling
+      result "$f" "$("$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$jar" \
+          dev.molt.bench.SupervisorScale 2>/dev/null | shown | value)" \
+        "$(erl -noshell -pa "$out" -eval 'molt_bench:main(["sup_scale"])' -s init stop | shown | value)" lower ;;
     migrate_1m_records_ms)
       # Erlang side: a code_change that rebuilds 1,000,000 {entry, K, V} tuples as {entry, K, V, 0}
       result "$f" "$(molt -cp "$jar" dev.molt.bench.MigrateRecords)" "$(erlang '"migrate","1000000"')" lower ;;

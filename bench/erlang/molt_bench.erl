@@ -16,14 +16,22 @@
 %%                  for 5, into one histogram of 3 significant digits shared through counters
 %%                  (HdrHistogram's layout: 2,048 sub-buckets per power of two); the Pct percentile
 %%                  in us.
+%%   sup_scale      sup_terminate_10k_children_ms: a simple_one_for_one supervisor of temporary
+%%                  children, processes waiting in receive (supervisor_SUITE's simple_one_for_one_scale_many_temporary_children):
+%%                  start 1,000 and terminate each with supervisor:terminate_child, the last
+%%                  started first, then 10,000;
+%%                  one warm-up round, then the median of 5 for the 10,000.
 %% Each prints one line: VALUE <number>.
 -module(molt_bench).
 -behaviour(gen_server).
--export([main/1, init/1, handle_call/3, handle_cast/2]).
+-export([main/1, init/1, handle_call/3, handle_cast/2, start_idle/0]).
 
 -define(KEYS, 100000).
 -define(BUCKETS, 40 * 1024).
 
+init(sup) ->
+    {ok, {{simple_one_for_one, 2, 3600},
+          [{child, {?MODULE, start_idle, []}, temporary, 1000, worker, []}]}};
 init([]) ->
     {ok, maps:from_list([{integer_to_binary(I), I} || I <- lists:seq(0, ?KEYS - 1)])}.
 handle_call(Key, _From, State) -> {reply, maps:get(Key, State, undefined), State}.
@@ -78,6 +86,11 @@ main(["swap", Dir, KeysArg]) ->
     io:format("first 20 swaps: median ~.1f us~n", [median(lists:sublist(Pauses, 20))]),
     io:format("swaps 200, max ~.1f us~n", [lists:max(lists:nthtail(1000, Pauses))]),
     print(median(lists:nthtail(1000, Pauses)));
+main(["sup_scale"]) ->
+    process_flag(trap_exit, true),
+    {ok, Sup} = supervisor:start_link(?MODULE, sup),
+    Rounds = [sup_round(Sup, R) || R <- lists:seq(0, 5)],
+    print(median(tl(Rounds)));
 main(["migrate", NArg]) ->
     N = list_to_integer(NArg),
     Old = {state, [{entry, integer_to_binary(I), I} || I <- lists:seq(0, N - 1)]},
@@ -232,6 +245,21 @@ median(Values) ->
         1 -> lists:nth(Len div 2 + 1, Sorted);
         0 -> (lists:nth(Len div 2, Sorted) + lists:nth(Len div 2 + 1, Sorted)) / 2
     end.
+
+start_idle() -> {ok, spawn_link(fun() -> receive after infinity -> ok end end)}.
+
+sup_round(Sup, Round) ->
+    Small = sup_terminate_all(Sup, 1000),
+    Big = sup_terminate_all(Sup, 10000),
+    io:format("round ~p: 1,000 in ~.1f ms, 10,000 in ~.1f ms, scaling ~.1f~n",
+              [Round, Small, Big, Big / Small]),
+    Big.
+
+sup_terminate_all(Sup, N) ->
+    Children = [element(2, supervisor:start_child(Sup, [])) || _ <- lists:seq(1, N)],
+    T0 = erlang:monotonic_time(microsecond),
+    [ok = supervisor:terminate_child(Sup, C) || C <- lists:reverse(Children)],
+    (erlang:monotonic_time(microsecond) - T0) / 1000.
 
 print(Value) -> io:format("VALUE ~.1f~n", [float(Value)]).
 

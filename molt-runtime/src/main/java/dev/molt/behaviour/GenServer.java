@@ -58,6 +58,17 @@ public interface GenServer<S> {
   CastResult<S> handleCast(Object request, S state) throws Exception;
 
   /**
+   * How long the server may wait for a message before it hibernates on its own, as OTP's {@code
+   * hibernate_after} start option: null (the default) never. Read when the server starts and when
+   * it moves to new code. A hibernating server is woken by its next message as by any other; a
+   * system request ({@code Sys.getState}, a code change) leaves it hibernating.
+   */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  default java.time.Duration hibernateAfter() {
+    return null;
+  }
+
+  /**
    * Runs after a callback returned {@link Next#continueWith(Object)}, before any message: OTP's
    * {@code handle_continue}. The default fails the server, since it was asked to continue and does
    * not know how.

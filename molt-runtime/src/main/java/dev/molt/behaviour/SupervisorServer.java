@@ -10,10 +10,14 @@ import dev.molt.internal.process.Guard;
 import dev.molt.internal.server.Delegating;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +73,80 @@ final class SupervisorServer
     }
   }
 
+  /**
+   * The children in start order, with an index by pid: a {@code SIMPLE_ONE_FOR_ONE} supervisor may
+   * hold many thousands, and each exit, stop or lookup by pid must not scan them all. A child's pid
+   * is set through {@link #setPid} so that the index follows it.
+   */
+  static final class Children implements Iterable<Child> {
+    private final LinkedHashSet<Child> inOrder = new LinkedHashSet<>();
+    private final HashMap<Pid, Child> byPid = new HashMap<>();
+
+    void add(Child child) {
+      inOrder.add(child);
+      if (child.pid != null) {
+        byPid.put(child.pid, child);
+      }
+    }
+
+    void remove(Child child) {
+      if (inOrder.remove(child) && child.pid != null) {
+        byPid.remove(child.pid, child);
+      }
+    }
+
+    boolean contains(Child child) {
+      return inOrder.contains(child);
+    }
+
+    /** Sets {@code child}'s pid (null: not running), in the index too if it is one of these. */
+    void setPid(Child child, Pid pid) {
+      if (child.pid != null) {
+        byPid.remove(child.pid, child);
+      }
+      child.pid = pid;
+      if (pid != null && inOrder.contains(child)) {
+        byPid.put(pid, child);
+      }
+    }
+
+    Child find(Pid pid) {
+      return byPid.get(pid);
+    }
+
+    int size() {
+      return inOrder.size();
+    }
+
+    Stream<Child> stream() {
+      return inOrder.stream();
+    }
+
+    List<Child> list() {
+      return List.copyOf(inOrder);
+    }
+
+    /** {@code first} and the children started after it. */
+    List<Child> from(Child first) {
+      List<Child> tail = new ArrayList<>();
+      for (Child child : inOrder) {
+        if (child == first || !tail.isEmpty()) {
+          tail.add(child);
+        }
+      }
+      return tail;
+    }
+
+    Iterable<Child> reversed() {
+      return inOrder.reversed();
+    }
+
+    @Override
+    public Iterator<Child> iterator() {
+      return inOrder.iterator();
+    }
+  }
+
   static final class State {
     final SupervisorSpec spec;
 
@@ -81,7 +159,7 @@ final class SupervisorServer
      * The children in start order: each spec of a static supervisor (running or not); each running
      * or restarting child of a {@code SIMPLE_ONE_FOR_ONE} one.
      */
-    final List<Child> children = new ArrayList<>();
+    final Children children = new Children();
 
     final ArrayDeque<Long> restarts = new ArrayDeque<>();
 
@@ -143,7 +221,7 @@ final class SupervisorServer
     for (ChildSpec childSpec : state.spec.children()) {
       Child child = new Child(childSpec, List.of());
       try {
-        start(child);
+        start(child, state);
       } catch (StartFailure failure) {
         terminateAll(state);
         return Init.fail(
@@ -334,7 +412,7 @@ final class SupervisorServer
     }
     Object info;
     try {
-      info = start(child);
+      info = start(child, state);
     } catch (StartFailure failure) {
       return new IllegalStateException(failure.getMessage(), failure.getCause());
     }
@@ -369,7 +447,7 @@ final class SupervisorServer
                   ? " (a child of a supervisor that is not SIMPLE_ONE_FOR_ONE is named by its id)"
                   : ""));
     }
-    shutdown(child);
+    shutdown(child, state);
     child.restarting = false;
     if (state.simple() || child.spec.restart() == Restart.TEMPORARY) {
       state.children.remove(child);
@@ -392,7 +470,7 @@ final class SupervisorServer
     }
     Object info;
     try {
-      info = start(child);
+      info = start(child, state);
     } catch (StartFailure failure) {
       return new IllegalStateException(failure.getMessage(), failure.getCause());
     }
@@ -433,7 +511,7 @@ final class SupervisorServer
   // ---- restarts -----------------------------------------------------------------------
 
   private CastResult<State> childExited(Child child, ExitReason reason, State state) {
-    child.pid = null;
+    state.children.setPid(child, null);
     if (!child.spec.restart().restarts(reason)) {
       if (state.simple() || child.spec.restart() == Restart.TEMPORARY) {
         state.children.remove(child);
@@ -492,16 +570,14 @@ final class SupervisorServer
     List<Child> group =
         switch (state.spec.strategy()) {
           case ONE_FOR_ONE, SIMPLE_ONE_FOR_ONE -> List.of(failed);
-          case ONE_FOR_ALL -> List.copyOf(state.children);
-          case REST_FOR_ONE ->
-              List.copyOf(
-                  state.children.subList(state.children.indexOf(failed), state.children.size()));
+          case ONE_FOR_ALL -> state.children.list();
+          case REST_FOR_ONE -> state.children.from(failed);
         };
     // every running member of the group stops first: on a second attempt that includes the
     // failed child itself, which the attempt before may have started again
     for (Child child : group.reversed()) {
       if (child.pid != null) {
-        shutdown(child);
+        shutdown(child, state);
         if (child.spec.restart() == Restart.TEMPORARY) {
           state.children.remove(child); // OTP drops a temporary sibling instead of restarting it
         }
@@ -512,7 +588,7 @@ final class SupervisorServer
         continue;
       }
       try {
-        start(child);
+        start(child, state);
       } catch (StartFailure failure) {
         LOG.warn("supervisor {}: {}; trying again", Process.self(), failure.getMessage());
         failed.restarting = true;
@@ -539,7 +615,7 @@ final class SupervisorServer
   // ---- starting and stopping children --------------------------------------------------
 
   /** Starts {@code child}; returns the start's extra information (null: none). */
-  private Object start(Child child) throws StartFailure {
+  private Object start(Child child, State state) throws StartFailure {
     Pid pid;
     Object info;
     try {
@@ -554,7 +630,7 @@ final class SupervisorServer
     if (pid != null) {
       Process.link(pid);
     }
-    child.pid = pid;
+    state.children.setPid(child, pid);
     if (child.spec.restart() == Restart.TEMPORARY) {
       child.args = List.of(); // as OTP: a temporary child's start arguments are not kept
     }
@@ -568,7 +644,7 @@ final class SupervisorServer
       for (Child child : state.children) {
         if (child.pid != null) {
           running.add(child.pid);
-          child.pid = null;
+          state.children.setPid(child, null);
         }
       }
       Shutdowns.stopAll(
@@ -581,7 +657,7 @@ final class SupervisorServer
       return;
     }
     for (Child child : state.children.reversed()) {
-      shutdown(child);
+      shutdown(child, state);
     }
   }
 
@@ -589,23 +665,18 @@ final class SupervisorServer
    * Stops one child as OTP's supervisor does: unlink, monitor, signal, wait, and kill if it takes
    * too long.
    */
-  private void shutdown(Child child) {
+  private void shutdown(Child child, State state) {
     Pid pid = child.pid;
     if (pid == null) {
       return;
     }
-    child.pid = null;
+    state.children.setPid(child, null);
     Shutdowns.stop(
         pid, child.spec.shutdown(), "supervisor " + Process.self() + ": child " + child.spec.id());
   }
 
   private static Child find(State state, Pid pid) {
-    for (Child child : state.children) {
-      if (pid.equals(child.pid)) {
-        return child;
-      }
-    }
-    return null;
+    return state.children.find(pid);
   }
 
   private static Child find(State state, String id) {

@@ -22,6 +22,8 @@ import dev.molt.behaviour.NoReply;
 import dev.molt.behaviour.Reply;
 import dev.molt.behaviour.StartException;
 import dev.molt.behaviour.Stop;
+import dev.molt.internal.process.ProcessCell;
+import dev.molt.internal.server.GenServerLoop;
 import dev.molt.sys.Sys;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ class OtpGenServerSuiteTest {
    * {@code "sleep"}, a {@link Next} to return with the state, ...), and calls, casts and infos by
    * their request.
    */
-  static final class Suite implements GenServer<Object> {
+  static class Suite implements GenServer<Object> {
     @Override
     public Init<Object> init(Object arg) throws Exception {
       return switch (arg) {
@@ -92,6 +94,7 @@ class OtpGenServerSuiteTest {
         }
         case String s when s.equals("stop") -> new Stop<>(ExitReason.of("stopped"), state);
         case Continued(Object arg) -> new NoReply<>(state).then(Next.continueWith(arg));
+        case TimeoutAfter(Duration after) -> new NoReply<>(state).then(Next.timeout(after));
         default -> new NoReply<>(state);
       };
     }
@@ -752,5 +755,212 @@ class OtpGenServerSuiteTest {
     assertThatThrownBy(() -> new NoReply<>("s").then(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("next");
+  }
+
+  // ---- hibernate_after, handle_event_timeout_plain, spec_init, otp_7669 -------------------
+
+  /** The suite's server started with OTP's {@code {hibernate_after, After}}. */
+  static final class HibernatesAfter extends Suite {
+    private final Duration after;
+
+    HibernatesAfter(Duration after) {
+      this.after = after;
+    }
+
+    @Override
+    public Duration hibernateAfter() {
+      return after;
+    }
+  }
+
+  private static GenServerLoop<?> loopOf(Pid pid) {
+    return (GenServerLoop<?>) ProcessCell.of(pid).server;
+  }
+
+  /** Waits until the server has gone into hibernation {@code times} times in all. */
+  private static void awaitHibernations(Pid pid, int times) {
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> loopOf(pid).hibernations() == times && loopOf(pid).hibernating());
+  }
+
+  @Test // auto_hibernate: a server idle for its hibernateAfter hibernates; each message wakes it
+  void autoHibernate() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          Pid self = Process.self();
+          Pid pid =
+              GenServer.startLink(
+                  "my_test_name_auto_hibernate", new HibernatesAfter(Duration.ofMillis(100)), self);
+          // after init
+          awaitHibernations(pid, 1);
+          // a system request leaves it hibernating
+          assertThat(Sys.getState(pid)).isEqualTo(self);
+          assertThat(loopOf(pid).hibernating()).isTrue();
+          assertThat(loopOf(pid).hibernations()).isEqualTo(1);
+          // a call wakes it, and it hibernates again once idle
+          assertThat(GenServer.call("my_test_name_auto_hibernate", "started_p")).isEqualTo("ok");
+          awaitHibernations(pid, 2);
+          // a cast
+          GenServer.cast("my_test_name_auto_hibernate", new Tell(self, "handled_cast"));
+          event(pid, "handled_cast");
+          awaitHibernations(pid, 3);
+          // an info
+          Process.send(pid, new Tell(self, "handled_info"));
+          event(pid, "handled_info");
+          awaitHibernations(pid, 4);
+
+          assertThat(GenServer.call("my_test_name_auto_hibernate", "stop")).isEqualTo("ok");
+          assertThat(Process.receive(Exit.class, e -> e.from().equals(pid), WAIT))
+              .get()
+              .extracting(Exit::reason)
+              .isEqualTo(ExitReason.of("stopped"));
+        });
+  }
+
+  @Test // auto_hibernate (busy): a server that gets messages more often than that never hibernates
+  void aBusyServerDoesNotHibernate() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid pid = GenServer.start(new HibernatesAfter(Duration.ofSeconds(30)), "x");
+          for (int i = 0; i < 1000; i++) {
+            assertThat(GenServer.call(pid, "started_p")).isEqualTo("ok");
+          }
+          assertThat(loopOf(pid).hibernations()).isZero();
+          GenServer.stop(pid);
+        });
+  }
+
+  @Test // hibernate: a hibernating server stays so through sys:suspend and sys:resume
+  void hibernationSurvivesSuspendAndResume() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid self = Process.self();
+          Pid pid = GenServer.start(new Suite(), self);
+          assertThat(GenServer.call(pid, new Hibernating())).isEqualTo("hibernating");
+          awaitHibernations(pid, 1);
+          Sys.suspend(pid);
+          assertThat(loopOf(pid).hibernating()).isTrue();
+          Sys.resume(pid);
+          assertThat(loopOf(pid).hibernating()).isTrue();
+          assertThat(GenServer.call(pid, "started_p")).isEqualTo("ok");
+          assertThat(loopOf(pid).hibernating()).isFalse();
+          assertThat(loopOf(pid).hibernations()).isEqualTo(1);
+          GenServer.stop(pid);
+        });
+  }
+
+  @Test // hibernate_after: a negative value is logged and means never; the server runs on
+  void aNegativeHibernateAfterMeansNever() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid pid = GenServer.start(new HibernatesAfter(Duration.ofMillis(-1)), "x");
+          assertThat(GenServer.call(pid, "started_p")).isEqualTo("ok");
+          Thread.sleep(50);
+          assertThat(loopOf(pid).hibernations()).isZero();
+          GenServer.stop(pid);
+        });
+  }
+
+  @Test // handle_event_timeout_plain: a system request does not cancel a timeout; a request does
+  void handleEventTimeoutPlain() throws Exception {
+    InProcess.run(
+        () -> {
+          Pid self = Process.self();
+          Pid pid = GenServer.start(new Suite(), self);
+          assertThat(GenServer.call(pid, "ping")).isEqualTo("pong");
+
+          GenServer.cast(pid, new TimeoutAfter(Duration.ofMillis(500)));
+          Sys.getStatus(pid);
+          event(pid, "event_timeout");
+
+          GenServer.cast(pid, new TimeoutAfter(Duration.ofMillis(500)));
+          assertThat(GenServer.call(pid, "ping")).isEqualTo("pong");
+          assertThat(
+                  Process.receive(
+                      Event.class, e -> e.what().equals("event_timeout"), Duration.ofMillis(1000)))
+              .isEmpty();
+
+          assertThat(GenServer.call(pid, "stop")).isEqualTo("ok");
+          assertThatThrownBy(() -> GenServer.call(pid, "started_p", Duration.ofMillis(1)))
+              .isInstanceOf(CallException.class);
+        });
+  }
+
+  @Test // spec_init: enter_loop, anonymous or registered, with a timeout or none
+  void specInit() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          Pid self = Process.self();
+          // spec_init_local: registered by the process itself
+          Pid pid0 =
+              Process.spawnLink(
+                  () -> {
+                    Process.register("my_server", Process.self());
+                    GenServer.enterLoop(new Suite(), self, null);
+                  });
+          org.awaitility.Awaitility.await()
+              .atMost(WAIT)
+              .until(() -> Process.whereis("my_server").isPresent());
+          assertThat(GenServer.call(pid0, "started_p")).isEqualTo("ok");
+          assertThat(GenServer.call(pid0, "stop")).isEqualTo("ok");
+          assertThat(Process.receive(Exit.class, e -> e.from().equals(pid0), WAIT))
+              .get()
+              .extracting(Exit::reason)
+              .isEqualTo(ExitReason.of("stopped"));
+          assertThat(Process.whereis("my_server")).isEmpty();
+
+          // spec_init_anonymous
+          Pid pid2 = Process.spawnLink(() -> GenServer.enterLoop(new Suite(), self, null));
+          assertThat(GenServer.call(pid2, "started_p")).isEqualTo("ok");
+          assertThat(GenServer.call(pid2, "stop")).isEqualTo("ok");
+          assertThat(Process.receive(Exit.class, e -> e.from().equals(pid2), WAIT))
+              .get()
+              .extracting(Exit::reason)
+              .isEqualTo(ExitReason.of("stopped"));
+
+          // spec_init_anonymous_default_timeout: entered with a timeout, which fires
+          Pid pid3 =
+              Process.spawnLink(
+                  () ->
+                      GenServer.enterLoop(new Suite(), self, Next.timeout(Duration.ofMillis(100))));
+          event(pid3, "event_timeout");
+          assertThat(GenServer.call(pid3, "started_p")).isEqualTo("ok");
+          assertThat(GenServer.call(pid3, "stop")).isEqualTo("ok");
+          assertThat(Process.receive(Exit.class, e -> e.from().equals(pid3), WAIT))
+              .get()
+              .extracting(Exit::reason)
+              .isEqualTo(ExitReason.of("stopped"));
+        });
+    // spec_init_not_proc_lib: Molt's counterpart is a thread that is no process at all
+    assertThatThrownBy(() -> GenServer.enterLoop(new Suite(), "x", null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("inside a Molt process");
+  }
+
+  @Test // otp_7669: after a start that says ignore or fails, the name is never registered
+  void otp7669() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          for (int i = 0; i < 100; i++) {
+            assertThat(GenServer.start("otp_7669", new Suite(), "ignore")).isNull();
+            assertThat(Process.whereis("otp_7669")).isEmpty();
+            assertThat(GenServer.start("otp_7669", new Suite(), "ignore")).isNull();
+            assertThat(Process.whereis("otp_7669")).isEmpty();
+            assertThat(GenServer.startLink("otp_7669", new Suite(), "ignore")).isNull();
+            assertThat(Process.whereis("otp_7669")).isEmpty();
+          }
+          for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> GenServer.start("otp_7669", new Suite(), "stop"))
+                .isInstanceOf(StartException.class);
+            assertThat(Process.whereis("otp_7669")).isEmpty();
+            assertThatThrownBy(() -> GenServer.startLink("otp_7669", new Suite(), "stop"))
+                .isInstanceOf(StartException.class);
+            assertThat(Process.whereis("otp_7669")).isEmpty();
+          }
+        });
   }
 }

@@ -1223,4 +1223,36 @@ class OtpSupervisorSuiteTest {
           }
         });
   }
+
+  @Test // simple_one_for_one_scale_many_temporary_children, without its timing (see the benchmark)
+  void simpleOneForOneManyTemporaryChildren() throws Exception {
+    InProcess.run(
+        () -> {
+          Process.trapExit(true);
+          Pid sup =
+              Supervisor.startLink(
+                  flags(
+                      RestartStrategy.SIMPLE_ONE_FOR_ONE,
+                      2,
+                      child("child", START, Restart.TEMPORARY)));
+          for (int n : new int[] {1_000, 10_000}) {
+            List<Pid> children = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+              children.add(Supervisor.startChild(sup, List.of()));
+            }
+            assertThat(Supervisor.countChildren(sup)).isEqualTo(counts(1, n, 0, n));
+            // the middle one first, then the rest in start order: the index follows each
+            Pid middle = children.remove(n / 2);
+            Supervisor.terminateChild(sup, middle);
+            assertThat(Process.isAlive(middle)).isFalse();
+            for (Pid child : children) {
+              Supervisor.terminateChild(sup, child);
+            }
+            assertThat(children).noneMatch(Process::isAlive);
+            assertThat(Supervisor.whichChildren(sup)).isEmpty();
+            assertThat(Supervisor.countChildren(sup)).isEqualTo(counts(1, 0, 0, 0));
+          }
+          assertThat(stop(sup)).isEqualTo(ExitReason.shutdown());
+        });
+  }
 }

@@ -78,6 +78,17 @@ public final class GenServerLoop<S> implements ProcessBody {
   /** What the last callback asked to do before the next message; null: nothing. */
   private Next next;
 
+  /** {@link GenServer#hibernateAfter} of the callbacks, in nanoseconds; 0: never. */
+  private long hibernateAfterNanos;
+
+  /** Whether the server hibernates ({@link Next.Hibernate}) until its next ordinary message. */
+  private volatile boolean hibernating;
+
+  /** How many times it went into hibernation (staying in it after a system request is not one). */
+  private volatile int hibernations;
+
+  private static final Next HIBERNATE = Next.hibernate();
+
   /** A server the calling process becomes ({@code GenServer.enterLoop}): no init, no starter. */
   GenServerLoop(GenServer<S> callbacks, S state, Next next) {
     this(callbacks, null, null, null, ProcessCell.me("GenServer.enterLoop").pid);
@@ -171,10 +182,11 @@ public final class GenServerLoop<S> implements ProcessBody {
 
   private void loop(Mailbox mailbox) {
     self.server = this;
+    hibernateAfterNanos = hibernateAfterNanos(callbacks);
     while (true) {
       // the message path stays as small as before Next: what a callback asked for is done apart
       Object message =
-          next == null
+          next == null && hibernateAfterNanos == 0
               ? mailbox.takeBetweenMessages(system.suspended ? systemMessage : null)
               : afterCallback(mailbox);
       if (message == Mailbox.RECHECK || message == CONTINUED) {
@@ -227,6 +239,15 @@ public final class GenServerLoop<S> implements ProcessBody {
     Next pending = next;
     next = null;
     switch (pending) {
+      case null -> {
+        if (!hibernating && !system.suspended) {
+          Object message = mailbox.takeBetweenMessages(hibernateAfterNanos);
+          if (message != null) {
+            return message;
+          }
+          hibernate(mailbox);
+        }
+      }
       case Next.Continue(Object continueArg) -> {
         handleContinue(continueArg);
         return CONTINUED;
@@ -236,19 +257,72 @@ public final class GenServerLoop<S> implements ProcessBody {
         if (message == null) {
           return new IdleTimeout(timeout.after());
         }
-        if (message == Mailbox.RECHECK
-            || (message instanceof Call call && call.request instanceof SysRequest)) {
+        if (message == Mailbox.RECHECK || isSystemRequest(message)) {
           next = pending; // wait again after it, timeout and all
         }
         return message;
       }
-      case Next.Hibernate hibernate -> {
-        self.spinBudget = 0;
-        mailbox.trim();
-      }
+      case Next.Hibernate hibernate -> hibernate(mailbox);
       default -> {}
     }
-    return mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
+    Object message = mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
+    if (hibernating) {
+      if (message == Mailbox.RECHECK || isSystemRequest(message)) {
+        next = HIBERNATE; // as OTP's: a system request leaves the server hibernating
+      } else {
+        hibernating = false;
+      }
+    }
+    return message;
+  }
+
+  private void hibernate(Mailbox mailbox) {
+    self.spinBudget = 0;
+    mailbox.trim();
+    if (!hibernating) {
+      hibernations++; // only this process writes it
+      hibernating = true;
+    }
+  }
+
+  /** Whether the server hibernates: after {@link Next.Hibernate} or its {@code hibernateAfter}. */
+  public boolean hibernating() {
+    return hibernating;
+  }
+
+  /** How many times the server went into hibernation. */
+  public int hibernations() {
+    return hibernations;
+  }
+
+  /**
+   * The callbacks' {@link GenServer#hibernateAfter} in nanoseconds, 0 for never. A value it cannot
+   * give (an exception, a negative duration) is logged and means never: a server is not stopped
+   * over a memory setting.
+   */
+  private static long hibernateAfterNanos(GenServer<?> callbacks) {
+    java.time.Duration after;
+    try {
+      after = callbacks.hibernateAfter();
+    } catch (RuntimeException e) {
+      LOG.warn("{}.hibernateAfter() failed; it will not hibernate", callbacks.getClass(), e);
+      return 0;
+    }
+    if (after == null) {
+      return 0;
+    }
+    if (after.isNegative()) {
+      LOG.warn(
+          "{}.hibernateAfter() is negative ({}); it will not hibernate",
+          callbacks.getClass(),
+          after);
+      return 0;
+    }
+    return Math.max(1, after.toNanos());
+  }
+
+  private static boolean isSystemRequest(Object message) {
+    return message instanceof Call call && call.request instanceof SysRequest;
   }
 
   private final Predicate<Object> systemMessage = this::isSystemMessage;
@@ -486,6 +560,7 @@ public final class GenServerLoop<S> implements ProcessBody {
     self.behaviour = undo.callbacks();
     version = undo.version();
     callbacks = (GenServer<S>) undo.callbacks();
+    hibernateAfterNanos = hibernateAfterNanos(callbacks);
     state = (S) undo.state();
     failedTarget = null;
     undo = null;
@@ -583,6 +658,7 @@ public final class GenServerLoop<S> implements ProcessBody {
       self.behaviour = nextCallbacks;
       version = target;
       callbacks = nextCallbacks;
+      hibernateAfterNanos = hibernateAfterNanos(nextCallbacks);
       state = nextState;
       failedTarget = null;
       system.codeChanges++;
