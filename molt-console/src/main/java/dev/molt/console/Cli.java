@@ -131,7 +131,9 @@ public final class Cli {
     if (tcpPort == null
         && ReleaseCommands.OFFLINE.contains(command)
         && !ControlClient.answers(ControlServer.socketPath(root()))) {
-      print(new ReleaseCommands(ReleaseHandler.open(root())).run(command, List.of(args)));
+      try (RootLock lock = RootLock.acquire(root(), "'" + command + "'")) {
+        print(new ReleaseCommands(ReleaseHandler.open(root())).run(command, List.of(args)));
+      }
       return 0;
     }
     try (ControlClient client = connect()) {
@@ -179,6 +181,7 @@ public final class Cli {
       if (ControlClient.answers(ControlServer.socketPath(root))) {
         throw new IllegalStateException("a node is already running with root " + root);
       }
+      RootLock.acquire(root, "start").close(); // refused if a node runs, answering or not
       Path log = root.resolve("log").resolve("node.log");
       Files.createDirectories(log.getParent());
       List<String> command =

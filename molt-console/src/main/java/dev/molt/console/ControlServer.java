@@ -17,8 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
@@ -29,11 +33,17 @@ import org.slf4j.LoggerFactory;
  * <root>/tmp/control.sock} (directory 0700, socket 0600, and the peer's user checked against the
  * node's), and optionally on a loopback TCP port, where each request must carry the cookie of
  * {@code <root>/cookie} (mode 0400), compared in constant time. A request that fails authentication
- * gets an error and nothing else, and is logged.
+ * gets an error and nothing else, and is logged (at most once per 10 seconds for each kind of
+ * refusal, with the count of those left out).
+ *
+ * <p>Connections are admitted by {@link ControlLimits}: a Unix socket connection from another user
+ * is refused when it is accepted; the owner's connections have a pool of their own; a TCP
+ * connection has a small place among the unauthenticated ones ({@link Admission}) until its first
+ * request shows the cookie, which must come within the deadline, and then one of the TCP pool.
  */
 final class ControlServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
-  static final int MAX_CONNECTIONS = 64;
+  private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   /** Runs one authenticated command; throws to report a failure in one line. */
   @FunctionalInterface
@@ -84,7 +94,17 @@ final class ControlServer implements AutoCloseable {
   private final ServerSocketChannel tcp;
   private final byte[] cookie;
   private final String owner;
-  private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
+  private final ControlLimits limits;
+  private final Semaphore unixPlaces;
+  private final Semaphore tcpPlaces;
+  private final Admission admission;
+  private final ScheduledExecutorService deadlines;
+  private final RateLimitedLog refusedUser = rateLimited();
+  private final RateLimitedLog wrongCookie = rateLimited();
+  private final RateLimitedLog badRequest = rateLimited();
+  private final RateLimitedLog full = rateLimited();
+  private final RateLimitedLog pushedOut = rateLimited();
+  private final RateLimitedLog tooSlow = rateLimited();
   private volatile boolean closed;
 
   private ControlServer(
@@ -93,13 +113,25 @@ final class ControlServer implements AutoCloseable {
       ServerSocketChannel unix,
       ServerSocketChannel tcp,
       byte[] cookie,
-      String owner) {
+      String owner,
+      ControlLimits limits) {
     this.commands = commands;
     this.socket = socket;
     this.unix = unix;
     this.tcp = tcp;
     this.cookie = cookie;
     this.owner = owner;
+    this.limits = limits;
+    this.unixPlaces = new Semaphore(limits.unix());
+    this.tcpPlaces = new Semaphore(limits.tcp());
+    this.admission = new Admission(limits.unauthenticated(), limits.unauthenticatedPerPeer());
+    this.deadlines =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("molt-control-deadlines").daemon().unstarted(r));
+  }
+
+  private static RateLimitedLog rateLimited() {
+    return new RateLimitedLog(LOG::warn, LOG_INTERVAL_NANOS, System::nanoTime);
   }
 
   /** Where the socket of a node with this root is. */
@@ -120,6 +152,12 @@ final class ControlServer implements AutoCloseable {
    * written to {@code tmp/control.port}.
    */
   static ControlServer start(Path root, Commands commands, Integer tcpPort) throws IOException {
+    return start(root, commands, tcpPort, ControlLimits.fromSystemProperties());
+  }
+
+  /** As {@link #start(Path, Commands, Integer)}, with these limits. */
+  static ControlServer start(Path root, Commands commands, Integer tcpPort, ControlLimits limits)
+      throws IOException {
     Path tmp = root.resolve("tmp");
     Files.createDirectories(tmp);
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
@@ -153,7 +191,7 @@ final class ControlServer implements AutoCloseable {
       Files.deleteIfExists(socket);
       throw e;
     }
-    ControlServer server = new ControlServer(commands, socket, unix, tcp, cookie, owner);
+    ControlServer server = new ControlServer(commands, socket, unix, tcp, cookie, owner, limits);
     ControlThreads.start("molt-control-unix", () -> server.accept(unix, false));
     if (tcp != null) {
       ControlThreads.start("molt-control-tcp", () -> server.accept(server.tcp, true));
@@ -176,57 +214,157 @@ final class ControlServer implements AutoCloseable {
         }
         return;
       }
-      if (!connections.tryAcquire()) {
-        LOG.warn("control channel: more than {} connections; refusing one", MAX_CONNECTIONS);
-        refuse(channel, "too many connections");
-        continue;
+      try {
+        if (overTcp) {
+          admitTcp(channel);
+        } else {
+          admitUnix(channel);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("control channel: a connection ended as it came: {}", e.toString());
+        closeQuietly(channel);
       }
-      ControlThreads.start(
-          "molt-control-session",
-          () -> {
-            Connection connection = new Connection();
-            try (channel) {
-              serve(channel, overTcp, connection);
-            } catch (IOException e) {
-              LOG.debug("control session ended: {}", e.toString());
-            } finally {
-              try {
-                connection.close();
-              } catch (RuntimeException e) {
-                LOG.warn("control channel: closing a session: {}", e.toString());
-              }
-              connections.release();
-            }
-          });
     }
   }
 
-  private void serve(SocketChannel channel, boolean overTcp, Connection connection)
-      throws IOException {
+  /** The owner's connections get a place of the Unix pool; anyone else is refused at once. */
+  private void admitUnix(SocketChannel channel) throws IOException {
+    String peerUser = channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+    if (!owner.equals(peerUser)) {
+      refusedUser.warn(
+          "control channel: refused a connection from user "
+              + peerUser
+              + " (the node runs as "
+              + owner
+              + ")");
+      refuse(channel, "not authorized");
+      return;
+    }
+    if (!unixPlaces.tryAcquire()) {
+      full.warn(
+          "control channel: the owner has "
+              + limits.unix()
+              + " connections on the Unix socket (molt.control.unix); refusing one");
+      refuse(channel, "too many connections");
+      return;
+    }
+    startSession(new Session(channel, "unix socket", null, unixPlaces));
+  }
+
+  /**
+   * A TCP connection takes a place among the unauthenticated ones, pushing out the oldest if none
+   * is free, and loses it if it has not authenticated within the deadline.
+   */
+  private void admitTcp(SocketChannel channel) throws IOException {
+    InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+    List<Admission.Waiting> evicted = new ArrayList<>();
+    Admission.Waiting waiting = admission.admit(channel, remote.getAddress(), evicted);
+    for (Admission.Waiting old : evicted) {
+      closeQuietly(old.channel);
+    }
+    if (!evicted.isEmpty()) {
+      pushedOut.warn(
+          "control channel: more connections waiting to authenticate than allowed ("
+              + limits.unauthenticated()
+              + " in all, "
+              + limits.unauthenticatedPerPeer()
+              + " per peer); closed the oldest, from "
+              + evicted.getFirst().peer.getHostAddress());
+    }
+    Session session = new Session(channel, "tcp " + remote, waiting, null);
+    deadlines.schedule(
+        () -> {
+          if (admission.leave(waiting)) {
+            tooSlow.warn(
+                "control channel: closed a connection from "
+                    + remote
+                    + " that sent no request within "
+                    + limits.authTimeout().toMillis()
+                    + " ms");
+            closeQuietly(channel);
+          }
+        },
+        limits.authTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
+    startSession(session);
+  }
+
+  /** One connection being served: where it holds a place, and whether it authenticated. */
+  private static final class Session {
+    final SocketChannel channel;
+    final String peer;
+    final Admission.Waiting waiting;
+    Semaphore places;
+    boolean authenticated;
+
+    Session(SocketChannel channel, String peer, Admission.Waiting waiting, Semaphore places) {
+      this.channel = channel;
+      this.peer = peer;
+      this.waiting = waiting;
+      this.places = places;
+      this.authenticated = waiting == null;
+    }
+  }
+
+  private void startSession(Session session) {
+    ControlThreads.start(
+        "molt-control-session",
+        () -> {
+          Connection connection = new Connection();
+          try (session.channel) {
+            serve(session, connection);
+          } catch (IOException e) {
+            LOG.debug("control session ended: {}", e.toString());
+          } finally {
+            try {
+              connection.close();
+            } catch (RuntimeException e) {
+              LOG.warn("control channel: closing a session: {}", e.toString());
+            }
+            if (session.waiting != null) {
+              admission.leave(session.waiting);
+            }
+            if (session.places != null) {
+              session.places.release();
+            }
+          }
+        });
+  }
+
+  /** Whether {@code session}'s first request may go on; null if so, else why not. */
+  private String check(Session session, String protocol, String credential) {
+    if (!Frames.PROTOCOL.equals(protocol)) {
+      badRequest.warn("control channel: " + session.peer + " speaks an unknown protocol");
+      return "unsupported protocol; this node speaks " + Frames.PROTOCOL;
+    }
+    if (session.authenticated) {
+      return null;
+    }
+    if (!Cookie.matches(cookie, credential)) {
+      wrongCookie.warn(
+          "control channel: refused a request with a wrong cookie from " + session.peer);
+      return "not authorized";
+    }
+    if (!admission.leave(session.waiting)) {
+      return "too slow: the connection ran out of time to authenticate";
+    }
+    if (!tcpPlaces.tryAcquire()) {
+      full.warn(
+          "control channel: "
+              + limits.tcp()
+              + " authenticated TCP connections (molt.control.tcp); refusing one");
+      return "too many connections";
+    }
+    session.places = tcpPlaces;
+    session.authenticated = true;
+    return null;
+  }
+
+  private void serve(Session session, Connection connection) throws IOException {
+    SocketChannel channel = session.channel;
     DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
     DataOutputStream out = new DataOutputStream(Channels.newOutputStream(channel));
-    String peer = overTcp ? "tcp " + channel.getRemoteAddress() : "unix socket";
-    String peerUser =
-        overTcp ? null : channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
-    Frames.Gate gate =
-        (protocol, credential) -> {
-          if (!Frames.PROTOCOL.equals(protocol)) {
-            LOG.warn("control channel: {} speaks an unknown protocol", peer);
-            return "unsupported protocol; this node speaks " + Frames.PROTOCOL;
-          }
-          if (!overTcp && !owner.equals(peerUser)) {
-            LOG.warn(
-                "control channel: refused a request from user {} (the node runs as {})",
-                peerUser,
-                owner);
-            return "not authorized";
-          }
-          if (overTcp && !Cookie.matches(cookie, credential)) {
-            LOG.warn("control channel: refused a request with a wrong cookie from {}", peer);
-            return "not authorized";
-          }
-          return null;
-        };
+    Frames.Gate gate = (protocol, credential) -> check(session, protocol, credential);
     while (true) {
       List<String> request;
       try {
@@ -238,7 +376,8 @@ final class ControlServer implements AutoCloseable {
         closeGracefully(channel);
         return;
       } catch (Frames.BadFrame e) {
-        LOG.warn("control channel: bad request from {}: {}", peer, e.getMessage());
+        badRequest.warn(
+            "control channel: bad request from " + session.peer + ": " + e.getMessage());
         Frames.writeReply(out, Frames.FAILED, "bad request: " + e.getMessage());
         closeGracefully(channel);
         return;
@@ -257,6 +396,14 @@ final class ControlServer implements AutoCloseable {
       if (command.equals("stop")) {
         awaitExit();
       }
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // closed already
     }
   }
 
@@ -301,18 +448,37 @@ final class ControlServer implements AutoCloseable {
     closer.interrupt();
   }
 
-  private static void refuse(SocketChannel channel, String why) {
-    try (channel) {
-      Frames.writeReply(
-          new DataOutputStream(Channels.newOutputStream(channel)), Frames.FAILED, why);
-    } catch (IOException e) {
-      // the peer went away
+  /** Refusals being answered: past this many, a refused connection is just closed. */
+  private final Semaphore refusals = new Semaphore(64);
+
+  /**
+   * Answers a connection refused when it came, away from the accepting thread: the reply, then a
+   * graceful close so that the peer reads it even if it sends its request after the refusal.
+   */
+  private void refuse(SocketChannel channel, String why) {
+    if (!refusals.tryAcquire()) {
+      closeQuietly(channel);
+      return;
     }
+    ControlThreads.start(
+        "molt-control-refusal",
+        () -> {
+          try (channel) {
+            Frames.writeReply(
+                new DataOutputStream(Channels.newOutputStream(channel)), Frames.FAILED, why);
+            closeGracefully(channel);
+          } catch (IOException e) {
+            // the peer went away
+          } finally {
+            refusals.release();
+          }
+        });
   }
 
   @Override
   public void close() throws IOException {
     closed = true;
+    deadlines.shutdownNow();
     unix.close();
     if (tcp != null) {
       tcp.close();

@@ -45,6 +45,11 @@ public final class Node {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Instant startedAt = Instant.now();
+
+  /** Held for the life of the process: the node is the one writer of its root. */
+  @SuppressWarnings("unused")
+  private static RootLock rootLock;
+
   private ControlServer control;
 
   private Node(Path root, ReleaseHandler releases) {
@@ -87,6 +92,12 @@ public final class Node {
   public static Node start(Path root, Integer tcpPort) throws IOException {
     Path absolute = root.toAbsolutePath().normalize();
     Files.createDirectories(absolute.resolve("log"));
+    try {
+      rootLock = RootLock.acquire(absolute, "this node did not boot", Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the lock of " + absolute, e);
+    }
     ReleaseHandler releases = ReleaseHandler.open(absolute);
     Node node = new Node(absolute, releases);
     String version = releases.boot();

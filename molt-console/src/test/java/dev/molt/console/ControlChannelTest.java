@@ -2,6 +2,7 @@ package dev.molt.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +115,119 @@ class ControlChannelTest {
               })
           .as("not reachable on " + address)
           .isInstanceOf(IOException.class);
+    }
+  }
+
+  /** A server on a fresh root with small limits and a short deadline. */
+  private ControlServer small(Path dir) throws IOException {
+    return ControlServer.start(
+        dir,
+        (command, args) -> command.equals("ping") ? "pong" : command,
+        0,
+        new ControlLimits(2, 2, 4, 2, Duration.ofMillis(500)));
+  }
+
+  private static SocketChannel connectTcp(int port) throws IOException {
+    return SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+  }
+
+  @Test // issue 12: 1,000 idle connections over TCP without a cookie lock no one out
+  void idleConnectionsLockNoOneOut(@TempDir Path dir) throws Exception {
+    try (ControlServer limited = small(dir)) {
+      int port = Integer.parseInt(Files.readString(ControlServer.portFile(dir)).strip());
+      String cookie = Files.readString(ControlServer.cookieFile(dir)).strip();
+      List<SocketChannel> idle = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 1000; i++) {
+          idle.add(connectTcp(port));
+        }
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () -> {
+              for (int i = 0; i < 5; i++) {
+                try (ControlClient client = ControlClient.unix(dir)) {
+                  assertThat(client.call("ping").text()).isEqualTo("pong");
+                }
+                try (ControlClient client = ControlClient.tcp(port, cookie)) {
+                  assertThat(client.call("ping").text()).isEqualTo("pong");
+                }
+              }
+            });
+      } finally {
+        for (SocketChannel channel : idle) {
+          channel.close();
+        }
+      }
+    }
+  }
+
+  @Test // issue 12: a connection that sends nothing is closed after the deadline
+  void aConnectionThatSendsNothingIsClosed(@TempDir Path dir) throws Exception {
+    try (ControlServer limited = small(dir)) {
+      int port = Integer.parseInt(Files.readString(ControlServer.portFile(dir)).strip());
+      try (SocketChannel channel = connectTcp(port)) {
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () ->
+                assertThat(channel.read(ByteBuffer.allocate(16)))
+                    .as("closed by the node")
+                    .isEqualTo(-1));
+      }
+      // one that sends half a request and stops is closed the same way
+      try (SocketChannel channel = connectTcp(port)) {
+        channel.write(ByteBuffer.wrap(ints(3, 14)));
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () -> assertThat(channel.read(ByteBuffer.allocate(16))).isEqualTo(-1));
+      }
+    }
+  }
+
+  @Test // issue 12: TCP and the Unix socket have pools of their own
+  void aFullTcpPoolLeavesTheUnixSocketOpen(@TempDir Path dir) throws Exception {
+    try (ControlServer limited = small(dir)) {
+      int port = Integer.parseInt(Files.readString(ControlServer.portFile(dir)).strip());
+      String cookie = Files.readString(ControlServer.cookieFile(dir)).strip();
+      try (ControlClient first = ControlClient.tcp(port, cookie);
+          ControlClient second = ControlClient.tcp(port, cookie)) {
+        assertThat(first.call("ping").text()).isEqualTo("pong");
+        assertThat(second.call("ping").text()).isEqualTo("pong");
+        try (ControlClient third = ControlClient.tcp(port, cookie)) {
+          assertThat(third.call("ping"))
+              .isEqualTo(new Frames.Reply(Frames.FAILED, "too many connections"));
+        }
+        try (ControlClient owner = ControlClient.unix(dir)) {
+          assertThat(owner.call("ping").text()).isEqualTo("pong");
+        }
+        // an authenticated connection keeps its place past the deadline
+        Thread.sleep(700);
+        assertThat(first.call("ping").text()).isEqualTo("pong");
+      }
+      // places are given back when connections end
+      try (ControlClient again = ControlClient.tcp(port, cookie)) {
+        assertThat(again.call("ping").text()).isEqualTo("pong");
+      }
+    }
+  }
+
+  @Test
+  void limitsComeFromSystemPropertiesAndBadOnesAreRefusedByName() {
+    assertThat(ControlLimits.fromSystemProperties()).isEqualTo(ControlLimits.DEFAULTS);
+    System.setProperty("molt.control.tcp", "7");
+    System.setProperty("molt.control.authTimeoutMs", "250");
+    try {
+      assertThat(ControlLimits.fromSystemProperties())
+          .extracting(ControlLimits::tcp, ControlLimits::authTimeout)
+          .containsExactly(7, Duration.ofMillis(250));
+      System.setProperty("molt.control.tcp", "seven");
+      assertThatThrownBy(ControlLimits::fromSystemProperties)
+          .hasMessage("molt.control.tcp must be a whole number, not 'seven'");
+      System.setProperty("molt.control.tcp", "0");
+      assertThatThrownBy(ControlLimits::fromSystemProperties)
+          .hasMessage("molt.control.tcp must be 1 or more, not 0");
+    } finally {
+      System.clearProperty("molt.control.tcp");
+      System.clearProperty("molt.control.authTimeoutMs");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.molt.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.molt.release.Appup;
 import dev.molt.release.ReleaseDescriptor;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -336,5 +338,84 @@ class NodeProcessTest {
                 .out())
         .isEqualTo("error: cannot read the cookie file " + work.resolve("missing"));
     assertThat(molt("stop").code()).isZero();
+  }
+
+  @Test // issue 12: another user's 1,000 idle TCP connections lock the owner out of nothing
+  void anotherUsersIdleConnectionsLockTheOwnerOutOfNothing() throws Exception {
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/python3")), "needs python3 for the flooding client");
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    Run started = molt("start", "--listen-tcp", "0");
+    assertThat(started.code()).as(started.out()).isZero();
+    String port = Files.readString(root.resolve("tmp/control.port")).strip();
+    Path script = work.resolve("flood.py");
+    Files.writeString(
+        script,
+        """
+        import socket, sys, time
+        held = []
+        for _ in range(1000):
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            held.append(s)
+        print("open", len(held), flush=True)
+        time.sleep(120)
+        """);
+    List<String> flood = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), port));
+    if ("root".equals(System.getProperty("user.name"))
+        && Files.isExecutable(Path.of("/usr/sbin/runuser"))) {
+      Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+      flood.addAll(0, List.of("/usr/sbin/runuser", "-u", "nobody", "--"));
+    }
+    Process flooder = new ProcessBuilder(flood).redirectErrorStream(true).start();
+    try {
+      var lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(flooder.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(lines.readLine()).isEqualTo("open 1000");
+      assertThat(molt("ping")).isEqualTo(new Run(0, "pong"));
+      assertThat(molt("--tcp-port", port, "ping")).isEqualTo(new Run(0, "pong"));
+      assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
+          .isEqualTo(new Run(0, "\"v1:1\""));
+      Run second = molt("start");
+      assertThat(second.code()).as("a second node on the same root").isNotZero();
+      assertThat(second.out()).contains("already running");
+      String log = Files.readString(root.resolve("log/node.log"));
+      assertThat(log.lines().filter(l -> l.contains("control channel:")).count())
+          .as("the flood is logged in a few lines, not one per connection")
+          .isLessThan(10);
+    } finally {
+      flooder.destroyForcibly();
+    }
+    assertThat(molt("stop").code()).isZero();
+  }
+
+  @Test // issue 12: one writer per root, whether or not the node answers
+  void aNodeThatDoesNotAnswerStillHoldsItsRoot() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    Run started = molt("start");
+    assertThat(started.code()).as(started.out()).isZero();
+    long pid = Long.parseLong(Files.readString(Node.pidFile(root)).strip());
+    Path v2 = release("1.1.0", "1.0.0", "v2", "");
+    // stopped, the node answers nothing: the commands that would act without it are refused
+    assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+    try {
+      Run second = molt("start");
+      assertThat(second.code()).isNotZero();
+      assertThat(second.out()).contains("already running", "(pid " + pid + ")");
+      Run unpack = molt("unpack", v2.toString());
+      assertThat(unpack.code()).isNotZero();
+      assertThat(unpack.out()).contains("already running", "'unpack' was not done");
+      assertThat(root.resolve("releases/1.1.0")).doesNotExist();
+      assertThat(Files.readString(Node.pidFile(root)).strip()).isEqualTo(Long.toString(pid));
+    } finally {
+      new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+    }
+    assertThat(molt("ping")).isEqualTo(new Run(0, "pong"));
+    assertThat(molt("unpack", v2.toString()).code()).as("through the node").isZero();
+    assertThat(molt("stop").code()).isZero();
+    // once it is gone, the root is free again, without a node
+    assertThat(molt("releases").code()).isZero();
   }
 }
