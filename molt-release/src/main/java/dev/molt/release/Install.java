@@ -45,6 +45,10 @@ final class Install {
   private List<String> deleted = List.of();
   private boolean switched;
   private boolean committed;
+
+  /** The release list before {@code RELEASES} was written for this install; null until then. */
+  private List<ReleaseStatus> recorded;
+
   private long suspendedAt;
   private long pauseNanos;
 
@@ -87,6 +91,9 @@ final class Install {
       Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
       if (!committed) {
         rollBack();
+        if (recorded != null) {
+          handler.unrecordInstall(recorded);
+        }
         throw new InstallException(
             "install of "
                 + name
@@ -252,6 +259,7 @@ final class Install {
       }
       case RelupInstruction.Apply a -> apply(a);
       case RelupInstruction.PointOfNoReturn p -> {
+        recorded = handler.recordInstall(path.to()); // fails here: rolled back, nothing committed
         if (switched) {
           Upgrade.commit(prepared);
         }

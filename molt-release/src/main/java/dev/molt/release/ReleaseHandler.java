@@ -368,16 +368,13 @@ public final class ReleaseHandler {
   public synchronized InstallResult install(String version) throws IOException {
     Route path = path(version);
     LOG.info("installing release {} {} (from {})", name, version, path.from());
-    InstallResult result = new Install(this, name, path).run();
-    List<ReleaseStatus> next = new ArrayList<>();
-    for (ReleaseStatus release : releases) {
-      Status status =
-          release.version().equals(version)
-              ? (release.status() == Status.PERMANENT ? Status.PERMANENT : Status.CURRENT)
-              : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
-      next.add(new ReleaseStatus(release.name(), release.version(), status));
+    InstallResult result;
+    try {
+      result = new Install(this, name, path).run();
+    } catch (InstallException e) {
+      LOG.warn("{}", e.getMessage());
+      throw e;
     }
-    save(name, next);
     LOG.info(
         "installed release {} {} (from {}): {} processes suspended, longest pause {} ms, {} ms in all",
         name,
@@ -387,6 +384,50 @@ public final class ReleaseHandler {
         result.pause().toNanos() / 1e6,
         result.total().toNanos() / 1e6);
     return result;
+  }
+
+  /**
+   * Writes {@code RELEASES} as it must read once {@code version} is installed: called by the
+   * install just before its point of no return, so that a write that fails (a full or read-only
+   * disk) rolls the install back, and after it memory and disk agree whatever fails. Returns the
+   * list before, for {@link #unrecordInstall}.
+   */
+  List<ReleaseStatus> recordInstall(String version) throws IOException {
+    List<ReleaseStatus> before = List.copyOf(releases);
+    List<ReleaseStatus> next = new ArrayList<>();
+    for (ReleaseStatus release : releases) {
+      Status status =
+          release.version().equals(version)
+              ? (release.status() == Status.PERMANENT ? Status.PERMANENT : Status.CURRENT)
+              : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
+      next.add(new ReleaseStatus(release.name(), release.version(), status));
+    }
+    try {
+      ReleasesFile.write(releasesFile, name, next);
+    } catch (IOException e) {
+      throw new IOException("cannot write " + releasesFile + ": " + e, e);
+    }
+    releases = new ArrayList<>(next);
+    return before;
+  }
+
+  /**
+   * Puts back the release list of before {@link #recordInstall}, for an install rolled back after
+   * it. Memory is put back whatever happens; if the disk cannot be, it says a release is current
+   * that is not running, which a restart reads as unpacked (only the permanent release boots).
+   */
+  void unrecordInstall(List<ReleaseStatus> before) {
+    releases = new ArrayList<>(before);
+    try {
+      ReleasesFile.write(releasesFile, name, before);
+    } catch (IOException e) {
+      LOG.error(
+          "cannot write {} back after a rolled back install ({}); it names the release that was"
+              + " rolled back as current until the next write. A restart boots the permanent"
+              + " release all the same",
+          releasesFile,
+          e.toString());
+    }
   }
 
   /**

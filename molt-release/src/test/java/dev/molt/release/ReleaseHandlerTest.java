@@ -2,6 +2,7 @@ package dev.molt.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.molt.Pid;
 import dev.molt.Process;
@@ -340,5 +341,125 @@ class ReleaseHandlerTest {
         .contains("hi");
     assertThat(dev.molt.behaviour.ApplicationController.node().getEnv(r.app, "port"))
         .contains(5050L);
+  }
+
+  /** Checks that {@code handler} and a handler opened afresh on its root agree, and returns it. */
+  private List<ReleaseStatus> onDisk(ReleaseHandler handler) throws IOException {
+    List<ReleaseStatus> fresh = ReleaseHandler.open(handler.root()).whichReleases();
+    assertThat(handler.whichReleases()).as("memory and disk agree").isEqualTo(fresh);
+    return fresh;
+  }
+
+  @Test // issue 12: RELEASES is written before the point of no return; a failed write rolls back
+  void anInstallWhoseRELEASESCannotBeWrittenRollsBack() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    call(r, "put a 42");
+    handler.unpack(r.release("1.1.0", "1.0.0", r.v2()));
+    Path file = handler.root().resolve("releases/RELEASES");
+    byte[] saved = Files.readAllBytes(file);
+    // a directory where RELEASES goes: the rename over it fails, even for root
+    Files.delete(file);
+    Files.createDirectories(file.resolve("blocked"));
+
+    assertThatThrownBy(() -> handler.install("1.1.0"))
+        .isInstanceOfSatisfying(
+            InstallException.class,
+            e -> {
+              assertThat(e.rolledBack()).isTrue();
+              assertThat(e)
+                  .hasMessageContaining("failed at point_of_no_return")
+                  .hasMessageContaining("cannot write " + file);
+            });
+    assertThat(call(r, "version")).isEqualTo("v1");
+    assertThat(call(r, "get a")).isEqualTo("42");
+    assertThat(handler.current()).contains("1.0.0");
+    assertThat(handler.whichReleases())
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+            new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
+
+    Files.delete(file.resolve("blocked"));
+    Files.delete(file);
+    Files.write(file, saved);
+    handler.install("1.1.0");
+    assertThat(call(r, "version")).isEqualTo("v2");
+    assertThat(onDisk(handler))
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+            new ReleaseStatus(r.release, "1.1.0", Status.CURRENT));
+    handler.downgrade("1.0.0");
+    assertThat(call(r, "version")).as("not 'already running'").isEqualTo("v1");
+    assertThat(onDisk(handler)).contains(new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT));
+  }
+
+  @Test // issue 12: the same on a disk that is really full (a 16 MB tmpfs), where one can mount
+  void anInstallOnAFullDiskRollsBackAndTheNextOneGoesThrough() throws Exception {
+    Path mount = Files.createDirectories(work.resolve("small-disk"));
+    assumeTrue(
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount.toString())
+                .redirectErrorStream(true)
+                .start()
+                .waitFor()
+            == 0,
+        "needs permission to mount a tmpfs");
+    try {
+      TestReleases r = releases();
+      ReleaseHandler handler = ReleaseHandler.open(mount.resolve("root"));
+      handler.unpack(r.release("1.0.0", null, r.v1()));
+      handler.boot();
+      handler.unpack(r.release("1.1.0", "1.0.0", r.v2()));
+      Path filler = mount.resolve("filler");
+      try (var out = Files.newOutputStream(filler)) {
+        byte[] chunk = new byte[64 * 1024];
+        while (true) {
+          out.write(chunk);
+        }
+      } catch (IOException full) {
+        assertThat(full).hasMessageContaining("No space left");
+      }
+      assertThatThrownBy(() -> handler.install("1.1.0"))
+          .isInstanceOfSatisfying(InstallException.class, e -> assertThat(e.rolledBack()).isTrue())
+          .hasMessageContaining("No space left");
+      assertThat(call(r, "version")).isEqualTo("v1");
+      assertThat(onDisk(handler))
+          .containsExactly(
+              new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+              new ReleaseStatus(r.release, "1.1.0", Status.UNPACKED));
+      assertThat(mount.resolve("root/releases")).isDirectoryNotContaining("glob:**.tmp");
+
+      Files.delete(filler);
+      handler.upgrade("1.1.0");
+      assertThat(call(r, "version")).isEqualTo("v2");
+      assertThat(onDisk(handler))
+          .containsExactly(
+              new ReleaseStatus(r.release, "1.0.0", Status.OLD),
+              new ReleaseStatus(r.release, "1.1.0", Status.PERMANENT));
+
+      // a read-only disk: the downgrade rolls back the same way
+      assertThat(remount(mount, "ro")).isZero();
+      try {
+        assertThatThrownBy(() -> handler.install("1.0.0"))
+            .isInstanceOfSatisfying(
+                InstallException.class, e -> assertThat(e.rolledBack()).isTrue())
+            .hasMessageContaining("Read-only file system");
+        assertThat(call(r, "version")).isEqualTo("v2");
+        assertThat(handler.current()).contains("1.1.0");
+      } finally {
+        remount(mount, "rw");
+      }
+      handler.install("1.0.0");
+      assertThat(call(r, "version")).isEqualTo("v1");
+      assertThat(onDisk(handler)).contains(new ReleaseStatus(r.release, "1.0.0", Status.CURRENT));
+    } finally {
+      new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
+    }
+  }
+
+  private static int remount(Path mount, String mode) throws Exception {
+    return new ProcessBuilder("mount", "-o", "remount," + mode, mount.toString())
+        .redirectErrorStream(true)
+        .start()
+        .waitFor();
   }
 }
