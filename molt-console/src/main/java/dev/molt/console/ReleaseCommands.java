@@ -58,7 +58,8 @@ final class ReleaseCommands {
     return switch (command) {
       case "releases" -> {
         none(command, args);
-        yield describe(releases.whichReleases());
+        yield describe(releases.whichReleases())
+            + releases.bootFailure().map(why -> "\nFALLBACK BOOT: " + why).orElse("");
       }
       case "unpack" -> "unpacked " + releases.unpack(absolute(one(command, args)));
       case "install" -> describe("installed", releases.install(one(command, args)));

@@ -418,4 +418,41 @@ class NodeProcessTest {
     // once it is gone, the root is free again, without a node
     assertThat(molt("releases").code()).isZero();
   }
+
+  @Test // issue 12: a permanent release that does not boot; the node falls back and says so
+  void aPermanentReleaseThatDoesNotBootFallsBackToTheOneBefore() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    assertThat(molt("start").code()).isZero();
+    Run upgraded = molt("upgrade", release("1.1.0", "1.0.0", "v2", "").toString());
+    assertThat(upgraded.code()).as(upgraded.out()).isZero();
+    assertThat(molt("stop").code()).isZero();
+    // the permanent release's module is damaged while the node is down
+    Path jar;
+    try (var files = Files.list(root.resolve("lib/counter-1.1.0"))) {
+      jar = files.filter(f -> f.toString().endsWith(".jar")).findFirst().orElseThrow();
+    }
+    Files.write(jar, "not a jar".getBytes(StandardCharsets.UTF_8));
+
+    Run started = molt("start");
+    assertThat(started.code()).as(started.out()).isZero();
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
+        .as("running the release before")
+        .isEqualTo(new Run(0, "\"v1:1\""));
+    Run releases = molt("releases");
+    assertThat(releases.out())
+        .startsWith("counter 1.0.0 current\ncounter 1.1.0 permanent\nFALLBACK BOOT: ")
+        .contains("permanent release 1.1.0 did not boot", "is not a readable jar");
+    assertThat(Files.readString(root.resolve("log/node.log")))
+        .contains("release 1.1.0 did not boot", "falling back to 1.0.0", "FALLBACK BOOT");
+    // the operator makes the running release permanent: the next boot is a plain one
+    assertThat(molt("permanent", "1.0.0").code()).isZero();
+    assertThat(molt("releases"))
+        .isEqualTo(new Run(0, "counter 1.0.0 permanent\ncounter 1.1.0 old"));
+    assertThat(molt("stop").code()).isZero();
+    assertThat(molt("start").code()).isZero();
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
+        .isEqualTo(new Run(0, "\"v1:1\""));
+    assertThat(molt("stop").code()).isZero();
+  }
 }

@@ -171,9 +171,15 @@ public final class ReleaseHandler {
    * Starts the permanent release on this node: loads its modules and starts its applications. With
    * no permanent release yet, boots the only unpacked one and makes it permanent. A release that
    * was installed but not made permanent is back to unpacked: the restart left it.
+   *
+   * <p>If the permanent release does not boot, what it started is stopped and the node falls back
+   * to the releases that were permanent before it, newest first, with an error in the log. The one
+   * that boots is then current, the permanent one stays permanent, and {@link #bootFailure} says
+   * what happened, until the operator makes a release permanent or installs one.
    */
   public synchronized String boot() throws IOException {
-    String version =
+    List<String> candidates = new ArrayList<>();
+    candidates.add(
         find(Status.PERMANENT)
             .orElseGet(
                 () -> {
@@ -189,32 +195,162 @@ public final class ReleaseHandler {
                                 + unpacked.stream().map(ReleaseStatus::version).toList());
                   }
                   return unpacked.getFirst().version();
-                });
-    ReleaseDescriptor descriptor = descriptor(version);
+                }));
+    releases.reversed().stream()
+        .filter(r -> r.status() == Status.OLD)
+        .forEach(r -> candidates.add(r.version()));
+    List<String> failures = new ArrayList<>();
+    for (String version : candidates) {
+      ReleaseDescriptor descriptor;
+      try {
+        descriptor = descriptor(version);
+        bootRelease(descriptor);
+      } catch (IOException | RuntimeException e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        failures.add(version + ": " + why);
+        LOG.error(
+            "release {} did not boot: {}{}",
+            version,
+            why,
+            candidates.indexOf(version) + 1 < candidates.size()
+                ? "; falling back to " + candidates.get(candidates.indexOf(version) + 1)
+                : "; no earlier permanent release to fall back to",
+            e);
+        continue;
+      }
+      String permanent = candidates.getFirst();
+      List<ReleaseStatus> next = new ArrayList<>();
+      for (ReleaseStatus release : releases) {
+        Status status;
+        if (release.version().equals(permanent)) {
+          status = Status.PERMANENT;
+        } else if (release.version().equals(version)) {
+          status = Status.CURRENT; // a fallback: current, not permanent
+        } else {
+          status = release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
+        }
+        next.add(new ReleaseStatus(release.name(), release.version(), status));
+      }
+      save(descriptor.name(), next);
+      if (version.equals(permanent)) {
+        bootFailure = null;
+        LOG.info("booted release {} {}", descriptor.name(), version);
+      } else {
+        bootFailure =
+            "permanent release "
+                + permanent
+                + " did not boot ("
+                + failures.getFirst().substring(permanent.length() + 2)
+                + "); running "
+                + version
+                + " instead. Make a release permanent to clear this";
+        LOG.error("FALLBACK BOOT: {}", bootFailure);
+      }
+      return version;
+    }
+    throw new IllegalStateException(
+        "no release under " + root + " boots: " + String.join("; ", failures));
+  }
+
+  /** Why the node runs a release other than its permanent one, if it fell back at boot. */
+  public synchronized Optional<String> bootFailure() {
+    return Optional.ofNullable(bootFailure);
+  }
+
+  private String bootFailure;
+
+  /** Loads the release's modules and starts its applications; undoes what it did if it fails. */
+  private void bootRelease(ReleaseDescriptor descriptor) throws IOException {
+    List<String> problems = bootProblems(descriptor);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(String.join("; ", problems));
+    }
     List<ModuleSource> sources = new ArrayList<>();
     for (Application application : descriptor.startOrder()) {
       for (ReleaseDescriptor.Module module : application.modules()) {
         sources.add(source(descriptor, application, module));
       }
     }
-    CodeServer.finish(CodeServer.prepare(sources, false));
     ApplicationController controller = ApplicationController.node();
-    ReleaseConfig config = config(descriptor);
+    List<String> loaded = new ArrayList<>();
+    try {
+      CodeServer.finish(CodeServer.prepare(sources, false));
+      ReleaseConfig config = config(descriptor);
+      for (Application application : descriptor.startOrder()) {
+        controller.load(spec(application), config.effective(application));
+        loaded.add(application.name());
+        controller.start(application.name(), Restart.PERMANENT);
+      }
+    } catch (IOException | RuntimeException e) {
+      for (String application : loaded.reversed()) {
+        try {
+          if (controller.isRunning(application)) {
+            controller.stop(application);
+          }
+          controller.unload(application);
+        } catch (RuntimeException stopFailed) {
+          LOG.warn(
+              "after a failed boot, {} could not be stopped: {}",
+              application,
+              stopFailed.toString());
+        }
+      }
+      for (ModuleSource source : sources) {
+        if (CodeServer.isLoaded(source.name())) {
+          CodeServer.delete(source.name());
+          CodeServer.purge(source.name());
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * What would keep the release of {@code descriptor} from booting, found without loading it: a
+   * module file missing or unreadable, a start class in none of its application's modules, a config
+   * that does not parse. Empty if none.
+   */
+  List<String> bootProblems(ReleaseDescriptor descriptor) {
+    List<String> problems = new ArrayList<>();
+    try {
+      config(descriptor);
+    } catch (IOException | RuntimeException e) {
+      problems.add("its config: " + e.getMessage());
+    }
     for (Application application : descriptor.startOrder()) {
-      controller.load(spec(application), config.effective(application));
-      controller.start(application.name(), Restart.PERMANENT);
+      String classFile = application.start().replace('.', '/') + ".class";
+      boolean found = false;
+      for (ReleaseDescriptor.Module module : application.modules()) {
+        Path path = root.resolve(application.dir()).resolve(module.path());
+        if (Files.isDirectory(path)) {
+          found |= Files.isRegularFile(path.resolve(classFile));
+        } else if (Files.isRegularFile(path)) {
+          try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+            found |= jar.getEntry(classFile) != null;
+          } catch (IOException e) {
+            problems.add(
+                "module "
+                    + module.name()
+                    + ": "
+                    + path
+                    + " is not a readable jar ("
+                    + e.getMessage()
+                    + ")");
+          }
+        } else {
+          problems.add("module " + module.name() + ": " + path + " is missing");
+        }
+      }
+      if (!found) {
+        problems.add(
+            "application "
+                + application.name()
+                + ": its start class "
+                + application.start()
+                + " is in none of its modules");
+      }
     }
-    List<ReleaseStatus> next = new ArrayList<>();
-    for (ReleaseStatus release : releases) {
-      Status status =
-          release.version().equals(version)
-              ? Status.PERMANENT
-              : release.status() == Status.CURRENT ? Status.UNPACKED : release.status();
-      next.add(new ReleaseStatus(release.name(), release.version(), status));
-    }
-    save(descriptor.name(), next);
-    LOG.info("booted release {} {}", descriptor.name(), version);
-    return version;
+    return problems;
   }
 
   /**
@@ -478,6 +614,14 @@ public final class ReleaseHandler {
               + release.status().name().toLowerCase(Locale.ROOT)
               + "; only the current (installed) release can be made permanent");
     }
+    List<String> problems = bootProblems(descriptor(version));
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "release "
+              + version
+              + " would not boot, so it is not made permanent (it stays current): "
+              + String.join("; ", problems));
+    }
     List<ReleaseStatus> next = new ArrayList<>();
     for (ReleaseStatus r : releases) {
       Status status =
@@ -487,6 +631,7 @@ public final class ReleaseHandler {
       next.add(new ReleaseStatus(r.name(), r.version(), status));
     }
     save(name, next);
+    bootFailure = null;
     purgeOldCode();
     LOG.info("release {} {} is permanent", name, version);
   }

@@ -462,4 +462,44 @@ class ReleaseHandlerTest {
         .start()
         .waitFor();
   }
+
+  @Test // issue 12: makePermanent refuses what boot would refuse
+  void aReleaseThatWouldNotBootIsNotMadePermanent() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    // 1.1.0 names a start class that none of its modules has; its relup only updates the module
+    String descriptor = r.descriptor("1.1.0", "1.0.0").replace(".App\n", ".Gone\n");
+    String appup = r.appup("1.1.0", "1.0.0");
+    String relup =
+        RelupGenerator.generate(
+                ReleaseDescriptor.parse("target", descriptor),
+                List.of(ReleaseDescriptor.parse("source", r.descriptor("1.0.0"))),
+                java.util.Map.of(r.app, Appup.parse("appup", appup)))
+            .write();
+    Path jar = r.jar("1.1.0", r.v2());
+    handler.unpack(
+        r.tarball("1.1.0", r.files("1.1.0", jar, descriptor, appup, relup), java.util.Map.of()));
+    handler.install("1.1.0");
+    assertThat(call(r, "version")).isEqualTo("v2");
+
+    assertThatThrownBy(() -> handler.makePermanent("1.1.0"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "release 1.1.0 would not boot, so it is not made permanent (it stays current): application "
+                + r.app
+                + ": its start class "
+                + r.descriptor("1.0.0")
+                    .lines()
+                    .filter(l -> l.strip().startsWith("start "))
+                    .findFirst()
+                    .orElseThrow()
+                    .strip()
+                    .substring(6)
+                    .replace(".App", ".Gone")
+                + " is in none of its modules");
+    assertThat(onDisk(handler))
+        .containsExactly(
+            new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
+            new ReleaseStatus(r.release, "1.1.0", Status.CURRENT));
+  }
 }
