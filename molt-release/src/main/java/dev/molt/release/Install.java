@@ -34,6 +34,9 @@ final class Install {
 
   private static final Logger LOG = LoggerFactory.getLogger(Install.class);
 
+  /** How long a code change that missed its deadline gets to come back once interrupted. */
+  private static final Duration ABANDON_GRACE = Duration.ofSeconds(1);
+
   private final ReleaseHandler handler;
   private final String name;
   private final ReleaseHandler.Route path;
@@ -90,6 +93,9 @@ final class Install {
     } catch (RuntimeException | IOException | ReflectiveOperationException e) {
       Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
       if (!committed) {
+        Map<Pid, String> abandoned = Upgrade.abandon(unanswered, ABANDON_GRACE);
+        abandoned.forEach(
+            (pid, what) -> LOG.warn("install of {} {}: {} {}", name, path.to(), pid, what));
         rollBack();
         if (recorded != null) {
           handler.unrecordInstall(recorded);
@@ -106,7 +112,10 @@ final class Install {
                 + " "
                 + path.from()
                 + " is still running: "
-                + cause.getMessage(),
+                + cause.getMessage()
+                + abandoned.entrySet().stream()
+                    .map(stuck -> "; " + stuck.getKey() + ": " + stuck.getValue())
+                    .collect(java.util.stream.Collectors.joining()),
             true,
             cause);
       }

@@ -169,4 +169,47 @@ class InstallRollbackTest {
     installFailsAndEverythingIsBack("Missing");
     sameProcessSameStateStillServing();
   }
+
+  @Test // issue 12: a busy process that runs its hanging codeChange in its own thread
+  void aCodeChangeHangingInTheProcessItselfIsInterrupted() throws Exception {
+    handler.unpack(
+        r.release(
+            "1.1.0",
+            "1.0.0",
+            r.jar("1.1.0", r.v2()),
+            r.appup("1.1.0", "1.0.0", "update " + r.app + " extra=\"up\" timeout=5s")));
+    GenServer.call(r.registered, "put hang 1");
+    stateBefore = Sys.getState(server).toString();
+    // the server is busy when the install's request comes, so it runs the code change itself
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    System.getProperties().put(r.registered + ".hold", hold);
+    CompletableFuture<Object> held = new CompletableFuture<>();
+    Process.spawn(
+        () -> held.complete(GenServer.call(r.registered, "hold", Duration.ofSeconds(30))));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> System.getProperties().get(r.registered + ".holding") != null);
+    CompletableFuture<Throwable> install =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                handler.install("1.1.0");
+                return null;
+              } catch (Throwable t) {
+                return t;
+              }
+            });
+    // the request is in the mailbox well before this; the code change then has 3 s to start
+    Thread.sleep(2_000);
+    hold.countDown();
+    Throwable failed = install.get(30, TimeUnit.SECONDS);
+    assertThat(failed)
+        .isInstanceOfSatisfying(InstallException.class, e -> assertThat(e.rolledBack()).isTrue())
+        .hasMessageContaining(server + ": its code change hung at ")
+        .hasMessageContaining("Store.codeChange")
+        .hasMessageContaining("GenServerLoop.handleSystem")
+        .hasMessageContaining("interrupted, it came back");
+    assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+    sameProcessSameStateStillServing();
+  }
 }

@@ -502,4 +502,67 @@ class ReleaseHandlerTest {
             new ReleaseStatus(r.release, "1.0.0", Status.PERMANENT),
             new ReleaseStatus(r.release, "1.1.0", Status.CURRENT));
   }
+
+  @Test // issue 12: a codeChange that never returns is interrupted; the install rolls back
+  void aCodeChangeThatHangsIsInterruptedAndTheInstallRollsBack() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    call(r, "put hang 1");
+    Pid server = Process.whereis(r.registered).orElseThrow();
+    handler.unpack(r.release("1.1.0", "1.0.0", r.v2()));
+
+    assertThatThrownBy(() -> handler.install("1.1.0"))
+        .isInstanceOfSatisfying(InstallException.class, e -> assertThat(e.rolledBack()).isTrue())
+        .hasMessageContaining("was rolled back")
+        .hasMessageContaining(server + ": its code change hung at ")
+        .hasMessageContaining("CountDownLatch.await")
+        .hasMessageContaining("Store.codeChange")
+        .hasMessageContaining("interrupted, it came back");
+    assertThat(Process.whereis(r.registered)).as("the same process").contains(server);
+    assertThat(call(r, "version")).isEqualTo("v1");
+    assertThat(call(r, "get hang")).isEqualTo("1");
+    assertThat(CodeServer.oldProcessCount(r.app)).isZero();
+
+    call(r, "put hang-free 1");
+    Sys.replaceState(server, old -> dropKey(old, "hang"));
+    handler.install("1.1.0");
+    assertThat(call(r, "version")).as("the next, good install goes through").isEqualTo("v2");
+  }
+
+  @Test // issue 12: one deaf to interrupts is killed, its supervisor restarts it, nothing is stuck
+  void aCodeChangeDeafToInterruptsIsKilledAndRestarted() throws Exception {
+    TestReleases r = releases();
+    ReleaseHandler handler = bootedOn1(r);
+    call(r, "put spin 1");
+    Pid server = Process.whereis(r.registered).orElseThrow();
+    handler.unpack(r.release("1.1.0", "1.0.0", r.v2()));
+    try {
+      assertThatThrownBy(() -> handler.install("1.1.0"))
+          .isInstanceOfSatisfying(InstallException.class, e -> assertThat(e.rolledBack()).isTrue())
+          .hasMessageContaining(server + ": its code change hung at ")
+          .hasMessageContaining("Store.codeChange")
+          .hasMessageContaining("was killed (its supervisor restarts it)");
+      assertThat(Process.isAlive(server)).isFalse();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> Process.whereis(r.registered).filter(p -> !p.equals(server)).isPresent());
+      assertThat(call(r, "version")).as("restarted on the old code").isEqualTo("v1");
+      assertThat(call(r, "get spin")).as("with a fresh state").isNull();
+    } finally {
+      System.setProperty(r.registered + ".release", "true");
+    }
+    handler.install("1.1.0");
+    assertThat(call(r, "version")).as("the next, good install goes through").isEqualTo("v2");
+  }
+
+  private static Object dropKey(Object state, String key) {
+    try {
+      @SuppressWarnings("unchecked")
+      var data = (java.util.Map<String, Object>) state.getClass().getMethod("data").invoke(state);
+      data.remove(key);
+      return state;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

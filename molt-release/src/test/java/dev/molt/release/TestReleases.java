@@ -53,9 +53,15 @@ final class TestReleases {
             public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
               var data = (java.util.Map<String, Object>) old.getClass().getMethod("data").invoke(old);
               if (data.containsKey("poison")) { throw new IllegalStateException("cannot migrate the poison key"); }
+              if (data.containsKey("hang")) { new java.util.concurrent.CountDownLatch(1).await(); }
+              if (data.containsKey("spin")) {
+                // deaf to interrupts: spins until the test sets the system property
+                while (!Boolean.getBoolean("%s.release")) { Thread.onSpinWait(); }
+              }
               return new State(data, data.size());
             }
-            """);
+            """
+            .formatted(registered));
   }
 
   private String store(

@@ -238,10 +238,15 @@ public final class Mailbox {
 
   private void awaitRelease() {
     holdWaiter = true;
-    while (held) {
-      LockSupport.park(this);
+    try {
+      while (held) {
+        // killed while held (its code change hung): it ends now, without waiting for the hold
+        owner.checkNotKilled();
+        LockSupport.park(this);
+      }
+    } finally {
+      holdWaiter = false;
     }
-    holdWaiter = false;
   }
 
   private Object await(

@@ -105,6 +105,12 @@ public final class ProcessCell {
    */
   public volatile Object server;
 
+  /**
+   * The thread running a system request for this process (its own, or a worker's while it is held),
+   * null when none runs: what an upgrade interrupts when a code change does not come back.
+   */
+  public volatile Thread systemRunner;
+
   private volatile ExitReason exitReason;
   private volatile ConcurrentHashMap<Object, Object> watchers;
 

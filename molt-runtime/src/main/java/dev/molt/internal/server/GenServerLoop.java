@@ -404,7 +404,7 @@ public final class GenServerLoop<S> implements ProcessBody {
   // The yield is measured, not hoped for: see the comment below and docs/adr/0001.
   @SuppressWarnings("ThreadPriorityCheck")
   private void handleSystem(Call call, SysRequest request) {
-    Object reply = systemReply(request);
+    Object reply = runSystem(request);
     if (call.complete(reply) && call.wakesVirtualThread() && !system.suspended) {
       // The caller parked (system requests never spin) and the JDK queued it on this carrier. A
       // running server goes on to ordinary messages and could keep the carrier for a long time:
@@ -420,13 +420,28 @@ public final class GenServerLoop<S> implements ProcessBody {
    */
   Object systemReplyHeld(SysRequest request) {
     try {
-      return ScopedValue.where(ProcessCell.SELF, self).call(() -> systemReply(request));
+      return ScopedValue.where(ProcessCell.SELF, self).call(() -> runSystem(request));
     } catch (Throwable t) {
       return refused(
           new IllegalStateException(
               "system request " + request + " failed in " + self.pid + ": " + t, t));
     } finally {
       self.mailbox.release(system.suspended ? systemMessage : null);
+    }
+  }
+
+  /**
+   * {@link #systemReply}, with this thread marked as the one running it, so that an upgrade whose
+   * code change does not come back can interrupt it ({@code Upgrade.abandon}). An interrupt meant
+   * for the request is not left to the next park.
+   */
+  private Object runSystem(SysRequest request) {
+    self.systemRunner = Thread.currentThread();
+    try {
+      return systemReply(request);
+    } finally {
+      self.systemRunner = null;
+      Thread.interrupted();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.molt.internal.upgrade;
 
+import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.code.LoadResult;
 import dev.molt.code.Prepared;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The primitives of a transactional upgrade, for the release handler (and the console's reloads):
@@ -151,6 +153,57 @@ public final class Upgrade {
    */
   public static Map<Pid, RuntimeException> resumeAll(Collection<Pid> pids, Duration timeout) {
     return GenServerCalls.callAll(pids, new SysRequest.Resume(), timeout);
+  }
+
+  /**
+   * Deals with processes that did not answer a system request in time, before an install rolls
+   * back. One whose request is running (a {@code codeChange} that hangs) has the thread running it
+   * interrupted, and {@code grace} to come back; one that does not is killed, so that its
+   * supervisor restarts it, instead of staying held or suspended for good. One whose request has
+   * not started (it is busy with an earlier message) is left: what the rollback sends it waits
+   * behind that request. Returns, for each process dealt with, what was done and where its request
+   * hung.
+   */
+  public static Map<Pid, String> abandon(Collection<Pid> pids, Duration grace) {
+    Map<Pid, String> report = new LinkedHashMap<>();
+    Map<Pid, Thread> interrupted = new LinkedHashMap<>();
+    for (Pid pid : pids) {
+      ProcessCell cell = ProcessCell.of(pid);
+      Thread runner = cell == null ? null : cell.systemRunner;
+      if (runner == null || !cell.isAlive()) {
+        continue;
+      }
+      report.put(pid, "its code change hung at " + frames(runner.getStackTrace()));
+      runner.interrupt();
+      interrupted.put(pid, runner);
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Map.Entry<Pid, Thread> entry : interrupted.entrySet()) {
+      Pid pid = entry.getKey();
+      ProcessCell cell = ProcessCell.of(pid);
+      while (cell.systemRunner == entry.getValue() && System.nanoTime() - deadline < 0) {
+        LockSupport.parkNanos(1_000_000);
+      }
+      if (cell.systemRunner != entry.getValue()) {
+        report.merge(pid, "; interrupted, it came back", String::concat);
+        continue;
+      }
+      dev.molt.Process.exit(pid, ExitReason.kill());
+      report.merge(
+          pid,
+          "; it did not come back when interrupted and was killed (its supervisor restarts it);"
+              + " the thread that ran it cannot be stopped from outside and may still run",
+          String::concat);
+    }
+    return report;
+  }
+
+  private static String frames(StackTraceElement[] stack) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < Math.min(24, stack.length); i++) {
+      out.append(i == 0 ? "" : " <- ").append(stack[i]);
+    }
+    return stack.length == 0 ? "(no stack)" : out.toString();
   }
 
   /**
