@@ -34,6 +34,9 @@ class NodeProcessTest {
 
   record Run(int code, String out) {}
 
+  /** Class files the next {@link #release} puts in its module jar besides its own. */
+  private Map<String, byte[]> extraClassFiles = Map.of();
+
   private static String classPath() {
     String modulePath = System.getProperty("jdk.module.path", "");
     return modulePath.isBlank()
@@ -130,6 +133,10 @@ class NodeProcessTest {
         %s}
         """
             .formatted(version, version, pkg, from == null ? "" : "  upgrade_from " + from + "\n");
+    for (Map.Entry<String, byte[]> extra : extraClassFiles.entrySet()) {
+      Files.createDirectories(classes.resolve(extra.getKey()).getParent());
+      Files.write(classes.resolve(extra.getKey()), extra.getValue());
+    }
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(
         "releases/" + version + "/counter.release", descriptor.getBytes(StandardCharsets.UTF_8));
@@ -453,6 +460,25 @@ class NodeProcessTest {
     assertThat(molt("start").code()).isZero();
     assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
         .isEqualTo(new Run(0, "\"v1:1\""));
+    assertThat(molt("stop").code()).isZero();
+  }
+
+  @Test // issue 12: a release whose module would shadow a library of the node is refused at unpack
+  void aReleaseThatWouldShadowTheNodesLibrariesIsRefused() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    assertThat(molt("start").code()).isZero();
+    extraClassFiles =
+        Map.of("org/slf4j/LoggerFactory.class", new byte[] {(byte) 0xCA, (byte) 0xFE});
+    Path hostile = release("1.1.0", "1.0.0", "v2", "");
+    Run unpack = molt("unpack", hostile.toString());
+    assertThat(unpack.code()).isEqualTo(1);
+    assertThat(unpack.out())
+        .contains(
+            "module counter of counter defines 1 class(es) it may not, first"
+                + " org.slf4j.LoggerFactory: the stable layer has a class of that name");
+    assertThat(root.resolve("releases/1.1.0")).doesNotExist();
+    assertThat(molt("releases")).isEqualTo(new Run(0, "counter 1.0.0 permanent"));
     assertThat(molt("stop").code()).isZero();
   }
 }

@@ -71,6 +71,7 @@ final class Unpacker {
                 + ", but this node runs release "
                 + expectedName);
       }
+      refuseStableClasses(staging, descriptor, tarball);
       boolean alreadyThere = install(staging, files, links);
       return new Unpacked(version, descriptor, alreadyThere);
     } finally {
@@ -363,6 +364,60 @@ final class Unpacker {
       }
     }
     return descriptor;
+  }
+
+  /**
+   * Refuses a release whose modules define classes the stable layer owns (the JDK, Molt, the node's
+   * libraries): loaded, they would shadow the library or split its package. The load refuses them
+   * too; this says so before anything reaches the root.
+   */
+  private static void refuseStableClasses(Path staging, ReleaseDescriptor descriptor, Path tarball)
+      throws IOException {
+    for (ReleaseDescriptor.Application application : descriptor.applications()) {
+      for (ReleaseDescriptor.Module module : application.modules()) {
+        Path path = staging.resolve(application.dir()).resolve(module.path());
+        List<String> classes = new java.util.ArrayList<>();
+        if (Files.isDirectory(path)) {
+          try (var walk = Files.walk(path)) {
+            walk.filter(f -> f.toString().endsWith(".class"))
+                .forEach(f -> classes.add(className(path.relativize(f).toString())));
+          }
+        } else {
+          try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+            jar.stream()
+                .map(java.util.zip.ZipEntry::getName)
+                .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+                .forEach(n -> classes.add(className(n)));
+          } catch (IOException e) {
+            throw new UnpackException(
+                tarball + ": module " + module.name() + " is not a readable jar: " + e.getMessage(),
+                e);
+          }
+        }
+        classes.remove("module-info");
+        Map<String, String> refused =
+            dev.molt.internal.upgrade.Upgrade.refusedModuleClasses(classes);
+        if (!refused.isEmpty()) {
+          var first = refused.entrySet().iterator().next();
+          throw new UnpackException(
+              tarball
+                  + ": module "
+                  + module.name()
+                  + " of "
+                  + application.name()
+                  + " defines "
+                  + refused.size()
+                  + " class(es) it may not, first "
+                  + first.getKey()
+                  + ": "
+                  + first.getValue());
+        }
+      }
+    }
+  }
+
+  private static String className(String entry) {
+    return entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
   }
 
   /** Moves verified files into the root; true if every one was already there. */

@@ -217,4 +217,46 @@ class UnpackTest {
         manifest.toString().getBytes(StandardCharsets.UTF_8));
     return all;
   }
+
+  /** The jar {@code bytes} with one more entry, {@code name}, holding a few bytes. */
+  private static byte[] withEntry(byte[] bytes, String name) throws IOException {
+    var out = new java.io.ByteArrayOutputStream();
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(bytes));
+        var zip = new java.util.zip.ZipOutputStream(out)) {
+      for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+        in.transferTo(zip);
+        zip.closeEntry();
+      }
+      zip.putNextEntry(new java.util.zip.ZipEntry(name));
+      zip.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
+      zip.closeEntry();
+    }
+    return out.toByteArray();
+  }
+
+  @Test // issue 12: a module may not carry classes of the stable layer, nor of its packages
+  void aModuleWithClassesOfTheStableLayerIsRefused() throws IOException {
+    String jar = "lib/" + r.app + "-1.1.0/" + r.app + ".jar";
+    Map<String, String> expected =
+        Map.of(
+            "org/slf4j/LoggerFactory.class",
+                "org.slf4j.LoggerFactory: the stable layer has a class",
+            "org/slf4j/Extra.class",
+                "org.slf4j.Extra: its package org.slf4j is a package of the stable layer",
+            "dev/molt/internal/Evil.class",
+                "dev.molt.internal.Evil: in the stable layer (dev.molt.internal.*)");
+    for (Map.Entry<String, String> entry : expected.entrySet()) {
+      Map<String, byte[]> hostile = new java.util.LinkedHashMap<>(files);
+      hostile.put(jar, withEntry(files.get(jar), entry.getKey()));
+      assertRefused(
+          r.tarball("1.1.0", hostile, Map.of()),
+          "module "
+              + r.app
+              + " of "
+              + r.app
+              + " defines 1 class(es) it may not, first "
+              + entry.getValue());
+    }
+  }
 }

@@ -206,7 +206,7 @@ class CodeServerTest {
     assertThatThrownBy(() -> CodeServer.load(sticky))
         .isInstanceOfSatisfying(
             CodeException.class, e -> assertThat(e.kind()).isEqualTo(CodeException.Kind.STICKY))
-        .hasMessageContaining("runtime is sticky");
+        .hasMessageContaining("a class of the Molt runtime");
     CodeServer.stable("test.stable.");
     ModuleSource stable =
         ModuleSource.sources(
@@ -216,6 +216,31 @@ class CodeServerTest {
                 Map.of("test.stable.Lib", "package test.stable; public class Lib {}")));
     assertThatThrownBy(() -> CodeServer.load(stable))
         .hasMessageContaining("stable layer (test.stable.*)");
+  }
+
+  @Test // issue 12: a module cannot define a class of a library of the stable layer, nor extend it
+  void aModuleCannotShadowNorSplitALibraryOfTheStableLayer() throws Exception {
+    Map<String, String> hostile =
+        Map.of(
+            "org.slf4j.LoggerFactory",
+            "package org.slf4j; public final class LoggerFactory { public static String hacked() { return \"hacked\"; } }",
+            "org.slf4j.Helper",
+            "package org.slf4j; public final class Helper {}",
+            "dev.molt.code.CodeServer",
+            "package dev.molt.code; public final class CodeServer {}");
+    for (Map.Entry<String, String> one : hostile.entrySet()) {
+      ModuleSource source =
+          ModuleSource.sources(
+              "shadow" + Math.abs(one.getKey().hashCode()),
+              Sources.write(dir.resolve(one.getKey()), Map.of(one.getKey(), one.getValue())));
+      assertThatThrownBy(() -> CodeServer.load(source))
+          .as(one.getKey())
+          .isInstanceOfSatisfying(
+              CodeException.class, e -> assertThat(e.kind()).isEqualTo(CodeException.Kind.STICKY))
+          .hasMessageContaining("defines " + one.getKey());
+      assertThat(CodeServer.isLoaded(source.name())).isFalse();
+    }
+    assertThat(org.slf4j.LoggerFactory.getLogger("x")).as("the real one still runs").isNotNull();
   }
 
   @Test

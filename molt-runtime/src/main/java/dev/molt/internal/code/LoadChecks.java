@@ -17,7 +17,39 @@ public final class LoadChecks {
       new CopyOnWriteArrayList<>(
           List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.molt.internal."));
 
+  private static final ClassLoader STABLE_LOADER = LoadChecks.class.getClassLoader();
+
   private LoadChecks() {}
+
+  /**
+   * Of {@code classNames}, those a module may not define, each with why: the runtime's, the stable
+   * prefixes', and the stable layer's ({@link StableLayer}).
+   */
+  public static Map<String, String> refused(Iterable<String> classNames) {
+    Map<String, String> refused = new java.util.LinkedHashMap<>();
+    for (String className : classNames) {
+      String why = why(className);
+      if (why != null) {
+        refused.put(className, why);
+      }
+    }
+    return refused;
+  }
+
+  /** Why no module may define {@code className}, or null if one may. */
+  private static String why(String className) {
+    String pkg =
+        className.lastIndexOf('.') < 0 ? "" : className.substring(0, className.lastIndexOf('.'));
+    if (RUNTIME.contains(pkg)) {
+      return "a class of the Molt runtime";
+    }
+    for (String prefix : STICKY) {
+      if (className.startsWith(prefix)) {
+        return "in the stable layer (" + prefix + "*)";
+      }
+    }
+    return StableLayer.claims(className, STABLE_LOADER);
+  }
 
   /**
    * Declares the classes under {@code packagePrefix} part of the stable layer: no module may define
@@ -29,29 +61,19 @@ public final class LoadChecks {
 
   static void sticky(String module, Set<String> classNames) {
     for (String className : classNames) {
-      String pkg =
-          className.lastIndexOf('.') < 0 ? "" : className.substring(0, className.lastIndexOf('.'));
-      if (RUNTIME.contains(pkg)) {
+      String why = why(className);
+      if (why != null) {
         throw new CodeException(
             CodeException.Kind.STICKY,
             "module "
                 + module
                 + " defines "
                 + className
-                + ", a class of the Molt runtime; the runtime is sticky and cannot be reloaded (upgrade it by restarting the node)");
-      }
-      for (String prefix : STICKY) {
-        if (className.startsWith(prefix)) {
-          throw new CodeException(
-              CodeException.Kind.STICKY,
-              "module "
-                  + module
-                  + " defines "
-                  + className
-                  + ", which is in the stable layer ("
-                  + prefix
-                  + "*); stable classes are sticky and cannot be reloaded");
-        }
+                + ", "
+                + why
+                + "; the runtime and the stable layer (the JDK, Molt, the node's libraries) are"
+                + " sticky: a module cannot replace or extend them (upgrade them by restarting the"
+                + " node)");
       }
     }
   }

@@ -96,6 +96,14 @@ public final class Upgrade {
     }
   }
 
+  /**
+   * Of {@code classNames}, those no module may define (classes or packages of the runtime or of the
+   * stable layer), each with why: what an unpack checks before a release's modules reach the root.
+   */
+  public static Map<String, String> refusedModuleClasses(Iterable<String> classNames) {
+    return dev.molt.internal.code.LoadChecks.refused(classNames);
+  }
+
   // ---- many processes at once ----------------------------------------------------------------
 
   /**
