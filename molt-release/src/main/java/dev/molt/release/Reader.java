@@ -356,6 +356,19 @@ final class Reader {
 
   static String printable(String text) {
     String shown = text.length() > 80 ? text.substring(0, 80) + "..." : text;
-    return shown.replaceAll("\\p{Cntrl}", "?");
+    StringBuilder out = new StringBuilder();
+    shown
+        .codePoints()
+        .forEach(
+            c -> {
+              if (TextCheck.isBidiControl(c)) {
+                out.append(String.format("<U+%04X>", c)); // shown, not obeyed
+              } else if (Character.getType(c) == Character.CONTROL) {
+                out.append('?');
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
+    return out.toString();
   }
 }

@@ -70,6 +70,7 @@ public final class ReleaseHandler {
 
   /** The handler of the releases under {@code root}; creates the layout if the root is new. */
   public static ReleaseHandler open(Path root) throws IOException {
+    Unpacker.cleanStaging(root.toAbsolutePath().normalize());
     return new ReleaseHandler(root);
   }
 

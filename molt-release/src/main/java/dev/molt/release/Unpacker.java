@@ -61,7 +61,11 @@ final class Unpacker {
       String version = releaseDir(files, tarball);
       Path manifestFile = staging.resolve("releases").resolve(version).resolve(MANIFEST);
       verify(
-          tarball, files, manifest(tarball, manifestFile, "releases/" + version + "/" + MANIFEST));
+          tarball,
+          files,
+          links,
+          manifest(tarball, manifestFile, "releases/" + version + "/" + MANIFEST));
+      checkTexts(tarball, staging, files);
       ReleaseDescriptor descriptor = descriptor(staging, version, files, tarball);
       if (expectedName != null && !expectedName.equals(descriptor.name())) {
         throw new UnpackException(
@@ -112,6 +116,17 @@ final class Unpacker {
                     + " -> "
                     + printable(link)
                     + " points outside the release root");
+          }
+          if (!(resolved.startsWith("bin/")
+              || resolved.startsWith("lib/")
+              || resolved.startsWith("releases/"))) {
+            throw new UnpackException(
+                tarball
+                    + ": link "
+                    + name
+                    + " -> "
+                    + printable(link)
+                    + " points outside bin/, lib/ and releases/");
           }
           links.put(name, resolved);
           continue;
@@ -186,6 +201,14 @@ final class Unpacker {
               + ": entry '"
               + printable(raw)
               + "' is not a relative path inside the release root");
+    }
+    if (name.codePoints().anyMatch(TextCheck::isBidiControl)) {
+      throw new UnpackException(
+          tarball
+              + ": entry '"
+              + printable(raw)
+              + "' has a bidirectional control character in its name, which would show it as"
+              + " another name");
     }
     for (String part : name.split("/", -1)) {
       if (part.isEmpty() || part.equals(".") || part.equals("..")) {
@@ -267,10 +290,16 @@ final class Unpacker {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }
-      var matcher = java.util.regex.Pattern.compile("([0-9a-f]{64}) [ *](.+)").matcher(line);
+      var matcher =
+          java.util.regex.Pattern.compile("([0-9a-f]{64}|symlink:\\S+) [ *](.+)").matcher(line);
       if (!matcher.matches()) {
         throw new UnpackException(
-            tarball + ": " + name + ":" + lineNumber + ": expected '<sha256>  <path>'");
+            tarball
+                + ": "
+                + name
+                + ":"
+                + lineNumber
+                + ": expected '<sha256>  <path>' or 'symlink:<target>  <path>'");
       }
       if (expected.put(matcher.group(2), matcher.group(1)) != null) {
         throw new UnpackException(
@@ -288,7 +317,26 @@ final class Unpacker {
   }
 
   private static void verify(
-      Path tarball, Map<String, String> files, Map<String, String> expected) {
+      Path tarball,
+      Map<String, String> files,
+      Map<String, String> links,
+      Map<String, String> expected) {
+    for (Map.Entry<String, String> link : links.entrySet()) {
+      String listed = expected.get(link.getKey());
+      String resolved =
+          listed == null || !listed.startsWith("symlink:")
+              ? null
+              : resolveLink(link.getKey(), listed.substring("symlink:".length()));
+      if (!link.getValue().equals(resolved)) {
+        throw new UnpackException(
+            tarball
+                + ": link "
+                + link.getKey()
+                + (listed == null
+                    ? " is not in the manifest"
+                    : " does not point where the manifest says (" + printable(listed) + ")"));
+      }
+    }
     for (Map.Entry<String, String> file : files.entrySet()) {
       if (file.getKey().endsWith("/" + MANIFEST) && file.getKey().startsWith("releases/")) {
         continue;
@@ -310,7 +358,7 @@ final class Unpacker {
       }
     }
     for (String listed : expected.keySet()) {
-      if (!files.containsKey(listed)) {
+      if (!files.containsKey(listed) && !links.containsKey(listed)) {
         throw new UnpackException(
             tarball + ": " + listed + " is in the manifest but not in the tarball");
       }
@@ -420,9 +468,123 @@ final class Unpacker {
     return entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
   }
 
+  /** The text formats of a release: checked as text before anything parses them. */
+  private static boolean isText(String name) {
+    return name.startsWith("releases/")
+        ? !name.endsWith(".jar") && !name.endsWith(".gz")
+        : name.endsWith(".appup");
+  }
+
+  /**
+   * Every text file is valid UTF-8 without bidirectional controls, and the relup and the config
+   * parse: a release whose install would fail on its own files fails here instead, with the file,
+   * line and column.
+   */
+  private static void checkTexts(Path tarball, Path staging, Map<String, String> files)
+      throws IOException {
+    for (String name : files.keySet()) {
+      if (isText(name)) {
+        String problem = TextCheck.problem(staging.resolve(name), name);
+        if (problem != null) {
+          throw new UnpackException(tarball + ": " + problem);
+        }
+      }
+    }
+    for (String name : files.keySet()) {
+      try {
+        if (name.startsWith("releases/") && name.endsWith("/relup")) {
+          Relup.read(staging.resolve(name));
+        } else if (name.startsWith("releases/") && name.endsWith(".config")) {
+          ReleaseConfig.read(staging.resolve(name));
+        }
+      } catch (FormatException e) {
+        throw new UnpackException(
+            tarball + ": " + e.getMessage().replace(staging.toString() + "/", ""), e);
+      }
+    }
+  }
+
+  /**
+   * Deletes staging directories ({@code tmp/unpack-*}) that an unpack killed or failed in its
+   * cleanup left behind: run when a handler opens its root, which then has one writer.
+   */
+  static void cleanStaging(Path root) {
+    Path tmp = root.resolve("tmp");
+    if (!Files.isDirectory(tmp)) {
+      return;
+    }
+    try (var stale = Files.newDirectoryStream(tmp, "unpack-*")) {
+      for (Path dir : stale) {
+        deleteTree(dir);
+      }
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(Unpacker.class)
+          .warn("cannot delete staging left in {}: {}", tmp, e.toString());
+    }
+  }
+
+  /**
+   * Refuses to write through a symbolic link already in the root (one an earlier release made):
+   * each existing part of {@code path}'s parents must be a real directory.
+   */
+  private void refuseWritingThroughLinks(String path) {
+    String[] parts = path.split("/");
+    Path at = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      at = at.resolve(parts[i]);
+      if (Files.isSymbolicLink(at)) {
+        throw new UnpackException(
+            "unpacking would write "
+                + path
+                + " through the link "
+                + root.relativize(at)
+                + "; refused");
+      }
+      if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Moves a staged file into place: a rename, or, when the root spans file systems (releases/
+   * mounted elsewhere, say), a copy to a temporary file beside the target and a rename of that.
+   */
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AtomicMoveNotSupportedException crossDevice) {
+      Path temp = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".unpack");
+      try {
+        Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
+        try (var channel =
+            java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+        Files.move(temp, to, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      Files.delete(from);
+    }
+  }
+
   /** Moves verified files into the root; true if every one was already there. */
   private boolean install(Path staging, Map<String, String> files, Map<String, String> links)
       throws IOException {
+    for (String path : files.keySet()) {
+      refuseWritingThroughLinks(path);
+      for (String link : links.keySet()) {
+        if (path.startsWith(link + "/")) {
+          throw new UnpackException(
+              "the release puts " + path + " under its own link " + link + "; refused");
+        }
+      }
+    }
+    for (Map.Entry<String, String> link : links.entrySet()) {
+      refuseWritingThroughLinks(link.getKey());
+      refuseWritingThroughLinks(link.getValue() + "/x");
+    }
     for (Map.Entry<String, String> file : files.entrySet()) {
       Path target = root.resolve(file.getKey());
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
@@ -440,7 +602,7 @@ final class Unpacker {
       }
       alreadyThere = false;
       Files.createDirectories(target.getParent());
-      Files.move(staging.resolve(file.getKey()), target, StandardCopyOption.ATOMIC_MOVE);
+      move(staging.resolve(file.getKey()), target);
     }
     for (Map.Entry<String, String> link : links.entrySet()) {
       Path target = root.resolve(link.getKey());

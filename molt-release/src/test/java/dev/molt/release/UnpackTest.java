@@ -259,4 +259,145 @@ class UnpackTest {
               + entry.getValue());
     }
   }
+
+  /** {@code files} with their manifest, plus these symbolic links listed in it as well. */
+  private Map<String, byte[]> withManifestAndLinks(
+      Map<String, byte[]> entries, Map<String, String> links) {
+    Map<String, byte[]> all = withManifest(entries);
+    String manifestName = "releases/1.1.0/" + Unpacker.MANIFEST;
+    StringBuilder manifest =
+        new StringBuilder(new String(all.get(manifestName), StandardCharsets.UTF_8));
+    links.forEach((name, target) -> manifest.append("symlink:" + target + "  " + name + "\n"));
+    all.put(manifestName, manifest.toString().getBytes(StandardCharsets.UTF_8));
+    return all;
+  }
+
+  private static TarArchiveEntry symlink(String name, String target) {
+    TarArchiveEntry link = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+    link.setLinkName(target);
+    return link;
+  }
+
+  @Test // issue 12: every link is in the manifest and stays under bin/, lib/ and releases/
+  void linksMustBeListedAndStayInTheReleaseTree() throws IOException {
+    String name = "lib/" + r.app + "-1.1.0/current";
+    assertRefused(
+        TestReleases.write(
+            work.resolve("unlisted.tar.gz"),
+            withManifest(files),
+            List.of(symlink(name, r.app + ".jar"))),
+        "link " + name + " is not in the manifest");
+    assertRefused(
+        TestReleases.write(
+            work.resolve("elsewhere.tar.gz"),
+            withManifestAndLinks(files, Map.of(name, "other.jar")),
+            List.of(symlink(name, r.app + ".jar"))),
+        "link " + name + " does not point where the manifest says");
+    assertRefused(
+        TestReleases.write(
+            work.resolve("tmp-link.tar.gz"),
+            withManifestAndLinks(files, Map.of("lib/x", "../tmp")),
+            List.of(symlink("lib/x", "../tmp"))),
+        "link lib/x -> ../tmp points outside bin/, lib/ and releases/");
+    // listed and inside: unpacked as a link
+    assertThat(
+            handler.unpack(
+                TestReleases.write(
+                    work.resolve("listed.tar.gz"),
+                    withManifestAndLinks(files, Map.of(name, r.app + ".jar")),
+                    List.of(symlink(name, r.app + ".jar")))))
+        .isEqualTo("1.1.0");
+    assertThat(work.resolve("root").resolve(name)).isSymbolicLink();
+  }
+
+  @Test // issue 12: a later release cannot write through a link an earlier one made
+  void aLaterReleaseCannotWriteThroughAnEarlierLink() throws IOException {
+    String link = "lib/" + r.app + "-1.1.0/data";
+    handler.unpack(
+        TestReleases.write(
+            work.resolve("with-link.tar.gz"),
+            withManifestAndLinks(files, Map.of(link, "../../releases/1.1.0")),
+            List.of(symlink(link, "../../releases/1.1.0"))));
+    treeBefore = TestReleases.tree(work.resolve("root"));
+    releasesBefore = Files.readString(work.resolve("root/releases/RELEASES"));
+    // 1.2.0 puts a file under that link: it would land in releases/1.1.0
+    Path jar = r.jar("1.2.0", r.v1());
+    Map<String, byte[]> later =
+        new java.util.LinkedHashMap<>(r.files("1.2.0", jar, r.descriptor("1.2.0"), null, null));
+    later.put(link + "/planted", "x".getBytes(StandardCharsets.UTF_8));
+    StringBuilder manifest = new StringBuilder();
+    later.forEach(
+        (n, b) -> manifest.append(TestReleases.sha256(b)).append("  ").append(n).append('\n'));
+    later.put(
+        "releases/1.2.0/" + Unpacker.MANIFEST,
+        manifest.toString().getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(
+            () ->
+                handler.unpack(TestReleases.write(work.resolve("later.tar.gz"), later, List.of())))
+        .isInstanceOf(UnpackException.class)
+        .hasMessageContaining("through the link " + link);
+    assertThat(work.resolve("root/releases/1.1.0/planted")).doesNotExist();
+    assertThat(work.resolve("root/releases/1.2.0")).doesNotExist();
+  }
+
+  @Test // issue 12: text files are UTF-8 without bidirectional controls, checked at unpack
+  void badTextIsRefusedAtUnpackWithLineAndColumn() throws IOException {
+    Map<String, byte[]> bad = new java.util.LinkedHashMap<>(files);
+    bad.put(
+        "releases/1.1.0/relup",
+        new byte[] {'r', 'e', 'l', 'u', 'p', '\n', ' ', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+    assertRefused(
+        r.tarball("1.1.0", bad, Map.of()), "releases/1.1.0/relup:2:3: not valid UTF-8 (byte 0xC3)");
+
+    Map<String, byte[]> reversed = new java.util.LinkedHashMap<>(files);
+    String descriptor = "releases/1.1.0/" + r.release + ".release";
+    reversed.put(
+        descriptor,
+        new String(files.get(descriptor), StandardCharsets.UTF_8)
+            .replace("release " + r.release + " 1.1.0", "release " + r.release + " 1.1.0\u202E")
+            .getBytes(StandardCharsets.UTF_8));
+    int column = ("release " + r.release + " 1.1.0").length() + 1;
+    assertRefused(r.tarball("1.1.0", reversed, Map.of()), descriptor + ":1:" + column + ": ");
+    assertRefused(
+        r.tarball("1.1.0", reversed, Map.of()), "a bidirectional control character (U+202E)");
+
+    Map<String, byte[]> badName = new java.util.LinkedHashMap<>(files);
+    badName.put("lib/" + r.app + "-1.1.0/gpj.\u202Eexe", new byte[] {1});
+    assertRefused(
+        r.tarball("1.1.0", badName, Map.of()), "has a bidirectional control character in its name");
+
+    Map<String, byte[]> badRelup = new java.util.LinkedHashMap<>(files);
+    badRelup.put(
+        "releases/1.1.0/relup", "relup 1.1.0 {\n  bogus\n}\n".getBytes(StandardCharsets.UTF_8));
+    assertRefused(r.tarball("1.1.0", badRelup, Map.of()), "releases/1.1.0/relup:");
+  }
+
+  @Test // issue 12: staging left by a killed unpack is cleaned when the root is opened
+  void stagingLeftBehindIsCleanedWhenTheRootOpens() throws IOException {
+    Path stale = Files.createDirectories(work.resolve("root/tmp/unpack-12345/lib/x"));
+    Files.writeString(stale.resolve("half.jar"), "half");
+    ReleaseHandler.open(work.resolve("root"));
+    assertThat(work.resolve("root/tmp/unpack-12345")).doesNotExist();
+  }
+
+  @Test // issue 12: releases/ on another file system: moves fall back to copy and rename
+  void releasesOnAnotherFileSystemUnpack() throws Exception {
+    Path root = work.resolve("root2");
+    Path releases = Files.createDirectories(root.resolve("lib"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", releases.toString())
+                .redirectErrorStream(true)
+                .start()
+                .waitFor()
+            == 0,
+        "needs permission to mount a tmpfs");
+    try {
+      // lib/ is a file system of its own; tmp/ (the staging) is not
+      ReleaseHandler other = ReleaseHandler.open(root);
+      assertThat(other.unpack(r.release("1.0.0", null, r.v1()))).isEqualTo("1.0.0");
+      assertThat(releases.resolve(r.app + "-1.0.0/" + r.app + ".jar")).isRegularFile();
+    } finally {
+      new ProcessBuilder("umount", "-l", releases.toString()).start().waitFor();
+    }
+  }
 }
