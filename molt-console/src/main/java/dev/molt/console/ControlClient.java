@@ -100,7 +100,15 @@ final class ControlClient implements AutoCloseable {
     List<String> request = new ArrayList<>(List.of(Frames.PROTOCOL, credential, command));
     request.addAll(args);
     Frames.writeRequest(out, request);
-    return Frames.readReply(in);
+    try {
+      return Frames.readReply(in);
+    } catch (java.io.EOFException | java.net.SocketException e) {
+      throw new IOException(
+          "the node closed the connection before it answered '"
+              + command
+              + "': it stopped or died meanwhile (its log says why)",
+          e);
+    }
   }
 
   /**

@@ -107,6 +107,13 @@ final class ControlServer implements AutoCloseable {
   private final RateLimitedLog tooSlow = rateLimited();
   private volatile boolean closed;
 
+  /** Set when the node starts to stop: new commands are refused, those under way finish. */
+  private volatile boolean draining;
+
+  /** Commands running (stop aside), each until its reply is written. */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private ControlServer(
       Commands commands,
       Path socket,
@@ -384,16 +391,30 @@ final class ControlServer implements AutoCloseable {
       }
       String command = request.get(2);
       List<String> args = request.subList(3, request.size());
-      String reply;
-      try {
-        reply = commands.run(command, List.copyOf(args), connection);
-      } catch (Exception e) {
-        Frames.writeReply(
-            out, Frames.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
-        continue;
+      boolean stop = command.equals("stop");
+      if (!stop) {
+        inFlight.incrementAndGet();
       }
-      Frames.writeReply(out, Frames.OK, reply);
-      if (command.equals("stop")) {
+      try {
+        if (draining && !stop) {
+          Frames.writeReply(out, Frames.FAILED, "the node is stopping; '" + command + "' not run");
+          continue;
+        }
+        String reply;
+        try {
+          reply = commands.run(command, List.copyOf(args), connection);
+        } catch (Exception e) {
+          Frames.writeReply(
+              out, Frames.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+          continue;
+        }
+        Frames.writeReply(out, Frames.OK, reply);
+      } finally {
+        if (!stop) {
+          inFlight.decrementAndGet();
+        }
+      }
+      if (stop) {
         awaitExit();
       }
     }
@@ -473,6 +494,20 @@ final class ControlServer implements AutoCloseable {
             refusals.release();
           }
         });
+  }
+
+  /**
+   * The first step of a stop: refuses new commands, and waits up to {@code patience} for those
+   * under way (an install, say) to finish and write their replies. Returns how many were still
+   * running at the end.
+   */
+  int drain(java.time.Duration patience) {
+    draining = true;
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(10_000_000);
+    }
+    return inFlight.get();
   }
 
   @Override

@@ -205,10 +205,25 @@ public final class Node {
             .toList();
   }
 
-  /** Stops the applications, closes the channel, removes the pid file and exits. */
+  /** How long a stop waits for the commands under way (an upgrade, say) to finish. */
+  private static final Duration STOP_PATIENCE =
+      Duration.ofSeconds(Long.getLong("molt.stop.waitSeconds", 120));
+
+  /**
+   * Waits for the commands under way to finish and answer (new ones are refused), then stops the
+   * applications, closes the channel, removes the pid file and exits.
+   */
   void stop() {
     try {
       Thread.sleep(50);
+      LOG.info("node stopping: waiting for the commands under way");
+      int left = control.drain(STOP_PATIENCE);
+      if (left > 0) {
+        LOG.warn(
+            "node stopping with {} commands still running after {} s (molt.stop.waitSeconds)",
+            left,
+            STOP_PATIENCE.toSeconds());
+      }
       LOG.info("node stopping");
       ApplicationController.node().stopAll();
       eval.close();

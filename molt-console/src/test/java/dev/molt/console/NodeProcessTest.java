@@ -298,6 +298,10 @@ class NodeProcessTest {
     new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
     assertThat(installing.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(installing.exitValue()).isNotZero();
+    assertThat(new String(installing.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .as("said in words")
+        .contains("the node closed the connection before it answered 'install'")
+        .doesNotContain("EOFException");
 
     assertThat(molt("start").code()).isZero();
     assertThat(molt("releases"))
@@ -479,6 +483,71 @@ class NodeProcessTest {
                 + " org.slf4j.LoggerFactory: the stable layer has a class of that name");
     assertThat(root.resolve("releases/1.1.0")).doesNotExist();
     assertThat(molt("releases")).isEqualTo(new Run(0, "counter 1.0.0 permanent"));
+    assertThat(molt("stop").code()).isZero();
+  }
+
+  /** Runs {@link #molt} in the background, on a thread of its own. */
+  private java.util.concurrent.CompletableFuture<Run> moltLater(String... args) {
+    var result = new java.util.concurrent.CompletableFuture<Run>();
+    Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                result.complete(molt(args));
+              } catch (Exception e) {
+                result.completeExceptionally(e);
+              }
+            });
+    return result;
+  }
+
+  private void awaitLog(String text) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> Files.readString(root.resolve("log/node.log")).contains(text));
+  }
+
+  @Test // issue 12: stop during an upgrade waits for it; every client gets its answer
+  void stopDuringAnUpgradeWaitsForItAndAnswersEveryone() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    assertThat(molt("start").code()).isZero();
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")").out()).isEqualTo("\"v1:1\"");
+    Path v2 =
+        release(
+            "1.1.0",
+            "1.0.0",
+            "v2",
+            """
+            public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
+              org.slf4j.LoggerFactory.getLogger("counter").info("code change started");
+              Thread.sleep(5_000); // long enough for a stop and a ping to come meanwhile
+              return (State) Migration.migrate(old, getClass());
+            }
+            """);
+    var upgrade = moltLater("upgrade", v2.toString());
+    awaitLog("code change started");
+    var stop = moltLater("stop");
+    awaitLog("node stopping: waiting for the commands under way");
+    assertThat(Files.readString(root.resolve("log/node.log")))
+        .as("the stop came during the upgrade")
+        .doesNotContain("installed release counter 1.1.0");
+    assertThat(molt("ping"))
+        .as("new commands are refused while it drains")
+        .isEqualTo(new Run(1, "error: the node is stopping; 'ping' not run"));
+    Run upgraded = upgrade.get(60, TimeUnit.SECONDS);
+    assertThat(upgraded.code()).as(upgraded.out()).isZero();
+    assertThat(upgraded.out())
+        .startsWith("upgraded to 1.1.0 from 1.0.0")
+        .endsWith("1.1.0 is permanent");
+    assertThat(stop.get(60, TimeUnit.SECONDS).code()).isZero();
+    try (var staging = Files.newDirectoryStream(root.resolve("tmp"), "unpack-*")) {
+      assertThat(staging.iterator().hasNext()).as("no staging left").isFalse();
+    }
+    assertThat(molt("releases"))
+        .isEqualTo(new Run(0, "counter 1.0.0 old\ncounter 1.1.0 permanent"));
+    assertThat(molt("start").code()).isZero();
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")").out()).isEqualTo("\"v2:1\"");
     assertThat(molt("stop").code()).isZero();
   }
 }
