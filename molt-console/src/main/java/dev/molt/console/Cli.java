@@ -202,7 +202,11 @@ public final class Cli {
       while (System.nanoTime() < deadline) {
         if (!node.isAlive()) {
           throw new IllegalStateException(
-              "the node exited with code " + node.exitValue() + "; see " + log);
+              "the node exited with code "
+                  + node.exitValue()
+                  + lastFailure(log).map(why -> ": " + why).orElse("")
+                  + "; see "
+                  + log);
         }
         if (ControlClient.answers(ControlServer.socketPath(root))) {
           System.out.println("started (pid " + node.pid() + ", log " + log + ")");
@@ -213,6 +217,27 @@ public final class Cli {
       node.destroy();
       throw new IllegalStateException(
           "the node did not answer within " + waitSeconds + " s; see " + log);
+    }
+
+    /**
+     * Why a node that just exited failed, from the end of its log: the message of the exception
+     * that ended its main thread.
+     */
+    static java.util.Optional<String> lastFailure(Path log) {
+      try {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        for (int i = lines.size() - 1; i >= Math.max(0, lines.size() - 400); i--) {
+          String line = lines.get(i);
+          if (line.startsWith("Exception in thread \"main\" ")) {
+            String thrown = line.substring("Exception in thread \"main\" ".length());
+            int colon = thrown.indexOf(": ");
+            return java.util.Optional.of(colon < 0 ? thrown : thrown.substring(colon + 2));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // no log to read: the caller points at it anyway
+      }
+      return java.util.Optional.empty();
     }
 
     /** This JVM's class path, and its module path when it has one (as under a test runner). */

@@ -550,4 +550,38 @@ class NodeProcessTest {
     assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")").out()).isEqualTo("\"v2:1\"");
     assertThat(molt("stop").code()).isZero();
   }
+
+  @Test // issue 12: a tarball extracted in place boots as it is, checked against its manifest
+  void anExtractedTarballBootsAsItIs() throws Exception {
+    root = Files.createDirectories(work.resolve("root"));
+    Path tarball = release("1.0.0", null, "v1", "");
+    assertThat(
+            new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", root.toString())
+                .start()
+                .waitFor())
+        .isZero();
+    Run started = molt("start");
+    assertThat(started.code()).as(started.out()).isZero();
+    assertThat(molt("releases")).isEqualTo(new Run(0, "counter 1.0.0 permanent"));
+    assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")").out()).isEqualTo("\"v1:1\"");
+    assertThat(molt("stop").code()).isZero();
+
+    // the same, tampered with after extraction: refused, and the command says why on its line
+    Path other = Files.createDirectories(work.resolve("other"));
+    root = other;
+    assertThat(
+            new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", other.toString())
+                .start()
+                .waitFor())
+        .isZero();
+    Files.writeString(
+        other.resolve("releases/1.0.0/counter.release"),
+        "# edited after extraction\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    Run refused = molt("start");
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.out())
+        .startsWith("error: the node exited with code 1: ")
+        .contains("checksum mismatch for releases/1.0.0/counter.release");
+  }
 }

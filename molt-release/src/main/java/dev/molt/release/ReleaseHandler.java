@@ -179,6 +179,9 @@ public final class ReleaseHandler {
    * what happened, until the operator makes a release permanent or installs one.
    */
   public synchronized String boot() throws IOException {
+    if (releases.isEmpty()) {
+      adoptExtracted();
+    }
     List<String> candidates = new ArrayList<>();
     candidates.add(
         find(Status.PERMANENT)
@@ -251,6 +254,30 @@ public final class ReleaseHandler {
     }
     throw new IllegalStateException(
         "no release under " + root + " boots: " + String.join("; ", failures));
+  }
+
+  /**
+   * A root made by extracting a release tarball ({@code tar xzf}) has the release's files but no
+   * {@code RELEASES}: if it holds exactly one release, checked against its manifest, it becomes
+   * this node's only release, unpacked, as OTP's target systems boot from an extracted tarball.
+   */
+  private void adoptExtracted() throws IOException {
+    List<String> versions;
+    try (var dirs = Files.newDirectoryStream(root.resolve("releases"), Files::isDirectory)) {
+      versions = new ArrayList<>();
+      dirs.forEach(d -> versions.add(d.getFileName().toString()));
+    }
+    if (versions.size() != 1) {
+      return; // none, or several: boot says what it needs
+    }
+    ReleaseDescriptor descriptor = Unpacker.extractedInPlace(root, versions.getFirst());
+    save(
+        descriptor.name(),
+        List.of(new ReleaseStatus(descriptor.name(), descriptor.version(), Status.UNPACKED)));
+    LOG.info(
+        "release {} {} was extracted in place; its files match its manifest",
+        descriptor.name(),
+        descriptor.version());
   }
 
   /** Why the node runs a release other than its permanent one, if it fell back at boot. */

@@ -281,8 +281,7 @@ final class Unpacker {
     return versions.getFirst();
   }
 
-  private static Map<String, String> manifest(Path tarball, Path file, String name)
-      throws IOException {
+  static Map<String, String> manifest(Path tarball, Path file, String name) throws IOException {
     Map<String, String> expected = new LinkedHashMap<>();
     int lineNumber = 0;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -502,6 +501,47 @@ final class Unpacker {
             tarball + ": " + e.getMessage().replace(staging.toString() + "/", ""), e);
       }
     }
+  }
+
+  /**
+   * The release a tarball extracted in place left under {@code root} ({@code tar xzf} in the root),
+   * checked as an unpack would check it: its manifest lists every file, each with its sha256, and
+   * every link; its descriptor parses and names its version. Returns its descriptor; throws naming
+   * the first file that does not match.
+   */
+  static ReleaseDescriptor extractedInPlace(Path root, String version) throws IOException {
+    Path releaseDir = root.resolve("releases").resolve(version);
+    Path manifestFile = releaseDir.resolve(MANIFEST);
+    String where = root + " (extracted in place)";
+    Map<String, String> expected =
+        manifest(Path.of(where), manifestFile, "releases/" + version + "/" + MANIFEST);
+    for (Map.Entry<String, String> entry : expected.entrySet()) {
+      Path file = root.resolve(entry.getKey()).normalize();
+      if (!file.startsWith(root)) {
+        throw new UnpackException(where + ": " + entry.getKey() + " leaves the root");
+      }
+      if (entry.getValue().startsWith("symlink:")) {
+        if (!Files.isSymbolicLink(file)) {
+          throw new UnpackException(where + ": " + entry.getKey() + " should be a link");
+        }
+        continue;
+      }
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new UnpackException(where + ": " + entry.getKey() + " is missing");
+      }
+      if (!entry.getValue().equals(sha256(file))) {
+        throw new UnpackException(where + ": checksum mismatch for " + entry.getKey());
+      }
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    expected.forEach(
+        (path, sha) -> {
+          if (!sha.startsWith("symlink:")) {
+            files.put(path, sha);
+          }
+        });
+    checkTexts(Path.of(where), root, files);
+    return descriptor(root, version, files, Path.of(where));
   }
 
   /**
