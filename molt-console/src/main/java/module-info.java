@@ -17,6 +17,8 @@ module dev.molt.console {
   requires org.apache.commons.io;
   requires jdk.net;
   requires static org.apiguardian.api;
+  requires static ch.qos.logback.classic;
+  requires static ch.qos.logback.core;
 
   exports dev.molt.console;
 

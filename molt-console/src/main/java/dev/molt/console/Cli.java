@@ -68,9 +68,13 @@ public final class Cli {
   private Cli() {}
 
   public static void main(String[] args) {
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+    if (System.getProperty("logback.configurationFile") == null) {
       // the command line prints its own one-line results; the node's log is log/node.log
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      System.setProperty(
+          "logback.configurationFile",
+          java.util.Arrays.asList(args).contains("foreground")
+              ? "molt-foreground-logback.xml"
+              : "molt-cli-logback.xml");
     }
     System.exit(run(args));
   }
@@ -162,7 +166,8 @@ public final class Cli {
   @Command(
       name = "start",
       description =
-          "Starts the node in the background (logs in <root>/log/node.log) and waits until it answers.")
+          "Starts the node in the background (logs in <root>/log/node.log, its output in"
+              + " log/console.log) and waits until it answers.")
   static final class Start extends Sub {
     @Option(
         names = "--listen-tcp",
@@ -182,11 +187,18 @@ public final class Cli {
         throw new IllegalStateException("a node is already running with root " + root);
       }
       RootLock.acquire(root, "start").close(); // refused if a node runs, answering or not
-      Path log = root.resolve("log").resolve("node.log");
-      Files.createDirectories(log.getParent());
+      Path logs = root.resolve("log");
+      Path log = logs.resolve("node.log");
+      Path console = logs.resolve("console.log");
+      Files.createDirectories(logs);
       List<String> command =
           new ArrayList<>(
               List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      Path ownConfig = root.resolve("logback.xml");
+      command.add(
+          "-Dlogback.configurationFile="
+              + (Files.isRegularFile(ownConfig) ? ownConfig.toString() : "molt-node-logback.xml"));
+      command.add("-Dmolt.log.dir=" + logs);
       command.addAll(jvmOptions());
       command.addAll(List.of("-cp", classPath(), Node.class.getName(), "--root", root.toString()));
       if (listenTcp != null) {
@@ -195,7 +207,7 @@ public final class Cli {
       Process node =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
       long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
@@ -204,8 +216,10 @@ public final class Cli {
           throw new IllegalStateException(
               "the node exited with code "
                   + node.exitValue()
-                  + lastFailure(log).map(why -> ": " + why).orElse("")
+                  + lastFailure(console).map(why -> ": " + why).orElse("")
                   + "; see "
+                  + console
+                  + " and "
                   + log);
         }
         if (ControlClient.answers(ControlServer.socketPath(root))) {
@@ -216,7 +230,7 @@ public final class Cli {
       }
       node.destroy();
       throw new IllegalStateException(
-          "the node did not answer within " + waitSeconds + " s; see " + log);
+          "the node did not answer within " + waitSeconds + " s; see " + log + " and " + console);
     }
 
     /**

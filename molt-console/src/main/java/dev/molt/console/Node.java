@@ -90,6 +90,7 @@ public final class Node {
 
   /** Boots the release under {@code root} and opens the control channel. */
   public static Node start(Path root, Integer tcpPort) throws IOException {
+    LogLevels.apply(System.getProperty("molt.log.levels"));
     Path absolute = root.toAbsolutePath().normalize();
     Files.createDirectories(absolute.resolve("log"));
     try {

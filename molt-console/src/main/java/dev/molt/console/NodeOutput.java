@@ -73,6 +73,21 @@ final class NodeOutput {
     LISTENERS.remove(buffer);
   }
 
+  /**
+   * A log line for the consoles: to the console whose evaluation caused it (in its thread, or one
+   * it started), else to every open console. The log file has it already.
+   */
+  static void toConsoles(byte[] b, int off, int len) {
+    Capture capture = CAPTURE.get();
+    if (capture != null && capture.active) {
+      capture.into.write(b, off, len);
+      return;
+    }
+    for (Buffer listener : LISTENERS) {
+      listener.write(b, off, len);
+    }
+  }
+
   /** Runs {@code work} with what it prints going to {@code into} only. */
   static <T> T capture(Buffer into, Callable<T> work) throws Exception {
     Capture capture = new Capture(into);

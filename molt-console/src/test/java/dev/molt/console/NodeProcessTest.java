@@ -34,6 +34,9 @@ class NodeProcessTest {
 
   record Run(int code, String out) {}
 
+  /** MOLT_JVM_OPTIONS for the commands, null for none. */
+  private String jvmOptions;
+
   /** Class files the next {@link #release} puts in its module jar besides its own. */
   private Map<String, byte[]> extraClassFiles = Map.of();
 
@@ -55,7 +58,11 @@ class NodeProcessTest {
                 "--root",
                 root.toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (jvmOptions != null) {
+      builder.environment().put("MOLT_JVM_OPTIONS", jvmOptions);
+    }
+    Process process = builder.start();
     String out =
         new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -583,5 +590,39 @@ class NodeProcessTest {
     assertThat(refused.out())
         .startsWith("error: the node exited with code 1: ")
         .contains("checksum mismatch for releases/1.0.0/counter.release");
+  }
+
+  @Test // issue 12: the node's log has timestamps, process names, levels per package, rotation
+  void theNodeLogHasTimesProcessesLevelsAndRotates() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    jvmOptions =
+        "-Dmolt.log.maxSize=2KB -Dmolt.log.files=2 -Dmolt.log.checkMillis=0 -Dmolt.log.levels=test.node=DEBUG,noisy=WARN";
+    assertThat(molt("start").code()).isZero();
+    jvmOptions = null;
+    String log = Files.readString(root.resolve("log/node.log"));
+    assertThat(log.lines().filter(l -> l.contains("application counter 1.0.0 started")))
+        .as("a timestamp, the level, the process that logged")
+        .singleElement()
+        .asString()
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* INFO  \\[<0\\.\\d+\\.0>\\] .*");
+    assertThat(log).doesNotContain("[]");
+    assertThat(
+            molt(
+                "eval",
+                "for (int i = 0; i < 300; i++) {"
+                    + " org.slf4j.LoggerFactory.getLogger(\"test.node.x\").debug(\"debug line {}\", i);"
+                    + " org.slf4j.LoggerFactory.getLogger(\"noisy.y\").info(\"noise {}\", i); }"))
+        .extracting(Run::code)
+        .isEqualTo(0);
+    assertThat(molt("stop").code()).isZero();
+    String all =
+        Files.readString(root.resolve("log/node.log"))
+            + Files.readString(root.resolve("log/node.1.log"));
+    assertThat(all).contains("debug line 299").doesNotContain("noise ");
+    assertThat(root.resolve("log/node.1.log")).as("rotated").exists();
+    assertThat(root.resolve("log/node.3.log")).as("two rotated files kept").doesNotExist();
+    assertThat(Files.size(root.resolve("log/node.log"))).isLessThan(64 * 1024);
   }
 }
