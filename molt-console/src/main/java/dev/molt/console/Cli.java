@@ -199,6 +199,7 @@ public final class Cli {
           "-Dlogback.configurationFile="
               + (Files.isRegularFile(ownConfig) ? ownConfig.toString() : "molt-node-logback.xml"));
       command.add("-Dmolt.log.dir=" + logs);
+      command.addAll(VmArgs.of(root));
       command.addAll(jvmOptions());
       command.addAll(List.of("-cp", classPath(), Node.class.getName(), "--root", root.toString()));
       if (listenTcp != null) {

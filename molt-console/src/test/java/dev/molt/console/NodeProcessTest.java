@@ -625,4 +625,41 @@ class NodeProcessTest {
     assertThat(root.resolve("log/node.3.log")).as("two rotated files kept").doesNotExist();
     assertThat(Files.size(root.resolve("log/node.log"))).isLessThan(64 * 1024);
   }
+
+  @Test // issue 12: releases/<vsn>/vm.args holds the JVM options of the release that boots
+  void theBootingReleasesVmArgsReachTheNode() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    Path vmArgs = root.resolve("releases/1.0.0/vm.args");
+    Files.writeString(
+        vmArgs, "# the node's JVM\n-Dtest.vmarg=hello -Xss2m\n\n-Dtest.other=x # trailing\n");
+    assertThat(molt("start").code()).isZero();
+    assertThat(
+            molt("eval", "System.getProperty(\"test.vmarg\") + System.getProperty(\"test.other\")"))
+        .isEqualTo(new Run(0, "\"hellox\""));
+    assertThat(molt("stop").code()).isZero();
+
+    Files.writeString(vmArgs, "-Xmx1g\n-jar other.jar\n");
+    Run refused = molt("start");
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.out())
+        .isEqualTo(
+            "error: "
+                + vmArgs
+                + ":2: '-jar' is not a JVM option a release may set (options start with '-'; the"
+                + " class path and the main class are the launcher's)");
+  }
+
+  @Test // issue 12: status shows the versions the applications run after an upgrade
+  void statusShowsTheApplicationVersionsAfterAnUpgrade() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    assertThat(molt("start").code()).isZero();
+    assertThat(molt("status").out()).endsWith("applications [counter 1.0.0]");
+    assertThat(molt("upgrade", release("1.1.0", "1.0.0", "v2", "").toString()).code()).isZero();
+    assertThat(molt("status").out()).endsWith("applications [counter 1.1.0]");
+    assertThat(molt("downgrade", "1.0.0").code()).isZero();
+    assertThat(molt("status").out()).endsWith("applications [counter 1.0.0]");
+    assertThat(molt("stop").code()).isZero();
+  }
 }

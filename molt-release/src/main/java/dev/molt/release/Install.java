@@ -132,6 +132,7 @@ final class Install {
           false,
           cause);
     }
+    relabelApplications();
     return new InstallResult(
         path.from(),
         path.to(),
@@ -139,6 +140,27 @@ final class Install {
         Duration.ofNanos(pauseNanos),
         Duration.ofNanos(System.nanoTime() - start),
         warnings);
+  }
+
+  /**
+   * After a successful install, the applications the target release runs in place carry its
+   * versions (a status after an upgrade shows them, not the versions they booted with).
+   */
+  private void relabelApplications() {
+    ApplicationController controller = ApplicationController.node();
+    java.util.Map<String, String> running = new java.util.HashMap<>();
+    controller.whichApplications().forEach(a -> running.put(a.name(), a.version()));
+    for (ReleaseDescriptor.Application application : path.target().applications()) {
+      String version = running.get(application.name());
+      if (version != null && !version.equals(application.version())) {
+        try {
+          controller.upgraded(application.name(), application.version());
+        } catch (RuntimeException e) {
+          warnings.add(
+              "application " + application.name() + " version not updated: " + e.getMessage());
+        }
+      }
+    }
   }
 
   /**

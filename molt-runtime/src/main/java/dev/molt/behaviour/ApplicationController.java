@@ -200,6 +200,19 @@ public final class ApplicationController {
     ask(new ControllerServer.ChangeConfig(app, Map.copyOf(newEnv)));
   }
 
+  /**
+   * Records that application {@code app} now runs {@code version}: its code moved to that version
+   * in place, as a release install moves it, without a restart. {@link #whichApplications} and
+   * {@code bin/<name> status} show it from then on.
+   */
+  @org.apiguardian.api.API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  public void upgraded(String app, String version) {
+    ask(
+        new ControllerServer.Relabel(
+            java.util.Objects.requireNonNull(app, "app"),
+            java.util.Objects.requireNonNull(version, "version")));
+  }
+
   private Object ask(Object request) {
     return ask(request, Process.INFINITY);
   }

@@ -38,6 +38,8 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
 
   record ChangeConfig(String name, Map<String, Object> env) {}
 
+  record Relabel(String name, String version) {}
+
   static final class State {
     final Map<String, ApplicationSpec> loaded = new LinkedHashMap<>();
     final Map<String, RunningApplication> running = new LinkedHashMap<>();
@@ -71,6 +73,7 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
             case Which which -> List.copyOf(state.running.values());
             case Loaded loaded -> List.copyOf(state.loaded.values());
             case ChangeConfig change -> changeConfig(change, state);
+            case Relabel relabel -> relabel(relabel, state);
             default ->
                 new IllegalArgumentException(
                     "the application controller does not understand " + request);
@@ -118,6 +121,31 @@ final class ControllerServer implements GenServer<ControllerServer.State> {
     state.loaded.put(name, load.spec());
     controller.env.put(
         name, new ConcurrentHashMap<>(ApplicationController.merged(load.spec(), load.config())));
+    return "ok";
+  }
+
+  /** An application's code moved to another version of it, in place (a release install). */
+  private Object relabel(Relabel relabel, State state) {
+    ApplicationSpec spec = state.loaded.get(relabel.name());
+    if (spec == null) {
+      throw new IllegalArgumentException("application " + relabel.name() + " is not loaded");
+    }
+    state.loaded.put(
+        relabel.name(),
+        new ApplicationSpec(
+            spec.name(),
+            relabel.version(),
+            spec.modules(),
+            spec.applications(),
+            spec.callback(),
+            spec.env()));
+    RunningApplication running = state.running.get(relabel.name());
+    if (running != null) {
+      state.running.put(
+          relabel.name(),
+          new RunningApplication(
+              running.name(), relabel.version(), running.type(), running.supervisor()));
+    }
     return "ok";
   }
 

@@ -124,8 +124,16 @@ public final class KvNode implements AutoCloseable {
     return new Load(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
   }
 
+  /** The node's log, oldest first: its rotated files ({@code node.<n>.log}), then node.log. */
   public String log() throws IOException {
-    return Files.readString(root.resolve("log/node.log"));
+    StringBuilder all = new StringBuilder();
+    for (int n = 20; n >= 1; n--) {
+      Path rotated = root.resolve("log/node." + n + ".log");
+      if (Files.exists(rotated)) {
+        all.append(Files.readString(rotated));
+      }
+    }
+    return all.append(Files.readString(root.resolve("log/node.log"))).toString();
   }
 
   /** Stops the node if it runs (with none, {@code bin/kv stop} says so and exits 3). */
