@@ -70,9 +70,16 @@ final class Eval implements AutoCloseable {
       versions = Map.of();
       evaluations = 1;
     }
+    int generationBefore = generations;
+    boolean hadDeclarations = shell != null && shell.snippets().anyMatch(Eval::isDeclaration);
     JShell jshell = shell();
     stopped = false;
     List<String> out = new ArrayList<>();
+    if (namesVariables && hadDeclarations && generations != generationBefore) {
+      out.add(
+          "| the node's code changed since the last evaluation: what was declared before keeps its"
+              + " value but cannot be used from new snippets; declare again what you need");
+    }
     String remaining = code;
     SourceCodeAnalysis analysis = jshell.sourceCodeAnalysis();
     while (!remaining.isBlank()) {
@@ -105,8 +112,11 @@ final class Eval implements AutoCloseable {
           continue;
         }
         if (event.exception() != null) {
+          String stale = staleDeclaration(event.exception());
           throw new ConsoleSession.ConsoleError(
-              String.join("\n", out) + (out.isEmpty() ? "" : "\n") + describe(event.exception()));
+              String.join("\n", out)
+                  + (out.isEmpty() ? "" : "\n")
+                  + (stale != null ? stale : describe(event.exception())));
         }
         if (event.status() == Snippet.Status.REJECTED) {
           List<String> why =
@@ -163,6 +173,26 @@ final class Eval implements AutoCloseable {
    * An exception thrown by a snippet, with its stack down to the snippet (JShell's own frames left
    * out).
    */
+  /**
+   * What to say when a snippet used a variable, method or class declared before the node's code
+   * changed: the JVM refuses the access (the declarations of each code generation live in a class
+   * loader of their own, and JShell keeps them package-private), with a message only its authors
+   * can read. Null for any other failure.
+   */
+  static String staleDeclaration(Throwable thrown) {
+    String className =
+        thrown instanceof EvalException e ? e.getExceptionClassName() : thrown.getClass().getName();
+    String message = thrown.getMessage();
+    if (!"java.lang.IllegalAccessError".equals(className)
+        || message == null
+        || !message.contains("REPL.$JShell$")) {
+      return null;
+    }
+    return "this uses something declared before the node's code changed (an upgrade or a reload"
+        + " since it was declared): declarations of an earlier code version cannot be reached"
+        + " from new snippets. Declare it again, for example var x = ...; then go on";
+  }
+
   private static String describe(Throwable thrown) {
     StringBuilder text = new StringBuilder();
     if (thrown instanceof EvalException e) {
@@ -184,6 +214,14 @@ final class Eval implements AutoCloseable {
       text.append("\nCaused by: ").append(describe(cause));
     }
     return text.toString();
+  }
+
+  private static boolean isDeclaration(Snippet snippet) {
+    return switch (snippet.kind()) {
+      case VAR, METHOD, TYPE_DECL ->
+          snippet.subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+      default -> false;
+    };
   }
 
   /** The shell, told about module versions that changed since the last evaluation. */

@@ -36,4 +36,32 @@ class EvalTest {
       assertThat(eval.eval("y * 2")).isEqualTo("10");
     }
   }
+
+  @Test // issue 12: after the node's code changed, an earlier declaration is reported plainly
+  void aDeclarationFromBeforeACodeChangeIsReportedPlainly() throws Exception {
+    Path sources = java.nio.file.Files.createTempDirectory("evalgen");
+    Path src = java.nio.file.Files.createDirectories(sources.resolve("test/evalgen"));
+    java.nio.file.Files.writeString(
+        src.resolve("Gen.java"),
+        "package test.evalgen; public final class Gen { public static int v() { return 1; } }");
+    try (Eval eval = new Eval(scratch.resolve("eval"), true, 0)) {
+      assertThat(eval.eval("var n = 20")).isEqualTo("n ==> 20");
+      dev.molt.code.CodeServer.load(
+          dev.molt.code.ModuleSource.sources("evalgen", src.resolve("Gen.java")));
+      String next;
+      try {
+        next = eval.eval("n + 1");
+      } catch (ConsoleSession.ConsoleError e) {
+        next = e.getMessage();
+      }
+      assertThat(next)
+          .startsWith("| the node's code changed since the last evaluation")
+          .satisfiesAnyOf(
+              text -> assertThat(text).endsWith("21"),
+              text -> assertThat(text).contains("declared before the node's code changed"))
+          .doesNotContain("IllegalAccessError");
+      assertThat(eval.eval("var n = 30")).isEqualTo("n ==> 30");
+      assertThat(eval.eval("n + 1 + Gen.v()")).isEqualTo("32");
+    }
+  }
 }

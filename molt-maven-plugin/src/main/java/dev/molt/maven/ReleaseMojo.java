@@ -186,7 +186,7 @@ public final class ReleaseMojo extends AbstractMojo {
               application.start,
               modules,
               application.depends,
-              new LinkedHashMap<>(application.config)));
+              typed(application.config)));
     }
     ReleaseDescriptor descriptor =
         ReleaseDescriptor.parse(
@@ -249,6 +249,16 @@ public final class ReleaseMojo extends AbstractMojo {
         ReleasePackager.tarball(out.resolve(name + "-" + version + ".tar.gz"), version, files);
     getLog()
         .info("release " + name + " " + version + ": " + tarball + " (" + files.size() + " files)");
+  }
+
+  /**
+   * The pom's config values are text; they are typed as a release file types a bare value, so that
+   * {@code <port>8080</port>} is the number 8080 ({@code "8080"}, quotes included, stays text).
+   */
+  private static Map<String, Object> typed(Map<String, String> config) {
+    Map<String, Object> typed = new LinkedHashMap<>();
+    config.forEach((key, value) -> typed.put(key, ReleaseDescriptor.configValue(value.strip())));
+    return typed;
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apiguardian.api.API;
 
@@ -73,9 +74,31 @@ public record ReleaseConfig(Map<String, Map<String, Object>> applications) {
 
   /** {@code application}'s config: its descriptor's defaults, overridden by this file's values. */
   public Map<String, Object> effective(ReleaseDescriptor.Application application) {
+    return effective(application, System.getenv());
+  }
+
+  /**
+   * As {@link #effective(ReleaseDescriptor.Application)}, with {@code environment} in place of the
+   * process's: {@code MOLT_CONFIG_<APP>_<KEY>} (upper case, any other character than a letter or a
+   * digit as {@code _}) overrides the key of a config statement or of the descriptor, typed as a
+   * bare value ({@link ReleaseDescriptor#configValue}).
+   */
+  public Map<String, Object> effective(
+      ReleaseDescriptor.Application application, Map<String, String> environment) {
     Map<String, Object> config = new LinkedHashMap<>(application.config());
     config.putAll(applications.getOrDefault(application.name(), Map.of()));
+    for (String key : List.copyOf(config.keySet())) {
+      String variable = "MOLT_CONFIG_" + envName(application.name()) + "_" + envName(key);
+      String override = environment.get(variable);
+      if (override != null) {
+        config.put(key, ReleaseDescriptor.configValue(override));
+      }
+    }
     return config;
+  }
+
+  private static String envName(String name) {
+    return name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
   }
 
   /** The config as text; {@link #parse} reads it back equal. */

@@ -317,16 +317,27 @@ public record ReleaseDescriptor(
 
   /** A config value: a quoted atom is a string; a bare one is a long, true/false, or a string. */
   private static Object value(Atom atom) {
-    if (atom.quoted()) {
-      return atom.text();
+    return atom.quoted() ? atom.text() : configValue(atom.text());
+  }
+
+  /**
+   * A config value given as bare text (a pom's {@code <port>8080</port>}, an environment variable),
+   * typed as the release formats type a bare value: {@code true} and {@code false} are booleans, a
+   * whole number of up to 18 digits is a {@code Long}, anything else is a string. Text in double
+   * quotes is a string without them ({@code "8080"}).
+   */
+  @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.2")
+  public static Object configValue(String text) {
+    if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+      return text.substring(1, text.length() - 1);
     }
-    if (atom.text().equals("true") || atom.text().equals("false")) {
-      return Boolean.parseBoolean(atom.text());
+    if (text.equals("true") || text.equals("false")) {
+      return Boolean.parseBoolean(text);
     }
-    if (atom.text().matches("-?[0-9]{1,18}")) {
-      return Long.parseLong(atom.text());
+    if (text.matches("-?[0-9]{1,18}")) {
+      return Long.parseLong(text);
     }
-    return atom.text();
+    return text;
   }
 
   /** A path inside an application's directory: relative, without {@code ..}. */

@@ -71,6 +71,66 @@ class LeakTest {
     assertThat(CodeServer.leaks()).noneMatch(leak -> leak.module().equals(module));
   }
 
+  @Test // issue 12: a long-lived caller holding one version's request class leaks no later one
+  @SuppressWarnings("unchecked")
+  void aLongLivedCallerOfAnOldVersionDoesNotKeepTheLaterVersions() throws Exception {
+    Path classes =
+        Sources.classes(
+            dir.resolve("src"),
+            dir.resolve("classes"),
+            Map.of(
+                pkg + ".Server",
+                Sources.server(
+                    pkg,
+                    "record State(int n) {} public record Req(String key) {}",
+                    "new State(0)",
+                    "request instanceof Req r ? r.key() : \"not a Req: \" + request")));
+    ModuleSource source = ModuleSource.directory(module, classes);
+    CodeServer.load(source);
+    Pid pid =
+        GenServer.start(
+            CodeServer.newInstance(
+                CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class),
+            null);
+    // the caller keeps a request built with the first version's classes, and calls without end
+    Class<?> firstReq = CodeServer.currentClass(pkg + ".Server$Req").orElseThrow();
+    Object request = firstReq.getDeclaredConstructors()[0].newInstance("k");
+    java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Object> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Pid caller =
+        dev.molt.Process.spawn(
+            () -> {
+              while (true) {
+                last.set(GenServer.call(pid, request));
+                calls.incrementAndGet();
+              }
+            });
+    List<WeakReference<ClassLoader>> later = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      CodeServer.loadPurging(source);
+      later.add(
+          new WeakReference<>(
+              CodeServer.currentClass(pkg + ".Server").orElseThrow().getClassLoader()));
+      long before = calls.get();
+      await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > before + 10);
+    }
+    assertThat(last.get()).isEqualTo("k");
+    CodeServer.loadPurging(source);
+    long before = calls.get();
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > before + 10);
+    later.removeLast(); // the version before the current one: old, not yet purged
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              System.gc();
+              return later.stream().allMatch(ref -> ref.get() == null);
+            });
+    dev.molt.Process.exit(caller, dev.molt.ExitReason.kill());
+    GenServer.stop(pid);
+  }
+
   @Test
   void aModuleThatLeavesAThreadRunningIsReportedWithTheThreadsName() throws Exception {
     String source =

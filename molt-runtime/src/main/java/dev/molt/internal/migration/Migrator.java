@@ -3,8 +3,12 @@ package dev.molt.internal.migration;
 import dev.molt.code.MigrationException;
 import java.lang.reflect.Array;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -39,6 +43,28 @@ public final class Migrator {
           return new ConcurrentHashMap<>();
         }
       };
+
+  /**
+   * For each class loader that plans build classes of, the classes whose plans do (weakly, both):
+   * when that version is purged, the plans that lead to it are dropped wherever they are kept. A
+   * long-lived caller holding one version's request class would otherwise keep, through that
+   * class's plans, every version its requests were migrated to.
+   */
+  private static final Map<ClassLoader, Set<Class<?>>> SOURCES_BY_TARGET = new WeakHashMap<>();
+
+  /** Keeps {@code plan} from {@code oldType} to {@code newType}, and where it is kept. */
+  private static RecordPlan keep(Class<?> oldType, Class<?> newType, RecordPlan plan) {
+    RecordPlan kept = PLANS.get(oldType).putIfAbsent(newType, plan);
+    ClassLoader target = newType.getClassLoader();
+    if (kept == null && target != oldType.getClassLoader()) {
+      synchronized (SOURCES_BY_TARGET) {
+        SOURCES_BY_TARGET
+            .computeIfAbsent(target, t -> Collections.newSetFromMap(new WeakHashMap<>()))
+            .add(oldType);
+      }
+    }
+    return kept == null ? plan : kept;
+  }
 
   /** What {@link #direct} returns for a value that needs a frame of its own. */
   private static final Object FRAME = new Object();
@@ -77,7 +103,9 @@ public final class Migrator {
         continue;
       }
       try {
-        PLANS.get(oldType).computeIfAbsent(newType, type -> RecordPlan.of(oldType, type));
+        if (!PLANS.get(oldType).containsKey(newType)) {
+          keep(oldType, newType, RecordPlan.of(oldType, newType));
+        }
       } catch (Refusal e) {
         // reported with its real path if a value of this class is ever migrated
       }
@@ -91,6 +119,16 @@ public final class Migrator {
   public static void forget(ModuleClasses purged) {
     for (Class<?> type : purged.definedClasses()) {
       PLANS.remove(type);
+    }
+    Set<Class<?>> sources;
+    synchronized (SOURCES_BY_TARGET) {
+      sources = SOURCES_BY_TARGET.remove(purged.loader());
+    }
+    if (sources != null) {
+      ClassLoader gone = purged.loader();
+      for (Class<?> source : List.copyOf(sources)) {
+        PLANS.get(source).keySet().removeIf(type -> type.getClassLoader() == gone);
+      }
     }
   }
 
@@ -379,13 +417,8 @@ public final class Migrator {
               + oldType.getName()
               + "\") on the class that replaces it, or handle it in codeChange");
     }
-    Map<Class<?>, RecordPlan> plans = PLANS.get(oldType);
-    RecordPlan plan = plans.get(newType);
-    if (plan == null) {
-      plan = RecordPlan.of(oldType, newType);
-      plans.put(newType, plan);
-    }
-    return plan;
+    RecordPlan plan = PLANS.get(oldType).get(newType);
+    return plan != null ? plan : keep(oldType, newType, RecordPlan.of(oldType, newType));
   }
 
   /**
