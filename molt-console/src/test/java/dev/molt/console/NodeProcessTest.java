@@ -662,4 +662,37 @@ class NodeProcessTest {
     assertThat(molt("status").out()).endsWith("applications [counter 1.0.0]");
     assertThat(molt("stop").code()).isZero();
   }
+
+  @Test // issue 12: an upgrade and a downgrade at once end in a state that agrees with itself
+  void anUpgradeAndADowngradeAtOnceEndConsistent() throws Exception {
+    root = work.resolve("root");
+    molt("unpack", release("1.0.0", null, "v1", "").toString());
+    assertThat(molt("start").code()).isZero();
+    molt("unpack", release("1.1.0", "1.0.0", "v2", "").toString());
+    for (int round = 0; round < 3; round++) {
+      var up = moltLater("upgrade", "1.1.0");
+      var down = moltLater("downgrade", "1.0.0");
+      Run upgraded = up.get(120, TimeUnit.SECONDS);
+      Run downgraded = down.get(120, TimeUnit.SECONDS);
+      for (Run run : List.of(upgraded, downgraded)) {
+        assertThat(run.out())
+            .as("each answers with its outcome, in words")
+            .matches(
+                "(upgraded to 1\\.1\\.0 from 1\\.0\\.0: .*1\\.1\\.0 is permanent"
+                    + "|downgraded to 1\\.0\\.0 from 1\\.1\\.0: .*1\\.0\\.0 is permanent"
+                    + "|error: release 1\\.[01]\\.0 is already running)");
+      }
+      String releases = molt("releases").out();
+      String running = molt("eval", "GenServer.call(\"counter\", \"hit\")").out();
+      assertThat(releases)
+          .as("the permanent release is the one that runs")
+          .isEqualTo(
+              running.startsWith("\"v2:")
+                  ? "counter 1.0.0 old\ncounter 1.1.0 permanent"
+                  : "counter 1.0.0 permanent\ncounter 1.1.0 old");
+      assertThat(molt("status").out())
+          .contains(running.startsWith("\"v2:") ? "counter 1.1.0" : "counter 1.0.0");
+    }
+    assertThat(molt("stop").code()).isZero();
+  }
 }

@@ -24,27 +24,31 @@ class LeakTest {
   private final String module = "leak" + NAMES.incrementAndGet();
   private final String pkg = "test.leaks." + module;
 
-  @Test
-  @SuppressWarnings("unchecked")
-  void everyPurgedLoaderIsCollectedOverTwoHundredLoadPurgeCycles() throws Exception {
+  /** A module with one server, {@code Server}, of these declarations and this reply; loaded. */
+  private ModuleSource serverModule(String declarations, String reply) throws Exception {
     Path classes =
         Sources.classes(
             dir.resolve("src"),
             dir.resolve("classes"),
-            Map.of(
-                pkg + ".Server",
-                Sources.server(
-                    pkg,
-                    "record State(int n) {}",
-                    "new State(0)",
-                    "getClass().getClassLoader().getName()")));
+            Map.of(pkg + ".Server", Sources.server(pkg, declarations, "new State(0)", reply)));
     ModuleSource source = ModuleSource.directory(module, classes);
     CodeServer.load(source);
-    Pid pid =
-        GenServer.start(
-            CodeServer.newInstance(
-                CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class),
-            null);
+    return source;
+  }
+
+  private Pid startServer() {
+    return GenServer.start(
+        CodeServer.newInstance(
+            CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class),
+        null);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyPurgedLoaderIsCollectedOverTwoHundredLoadPurgeCycles() throws Exception {
+    ModuleSource source =
+        serverModule("record State(int n) {}", "getClass().getClassLoader().getName()");
+    Pid pid = startServer();
     List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       loaders.add(
@@ -74,24 +78,11 @@ class LeakTest {
   @Test // issue 12: a long-lived caller holding one version's request class leaks no later one
   @SuppressWarnings("unchecked")
   void aLongLivedCallerOfAnOldVersionDoesNotKeepTheLaterVersions() throws Exception {
-    Path classes =
-        Sources.classes(
-            dir.resolve("src"),
-            dir.resolve("classes"),
-            Map.of(
-                pkg + ".Server",
-                Sources.server(
-                    pkg,
-                    "record State(int n) {} public record Req(String key) {}",
-                    "new State(0)",
-                    "request instanceof Req r ? r.key() : \"not a Req: \" + request")));
-    ModuleSource source = ModuleSource.directory(module, classes);
-    CodeServer.load(source);
-    Pid pid =
-        GenServer.start(
-            CodeServer.newInstance(
-                CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class),
-            null);
+    ModuleSource source =
+        serverModule(
+            "record State(int n) {} public record Req(String key) {}",
+            "request instanceof Req r ? r.key() : \"not a Req: \" + request");
+    Pid pid = startServer();
     // the caller keeps a request built with the first version's classes, and calls without end
     Class<?> firstReq = CodeServer.currentClass(pkg + ".Server$Req").orElseThrow();
     Object request = firstReq.getDeclaredConstructors()[0].newInstance("k");
