@@ -212,7 +212,9 @@ public final class Cli {
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
       long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+      Progress progress = new Progress(log);
       while (System.nanoTime() < deadline) {
+        progress.show();
         if (!node.isAlive()) {
           throw new IllegalStateException(
               "the node exited with code "
@@ -224,6 +226,7 @@ public final class Cli {
                   + log);
         }
         if (ControlClient.answers(ControlServer.socketPath(root))) {
+          progress.show();
           System.out.println("started (pid " + node.pid() + ", log " + log + ")");
           return 0;
         }
@@ -232,6 +235,53 @@ public final class Cli {
       node.destroy();
       throw new IllegalStateException(
           "the node did not answer within " + waitSeconds + " s; see " + log + " and " + console);
+    }
+
+    /**
+     * The phases of a boot as the node logs them (releases, applications, fallbacks, the control
+     * channel), shown as they come, so that a slow start is not a silent one.
+     */
+    static final class Progress {
+      private static final java.util.regex.Pattern PHASE =
+          java.util.regex.Pattern.compile(
+              ".* (INFO|WARN|ERROR) +\\[[^]]*\\] \\S*(ReleaseHandler|ControllerServer|Node|ControlServer)"
+                  + " - (.*)");
+      private final Path log;
+      private long offset;
+
+      Progress(Path log) {
+        this.log = log;
+        try {
+          offset = Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+          offset = 0;
+        }
+      }
+
+      void show() {
+        try (var channel = java.nio.channels.FileChannel.open(log)) {
+          if (channel.size() < offset) {
+            offset = 0; // rotated
+          }
+          java.nio.ByteBuffer bytes =
+              java.nio.ByteBuffer.allocate((int) Math.min(1 << 20, channel.size() - offset));
+          channel.read(bytes, offset);
+          String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+          int end = text.lastIndexOf('\n');
+          if (end < 0) {
+            return;
+          }
+          offset += text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length;
+          for (String line : text.substring(0, end).split("\n")) {
+            var phase = PHASE.matcher(line);
+            if (phase.matches()) {
+              System.out.println("  " + phase.group(3));
+            }
+          }
+        } catch (IOException e) {
+          // no log yet
+        }
+      }
     }
 
     /**

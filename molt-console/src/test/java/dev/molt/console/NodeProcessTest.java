@@ -202,6 +202,10 @@ class NodeProcessTest {
     assertThat(molt("unpack", v1.toString())).isEqualTo(new Run(0, "unpacked 1.0.0"));
     Run started = molt("start");
     assertThat(started.code()).as(started.out()).isZero();
+    assertThat(started.out())
+        .as("start shows the boot's phases as they come (indented), then its result")
+        .contains("application counter 1.0.0 started (PERMANENT)\n  booted release counter 1.0.0\n")
+        .contains("\n  node up: release 1.0.0 on " + root + "\nstarted (pid ");
     assertThat(molt("ping")).isEqualTo(new Run(0, "pong"));
     assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
         .isEqualTo(new Run(0, "\"v1:1\""));
