@@ -92,18 +92,6 @@ final class RootLock implements AutoCloseable {
     return new RootLock(channel, lock);
   }
 
-  /** Whether a live process holds the lock of {@code root}. */
-  static boolean held(Path root) throws IOException {
-    if (!Files.exists(file(root))) {
-      return false;
-    }
-    try (RootLock ignored = acquire(root, "a check")) {
-      return false;
-    } catch (IllegalStateException e) {
-      return true;
-    }
-  }
-
   private static String readHolder(FileChannel channel) {
     try {
       ByteBuffer buffer = ByteBuffer.allocate(32);
