@@ -70,12 +70,16 @@ final class Eval implements AutoCloseable {
       versions = Map.of();
       evaluations = 1;
     }
+    boolean hadShell = shell != null;
     int generationBefore = generations;
-    boolean hadDeclarations = shell != null && shell.snippets().anyMatch(Eval::isDeclaration);
     JShell jshell = shell();
     stopped = false;
     List<String> out = new ArrayList<>();
-    if (namesVariables && hadDeclarations && generations != generationBefore) {
+    // only when the code changed: the snippets are not scanned on every evaluation
+    if (namesVariables
+        && hadShell
+        && generations != generationBefore
+        && jshell.snippets().anyMatch(Eval::isDeclaration)) {
       out.add(
           "| the node's code changed since the last evaluation: what was declared before keeps its"
               + " value but cannot be used from new snippets; declare again what you need");

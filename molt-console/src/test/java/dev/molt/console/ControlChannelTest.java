@@ -199,8 +199,13 @@ class ControlChannelTest {
         try (ControlClient owner = ControlClient.unix(dir)) {
           assertThat(owner.call("ping").text()).isEqualTo("pong");
         }
-        // an authenticated connection keeps its place past the deadline
-        Thread.sleep(700);
+        // an authenticated connection keeps its place past the deadline: one opened after it,
+        // which sends nothing, is closed by then
+        try (SocketChannel idle = connectTcp(port)) {
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(20),
+              () -> assertThat(idle.read(ByteBuffer.allocate(16))).isEqualTo(-1));
+        }
         assertThat(first.call("ping").text()).isEqualTo("pong");
       }
       // places are given back when connections end

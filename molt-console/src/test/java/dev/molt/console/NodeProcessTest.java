@@ -521,6 +521,7 @@ class NodeProcessTest {
   @Test // issue 12: stop during an upgrade waits for it; every client gets its answer
   void stopDuringAnUpgradeWaitsForItAndAnswersEveryone() throws Exception {
     root = work.resolve("root");
+    Path go = work.resolve("let-the-code-change-finish");
     molt("unpack", release("1.0.0", null, "v1", "").toString());
     assertThat(molt("start").code()).isZero();
     assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")").out()).isEqualTo("\"v1:1\"");
@@ -532,10 +533,12 @@ class NodeProcessTest {
             """
             public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
               org.slf4j.LoggerFactory.getLogger("counter").info("code change started");
-              Thread.sleep(5_000); // long enough for a stop and a ping to come meanwhile
+              // until the test has seen the stop wait and a ping refused
+              while (!java.nio.file.Files.exists(java.nio.file.Path.of("%s"))) { Thread.sleep(20); }
               return (State) Migration.migrate(old, getClass());
             }
-            """);
+            """
+                .formatted(go));
     var upgrade = moltLater("upgrade", v2.toString());
     awaitLog("code change started");
     var stop = moltLater("stop");
@@ -546,6 +549,7 @@ class NodeProcessTest {
     assertThat(molt("ping"))
         .as("new commands are refused while it drains")
         .isEqualTo(new Run(1, "error: the node is stopping; 'ping' not run"));
+    Files.createFile(go);
     Run upgraded = upgrade.get(60, TimeUnit.SECONDS);
     assertThat(upgraded.code()).as(upgraded.out()).isZero();
     assertThat(upgraded.out())

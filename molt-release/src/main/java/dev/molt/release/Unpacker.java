@@ -108,25 +108,23 @@ final class Unpacker {
         if (entry.isSymbolicLink() || entry.isLink()) {
           String link = entry.getLinkName();
           String resolved = entry.isSymbolicLink() ? resolveLink(name, link) : normalize(link);
-          if (resolved == null) {
+          String outside =
+              resolved == null
+                  ? "the release root"
+                  : resolved.startsWith("bin/")
+                          || resolved.startsWith("lib/")
+                          || resolved.startsWith("releases/")
+                      ? null
+                      : "bin/, lib/ and releases/";
+          if (outside != null) {
             throw new UnpackException(
                 tarball
                     + ": link "
                     + name
                     + " -> "
                     + printable(link)
-                    + " points outside the release root");
-          }
-          if (!(resolved.startsWith("bin/")
-              || resolved.startsWith("lib/")
-              || resolved.startsWith("releases/"))) {
-            throw new UnpackException(
-                tarball
-                    + ": link "
-                    + name
-                    + " -> "
-                    + printable(link)
-                    + " points outside bin/, lib/ and releases/");
+                    + " points outside "
+                    + outside);
           }
           links.put(name, resolved);
           continue;

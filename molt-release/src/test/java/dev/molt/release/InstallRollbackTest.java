@@ -199,8 +199,10 @@ class InstallRollbackTest {
                 return t;
               }
             });
-    // the request is in the mailbox well before this; the code change then has 3 s to start
-    Thread.sleep(2_000);
+    // the install's request waits in the busy server's mailbox; then the server may go on
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Process.mailboxSize(server) > 0);
     hold.countDown();
     Throwable failed = install.get(30, TimeUnit.SECONDS);
     assertThat(failed)

@@ -856,10 +856,14 @@ class OtpGenServerSuiteTest {
     InProcess.run(
         () -> {
           Pid pid = GenServer.start(new HibernatesAfter(Duration.ofMillis(-1)), "x");
+          Pid witness = GenServer.start(new HibernatesAfter(Duration.ofMillis(1)), "x");
           assertThat(GenServer.call(pid, "started_p")).isEqualTo("ok");
-          Thread.sleep(50);
+          assertThat(GenServer.call(witness, "started_p")).isEqualTo("ok");
+          // the witness, idle since the same moment, has hibernated: the other would have too
+          org.awaitility.Awaitility.await().atMost(WAIT).until(() -> loopOf(witness).hibernating());
           assertThat(loopOf(pid).hibernations()).isZero();
           GenServer.stop(pid);
+          GenServer.stop(witness);
         });
   }
 
