@@ -4,6 +4,7 @@
 #   bench/run.sh [FIGURE...]      (default: all figures)
 #     call_1client call_4clients idle_processes_1m
 #     swap_pause_us swap_pause_10k_keys_us upgrade_100k_processes_ms install_100k_processes_ms
+#     install_1m_idle_processes_ms
 #     metaspace_growth_kb_per_1000_reloads load_module_us migrate_1m_records_ms
 #     call_p99_us call_p999_us (4 clients)
 #     call_1client_busy call_4clients_busy swap_pause_busy_us call_p99_busy_us call_p999_busy_us
@@ -22,7 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all=(call_1client call_4clients idle_processes_1m swap_pause_us swap_pause_10k_keys_us
-  upgrade_100k_processes_ms install_100k_processes_ms metaspace_growth_kb_per_1000_reloads load_module_us
+  upgrade_100k_processes_ms install_100k_processes_ms install_1m_idle_processes_ms
+  metaspace_growth_kb_per_1000_reloads load_module_us
   migrate_1m_records_ms call_p99_us call_p999_us
   call_1client_busy call_4clients_busy swap_pause_busy_us call_p99_busy_us call_p999_busy_us
   sup_terminate_10k_children_ms)
@@ -103,6 +105,12 @@ for f in "${figures[@]}"; do
       result "$f" "$("$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx4g -cp "$jar" \
           dev.molt.bench.InstallBench 100000 2>/dev/null | shown | value)" \
         "$(bench/erlang/release/release_handler.sh 100000 | shown | value)" lower ;;
+    install_1m_idle_processes_ms)
+      # as install_100k_processes_ms with 1,000,000 workers and no client: idle processes; the Erlang
+      # side takes minutes (release_handler suspends, changes and resumes them one at a time)
+      result "$f" "$("$java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dclient=false -Xmx8g \
+          -cp "$jar" dev.molt.bench.InstallBench 1000000 2>/dev/null | shown | value)" \
+        "$(RH_CLIENT=false bench/erlang/release/release_handler.sh 1000000 | shown | value)" lower ;;
     metaspace_growth_kb_per_1000_reloads)
       result "$f" "$(molt -cp "$jar" dev.molt.bench.MetaspaceReloads)" "$(erlang "\"code_memory\",\"$erl_dir\"")" lower ;;
     load_module_us)

@@ -1,7 +1,8 @@
 %% Runs inside a node booted from release "1" of the target system that release_handler.sh
 %% builds: unpacks release "2", then times release_handler:install_release for 2, 1, 2 (up,
-%% down, up) while a client calls one of the workers without pause. Prints one line per install
-%% and VALUE <median ms>.
+%% down, up) while a client calls one of the workers without pause (with RH_CLIENT=false in the
+%% environment, with no client: the workers idle). Prints one line per install and VALUE <median
+%% ms>.
 -module(rh_bench).
 -export([main/0]).
 
@@ -14,14 +15,22 @@ main() ->
 install(Vsn) ->
     [{_, Worker, _, _} | _] = supervisor:which_children(rh_worker_sup),
     Self = self(),
-    Client = spawn(fun() -> client(Worker, Self, 0, 0) end),
-    receive {calling, Client} -> ok end,
+    WithClient = os:getenv("RH_CLIENT") =/= "false",
+    Client = case WithClient of
+                 true -> spawn(fun() -> client(Worker, Self, 0, 0) end);
+                 false -> none
+             end,
+    WithClient andalso receive {calling, Client} -> ok end,
     garbage_collect(),
     Start = erlang:monotonic_time(nanosecond),
     {ok, _, _} = release_handler:install_release(Vsn, [{suspend_timeout, 30000}]),
     Total = (erlang:monotonic_time(nanosecond) - Start) / 1.0e6,
-    Client ! {stop, Self},
-    {Longest, Calls} = receive {longest, L, C} -> {L, C} end,
+    {Longest, Calls} = case WithClient of
+                           true ->
+                               Client ! {stop, Self},
+                               receive {longest, L, C} -> {L, C} end;
+                           false -> {0, 0}
+                       end,
     N = length(supervisor:which_children(rh_worker_sup)),
     io:format("install ~s of ~p processes: ~.1f ms in all, client's longest call ~.1f ms (~p calls)~n",
               [Vsn, N, Total, Longest / 1.0e6, Calls]),

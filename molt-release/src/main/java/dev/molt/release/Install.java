@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code suspend, switch, code_change...} run as one round trip per process: the new versions
  * become pending, then each affected process is suspended and moved by one message, all at once,
- * under the suspend's deadline. Until the point of no return any failure reverts every suspended
- * process, drops the pending versions and resumes everything; after it, failures are warnings.
+ * each within the suspend's timeout of being asked. Until the point of no return any failure
+ * reverts every suspended process, drops the pending versions and resumes everything; after it,
+ * failures are warnings.
  */
 final class Install {
 
@@ -186,28 +187,29 @@ final class Install {
    * {@code suspend, switch, code_change...} with one round trip per process: the new versions
    * become pending (seen by no one but the code changes), then each process of a changed module is
    * suspended and moved by one message, and the processes of the other suspended modules are
-   * suspended; all under the suspend's one deadline.
+   * suspended; each process within the suspend's timeout of being asked, so that an install of many
+   * takes what their number needs (the timeout bounds each process, as in OTP, where {@code
+   * release_handler} suspends one process at a time, each with the timeout).
    */
   private void suspendAndChange(
       RelupInstruction.Suspend suspend, RelupInstruction switchStep, List<RelupInstruction> changes)
       throws IOException, ReflectiveOperationException {
     execute(switchStep);
-    long deadline =
-        System.nanoTime()
-            + (suspend.timeout() == null ? Duration.ofDays(1) : suspend.timeout()).toNanos();
-    suspendedAt = System.nanoTime();
-    List<String> changed = new ArrayList<>();
+    // the processes are listed before the first is suspended: the listing is no part of the pause
+    Map<RelupInstruction.CodeChange, List<Pid>> listed = new LinkedHashMap<>();
     for (RelupInstruction instruction : changes) {
       RelupInstruction.CodeChange change = (RelupInstruction.CodeChange) instruction;
-      List<Pid> pids = processesOf(change.module());
+      listed.put(change, processesOf(change.module()));
+    }
+    Duration timeout = suspend.timeout() == null ? Duration.ofDays(1) : suspend.timeout();
+    suspendedAt = System.nanoTime();
+    List<String> changed = new ArrayList<>();
+    for (var entry : listed.entrySet()) {
+      RelupInstruction.CodeChange change = entry.getKey();
+      List<Pid> pids = entry.getValue();
       suspended.addAll(pids);
       Map<Pid, RuntimeException> failures =
-          Upgrade.suspendAndChangeCodeAll(
-              pids,
-              change.module(),
-              null,
-              change.extra(),
-              Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+          Upgrade.suspendAndChangeCodeAll(pids, change.module(), null, change.extra(), timeout);
       noteUnanswered(failures);
       if (!failures.isEmpty()) {
         var first = failures.entrySet().iterator().next();
@@ -229,7 +231,7 @@ final class Install {
     for (String module : suspend.modules()) {
       if (!changed.contains(module)) {
         List<Pid> pids = processesOf(module);
-        Upgrade.suspendAll(pids, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        Upgrade.suspendAll(pids, timeout);
         suspended.addAll(pids);
       }
     }

@@ -317,8 +317,17 @@ public final class ModuleTable {
 
   /** {@code cell} starts running {@code version}. */
   public void enter(ProcessCell cell, ModuleVersion version) {
+    enter(cell, version, version);
+  }
+
+  /**
+   * {@code cell} starts running {@code version}, recorded in the cell as {@code recordedAs}: the
+   * version itself, or a server's loop that stands in for whichever version it runs (so that a code
+   * change writes nothing in the cell).
+   */
+  public void enter(ProcessCell cell, ModuleVersion version, ProcessCell.Runs recordedAs) {
     version.processes.add(cell);
-    cell.runs = version;
+    cell.runs = recordedAs;
   }
 
   /**
@@ -327,14 +336,17 @@ public final class ModuleTable {
   public void move(ProcessCell cell, ModuleVersion from, ModuleVersion to) {
     from.processes.remove(cell);
     to.processes.add(cell);
-    cell.runs = to;
+    if (cell.runs == from) {
+      cell.runs = to; // a server's loop stands in for its version and follows it by itself
+    }
   }
 
   /** {@code cell} ended while it ran {@code version}, or was killed off it. */
   void leave(ProcessCell cell, ModuleVersion version) {
     version.processes.remove(cell);
-    if (cell.runs == version) {
-      cell.runs = null;
+    ProcessCell.Runs recorded = cell.runs;
+    if (recorded == version || (recorded != null && recorded.now() == version)) {
+      cell.runs = null; // a dead process's cell, kept by a pid, keeps no version
     }
   }
 

@@ -37,6 +37,9 @@ public final class ModuleVersion implements ProcessCell.Runs {
 
   private final Map<Class<?>, Constructor<?>> constructors = new ConcurrentHashMap<>();
 
+  /** {@link #newCallbacks} of classes without instance fields, one each. */
+  private final Map<Class<?>, Object> sharedCallbacks = new ConcurrentHashMap<>();
+
   /**
    * How many code changes into this version failed: a version that took no process can be replaced.
    */
@@ -113,7 +116,9 @@ public final class ModuleVersion implements ProcessCell.Runs {
    * system requests: what an upgrade suspends and moves. A plain process cannot change its code.
    */
   public List<Pid> serverPids() {
-    return processes.stream().filter(cell -> cell.behaviour != null).map(cell -> cell.pid).toList();
+    // each cell is a cache miss: a large version (an install of 1,000,000) is read on every core
+    var cells = processes.size() > 10_000 ? processes.parallelStream() : processes.stream();
+    return cells.filter(cell -> cell.behaviour != null).map(cell -> cell.pid).toList();
   }
 
   public int processCount() {
@@ -137,6 +142,37 @@ public final class ModuleVersion implements ProcessCell.Runs {
   @Override
   public void ended(ProcessCell process) {
     ModuleTable.node().leave(process, this);
+  }
+
+  /**
+   * A callbacks object of one of this version's classes, for a process moving to this version: one
+   * shared instance when the class (and every superclass below {@code Object}) declares no instance
+   * field, as callbacks should ({@code GenServer}: state is passed in and returned), since such an
+   * object cannot tell its users apart; a new one otherwise. An install of 1,000,000 servers then
+   * makes no object per server for their callbacks.
+   */
+  public Object newCallbacks(Class<?> type) throws ReflectiveOperationException {
+    Object shared = sharedCallbacks.get(type);
+    if (shared != null) {
+      return shared;
+    }
+    Object made = constructor(type).newInstance();
+    if (hasNoInstanceFields(type)) {
+      Object first = sharedCallbacks.putIfAbsent(type, made);
+      return first == null ? made : first;
+    }
+    return made;
+  }
+
+  private static boolean hasNoInstanceFields(Class<?> type) {
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (java.lang.reflect.Field field : c.getDeclaredFields()) {
+        if (!java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The no-argument constructor of one of this version's classes, looked up once. */

@@ -71,11 +71,15 @@ public final class Migrator {
 
   private final ModuleClasses target;
 
-  /** Old object to new (or to itself when kept), for identity and cycles. */
-  private final IdentityHashMap<Object, Object> mapped = new IdentityHashMap<>();
+  /**
+   * Old object to new (or to itself when kept), for identity and cycles; made with the first frame,
+   * so that a value mapped without one (a flat record: one per process in an install) allocates no
+   * table.
+   */
+  private IdentityHashMap<Object, Object> mapped;
 
-  /** Objects whose frame is on the stack, and the frame. */
-  private final IdentityHashMap<Object, Frame> inProgress = new IdentityHashMap<>();
+  /** Objects whose frame is on the stack, and the frame; made with the first frame. */
+  private IdentityHashMap<Object, Frame> inProgress;
 
   private final String root;
   private Frame top;
@@ -316,6 +320,9 @@ public final class Migrator {
         return convert(plan, value);
       }
     }
+    if (mapped == null) {
+      return FRAME;
+    }
     Object done = mapped.get(value);
     if (done != null) {
       return done;
@@ -399,6 +406,10 @@ public final class Migrator {
           top,
           new Refusal(
               (top == null ? "" : top.label(indexInParent)) + refusal.label, refusal.getMessage()));
+    }
+    if (inProgress == null) {
+      inProgress = new IdentityHashMap<>();
+      mapped = new IdentityHashMap<>();
     }
     inProgress.put(value, frame);
     top = frame;

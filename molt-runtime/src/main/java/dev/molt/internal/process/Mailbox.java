@@ -227,7 +227,9 @@ public final class Mailbox {
    * handle in that mode, or if it woke during the hold.
    */
   public void release(Predicate<Object> wakeFor) {
-    this.wakeFor = wakeFor;
+    if (this.wakeFor != wakeFor) {
+      this.wakeFor = wakeFor; // stored only when it changes: a store costs the GC a card
+    }
     recheck = true;
     boolean work = wakeFor == null && (!queue.isEmpty() || (saved != null && !saved.isEmpty()));
     held = false;
@@ -330,8 +332,10 @@ public final class Mailbox {
       }
       saved.addLast(message);
     }
-    return saved == null ? new Object[0] : saved.toArray();
+    return saved == null || saved.isEmpty() ? NOTHING : saved.toArray();
   }
+
+  private static final Object[] NOTHING = {};
 
   /**
    * Replaces waiting messages (those {@link #waiting} returned) by identity: each key of {@code

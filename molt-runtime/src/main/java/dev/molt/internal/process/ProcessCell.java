@@ -90,12 +90,16 @@ public final class ProcessCell {
   /** Its registered name; written only by {@link Registry}. */
   volatile String name;
 
-  /** What the process runs, for diagnostics: a behaviour's callbacks, say. */
+  /**
+   * What the process runs, for diagnostics: a behaviour's loop, say (set once: never a version's
+   * callbacks, which a code change would have to replace).
+   */
   public volatile Object behaviour;
 
   /**
-   * The module version the process runs, as the code server's table records it; null for none.
-   * Written only by that table.
+   * The module version the process runs, as the code server's table records it; null for none. A
+   * server's loop stands in for its version here ({@link #runsNow}), so that moving it to new code
+   * stores nothing in its cell. Written by that table and by the loop.
    */
   public volatile Runs runs;
 
@@ -104,12 +108,6 @@ public final class ProcessCell {
    * requests go to.
    */
   public volatile Object server;
-
-  /**
-   * The thread running a system request for this process (its own, or a worker's while it is held),
-   * null when none runs: what an upgrade interrupts when a code change does not come back.
-   */
-  public volatile Thread systemRunner;
 
   private volatile ExitReason exitReason;
   private volatile ConcurrentHashMap<Object, Object> watchers;
@@ -153,7 +151,31 @@ public final class ProcessCell {
 
   /** The process the current thread runs, or null when it runs none. */
   public static ProcessCell current() {
-    return SELF.isBound() ? SELF.get() : null;
+    return SELF.isBound() ? SELF.get() : ACTING_FOR.get();
+  }
+
+  /**
+   * The process a worker thread acts for while it answers a held server's system request (see
+   * {@code HeldDispatch}): bound per request without the allocations of a scoped value, which an
+   * install of 1,000,000 servers would pay a million times.
+   */
+  private static final ThreadLocal<ProcessCell> ACTING_FOR = new ThreadLocal<>();
+
+  /**
+   * Runs {@code body} on this thread as {@code cell} (what {@link #current} returns inside), for a
+   * worker answering a held server; the thread must run no process of its own.
+   */
+  public static <T> T actingFor(ProcessCell cell, java.util.function.Supplier<T> body) {
+    if (SELF.isBound()) {
+      throw new IllegalStateException("a process's own thread cannot act for another");
+    }
+    ProcessCell before = ACTING_FOR.get();
+    ACTING_FOR.set(cell);
+    try {
+      return body.get();
+    } finally {
+      ACTING_FOR.set(before);
+    }
   }
 
   /** The process the current thread runs; {@code operation} must be called from inside one. */
@@ -346,6 +368,17 @@ public final class ProcessCell {
    */
   public interface Runs {
     void ended(ProcessCell process);
+
+    /** The module version this stands for now: itself, or the one a server's loop runs. */
+    default Runs now() {
+      return this;
+    }
+  }
+
+  /** The module version the process runs now; null for none. */
+  public Runs runsNow() {
+    Runs recorded = runs;
+    return recorded == null ? null : recorded.now();
   }
 
   @Override

@@ -88,23 +88,29 @@ public final class Timers {
 
   /** The timers still pending that will reach {@code cell}: sent to it, or to the name it holds. */
   public static List<Timer> pendingFor(ProcessCell cell) {
-    List<Timer> pending = new ArrayList<>();
+    List<Timer> pending = List.of(); // most processes have none: nothing allocated for them
     Set<Timer> mine = cell.timersIfAny();
     if (mine != null) {
       for (Timer timer : mine) {
         if (timer.pending()) {
-          pending.add(timer);
+          pending = add(pending, timer);
         }
       }
     }
     String name = cell.name();
-    if (name != null) {
+    if (name != null && !NAMED.isEmpty()) {
       for (Timer timer : NAMED) {
         if (timer.pending() && name.equals(timer.name)) {
-          pending.add(timer);
+          pending = add(pending, timer);
         }
       }
     }
     return pending;
+  }
+
+  private static List<Timer> add(List<Timer> pending, Timer timer) {
+    List<Timer> growing = pending.isEmpty() ? new ArrayList<>() : pending;
+    growing.add(timer);
+    return growing;
   }
 }

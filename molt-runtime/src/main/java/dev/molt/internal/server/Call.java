@@ -62,6 +62,11 @@ public final class Call implements From, ProcessCell.Watcher {
       left = new AtomicInteger(calls);
     }
 
+    /** One more call to wait for, counted before it is sent. */
+    void expect() {
+      left.incrementAndGet();
+    }
+
     public void done() {
       if (left.decrementAndGet() == 0) {
         LockSupport.unpark(waiter);
@@ -99,12 +104,16 @@ public final class Call implements From, ProcessCell.Watcher {
   }
 
   public Call(Object request, Batch batch) {
+    this(request, batch, ProcessCell.current());
+  }
+
+  /** A call of a batch made on another thread than the caller's (a dispatch worker's). */
+  Call(Object request, Batch batch, ProcessCell caller) {
     this.batch = batch;
     this.request = request;
     this.waiter = Thread.currentThread();
-    ProcessCell self = ProcessCell.current();
-    this.caller = self == null ? null : self.pid;
-    this.callerCell = self;
+    this.caller = caller == null ? null : caller.pid;
+    this.callerCell = caller;
   }
 
   /** Whether {@link #await(long, boolean, ProcessCell)} watched the server, to unwatch after. */
@@ -140,7 +149,9 @@ public final class Call implements From, ProcessCell.Watcher {
     ProcessCell replier = ProcessCell.current();
     return reply(
         value,
-        replier != null && replier.runs instanceof ModuleVersion version ? version.loader : null);
+        replier != null && replier.runsNow() instanceof ModuleVersion version
+            ? version.loader
+            : null);
   }
 
   /**

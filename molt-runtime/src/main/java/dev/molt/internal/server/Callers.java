@@ -47,7 +47,7 @@ final class Callers {
    */
   static ModuleClasses ofProcess(ModuleVersion server) {
     ProcessCell self = ProcessCell.current();
-    return self != null && self.runs instanceof ModuleVersion mine
+    return self != null && self.runsNow() instanceof ModuleVersion mine
         ? linked(mine.loader, server)
         : null;
   }

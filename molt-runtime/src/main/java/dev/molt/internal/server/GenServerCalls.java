@@ -98,7 +98,7 @@ public final class GenServerCalls {
       from.replyTo = version; // a request of the module's classes says which version called
     }
     ModuleVersion readStack = null;
-    if (requestLoader == null && server.runs instanceof ModuleVersion version) {
+    if (requestLoader == null && server.runsNow() instanceof ModuleVersion version) {
       // a JDK-typed request does not: while one version is in play, it is the caller's; while
       // two are, a caller that runs the module (or one that links to it) is of its version, and
       // any other reads its stack, but only when the reply holds something to map (below)
@@ -155,73 +155,84 @@ public final class GenServerCalls {
   }
 
   /**
-   * Sends {@code request} to every server at once and waits for all the replies under one deadline;
-   * returns the servers whose call failed, each with the {@link RuntimeException} the call would
-   * have thrown (a {@link CallException}, or the error of a refused system request). One request
-   * object serves them all: it must be immutable. A system request with a deadline goes through
-   * {@link HeldDispatch}, which answers idle servers without waking them; with a zero timeout
-   * requests are only sent, in order.
+   * Sends {@code request} to every server at once and waits for all the replies; returns the
+   * servers whose call failed, each with the {@link RuntimeException} the call would have thrown (a
+   * {@link CallException}, or the error of a refused system request). One request object serves
+   * them all: it must be immutable. A system request with a timeout goes through {@link
+   * HeldDispatch}, which answers idle servers without waking them, and gives each server the
+   * timeout from when its request reaches it (a batch of a million takes what it needs); other
+   * requests share one deadline; with a zero timeout requests are only sent, in order.
    */
   public static Map<Pid, RuntimeException> callAll(
       Collection<Pid> servers, Object request, Duration timeout) {
     long nanos = Timeouts.nanos(timeout);
     long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + nanos;
-    Map<Pid, RuntimeException> failures = new LinkedHashMap<>();
     Pid[] pids = servers.toArray(Pid[]::new);
+    if (nanos > 0 && request instanceof SysRequest system) {
+      return HeldDispatch.run(pids, system, nanos);
+    }
+    Map<Pid, RuntimeException> failures = new LinkedHashMap<>();
     Call[] calls = new Call[pids.length];
     Call.Batch batch = new Call.Batch(pids.length);
     ProcessCell self = ProcessCell.current();
     for (int i = 0; i < pids.length; i++) {
       if (ProcessCell.of(pids[i]) == self) {
-        failures.put(
-            pids[i],
-            new CallException(
-                CallException.Kind.CALLING_SELF,
-                pids[i],
-                request,
-                null,
-                "a process cannot call itself"));
+        failures.put(pids[i], callingSelf(pids[i], request));
         batch.done();
       } else {
         calls[i] = new Call(request, batch);
-      }
-    }
-    if (nanos > 0 && request instanceof SysRequest system) {
-      HeldDispatch.run(pids, calls, system, deadline);
-    } else {
-      for (int i = 0; i < pids.length; i++) {
-        if (calls[i] != null) {
-          send(ProcessCell.of(pids[i]), calls[i]);
-        }
+        send(ProcessCell.of(pids[i]), calls[i]);
       }
     }
     batch.await(deadline);
     for (int i = 0; i < pids.length; i++) {
-      Call from = calls[i];
-      if (from == null) {
-        continue;
-      }
-      Object outcome = from.outcomeNow();
-      if (outcome == null) {
-        from.expire();
-        outcome = from.outcomeNow();
-      }
-      ProcessCell.of(pids[i]).unwatch(from);
-      if (outcome == NO_PROCESS) {
-        failures.put(pids[i], CallException.noproc(pids[i], request));
-      } else if (outcome instanceof Call.Ended ended) {
-        failures.put(pids[i], CallException.exited(pids[i], from.request, ended.reason()));
-      } else if (Call.timedOut(outcome)) {
-        failures.put(pids[i], CallException.timeout(pids[i], from.request, nanos));
-      } else if (outcome instanceof Call.Failed failed) {
-        failures.put(pids[i], CallException.notMigrated(pids[i], from.request, failed.why()));
-      } else if (outcome instanceof SysRequest.Refused refused) {
-        failures.put(pids[i], refused.error());
-      } else if (outcome instanceof RuntimeException error) {
-        failures.put(pids[i], error);
+      RuntimeException failure = settle(pids[i], calls[i], nanos);
+      if (failure != null) {
+        failures.put(pids[i], failure);
       }
     }
     return failures;
+  }
+
+  static CallException callingSelf(Pid pid, Object request) {
+    return new CallException(
+        CallException.Kind.CALLING_SELF, pid, request, null, "a process cannot call itself");
+  }
+
+  /**
+   * The failure of one call of {@link #callAll} once its batch is over (one without an outcome yet
+   * times out now), or null if it succeeded; it stops watching the server.
+   */
+  static RuntimeException settle(Pid pid, Call call, long nanos) {
+    if (call == null) {
+      return null;
+    }
+    Object outcome = call.outcomeNow();
+    if (outcome == null) {
+      call.expire();
+      outcome = call.outcomeNow();
+    }
+    ProcessCell.of(pid).unwatch(call);
+    if (Call.timedOut(outcome)) {
+      return CallException.timeout(pid, call.request, nanos);
+    }
+    return failure(pid, call.request, outcome);
+  }
+
+  /** The failure an outcome of a call of {@link #callAll} stands for, or null for a reply. */
+  static RuntimeException failure(Pid pid, Object request, Object outcome) {
+    if (outcome == NO_PROCESS) {
+      return CallException.noproc(pid, request);
+    } else if (outcome instanceof Call.Ended ended) {
+      return CallException.exited(pid, request, ended.reason());
+    } else if (outcome instanceof Call.Failed failed) {
+      return CallException.notMigrated(pid, request, failed.why());
+    } else if (outcome instanceof SysRequest.Refused refused) {
+      return refused.error();
+    } else if (outcome instanceof RuntimeException error) {
+      return error;
+    }
+    return null;
   }
 
   /** The outcome of a call in {@link #callAll} to a process that had already ended. */

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>This is the hot path of every call; it allocates nothing per message beyond what the callbacks
  * do.
  */
-public final class GenServerLoop<S> implements ProcessBody {
+public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
   private static final ModuleTable TABLE = ModuleTable.node();
   private static final Logger LOG = LoggerFactory.getLogger(GenServerLoop.class);
 
@@ -64,7 +64,18 @@ public final class GenServerLoop<S> implements ProcessBody {
   private S state;
 
   /** The module version the callbacks come from, or null when they are not module code. */
-  private ModuleVersion version;
+  /**
+   * The version the process runs; what its cell's {@code runs} stands for (read by callers to map
+   * replies), so written here alone when the code changes.
+   */
+  private volatile ModuleVersion version;
+
+  /**
+   * The thread running a system request for this process (its own, or a worker's while it is held),
+   * null when none runs: what an upgrade interrupts when a code change does not come back. Kept
+   * here, not in the cell: a code change writes this object anyway.
+   */
+  private volatile Thread systemRunner;
 
   /** The version a lazy switch last failed to reach; not tried again until a newer one. */
   private ModuleVersion failedTarget;
@@ -99,10 +110,10 @@ public final class GenServerLoop<S> implements ProcessBody {
   /** Runs the loop of an entered server in the calling process; ends only by its stop. */
   void enter() {
     self = ProcessCell.current();
-    self.behaviour = callbacks;
+    self.behaviour = this;
     version = TABLE.versionOf(codeOwner().getClass());
     if (version != null) {
-      TABLE.enter(self, version);
+      TABLE.enter(self, version, this);
     }
     loop(self.mailbox);
   }
@@ -118,10 +129,10 @@ public final class GenServerLoop<S> implements ProcessBody {
   @Override
   public void run() {
     self = ProcessCell.current();
-    self.behaviour = callbacks;
+    self.behaviour = this;
     version = TABLE.versionOf(codeOwner().getClass());
     if (version != null) {
-      TABLE.enter(self, version);
+      TABLE.enter(self, version, this);
     }
     if (name != null) {
       try {
@@ -413,6 +424,27 @@ public final class GenServerLoop<S> implements ProcessBody {
     }
   }
 
+  @Override
+  public void ended(ProcessCell process) {
+    ModuleVersion running = version;
+    if (running != null) {
+      running.ended(process);
+    }
+  }
+
+  @Override
+  public ProcessCell.Runs now() {
+    return version;
+  }
+
+  /**
+   * The thread running a system request for this process now, null if none: what {@code
+   * Upgrade.abandon} interrupts.
+   */
+  public Thread systemRunner() {
+    return systemRunner;
+  }
+
   /**
    * Answers {@code request} from the calling thread while this server's mailbox is held ({@link
    * Mailbox#tryHold}), as the server would have; then releases it. The server's code (a {@code
@@ -420,7 +452,12 @@ public final class GenServerLoop<S> implements ProcessBody {
    */
   Object systemReplyHeld(SysRequest request) {
     try {
-      return ScopedValue.where(ProcessCell.SELF, self).call(() -> runSystem(request));
+      if (request instanceof SysRequest.Suspend || request instanceof SysRequest.Resume) {
+        // a flag flipped, no callback run: nothing to bind, and no runner to interrupt (an install
+        // of many does this for each of its servers twice; a store per server costs the GC)
+        return systemReply(request);
+      }
+      return ProcessCell.actingFor(self, () -> runSystem(request));
     } catch (Throwable t) {
       return refused(
           new IllegalStateException(
@@ -436,11 +473,11 @@ public final class GenServerLoop<S> implements ProcessBody {
    * for the request is not left to the next park.
    */
   private Object runSystem(SysRequest request) {
-    self.systemRunner = Thread.currentThread();
+    systemRunner = Thread.currentThread();
     try {
       return systemReply(request);
     } finally {
-      self.systemRunner = null;
+      systemRunner = null;
       Thread.interrupted();
     }
   }
@@ -456,10 +493,10 @@ public final class GenServerLoop<S> implements ProcessBody {
         undo = null;
         yield "ok";
       }
-      case SysRequest.ChangeCode change -> changeCode(change);
+      case SysRequest.ChangeCode change -> changeCode(change.module(), change.extra());
       case SysRequest.SuspendAndChange both -> {
         system.suspended = true;
-        yield changeCode(new SysRequest.ChangeCode(both.module(), both.oldVsn(), both.extra()));
+        yield changeCode(both.module(), both.extra());
       }
       case SysRequest.RevertCodeChange r -> revertCodeChange();
       case SysRequest.GetState g -> state;
@@ -478,7 +515,7 @@ public final class GenServerLoop<S> implements ProcessBody {
     };
   }
 
-  private Object changeCode(SysRequest.ChangeCode change) {
+  private Object changeCode(String module, Object extra) {
     if (!system.suspended) {
       return refused(
           new IllegalStateException(
@@ -487,13 +524,13 @@ public final class GenServerLoop<S> implements ProcessBody {
                   + " is not suspended; changeCode is accepted only "
                   + "between Sys.suspend and Sys.resume"));
     }
-    if (version == null || !version.name().equals(change.module())) {
+    if (version == null || !version.name().equals(module)) {
       return refused(
           new IllegalArgumentException(
               "process "
                   + self.pid
                   + " does not run module "
-                  + change.module()
+                  + module
                   + (version == null
                       ? " (its code is not a module's)"
                       : " (it runs " + version + ")")));
@@ -504,7 +541,7 @@ public final class GenServerLoop<S> implements ProcessBody {
           new CodeException(
               CodeException.Kind.NOT_FOUND,
               "module "
-                  + change.module()
+                  + module
                   + " has no current code (it was deleted); process "
                   + self.pid
                   + " stays on "
@@ -513,12 +550,12 @@ public final class GenServerLoop<S> implements ProcessBody {
     if (target == version) {
       return "ok";
     }
-    Undo before = new Undo(version, callbacks, state, new ArrayList<>());
-    CodeChangeFailure failure = switchCode(target, change.extra(), true);
+    Undo before = new Undo(version, callbacks, state);
+    CodeChangeFailure failure = switchCode(target, extra, true);
     if (failure == null && undo == null) {
       undo = before;
       if (pendingMoved != null) {
-        undo.moved().add(pendingMoved);
+        undo.moved(pendingMoved);
       }
     }
     pendingMoved = null;
@@ -545,8 +582,31 @@ public final class GenServerLoop<S> implements ProcessBody {
    * What a process ran, and with which state, before the code changes of this suspension, and what
    * those changes did to the messages and timers waiting for it.
    */
-  private record Undo(
-      ModuleVersion version, GenServer<?> callbacks, Object state, List<Waiting<?>> moved) {}
+  private static final class Undo {
+    final ModuleVersion version;
+    final GenServer<?> callbacks;
+    final Object state;
+
+    /** The waiting messages each change moved, in order; null until one did (the common case). */
+    private List<Waiting<?>> moved;
+
+    Undo(ModuleVersion version, GenServer<?> callbacks, Object state) {
+      this.version = version;
+      this.callbacks = callbacks;
+      this.state = state;
+    }
+
+    void moved(Waiting<?> waiting) {
+      if (moved == null) {
+        moved = new ArrayList<>();
+      }
+      moved.add(waiting);
+    }
+
+    List<Waiting<?>> moved() {
+      return moved == null ? List.of() : moved;
+    }
+  }
 
   /**
    * The waiting messages a code change just moved, until {@link #changeCode} files them in its
@@ -568,15 +628,14 @@ public final class GenServerLoop<S> implements ProcessBody {
     if (undo == null) {
       return "ok";
     }
-    TABLE.move(self, version, undo.version());
+    TABLE.move(self, version, undo.version);
     for (Waiting<?> moved : undo.moved().reversed()) {
       moved.undo(self.mailbox);
     }
-    self.behaviour = undo.callbacks();
-    version = undo.version();
-    callbacks = (GenServer<S>) undo.callbacks();
+    version = undo.version;
+    callbacks = (GenServer<S>) undo.callbacks;
     hibernateAfterNanos = hibernateAfterNanos(callbacks);
-    state = (S) undo.state();
+    state = (S) undo.state;
     failedTarget = null;
     undo = null;
     system.codeChanges--;
@@ -651,13 +710,13 @@ public final class GenServerLoop<S> implements ProcessBody {
       GenServer<S> nextCallbacks;
       S nextState;
       if (callbacks instanceof Delegating<?> delegating) {
-        Object nextDelegate = target.constructor(next).newInstance();
+        Object nextDelegate = target.newCallbacks(next);
         nextCallbacks = callbacks;
         nextState =
             ((Delegating<S>) delegating)
                 .moved(nextDelegate, target.loader, version.version, state, extra);
       } else {
-        nextCallbacks = (GenServer<S>) target.constructor(next).newInstance();
+        nextCallbacks = (GenServer<S>) target.newCallbacks(next);
         nextState = nextCallbacks.codeChange(version.version, state, extra);
       }
       if (Reachable.STRICT || Overrides.codeChange(next)) {
@@ -666,11 +725,12 @@ public final class GenServerLoop<S> implements ProcessBody {
       Waiting<S> moved = null;
       if (waiting) {
         moved = Waiting.migrate(self, target.loader, nextCallbacks, nextState);
-        nextState = moved.state();
-        moved.apply(self.mailbox);
+        if (moved != null) {
+          nextState = moved.state();
+          moved.apply(self.mailbox);
+        }
       }
       TABLE.move(self, version, target);
-      self.behaviour = nextCallbacks;
       version = target;
       callbacks = nextCallbacks;
       hibernateAfterNanos = hibernateAfterNanos(nextCallbacks);
@@ -678,7 +738,7 @@ public final class GenServerLoop<S> implements ProcessBody {
       failedTarget = null;
       system.codeChanges++;
       if (moved != null && undo != null) {
-        undo.moved().add(moved);
+        undo.moved(moved);
       } else if (moved != null) {
         pendingMoved = moved;
       }

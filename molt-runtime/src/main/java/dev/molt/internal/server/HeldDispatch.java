@@ -1,10 +1,19 @@
 package dev.molt.internal.server;
 
 import dev.molt.Pid;
+import dev.molt.behaviour.CallException;
 import dev.molt.internal.process.Mailbox;
 import dev.molt.internal.process.ProcessCell;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,10 +23,17 @@ import java.util.concurrent.locks.LockSupport;
  * install touches 100,000 mostly idle servers, and waking each one twice (suspend, resume) cost
  * more than everything else the install does.
  *
- * <p>Workers take servers in chunks, claiming each before they touch it. At the deadline the caller
- * cancels the servers no worker has claimed (they never see the request and time out); a server
- * held by a worker stuck in its {@code codeChange} times out too, and whatever is sent to it
- * afterwards waits behind the hold, so the order of requests to one server is kept.
+ * <p>Workers take servers in chunks, claiming each before they touch it, and do all the work for
+ * it: a held server's answer is settled by the worker, and only a server that got the request in
+ * its mailbox gets a {@link Call} for the caller to wait for. The caller does nothing per server
+ * but for those, so a batch of 1,000,000 servers has no serial pass over them (docs/adr/0011).
+ *
+ * <p><b>The timeout is each server's</b>, counted from when its request reaches it, so that a batch
+ * takes as long as its size needs and no server gets less than the timeout: a held server whose
+ * request runs longer (a {@code codeChange} that hangs) is reported timed out and its late answer
+ * dropped, and another worker goes on with the rest; a server that got the request in its mailbox
+ * has the timeout from when it was sent. Whatever is sent to a server afterwards waits behind the
+ * hold or the request, so the order of requests to one server is kept.
  */
 final class HeldDispatch {
   private static final int FREE = 0;
@@ -31,99 +47,204 @@ final class HeldDispatch {
    */
   private static final int HELD = 4;
 
+  /** Held past its timeout: the caller reported it timed out, and the worker drops its answer. */
+  private static final int LATE = 5;
+
   private static final int CHUNK = 256;
 
+  /**
+   * Workers stuck in requests past their timeout before the caller stops starting new ones and
+   * times out every server not yet reached.
+   */
+  private static final int MOST_STUCK = 64;
+
   private final Pid[] pids;
-  private final Call[] calls;
+  private final Call[] sent;
   private final SysRequest request;
+  private final long timeout;
+  private final ProcessCell caller = ProcessCell.current();
+  private final Call.Batch batch = new Call.Batch(1); // one for the workers, counted down at end
   private final AtomicIntegerArray states;
   private final AtomicInteger next = new AtomicInteger();
-  private final AtomicInteger working;
-  private final Thread caller = Thread.currentThread();
 
-  private HeldDispatch(Pid[] pids, Call[] calls, SysRequest request, int workers) {
+  /** Servers whose request no worker has finished with, nor the caller timed out. */
+  private final AtomicInteger unsettled;
+
+  /** When the last request was put in a mailbox: the sent ones are waited for until its timeout. */
+  private final AtomicLong lastSent = new AtomicLong(Long.MIN_VALUE);
+
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
+  private final Thread waiter = Thread.currentThread();
+
+  /** Failures by index, as workers find them (rare: no contention in the common case). */
+  private final ConcurrentLinkedQueue<Failure> failed = new ConcurrentLinkedQueue<>();
+
+  private record Failure(int index, RuntimeException error) {}
+
+  /** One worker, and the held server it runs a request for now, if any. */
+  private final class Worker implements Runnable {
+    volatile int heldIndex = -1;
+    volatile long heldSince;
+    boolean stuck;
+
+    @Override
+    public void run() {
+      try {
+        int start;
+        while ((start = next.getAndAdd(CHUNK)) < pids.length) {
+          for (int i = start; i < Math.min(pids.length, start + CHUNK); i++) {
+            claim(i);
+          }
+        }
+        // what a worker stuck in a request left of its chunk
+        for (int i = 0; i < pids.length && unsettled.get() > 0; i++) {
+          claim(i);
+        }
+      } finally {
+        LockSupport.unpark(waiter);
+      }
+    }
+
+    private void claim(int i) {
+      if (states.get(i) == FREE && states.compareAndSet(i, FREE, CLAIMED)) {
+        deliver(i);
+      }
+    }
+
+    private void deliver(int i) {
+      ProcessCell cell = ProcessCell.of(pids[i]);
+      if (cell == caller) {
+        failed.add(new Failure(i, GenServerCalls.callingSelf(pids[i], request)));
+        settled(i, CLAIMED);
+      } else if (cell.server instanceof GenServerLoop<?> server && cell.mailbox.tryHold()) {
+        heldSince = System.nanoTime();
+        heldIndex = i;
+        states.set(i, HELD);
+        Object answer = server.systemReplyHeld(request);
+        heldIndex = -1;
+        RuntimeException error = GenServerCalls.failure(pids[i], request, answer);
+        // past its timeout the caller has reported it timed out: its answer is dropped
+        if (settled(i, HELD) && error != null) {
+          failed.add(new Failure(i, error));
+        }
+      } else {
+        Call call = new Call(request, batch, caller);
+        sent[i] = call;
+        batch.expect();
+        GenServerCalls.send(cell, call);
+        lastSent.accumulateAndGet(System.nanoTime(), Math::max);
+        settled(i, CLAIMED);
+      }
+    }
+  }
+
+  private HeldDispatch(Pid[] pids, SysRequest request, long timeout) {
     this.pids = pids;
-    this.calls = calls;
+    this.sent = new Call[pids.length];
     this.request = request;
+    this.timeout = timeout;
     this.states = new AtomicIntegerArray(pids.length);
-    this.working = new AtomicInteger(workers);
+    this.unsettled = new AtomicInteger(pids.length);
   }
 
   /**
-   * Delivers {@code request} to every server with a call in {@code calls} (null: skip), each call
-   * completed by its server or by a worker; returns when all are delivered, or at {@code deadline}
-   * with the undelivered ones expired.
+   * Delivers {@code request} to every server of {@code pids}, each with {@code timeout} nanoseconds
+   * ({@code Long.MAX_VALUE}: none) to answer from when it is asked; returns the failures in the
+   * order of {@code pids}.
    */
-  static void run(Pid[] pids, Call[] calls, SysRequest request, long deadline) {
-    int workers =
+  static Map<Pid, RuntimeException> run(Pid[] pids, SysRequest request, long timeout) {
+    int count =
         Math.max(
             1,
             Math.min(
                 Runtime.getRuntime().availableProcessors(), (pids.length + CHUNK - 1) / CHUNK));
-    HeldDispatch dispatch = new HeldDispatch(pids, calls, request, workers);
-    for (int w = 0; w < workers; w++) {
-      Thread.ofVirtual().name("molt-sys-dispatch").start(dispatch::work);
+    HeldDispatch dispatch = new HeldDispatch(pids, request, timeout);
+    for (int w = 0; w < count; w++) {
+      dispatch.startWorker();
     }
-    dispatch.awaitWorkers(deadline);
+    return dispatch.finish();
   }
 
-  private void work() {
-    try {
-      int start;
-      while ((start = next.getAndAdd(CHUNK)) < pids.length) {
-        for (int i = start; i < Math.min(pids.length, start + CHUNK); i++) {
-          if (calls[i] != null && states.compareAndSet(i, FREE, CLAIMED)) {
-            deliver(i);
-            states.set(i, DONE);
-          }
-        }
-      }
-    } finally {
-      if (working.decrementAndGet() == 0) {
-        LockSupport.unpark(caller);
-      }
-    }
+  private void startWorker() {
+    Worker worker = new Worker();
+    workers.add(worker);
+    Thread.ofVirtual().name("molt-sys-dispatch").start(worker);
   }
 
-  private void deliver(int i) {
-    ProcessCell cell = ProcessCell.of(pids[i]);
-    if (cell.server instanceof GenServerLoop<?> server && cell.mailbox.tryHold()) {
-      states.set(i, HELD);
-      calls[i].complete(server.systemReplyHeld(request));
-    } else {
-      GenServerCalls.send(cell, calls[i]);
+  /** Moves server {@code i} from {@code from} to done; false if the caller timed it out first. */
+  private boolean settled(int i, int from) {
+    if (states.compareAndSet(i, from, DONE)) {
+      if (unsettled.decrementAndGet() == 0) {
+        LockSupport.unpark(waiter);
+      }
+      return true;
     }
+    return false;
   }
 
-  private void awaitWorkers(long deadline) {
-    while (working.get() > 0) {
-      long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
-      if (wait <= 0) {
-        cancelUnclaimed();
-        return;
-      }
-      if (wait == Long.MAX_VALUE) {
+  private Map<Pid, RuntimeException> finish() {
+    // a stuck request is found within a quarter of the timeout past it
+    long check = timeout == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1_000_000, timeout / 4);
+    while (unsettled.get() > 0) {
+      if (check == Long.MAX_VALUE) {
         LockSupport.park(this);
       } else {
-        LockSupport.parkNanos(this, wait);
+        LockSupport.parkNanos(this, check);
+        timeOutStuck();
       }
     }
+    batch.done(); // the workers' own count: now only the calls sent are waited for
+    long sentAt = lastSent.get();
+    batch.await(
+        sentAt == Long.MIN_VALUE || timeout == Long.MAX_VALUE ? Long.MAX_VALUE : sentAt + timeout);
+    for (int i = 0; i < pids.length; i++) {
+      if (sent[i] != null) {
+        RuntimeException failure = GenServerCalls.settle(pids[i], sent[i], timeout);
+        if (failure != null) {
+          failed.add(new Failure(i, failure));
+        }
+      }
+    }
+    if (failed.isEmpty()) {
+      return Map.of();
+    }
+    Failure[] sorted = failed.toArray(Failure[]::new);
+    Arrays.sort(sorted, (a, b) -> Integer.compare(a.index(), b.index()));
+    Map<Pid, RuntimeException> failures = new LinkedHashMap<>();
+    for (Failure failure : sorted) {
+      failures.putIfAbsent(pids[failure.index()], failure.error());
+    }
+    return failures;
   }
 
   /**
-   * At the deadline: no worker may start on a server after this, and a send under way (a few
-   * instructions) is let finish, so that nothing sent after this call returns overtakes it.
+   * Times out each held server whose request has run past its timeout, and starts a worker in place
+   * of the one stuck in it; with too many stuck, times out every server not yet reached.
    */
-  private void cancelUnclaimed() {
-    for (int i = 0; i < pids.length; i++) {
-      if (calls[i] == null) {
-        continue;
+  private void timeOutStuck() {
+    long now = System.nanoTime();
+    List<Worker> current = new ArrayList<>(workers);
+    int stuck = 0;
+    for (Worker worker : current) {
+      int i = worker.heldIndex;
+      if (i >= 0 && now - worker.heldSince > timeout && states.compareAndSet(i, HELD, LATE)) {
+        failed.add(new Failure(i, CallException.timeout(pids[i], request, timeout)));
+        unsettled.decrementAndGet();
+        worker.stuck = true;
+        if (unsettled.get() > 0 && workers.stream().filter(w -> w.stuck).count() < MOST_STUCK) {
+          startWorker();
+        }
       }
-      if (states.compareAndSet(i, FREE, CANCELLED)) {
-        calls[i].expire();
+      if (worker.stuck) {
+        stuck++;
       }
-      while (states.get(i) == CLAIMED) {
-        Thread.onSpinWait();
+    }
+    if (stuck >= MOST_STUCK) {
+      for (int i = 0; i < pids.length; i++) {
+        if (states.compareAndSet(i, FREE, CANCELLED)) {
+          failed.add(new Failure(i, CallException.timeout(pids[i], request, timeout)));
+          unsettled.decrementAndGet();
+        }
       }
     }
   }

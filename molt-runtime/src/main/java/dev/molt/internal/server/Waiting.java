@@ -52,16 +52,22 @@ final class Waiting<S> {
 
   /**
    * The migration of everything waiting for {@code self}, to be {@link #apply applied} once the
-   * change succeeds. Throws the {@link MigrationException} of a message that cannot be migrated and
-   * that {@code callbacks} (the new version's) did not take.
+   * change succeeds; null when nothing waits (an idle server, the common case in an install of
+   * many: it allocates nothing). Throws the {@link MigrationException} of a message that cannot be
+   * migrated and that {@code callbacks} (the new version's) did not take.
    */
   static <S> Waiting<S> migrate(
       ProcessCell self, ModuleClasses target, GenServer<S> callbacks, S state) throws Exception {
+    Object[] messages = self.mailbox.waiting();
+    List<Timer> timers = Timers.pendingFor(self);
+    if (messages.length == 0 && timers.isEmpty()) {
+      return null;
+    }
     Waiting<S> waiting = new Waiting<>(target, callbacks, state);
-    for (Object message : self.mailbox.waiting()) {
+    for (Object message : messages) {
       waiting.message(message);
     }
-    for (Timer timer : Timers.pendingFor(self)) {
+    for (Timer timer : timers) {
       waiting.timer(timer);
     }
     return waiting;

@@ -10,6 +10,7 @@ import dev.molt.internal.code.PreparedLoad;
 import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.Timeouts;
 import dev.molt.internal.server.GenServerCalls;
+import dev.molt.internal.server.GenServerLoop;
 import dev.molt.internal.server.SysRequest;
 import java.time.Duration;
 import java.util.Collection;
@@ -107,10 +108,11 @@ public final class Upgrade {
   // ---- many processes at once ----------------------------------------------------------------
 
   /**
-   * Suspends every process in {@code pids} at once, all within one {@code timeout}. If any does not
-   * suspend in time, has died or refuses, every one of them is resumed (those still on their way to
-   * suspending too, since the resume follows the suspend in their mailboxes) and a {@link
-   * SysBatchException} names each process that failed and why.
+   * Suspends every process in {@code pids} at once, each within {@code timeout} of being asked (so
+   * that the time a batch takes grows with its size, not its deadline). If any does not suspend in
+   * time, has died or refuses, every one of them is resumed (those still on their way to suspending
+   * too, since the resume follows the suspend in their mailboxes) and a {@link SysBatchException}
+   * names each process that failed and why.
    */
   public static void suspendAll(Collection<Pid> pids, Duration timeout) {
     Map<Pid, RuntimeException> failures =
@@ -163,6 +165,10 @@ public final class Upgrade {
     return GenServerCalls.callAll(pids, new SysRequest.Resume(), timeout);
   }
 
+  private static Thread runnerOf(ProcessCell cell) {
+    return cell.server instanceof GenServerLoop<?> loop ? loop.systemRunner() : null;
+  }
+
   /**
    * Deals with processes that did not answer a system request in time, before an install rolls
    * back. One whose request is running (a {@code codeChange} that hangs) has the thread running it
@@ -177,7 +183,7 @@ public final class Upgrade {
     Map<Pid, Thread> interrupted = new LinkedHashMap<>();
     for (Pid pid : pids) {
       ProcessCell cell = ProcessCell.of(pid);
-      Thread runner = cell == null ? null : cell.systemRunner;
+      Thread runner = cell == null ? null : runnerOf(cell);
       if (runner == null || !cell.isAlive()) {
         continue;
       }
@@ -189,10 +195,10 @@ public final class Upgrade {
     for (Map.Entry<Pid, Thread> entry : interrupted.entrySet()) {
       Pid pid = entry.getKey();
       ProcessCell cell = ProcessCell.of(pid);
-      while (cell.systemRunner == entry.getValue() && System.nanoTime() - deadline < 0) {
+      while (runnerOf(cell) == entry.getValue() && System.nanoTime() - deadline < 0) {
         LockSupport.parkNanos(1_000_000);
       }
-      if (cell.systemRunner != entry.getValue()) {
+      if (runnerOf(cell) != entry.getValue()) {
         report.merge(pid, "; interrupted, it came back", String::concat);
         continue;
       }

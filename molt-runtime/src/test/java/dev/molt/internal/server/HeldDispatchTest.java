@@ -188,6 +188,76 @@ class HeldDispatchTest {
   }
 
   @Test
+  void aBatchGivesEachServerTheTimeoutFromWhenItIsAskedNotOneDeadlineForAll() throws IOException {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      pids.add(start(i));
+    }
+    awaitIdle(pids.toArray(Pid[]::new));
+    // each code change takes 30 ms: the batch needs far more than the 200 ms each one is given
+    ModuleSource slow =
+        version(
+            "v2",
+            """
+            public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
+              Thread.sleep(30);
+              return (State) Migration.migrate(old, getClass());
+            }
+            """);
+    Prepared prepared = CodeServer.prepare(List.of(slow), false);
+    Upgrade.hold(prepared);
+
+    assertThat(Upgrade.suspendAndChangeCodeAll(pids, module, 1, null, Duration.ofMillis(200)))
+        .isEmpty();
+
+    Upgrade.commit(prepared);
+    assertThat(Upgrade.resumeAll(pids, Duration.ofMillis(200))).isEmpty();
+    for (int i = 0; i < pids.size(); i++) {
+      assertThat(GenServer.call(pids.get(i), "get")).isEqualTo("v2:" + i + ":0");
+    }
+  }
+
+  @Test
+  void aServerStuckInItsCodeChangeTimesOutAloneAndTheRestOfTheBatchGoesOn() throws IOException {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      pids.add(start(i == 2 ? 99 : i)); // the third hangs; a batch this small has one worker
+    }
+    Pid stuck = pids.get(2);
+    awaitIdle(pids.toArray(Pid[]::new));
+    CountDownLatch release = new CountDownLatch(1);
+    System.getProperties().put(module + ".release", release);
+    Prepared prepared = CodeServer.prepare(List.of(v2()), false);
+    Upgrade.hold(prepared);
+
+    Map<Pid, RuntimeException> failures =
+        Upgrade.suspendAndChangeCodeAll(pids, module, 1, null, Duration.ofMillis(300));
+
+    assertThat(failures).containsOnlyKeys(stuck);
+    assertThat(failures.get(stuck))
+        .isInstanceOfSatisfying(
+            CallException.class, e -> assertThat(e.kind()).isEqualTo(CallException.Kind.TIMEOUT));
+    for (Pid pid : pids) {
+      if (pid != stuck) {
+        assertThat(Sys.getStatus(pid).version())
+            .as("%s, after the stuck one in the batch, was moved", pid)
+            .isEqualTo(2);
+      }
+    }
+    List<Pid> answered = pids.stream().filter(pid -> pid != stuck).toList();
+    assertThat(Upgrade.revertCodeChangeAll(answered, Duration.ofSeconds(5))).isEmpty();
+    Upgrade.revertCodeChangeAll(List.of(stuck), Duration.ZERO);
+    Upgrade.rollback(prepared);
+    assertThat(Upgrade.resumeAll(answered, Duration.ofSeconds(5))).isEmpty();
+    Upgrade.resumeAll(List.of(stuck), Duration.ZERO);
+    release.countDown();
+    assertThat(GenServer.call(stuck, "get", Duration.ofSeconds(5))).isEqualTo("v1:99:0");
+    assertThat(GenServer.call(pids.get(9), "get")).isEqualTo("v1:9:0");
+  }
+
+  @Test
   void manyServersUnderConstantCallsAndCastsLoseNothingAcrossHeldSuspensions() throws Exception {
     CodeServer.load(version("v1", ""));
     int servers = 2_000;
