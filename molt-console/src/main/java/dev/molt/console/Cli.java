@@ -136,14 +136,27 @@ public final class Cli {
         && ReleaseCommands.OFFLINE.contains(command)
         && !ControlClient.answers(ControlServer.socketPath(root()))) {
       try (RootLock lock = RootLock.acquire(root(), "'" + command + "'")) {
-        print(new ReleaseCommands(ReleaseHandler.open(root())).run(command, List.of(args)));
+        ReleaseHandler releases = ReleaseHandler.open(root());
+        print(
+            ReleaseHandler.reporting(
+                progress(command),
+                () -> new ReleaseCommands(releases).run(command, List.of(args))));
       }
       return 0;
     }
     try (ControlClient client = connect()) {
-      print(reply(client.call(command, args)));
+      // an upgrade's phases are shown as the node goes through them, then its result
+      print(reply(client.onProgress(progress(command)).call(command, args)));
       return 0;
     }
+  }
+
+  /** The commands that change running code: they show their phases as they go. */
+  private static final java.util.Set<String> SHOWS_PHASES =
+      java.util.Set.of("install", "upgrade", "downgrade", "permanent");
+
+  private static java.util.function.Consumer<String> progress(String command) {
+    return SHOWS_PHASES.contains(command) ? Cli::print : line -> {};
   }
 
   private static String reply(Frames.Reply reply) {
@@ -184,7 +197,13 @@ public final class Cli {
     public Integer call() throws Exception {
       Path root = cli.root();
       if (ControlClient.answers(ControlServer.socketPath(root))) {
-        throw new IllegalStateException("a node is already running with root " + root);
+        String pid;
+        try {
+          pid = " (pid " + Files.readString(Node.pidFile(root)).strip() + ")";
+        } catch (IOException e) {
+          pid = "";
+        }
+        throw new IllegalStateException("a node is already running with root " + root + pid);
       }
       RootLock.acquire(root, "start").close(); // refused if a node runs, answering or not
       Path logs = root.resolve("log");
@@ -490,9 +509,17 @@ public final class Cli {
     @Override
     public Integer call() throws Exception {
       Path tarball = Path.of(target);
-      return Files.isRegularFile(tarball)
-          ? cli.ask("upgrade", ReleaseCommands.TARBALL, tarball.toAbsolutePath().toString())
-          : cli.ask("upgrade", ReleaseCommands.VERSION, target);
+      if (Files.isRegularFile(tarball)) {
+        return cli.ask("upgrade", ReleaseCommands.TARBALL, tarball.toAbsolutePath().toString());
+      }
+      if (target.contains("/") || target.endsWith(".tar.gz") || target.endsWith(".tgz")) {
+        // a version has no slash: this was meant as a file
+        throw new IllegalArgumentException(
+            "no such tarball: "
+                + tarball.toAbsolutePath()
+                + (Files.exists(tarball) ? " is not a regular file" : " does not exist"));
+      }
+      return cli.ask("upgrade", ReleaseCommands.VERSION, target);
     }
   }
 }

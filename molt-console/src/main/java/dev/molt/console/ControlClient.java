@@ -26,6 +26,9 @@ final class ControlClient implements AutoCloseable {
   private final DataOutputStream out;
   private final String credential;
 
+  /** Where the progress lines before a reply go (an upgrade's phases); dropped by default. */
+  private java.util.function.Consumer<String> progress = line -> {};
+
   private ControlClient(SocketChannel channel, String credential) {
     this.channel = channel;
     this.in = new DataInputStream(Channels.newInputStream(channel));
@@ -92,6 +95,12 @@ final class ControlClient implements AutoCloseable {
     }
   }
 
+  /** Sends the progress lines of the replies to come to {@code sink} as they arrive. */
+  ControlClient onProgress(java.util.function.Consumer<String> sink) {
+    this.progress = sink;
+    return this;
+  }
+
   Frames.Reply call(String command, String... args) throws IOException {
     return call(command, List.of(args));
   }
@@ -101,7 +110,7 @@ final class ControlClient implements AutoCloseable {
     request.addAll(args);
     Frames.writeRequest(out, request);
     try {
-      return Frames.readReply(in);
+      return Frames.readReply(in, progress);
     } catch (java.io.EOFException | java.net.SocketException e) {
       throw new IOException(
           "the node closed the connection before it answered '"

@@ -1,5 +1,6 @@
 package dev.molt.console;
 
+import dev.molt.release.ReleaseHandler;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -304,6 +305,9 @@ final class ControlServer implements AutoCloseable {
     Semaphore places;
     boolean authenticated;
 
+    /** Whether the request being served takes progress frames (by its protocol). */
+    boolean progress;
+
     Session(SocketChannel channel, String peer, Admission.Waiting waiting, Semaphore places) {
       this.channel = channel;
       this.peer = peer;
@@ -340,10 +344,14 @@ final class ControlServer implements AutoCloseable {
 
   /** Whether {@code session}'s first request may go on; null if so, else why not. */
   private String check(Session session, String protocol, String credential) {
-    if (!Frames.PROTOCOL.equals(protocol)) {
+    if (!Frames.PROTOCOL.equals(protocol) && !Frames.PROTOCOL_WITHOUT_PROGRESS.equals(protocol)) {
       badRequest.warn("control channel: " + session.peer + " speaks an unknown protocol");
-      return "unsupported protocol; this node speaks " + Frames.PROTOCOL;
+      return "unsupported protocol; this node speaks "
+          + Frames.PROTOCOL
+          + " and "
+          + Frames.PROTOCOL_WITHOUT_PROGRESS;
     }
+    session.progress = Frames.PROTOCOL.equals(protocol);
     if (session.authenticated) {
       return null;
     }
@@ -401,8 +409,10 @@ final class ControlServer implements AutoCloseable {
           continue;
         }
         String reply;
-        try {
-          reply = commands.run(command, List.copyOf(args), connection);
+        try (ProgressFrames progress = new ProgressFrames(session.progress ? out : null)) {
+          reply =
+              ReleaseHandler.reporting(
+                  progress::offer, () -> commands.run(command, List.copyOf(args), connection));
         } catch (Exception e) {
           Frames.writeReply(
               out, Frames.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());

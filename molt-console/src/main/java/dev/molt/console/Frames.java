@@ -11,16 +11,23 @@ import java.util.List;
 /**
  * The control channel's wire format. A request is a list of strings: the protocol name ({@value
  * #PROTOCOL}), the credential (the cookie over TCP, empty over the Unix socket), the command and
- * its arguments. A reply is a status ({@code 0} ok, {@code 1} failed) and one text. Both are
- * length-prefixed (big-endian int) UTF-8, and bounded so that a hostile peer cannot make the node
- * allocate much.
+ * its arguments. A reply is a status ({@code 0} ok, {@code 1} failed) and one text. Before it, a
+ * node may send any number of progress frames (status {@code 2} and one line: a phase of an upgrade
+ * as it goes), to a client that named protocol {@value #PROTOCOL}; one that names {@value
+ * #PROTOCOL_WITHOUT_PROGRESS} gets none. Both are length-prefixed (big-endian int) UTF-8, and
+ * bounded so that a hostile peer cannot make the node allocate much.
  */
 final class Frames {
-  static final String PROTOCOL = "molt-control/1";
+  static final String PROTOCOL = "molt-control/2";
+
+  /** The first protocol: the same frames without progress; still accepted. */
+  static final String PROTOCOL_WITHOUT_PROGRESS = "molt-control/1";
+
   static final int MAX_STRINGS = 64;
   static final int MAX_STRING = 1 << 20;
   static final int OK = 0;
   static final int FAILED = 1;
+  static final int PROGRESS = 2;
 
   private Frames() {}
 
@@ -76,10 +83,28 @@ final class Frames {
     return strings;
   }
 
+  /**
+   * Writes a reply; one whose text is longer than a reply may be ({@value #MAX_STRING} bytes) is
+   * replaced by a failure that says so, rather than breaking the frame.
+   */
   static void writeReply(DataOutputStream out, int status, String text) throws IOException {
+    int size = text.length() <= MAX_STRING / 3 ? 0 : utf8Length(text);
+    if (size > MAX_STRING) {
+      status = FAILED;
+      text =
+          "the reply is "
+              + size
+              + " bytes, more than the "
+              + MAX_STRING
+              + " a reply may hold; print less of it (keep it in a variable and look at a part)";
+    }
     out.writeInt(status);
     writeString(out, text);
     out.flush();
+  }
+
+  private static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   record Reply(int status, String text) {
@@ -88,12 +113,32 @@ final class Frames {
     }
   }
 
+  /** One line of progress, before the reply. */
+  static void writeProgress(DataOutputStream out, String line) throws IOException {
+    out.writeInt(PROGRESS);
+    writeString(out, line);
+    out.flush();
+  }
+
+  /** Reads a reply, dropping any progress frame before it. */
   static Reply readReply(DataInputStream in) throws IOException {
-    int status = in.readInt();
-    if (status != OK && status != FAILED) {
-      throw new BadFrame("unknown reply status " + status);
+    return readReply(in, line -> {});
+  }
+
+  /** Reads a reply; each progress frame before it goes to {@code progress} as it arrives. */
+  static Reply readReply(DataInputStream in, java.util.function.Consumer<String> progress)
+      throws IOException {
+    while (true) {
+      int status = in.readInt();
+      if (status == PROGRESS) {
+        progress.accept(readString(in, MAX_STRING));
+        continue;
+      }
+      if (status != OK && status != FAILED) {
+        throw new BadFrame("unknown reply status " + status);
+      }
+      return new Reply(status, readString(in, MAX_STRING));
     }
-    return new Reply(status, readString(in, MAX_STRING));
   }
 
   private static void writeString(DataOutputStream out, String string) throws IOException {

@@ -113,7 +113,8 @@ final class ReleaseCommands {
         + result.from()
         + ": "
         + result.suspended()
-        + " processes suspended, longest pause "
+        + (result.suspended() == 1 ? " process" : " processes")
+        + " suspended, longest pause "
         + String.format(Locale.ROOT, "%.1f", result.pause().toNanos() / 1e6)
         + " ms, "
         + String.format(Locale.ROOT, "%.1f", result.total().toNanos() / 1e6)

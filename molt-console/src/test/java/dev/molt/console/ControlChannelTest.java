@@ -45,6 +45,7 @@ class ControlChannelTest {
               return switch (command) {
                 case "ping" -> "pong";
                 case "fail" -> throw new IllegalStateException("it failed, on purpose");
+                case "big" -> "y".repeat(2_000_000);
                 default -> command + " " + args;
               };
             },
@@ -332,6 +333,32 @@ class ControlChannelTest {
         new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return out;
+  }
+
+  @Test
+  void aReplyTooLargeForAFrameFailsInWordsAndTheConnectionGoesOn() throws IOException {
+    try (ControlClient client = ControlClient.unix(root)) {
+      Frames.Reply big = client.call("big");
+      assertThat(big.ok()).isFalse();
+      assertThat(big.text())
+          .startsWith("the reply is 2000000 bytes, more than the 1048576 a reply may hold");
+      assertThat(client.call("ping")).isEqualTo(new Frames.Reply(Frames.OK, "pong"));
+    }
+  }
+
+  @Test
+  void aClientOfTheFirstProtocolIsServedAndAnUnknownOneIsToldWhatTheNodeSpeaks()
+      throws IOException {
+    java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+    Frames.writeRequest(
+        new java.io.DataOutputStream(first), List.of(Frames.PROTOCOL_WITHOUT_PROGRESS, "", "ping"));
+    assertThat(raw(first.toByteArray())).isEqualTo("pong");
+
+    java.io.ByteArrayOutputStream unknown = new java.io.ByteArrayOutputStream();
+    Frames.writeRequest(
+        new java.io.DataOutputStream(unknown), List.of("molt-control/9", "", "ping"));
+    assertThat(raw(unknown.toByteArray()))
+        .isEqualTo("unsupported protocol; this node speaks molt-control/2 and molt-control/1");
   }
 
   /** Sends raw bytes on the Unix socket, then reads a reply if the server sends one. */

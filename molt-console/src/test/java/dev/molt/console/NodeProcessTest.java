@@ -32,7 +32,12 @@ class NodeProcessTest {
 
   private Path root;
 
-  record Run(int code, String out) {}
+  record Run(int code, String out) {
+    /** The command's result: its last line (an upgrade shows its phases before it). */
+    String result() {
+      return out.substring(out.lastIndexOf('\n') + 1);
+    }
+  }
 
   /** MOLT_JVM_OPTIONS for the commands, null for none. */
   private String jvmOptions;
@@ -47,7 +52,8 @@ class NodeProcessTest {
         : modulePath + File.pathSeparator + System.getProperty("java.class.path");
   }
 
-  private Run molt(String... args) throws Exception {
+  /** The command line's process for {@code args}, its output and errors in one stream. */
+  private ProcessBuilder commandLine(String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -62,7 +68,11 @@ class NodeProcessTest {
     if (jvmOptions != null) {
       builder.environment().put("MOLT_JVM_OPTIONS", jvmOptions);
     }
-    Process process = builder.start();
+    return builder;
+  }
+
+  private Run molt(String... args) throws Exception {
+    Process process = commandLine(args).start();
     String out =
         new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -214,9 +224,20 @@ class NodeProcessTest {
 
     Run upgraded = molt("upgrade", v2.toString());
     assertThat(upgraded.code()).as(upgraded.out()).isZero();
-    assertThat(upgraded.out())
-        .startsWith("upgraded to 1.1.0 from 1.0.0: 1 processes suspended")
+    assertThat(upgraded.result())
+        .startsWith("upgraded to 1.1.0 from 1.0.0: 1 process suspended")
         .endsWith("1.1.0 is permanent");
+    assertThat(upgraded.out())
+        .as("the phases, in order, before the result")
+        .containsSubsequence(
+            "unpacking " + v2,
+            "unpacked release counter 1.1.0",
+            "installing release counter 1.1.0 (from 1.0.0): 8 steps",
+            "step 1 of 8: pre_purge counter",
+            "steps 3-5 of 8: suspend counter, switch and code_change: 1 process, each within",
+            "point of no return: RELEASES records 1.1.0",
+            "making release counter 1.1.0 permanent",
+            "upgraded to 1.1.0");
     assertThat(molt("eval", "GenServer.call(\"counter\", \"hit\")"))
         .as("state kept, new code")
         .isEqualTo(new Run(0, "\"v2:2\""));
@@ -321,7 +342,7 @@ class NodeProcessTest {
         .as("the permanent release, with its initial state")
         .isEqualTo(new Run(0, "\"v1:1\""));
     Run byVersion = molt("upgrade", "1.1.0");
-    assertThat(byVersion.out())
+    assertThat(byVersion.result())
         .as("an upgrade to a release already unpacked, named by its version")
         .startsWith("upgraded to 1.1.0 from 1.0.0")
         .endsWith("1.1.0 is permanent");
@@ -401,7 +422,10 @@ class NodeProcessTest {
           .isEqualTo(new Run(0, "\"v1:1\""));
       Run second = molt("start");
       assertThat(second.code()).as("a second node on the same root").isNotZero();
-      assertThat(second.out()).contains("already running");
+      assertThat(second.out())
+          .contains(
+              "already running",
+              "(pid " + Files.readString(root.resolve("tmp/node.pid")).strip() + ")");
       String log = Files.readString(root.resolve("log/node.log"));
       assertThat(log.lines().filter(l -> l.contains("control channel:")).count())
           .as("the flood is logged in a few lines, not one per connection")
@@ -497,6 +521,54 @@ class NodeProcessTest {
     assertThat(molt("stop").code()).isZero();
   }
 
+  /** A command line running, whose output is read line by line as it comes. */
+  private static final class Streaming {
+    private final Process process;
+    private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    Streaming(Process process) {
+      this.process = process;
+      this.reader =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (var in =
+                        new java.io.BufferedReader(
+                            new java.io.InputStreamReader(
+                                process.getInputStream(), StandardCharsets.UTF_8))) {
+                      String line;
+                      while ((line = in.readLine()) != null) {
+                        lines.add(line);
+                      }
+                    } catch (IOException e) {
+                      lines.add("(read failed: " + e + ")");
+                    }
+                  });
+    }
+
+    List<String> lines() {
+      return List.copyOf(lines);
+    }
+
+    void awaitLine(String start) {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> lines.stream().anyMatch(line -> line.startsWith(start)));
+    }
+
+    Run finish() throws Exception {
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      reader.join();
+      return new Run(process.exitValue(), String.join("\n", lines).strip());
+    }
+  }
+
+  /** Starts {@link #molt}'s command line and reads its output as it comes. */
+  private Streaming moltStreaming(String... args) throws IOException {
+    return new Streaming(commandLine(args).start());
+  }
+
   /** Runs {@link #molt} in the background, on a thread of its own. */
   private java.util.concurrent.CompletableFuture<Run> moltLater(String... args) {
     var result = new java.util.concurrent.CompletableFuture<Run>();
@@ -539,8 +611,15 @@ class NodeProcessTest {
             }
             """
                 .formatted(go));
-    var upgrade = moltLater("upgrade", v2.toString());
+    Streaming upgrade = moltStreaming("upgrade", v2.toString());
     awaitLog("code change started");
+    upgrade.awaitLine("steps 3-5 of 8: suspend counter, switch and code_change: 1 process");
+    assertThat(upgrade.lines())
+        .as("the phases so far reached the command line while the code change still runs")
+        .containsSubsequence(
+            "installing release counter 1.1.0 (from 1.0.0): 8 steps",
+            "step 2 of 8: prepare counter")
+        .noneMatch(line -> line.startsWith("point of no return"));
     var stop = moltLater("stop");
     awaitLog("node stopping: waiting for the commands under way");
     assertThat(Files.readString(root.resolve("log/node.log")))
@@ -550,9 +629,9 @@ class NodeProcessTest {
         .as("new commands are refused while it drains")
         .isEqualTo(new Run(1, "error: the node is stopping; 'ping' not run"));
     Files.createFile(go);
-    Run upgraded = upgrade.get(60, TimeUnit.SECONDS);
+    Run upgraded = upgrade.finish();
     assertThat(upgraded.code()).as(upgraded.out()).isZero();
-    assertThat(upgraded.out())
+    assertThat(upgraded.result())
         .startsWith("upgraded to 1.1.0 from 1.0.0")
         .endsWith("1.1.0 is permanent");
     assertThat(stop.get(60, TimeUnit.SECONDS).code()).isZero();
@@ -683,7 +762,7 @@ class NodeProcessTest {
       Run upgraded = up.get(120, TimeUnit.SECONDS);
       Run downgraded = down.get(120, TimeUnit.SECONDS);
       for (Run run : List.of(upgraded, downgraded)) {
-        assertThat(run.out())
+        assertThat(run.result())
             .as("each answers with its outcome, in words")
             .matches(
                 "(upgraded to 1\\.1\\.0 from 1\\.0\\.0: .*1\\.1\\.0 is permanent"

@@ -54,6 +54,10 @@ final class Install {
   private List<ReleaseStatus> recorded;
 
   private long suspendedAt;
+
+  /** How the steps of a fused suspend and code change are shown as they go. */
+  private String stepLabel = "";
+
   private long pauseNanos;
 
   Install(ReleaseHandler handler, String name, ReleaseHandler.Route path) {
@@ -71,7 +75,12 @@ final class Install {
         step = RelupCheck.name(steps.get(i));
         long t0 = System.nanoTime();
         int fused = fusedCodeChanges(steps, i);
+        String where =
+            fused > 0
+                ? "steps " + (i + 1) + "-" + (i + 2 + fused) + " of " + steps.size()
+                : "step " + (i + 1) + " of " + steps.size();
         if (fused > 0) {
+          stepLabel = where;
           step =
               step
                   + ", switch and "
@@ -84,16 +93,15 @@ final class Install {
               steps.subList(i + 2, i + 2 + fused));
           i += 1 + fused;
         } else {
+          Progress.phase(LOG, where + ": " + step);
           execute(steps.get(i));
         }
-        if (LOG.isDebugEnabled()) {
-          LOG.debug(
-              "install {}: {} took {} ms", path.to(), step, (System.nanoTime() - t0) / 1_000_000);
-        }
+        Progress.phase(LOG, where + ": done in " + Progress.millis(System.nanoTime() - t0));
       }
     } catch (RuntimeException | IOException | ReflectiveOperationException e) {
       Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
       if (!committed) {
+        Progress.phase(LOG, "failed at " + step + "; rolling back"); // the why ends the command
         Map<Pid, String> abandoned = Upgrade.abandon(unanswered, ABANDON_GRACE);
         abandoned.forEach(
             (pid, what) -> LOG.warn("install of {} {}: {} {}", name, path.to(), pid, what));
@@ -204,6 +212,16 @@ final class Install {
     Duration timeout = suspend.timeout() == null ? Duration.ofDays(1) : suspend.timeout();
     suspendedAt = System.nanoTime();
     List<String> changed = new ArrayList<>();
+    Progress.phase(
+        LOG,
+        stepLabel
+            + ": suspend "
+            + String.join(", ", suspend.modules())
+            + ", switch and code_change: "
+            + processes(listed.values().stream().mapToInt(List::size).sum())
+            + ", each within "
+            + timeout.toMillis()
+            + " ms of being asked");
     for (var entry : listed.entrySet()) {
       RelupInstruction.CodeChange change = entry.getKey();
       List<Pid> pids = entry.getValue();
@@ -223,7 +241,8 @@ final class Install {
                 + " processes, first "
                 + first.getKey()
                 + ": "
-                + first.getValue().getMessage(),
+                + first.getValue().getMessage()
+                + timeoutNote(failures, timeout),
             first.getValue());
       }
       changed.add(change.module());
@@ -235,6 +254,32 @@ final class Install {
         suspended.addAll(pids);
       }
     }
+  }
+
+  private static String processes(int count) {
+    return count == 1 ? "1 process" : count + " processes";
+  }
+
+  /**
+   * What a failure of timeouts should tell the operator: the timeout is each process's, so the
+   * number of processes is no reason to raise it; a process that needs longer does.
+   */
+  private static String timeoutNote(Map<Pid, RuntimeException> failures, Duration timeout) {
+    long timedOut =
+        failures.values().stream()
+            .filter(
+                e ->
+                    e instanceof dev.molt.behaviour.CallException c
+                        && c.kind() == dev.molt.behaviour.CallException.Kind.TIMEOUT)
+            .count();
+    return timedOut == 0
+        ? ""
+        : " ("
+            + timedOut
+            + " did not answer within "
+            + timeout.toMillis()
+            + " ms of being asked; the timeout is each process's, whatever their number: raise"
+            + " the update's timeout only for a code change that needs longer)";
   }
 
   private List<Pid> processesOf(String module) {
@@ -293,6 +338,7 @@ final class Install {
       case RelupInstruction.Apply a -> apply(a);
       case RelupInstruction.PointOfNoReturn p -> {
         recorded = handler.recordInstall(path.to()); // fails here: rolled back, nothing committed
+        Progress.phase(LOG, "point of no return: RELEASES records " + path.to());
         if (switched) {
           Upgrade.commit(prepared);
         }

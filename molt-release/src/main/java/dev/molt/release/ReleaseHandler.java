@@ -109,6 +109,19 @@ public final class ReleaseHandler {
     return root.resolve("releases").resolve(version);
   }
 
+  /**
+   * Runs {@code operation} with the phases of the release operations it makes on this thread
+   * (unpack, each step of an install, make permanent) told to {@code progress} as they start and
+   * end; they are logged at INFO either way. A sink that throws loses its line, never the
+   * operation. How {@code bin/<name> upgrade} shows an operator what the node is doing.
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+  public static <T, X extends Throwable> T reporting(
+      java.util.function.Consumer<String> progress, ScopedValue.CallableOp<T, X> operation)
+      throws X {
+    return ScopedValue.where(Progress.SINK, progress).call(operation);
+  }
+
   // ---- unpack, remove ----------------------------------------------------------------------
 
   /**
@@ -116,6 +129,7 @@ public final class ReleaseHandler {
    * already there changes nothing. Fails with {@link UnpackException}, changing nothing.
    */
   public synchronized String unpack(Path tarball) throws IOException {
+    Progress.phase(LOG, "unpacking " + tarball);
     Unpacker.Unpacked unpacked = new Unpacker(root).unpack(tarball, name);
     ReleaseDescriptor descriptor = unpacked.descriptor();
     if (releases.stream().noneMatch(r -> r.version().equals(descriptor.version()))) {
@@ -123,11 +137,13 @@ public final class ReleaseHandler {
       next.add(new ReleaseStatus(descriptor.name(), descriptor.version(), Status.UNPACKED));
       save(descriptor.name(), next);
     }
-    LOG.info(
-        "unpacked release {} {}{}",
-        descriptor.name(),
-        descriptor.version(),
-        unpacked.alreadyThere() ? " (already there)" : "");
+    Progress.phase(
+        LOG,
+        "unpacked release "
+            + descriptor.name()
+            + " "
+            + descriptor.version()
+            + (unpacked.alreadyThere() ? " (already there)" : ""));
     return descriptor.version();
   }
 
@@ -531,7 +547,17 @@ public final class ReleaseHandler {
    */
   public synchronized InstallResult install(String version) throws IOException {
     Route path = path(version);
-    LOG.info("installing release {} {} (from {})", name, version, path.from());
+    Progress.phase(
+        LOG,
+        "installing release "
+            + name
+            + " "
+            + version
+            + " (from "
+            + path.from()
+            + "): "
+            + path.script().instructions().size()
+            + " steps");
     InstallResult result;
     try {
       result = new Install(this, name, path).run();
@@ -540,13 +566,13 @@ public final class ReleaseHandler {
       throw e;
     }
     LOG.info(
-        "installed release {} {} (from {}): {} processes suspended, longest pause {} ms, {} ms in all",
+        "installed release {} {} (from {}): {} processes suspended, paused {}, {} in all",
         name,
         version,
         path.from(),
         result.suspended(),
-        result.pause().toNanos() / 1e6,
-        result.total().toNanos() / 1e6);
+        Progress.millis(result.pause().toNanos()),
+        Progress.millis(result.total().toNanos()));
     return result;
   }
 
@@ -658,6 +684,7 @@ public final class ReleaseHandler {
               : r.status() == Status.PERMANENT ? Status.OLD : r.status();
       next.add(new ReleaseStatus(r.name(), r.version(), status));
     }
+    Progress.phase(LOG, "making release " + name + " " + version + " permanent");
     save(name, next);
     bootFailure = null;
     purgeOldCode();
@@ -694,7 +721,7 @@ public final class ReleaseHandler {
                     "no release "
                         + version
                         + " on this node (known: "
-                        + releases.stream().map(ReleaseStatus::version).toList()
+                        + releases.stream().map(ReleaseStatus::version).sorted().toList()
                         + ")"));
   }
 

@@ -96,6 +96,9 @@ final class Unpacker {
         if (++count > MAX_ENTRIES) {
           throw new UnpackException(tarball + ": more than " + MAX_ENTRIES + " entries");
         }
+        if (entry.isDirectory() && (entry.getName().equals("./") || entry.getName().equals("."))) {
+          continue; // the root itself, as `tar czf x.tar.gz -C dir .` writes it
+        }
         String name = checkedName(tarball, entry.getName());
         if (files.containsKey(name) || links.containsKey(name)) {
           throw new UnpackException(tarball + ": entry " + name + " appears twice");
@@ -178,7 +181,14 @@ final class Unpacker {
     } catch (UnpackException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new UnpackException(tarball + " is not a readable .tar.gz (" + e.getMessage() + ")", e);
+      throw new UnpackException(
+          tarball
+              + " is not a readable .tar.gz ("
+              + (e instanceof java.io.EOFException || e.getMessage() == null
+                  ? "it ends too early: truncated?"
+                  : e.getMessage())
+              + ")",
+          e);
     }
   }
 

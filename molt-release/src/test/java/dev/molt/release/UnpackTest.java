@@ -62,6 +62,18 @@ class UnpackTest {
   }
 
   @Test
+  void aTarballRepackedFromItsDirectoryUnpacks() throws IOException {
+    // `tar czf x.tar.gz -C dir .` names every entry ./..., and the root itself ./
+    Map<String, byte[]> dotted = new LinkedHashMap<>();
+    withManifest(files).forEach((name, bytes) -> dotted.put("./" + name, bytes));
+    TarArchiveEntry root = new TarArchiveEntry("./", TarConstants.LF_DIR);
+    Path tarball = TestReleases.write(work.resolve("dotted.tar.gz"), dotted, List.of(root));
+
+    assertThat(handler.unpack(tarball)).isEqualTo("1.1.0");
+    assertThat(work.resolve("root/lib/" + r.app + "-1.1.0/" + r.app + ".jar")).isRegularFile();
+  }
+
+  @Test
   void aChecksumMismatchIsRefused() throws IOException {
     String jar = "lib/" + r.app + "-1.1.0/" + r.app + ".jar";
     assertRefused(
@@ -142,6 +154,9 @@ class UnpackTest {
         Files.write(
             work.resolve("truncated.tar.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
     assertRefused(truncated, "is not a readable .tar.gz");
+    assertThatThrownBy(() -> handler.unpack(truncated))
+        .as("the cause in words, not an exception's missing message")
+        .hasMessageNotContaining("(null)");
     byte[] flipped = bytes.clone();
     flipped[bytes.length / 2] ^= 0x55;
     // a flipped bit is caught by gzip's CRC, by the tar reader or by the manifest, depending on

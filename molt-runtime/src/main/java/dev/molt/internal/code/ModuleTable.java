@@ -352,12 +352,29 @@ public final class ModuleTable {
 
   // ---- failures --------------------------------------------------------------------------------
 
-  /** Keeps a failed code change into {@code target} (the last 100) and logs it. */
+  /** Failed code changes into one version that are logged one by one; the rest are counted. */
+  private static final int LOGGED_FAILURES = 10;
+
+  /**
+   * Keeps a failed code change into {@code target} (the last 100) and logs it: the first {@value
+   * #LOGGED_FAILURES} into a version one by one, then one line saying the rest are counted.
+   */
   public void reportFailure(CodeChangeFailure failure, ModuleVersion target) {
-    target.failedInto.incrementAndGet();
+    int count = target.failedInto.incrementAndGet();
     failures.add(failure);
     while (failures.size() > 100) {
       failures.removeFirst();
+    }
+    if (count > LOGGED_FAILURES) {
+      // an install of 100,000 whose codeChange throws would log 100,000 lines, in its pause
+      if (count == LOGGED_FAILURES + 1) {
+        LOG.error(
+            "more code changes of {} to v{} failed; they are counted, not logged"
+                + " (CodeServer.failures() keeps the last 100)",
+            failure.module(),
+            failure.toVersion());
+      }
+      return;
     }
     LOG.error(
         "code change of {} from {} v{} to v{} failed; it stays on v{}: {}",

@@ -115,7 +115,7 @@ final class HeldDispatch {
       ProcessCell cell = ProcessCell.of(pids[i]);
       if (cell == caller) {
         failed.add(new Failure(i, GenServerCalls.callingSelf(pids[i], request)));
-        settled(i, CLAIMED);
+        settle(i);
       } else if (cell.server instanceof GenServerLoop<?> server && cell.mailbox.tryHold()) {
         heldSince = System.nanoTime();
         heldIndex = i;
@@ -124,8 +124,11 @@ final class HeldDispatch {
         heldIndex = -1;
         RuntimeException error = GenServerCalls.failure(pids[i], request, answer);
         // past its timeout the caller has reported it timed out: its answer is dropped
-        if (settled(i, HELD) && error != null) {
-          failed.add(new Failure(i, error));
+        if (states.compareAndSet(i, HELD, DONE)) {
+          if (error != null) {
+            failed.add(new Failure(i, error)); // before the count: the caller reads it at zero
+          }
+          counted();
         }
       } else {
         Call call = new Call(request, batch, caller);
@@ -133,7 +136,7 @@ final class HeldDispatch {
         batch.expect();
         GenServerCalls.send(cell, call);
         lastSent.accumulateAndGet(System.nanoTime(), Math::max);
-        settled(i, CLAIMED);
+        settle(i);
       }
     }
   }
@@ -171,15 +174,19 @@ final class HeldDispatch {
     Thread.ofVirtual().name("molt-sys-dispatch").start(worker);
   }
 
-  /** Moves server {@code i} from {@code from} to done; false if the caller timed it out first. */
-  private boolean settled(int i, int from) {
-    if (states.compareAndSet(i, from, DONE)) {
-      if (unsettled.decrementAndGet() == 0) {
-        LockSupport.unpark(waiter);
-      }
-      return true;
+  /**
+   * Moves server {@code i}, claimed by this worker, to done, after what it found about it was
+   * recorded: the caller reads the failures once the count is zero.
+   */
+  private void settle(int i) {
+    states.set(i, DONE);
+    counted();
+  }
+
+  private void counted() {
+    if (unsettled.decrementAndGet() == 0) {
+      LockSupport.unpark(waiter);
     }
-    return false;
   }
 
   private Map<Pid, RuntimeException> finish() {

@@ -258,6 +258,64 @@ class HeldDispatchTest {
   }
 
   @Test
+  void everyRefusalOfABatchIsReportedEvenTheLastOneAnswered() throws IOException {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      pids.add(start(i));
+    }
+    awaitIdle(pids.toArray(Pid[]::new));
+    // none is suspended, so each refuses the code change; the last answer races the caller
+    for (int round = 0; round < 300; round++) {
+      Map<Pid, RuntimeException> refused =
+          Upgrade.changeCodeAll(pids, module, 1, null, Duration.ofSeconds(5));
+      assertThat(refused).as("round %d", round).hasSize(pids.size());
+      assertThat(refused.keySet()).as("in the order asked").containsExactlyElementsOf(pids);
+    }
+  }
+
+  @Test
+  void aBatchWhoseCodeChangesAllFailLogsTheFirstTenAndCountsTheRest() throws IOException {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      pids.add(start(i));
+    }
+    awaitIdle(pids.toArray(Pid[]::new));
+    ModuleSource throwing =
+        version(
+            "v2",
+            """
+            public State codeChange(Object oldVsn, Object old, Object extra) {
+              throw new IllegalStateException("no way");
+            }
+            """);
+    Prepared prepared = CodeServer.prepare(List.of(throwing), false);
+    Upgrade.hold(prepared);
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    Map<Pid, RuntimeException> failures;
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      failures = Upgrade.suspendAndChangeCodeAll(pids, module, 1, null, Duration.ofSeconds(5));
+    } finally {
+      System.setErr(err);
+    }
+    Upgrade.rollback(prepared);
+    Upgrade.resumeAll(pids, Duration.ofSeconds(5));
+
+    assertThat(failures).hasSize(30);
+    List<String> lines =
+        captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines)
+        .filteredOn(line -> line.contains("from " + module + " v1 to v2 failed"))
+        .hasSize(10);
+    assertThat(lines)
+        .filteredOn(line -> line.contains("more code changes of " + module + " to v2 failed"))
+        .hasSize(1);
+  }
+
+  @Test
   void manyServersUnderConstantCallsAndCastsLoseNothingAcrossHeldSuspensions() throws Exception {
     CodeServer.load(version("v1", ""));
     int servers = 2_000;

@@ -33,8 +33,10 @@ public final class KvReleaseDemo {
           "bin/kv upgrade "
               + target.resolve("kv-1.1.0.tar.gz")
               + " (unpack, install live, make permanent)");
-      System.out.println(
-          "      " + node.ok("upgrade", target.resolve("kv-1.1.0.tar.gz").toString()));
+      // the command line shows the install's phases as the node goes through them, then its result
+      node.ok("upgrade", target.resolve("kv-1.1.0.tar.gz").toString())
+          .lines()
+          .forEach(line -> System.out.println("      " + line));
       KvNode.Load after = node.load();
       System.out.println(
           "      KV.get(\"a\") = " + node.ok("eval", "KV.get(\"a\")") + ", and the node logged:");

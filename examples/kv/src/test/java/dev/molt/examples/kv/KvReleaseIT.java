@@ -29,8 +29,11 @@ class KvReleaseIT {
 
       String upgraded = node.ok("upgrade", TARGET.resolve("kv-1.1.0.tar.gz").toString());
       assertThat(upgraded)
-          .startsWith("upgraded to 1.1.0 from 1.0.0: 1 processes suspended")
+          .as("its phases as it went, then its result")
+          .contains("installing release kv 1.1.0 (from 1.0.0)", "point of no return")
           .endsWith("1.1.0 is permanent");
+      assertThat(upgraded.substring(upgraded.lastIndexOf('\n') + 1))
+          .startsWith("upgraded to 1.1.0 from 1.0.0: 1 process suspended");
       KvNode.Load after = node.load();
       assertThat(after.calls()).as("calls went on").isGreaterThan(before.calls());
       assertThat(after.failed()).as("failed calls").isZero();
@@ -49,7 +52,7 @@ class KvReleaseIT {
 
       String downgraded = node.ok("downgrade", "1.0.0");
       assertThat(downgraded)
-          .startsWith("downgraded to 1.0.0 from 1.1.0")
+          .contains("\ndowngraded to 1.0.0 from 1.1.0")
           .endsWith("1.0.0 is permanent");
       assertThat(node.ok("eval", "KV.get(\"a\")")).isEqualTo("42");
       assertThat(node.ok("eval", "KV.get(\"k9999\")")).as("state intact").isEqualTo("9999");
@@ -102,6 +105,11 @@ class KvReleaseIT {
       KvNode.Run install = node.run("install", "1.2.0");
       assertThat(install.code()).isEqualTo(1);
       assertThat(install.out())
+          .as("its phases up to the failure, the rollback, then the error")
+          .contains(
+              "steps 3-5 of 8: suspend kv, switch and code_change: 1 process",
+              "failed at suspend kv, switch and code_change kv; rolling back\n");
+      assertThat(install.out().substring(install.out().lastIndexOf('\n') + 1))
           .startsWith("error: install of kv 1.2.0 failed at suspend kv, switch and code_change kv")
           .contains("was rolled back; kv 1.1.0 is still running")
           .contains("kv 1.2.0 cannot migrate a state with the key poison");

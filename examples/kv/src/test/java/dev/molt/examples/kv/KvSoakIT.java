@@ -43,8 +43,8 @@ class KvSoakIT {
 
   private static void cycles(KvNode node, int n) throws Exception {
     for (int i = 0; i < n; i++) {
-      assertThat(node.ok("upgrade", "1.1.0")).startsWith("upgraded to 1.1.0 from 1.0.0");
-      assertThat(node.ok("downgrade", "1.0.0")).startsWith("downgraded to 1.0.0 from 1.1.0");
+      assertThat(node.ok("upgrade", "1.1.0")).contains("\nupgraded to 1.1.0 from 1.0.0");
+      assertThat(node.ok("downgrade", "1.0.0")).contains("\ndowngraded to 1.0.0 from 1.1.0");
     }
   }
 
