@@ -1,10 +1,11 @@
 # Sourced by ./mvnw before it picks its java: Molt builds and runs on JDK 25 or newer. If
 # JAVA_HOME (or the java on PATH) is older, use the JDK that molt_find_jdk finds: the same
-# search every release's launcher makes (molt-maven-plugin/.../find-jdk.sh). MOLT_JAVA_HOME, if
-# set, wins over everything.
+# search every release's launcher makes (.mvn/find-jdk.sh, which the Maven plugin writes into each
+# launcher). MOLT_JAVA_HOME, if set, wins over everything. Both files travel with .mvn: a project
+# outside this repository that copies mvnw and .mvn gets the same search.
 
-# molt_root: the repository, set by ./mvnw; the bench scripts source this from the repository itself
-. "${molt_root:-.}/molt-maven-plugin/src/main/resources/dev/molt/maven/find-jdk.sh"
+# molt_root: the project, set by ./mvnw; the bench scripts source this from the repository itself
+. "${molt_root:-.}/.mvn/find-jdk.sh"
 
 molt_current=""
 if [ -n "${MOLT_JAVA_HOME-}" ]; then

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
@@ -22,10 +21,19 @@ import org.apiguardian.api.API;
  * Writes what {@link ReleaseHandler#unpack} reads: a release tarball whose {@code
  * releases/<vsn>/manifest.sha256} lists the sha256 of every other file, and jars of class
  * directories.
+ *
+ * <p><b>Reproducible.</b> The same files give the same bytes: entries in name order, each with one
+ * fixed time ({@link #ENTRY_TIME}, as a local date-time so the time zone does not matter), fixed
+ * modes, and no owner; the gzip header has no time either. A rebuilt release can then be unpacked
+ * over the one already there, and compared by its checksum.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class ReleasePackager {
   private ReleasePackager() {}
+
+  /** The time every entry of a jar or tarball carries: 2000-01-01T00:00:00 (no zone). */
+  public static final java.time.LocalDateTime ENTRY_TIME =
+      java.time.LocalDateTime.of(2000, 1, 1, 0, 0);
 
   /**
    * Writes {@code target} (a .tar.gz) holding {@code files} (path under the root to content) and
@@ -33,7 +41,7 @@ public final class ReleasePackager {
    */
   public static Path tarball(Path target, String version, Map<String, byte[]> files)
       throws IOException {
-    Map<String, byte[]> all = new LinkedHashMap<>(files);
+    Map<String, byte[]> all = new java.util.TreeMap<>(files); // name order, whatever the caller's
     all.put(
         "releases/" + version + "/" + Unpacker.MANIFEST,
         manifest(files).getBytes(StandardCharsets.UTF_8));
@@ -56,6 +64,11 @@ public final class ReleasePackager {
         TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
         entry.setSize(file.getValue().length);
         entry.setMode(file.getKey().startsWith("bin/") ? 0755 : 0644);
+        entry.setModTime(
+            java.nio.file.attribute.FileTime.from(ENTRY_TIME.toInstant(java.time.ZoneOffset.UTC)));
+        entry.setIds(0, 0);
+        entry.setUserName("");
+        entry.setGroupName("");
         tar.putArchiveEntry(entry);
         tar.write(file.getValue());
         tar.closeArchiveEntry();
@@ -74,8 +87,9 @@ public final class ReleasePackager {
    */
   public static String manifest(Map<String, byte[]> files) {
     StringBuilder manifest = new StringBuilder();
-    files.forEach(
-        (path, bytes) -> manifest.append(sha256(bytes)).append("  ").append(path).append('\n'));
+    new java.util.TreeMap<>(files)
+        .forEach( // name order: the same files, the same manifest
+            (path, bytes) -> manifest.append(sha256(bytes)).append("  ").append(path).append('\n'));
     return manifest.toString();
   }
 
@@ -107,15 +121,34 @@ public final class ReleasePackager {
                   .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
     }
     try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file, manifest);
+        JarOutputStream out = new JarOutputStream(file);
         Stream<Path> paths = Files.walk(classes)) {
-      for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile).sorted()::iterator) {
-        out.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
-        out.write(Files.readAllBytes(path));
+      // the manifest as JarOutputStream(out, manifest) writes it, but with the fixed time
+      out.putNextEntry(entry(java.util.jar.JarFile.MANIFEST_NAME));
+      manifest.write(out);
+      out.closeEntry();
+      List<String> names =
+          paths
+              .filter(Files::isRegularFile)
+              .map(path -> classes.relativize(path).toString().replace('\\', '/'))
+              .sorted()
+              .toList();
+      for (String name : names) {
+        if (name.equals(java.util.jar.JarFile.MANIFEST_NAME)) {
+          continue; // the one above is the module's
+        }
+        out.putNextEntry(entry(name));
+        out.write(Files.readAllBytes(classes.resolve(name)));
         out.closeEntry();
       }
     }
     return jar;
+  }
+
+  private static JarEntry entry(String name) {
+    JarEntry entry = new JarEntry(name);
+    entry.setTimeLocal(ENTRY_TIME);
+    return entry;
   }
 
   static String sha256(byte[] bytes) {
