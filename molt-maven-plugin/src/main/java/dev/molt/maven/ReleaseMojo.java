@@ -164,6 +164,22 @@ public final class ReleaseMojo extends AbstractMojo {
         files.put(dir + "/" + jarName, Files.readAllBytes(jar));
         modules.add(new ReleaseDescriptor.Module(module.name, jarName));
       }
+      if (application == applications.getFirst()) {
+        for (Artifact library : libraries()) {
+          String jarName = library.getArtifactId() + "-" + library.getVersion() + ".jar";
+          if (modules.stream().anyMatch(m -> m.name().equals(library.getArtifactId()))) {
+            throw new IllegalStateException(
+                "library "
+                    + library.getId()
+                    + " has the name of a module of application "
+                    + application.name
+                    + "; rename the module");
+          }
+          files.put(dir + "/" + jarName, Files.readAllBytes(library.getFile().toPath()));
+          modules.add(
+              new ReleaseDescriptor.Module(library.getArtifactId(), jarName, library.getVersion()));
+        }
+      }
       if (application.appup != null) {
         byte[] text = Files.readAllBytes(application.appup.toPath());
         Appup appup =
@@ -230,6 +246,7 @@ public final class ReleaseMojo extends AbstractMojo {
             Files.readAllBytes(artifact.getFile().toPath()));
       }
     }
+    warnOfStableLayerChanges(out, files);
     files.put("bin/" + name, launcher().getBytes(StandardCharsets.UTF_8));
 
     Path releaseDir = out.resolve(name + "-" + version);
@@ -249,6 +266,81 @@ public final class ReleaseMojo extends AbstractMojo {
         ReleasePackager.tarball(out.resolve(name + "-" + version + ".tar.gz"), version, files);
     getLog()
         .info("release " + name + " " + version + ": " + tarball + " (" + files.size() + " files)");
+  }
+
+  /**
+   * The project's runtime dependencies that the release carries as libraries of its first
+   * application: every jar but Molt's own and those the node's stable layer already has (the
+   * plugin's dependencies, by group and artifact) and optional ones. Each comes after the libraries
+   * it needs (the deepest in the dependency tree first, ties in the project's order): a library
+   * links only to those before it.
+   */
+  /**
+   * The stable layer (Molt and the libraries pinned to it as the plugin's dependencies) is loaded
+   * once, when the node starts: a relup cannot change it. Says so for each earlier release whose
+   * stable layer differs from this one's.
+   */
+  private void warnOfStableLayerChanges(Path out, Map<String, byte[]> files) throws IOException {
+    java.util.Set<String> now = new java.util.TreeSet<>();
+    files.keySet().stream()
+        .filter(path -> path.startsWith("lib/molt-"))
+        .forEach(path -> now.add(path.substring(path.lastIndexOf('/') + 1)));
+    for (String from : upgradeFrom) {
+      Path lib = out.resolve(name + "-" + from).resolve("lib");
+      if (!Files.isDirectory(lib)) {
+        continue;
+      }
+      java.util.Set<String> before = new java.util.TreeSet<>();
+      try (Stream<Path> jars = Files.walk(lib, 2)) {
+        jars.filter(p -> p.getParent().getFileName().toString().startsWith("molt-"))
+            .filter(p -> p.toString().endsWith(".jar"))
+            .forEach(p -> before.add(p.getFileName().toString()));
+      }
+      if (!before.equals(now)) {
+        java.util.Set<String> added = new java.util.TreeSet<>(now);
+        added.removeAll(before);
+        java.util.Set<String> removed = new java.util.TreeSet<>(before);
+        removed.removeAll(now);
+        getLog()
+            .warn(
+                "release "
+                    + version
+                    + ": the stable layer differs from "
+                    + from
+                    + "'s (new "
+                    + added
+                    + ", gone "
+                    + removed
+                    + "); a live upgrade from "
+                    + from
+                    + " keeps the old one until the node restarts");
+      }
+    }
+  }
+
+  private List<Artifact> libraries() {
+    java.util.Set<String> stable = new java.util.HashSet<>();
+    for (Artifact artifact : plugin.getArtifacts()) {
+      stable.add(artifact.getGroupId() + ":" + artifact.getArtifactId());
+    }
+    List<Artifact> libraries = new ArrayList<>();
+    for (Artifact artifact : project.getArtifacts()) {
+      if ("jar".equals(artifact.getType())
+          && artifact.getFile() != null
+          && artifact.getFile().isFile()
+          && !artifact.getGroupId().equals("dev.molt")
+          && !artifact.isOptional() // for the build's own use (a demo's logging provider, say)
+          && !stable.contains(artifact.getGroupId() + ":" + artifact.getArtifactId())
+          && (Artifact.SCOPE_COMPILE.equals(artifact.getScope())
+              || Artifact.SCOPE_RUNTIME.equals(artifact.getScope()))) {
+        libraries.add(artifact);
+      }
+    }
+    libraries.sort( // stable: ties keep the project's order
+        java.util.Comparator.comparingInt(
+                (Artifact a) -> a.getDependencyTrail() == null ? 0 : a.getDependencyTrail().size())
+            .reversed());
+    return libraries;
   }
 
   /**
@@ -279,6 +371,10 @@ public final class ReleaseMojo extends AbstractMojo {
     for (ReleaseDescriptor.Module module : modules) {
       newBuild.put(module.name(), AppupGenerator.classesOf(files.get(dir + "/" + module.path())));
     }
+    java.util.Set<String> libraries = new java.util.HashSet<>();
+    modules.stream()
+        .filter(ReleaseDescriptor.Module::isLibrary)
+        .forEach(m -> libraries.add(m.name()));
     Map<String, Map<String, Map<String, byte[]>>> olds = new LinkedHashMap<>();
     for (ReleaseDescriptor source : sources) {
       var before = source.application(application.name);
@@ -288,6 +384,9 @@ public final class ReleaseMojo extends AbstractMojo {
       Map<String, Map<String, byte[]>> oldBuild = new LinkedHashMap<>();
       Path oldDir = out.resolve(name + "-" + source.version()).resolve(before.get().dir());
       for (ReleaseDescriptor.Module module : before.get().modules()) {
+        if (module.isLibrary()) {
+          libraries.add(module.name());
+        }
         oldBuild.put(
             module.name(),
             AppupGenerator.classesOf(Files.readAllBytes(oldDir.resolve(module.path()))));
@@ -298,7 +397,7 @@ public final class ReleaseMojo extends AbstractMojo {
       return null;
     }
     AppupGenerator.Result result =
-        AppupGenerator.generate(application.name, olds, application.version, newBuild);
+        AppupGenerator.generate(application.name, olds, application.version, newBuild, libraries);
     String appup = "appup of " + application.name + " " + application.version + ": ";
     result.notes().forEach(note -> getLog().warn(appup + note));
     result.remarks().forEach(remark -> getLog().info(appup + remark));

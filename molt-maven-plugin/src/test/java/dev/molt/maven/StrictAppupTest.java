@@ -3,16 +3,10 @@ package dev.molt.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.maven.model.Model;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugin.descriptor.PluginDescriptor;
-import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,34 +34,9 @@ class StrictAppupTest {
   }
 
   private ReleaseMojo mojo(String version, String state, boolean strict) throws IOException {
-    Path src = Files.createDirectories(work.resolve("src-" + version + "/strict/app"));
-    Files.writeString(src.resolve("Server.java"), server(state));
-    ReleaseMojo.Module module = new ReleaseMojo.Module();
-    module.name = "app";
-    module.sources = List.of(src.toFile());
-    ReleaseMojo.Application application = new ReleaseMojo.Application();
-    application.name = "app";
-    application.version = version;
-    application.start = "strict.app.Server";
-    application.modules = List.of(module);
-    ReleaseMojo mojo = new ReleaseMojo();
-    mojo.name = "strict";
-    mojo.version = version;
-    mojo.applications = List.of(application);
-    mojo.outputDirectory = work.resolve("target").toFile();
+    ReleaseMojo mojo =
+        TestMojos.mojo(work, "strict", version, "strict.app", server(state), java.util.Set.of());
     mojo.strictAppup = strict;
-    mojo.javaVersion = 25;
-    mojo.project =
-        new MavenProject(new Model()) {
-          @Override
-          public List<String> getCompileClasspathElements() {
-            return List.of(System.getProperty("java.class.path").split(File.pathSeparator));
-          }
-        };
-    PluginDescriptor plugin = new PluginDescriptor();
-    plugin.setVersion("test");
-    plugin.setArtifacts(new ArrayList<>());
-    mojo.plugin = plugin;
     return mojo;
   }
 

@@ -69,13 +69,28 @@ public final class AppupGenerator {
       Map<String, Map<String, Map<String, byte[]>>> olds,
       String newVersion,
       Map<String, Map<String, byte[]>> newBuild) {
+    return generate(application, olds, newVersion, newBuild, java.util.Set.of());
+  }
+
+  /**
+   * As above, where the modules named in {@code libraries} are libraries the application carries (a
+   * third-party jar): one that changed is loaded ({@code load_module}, which relinks the
+   * application's code to it), without judging its classes as the application's own, which no
+   * server runs.
+   */
+  public static Result generate(
+      String application,
+      Map<String, Map<String, Map<String, byte[]>>> olds,
+      String newVersion,
+      Map<String, Map<String, byte[]>> newBuild,
+      java.util.Set<String> libraries) {
     List<Appup.Transition> up = new ArrayList<>();
     List<Appup.Transition> down = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<String> remarks = new ArrayList<>();
     olds.forEach(
         (oldVersion, oldBuild) -> {
-          Result one = generate(application, oldVersion, oldBuild, newVersion, newBuild);
+          Result one = generate(application, oldVersion, oldBuild, newVersion, newBuild, libraries);
           up.addAll(one.appup().up());
           down.addAll(one.appup().down());
           one.notes().forEach(note -> notes.add("from " + oldVersion + ": " + note));
@@ -118,6 +133,16 @@ public final class AppupGenerator {
       Map<String, Map<String, byte[]>> oldBuild,
       String newVersion,
       Map<String, Map<String, byte[]>> newBuild) {
+    return generate(application, oldVersion, oldBuild, newVersion, newBuild, java.util.Set.of());
+  }
+
+  private static Result generate(
+      String application,
+      String oldVersion,
+      Map<String, Map<String, byte[]>> oldBuild,
+      String newVersion,
+      Map<String, Map<String, byte[]>> newBuild,
+      java.util.Set<String> libraries) {
     List<AppupInstruction> up = new ArrayList<>();
     List<AppupInstruction> down = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -132,6 +157,17 @@ public final class AppupGenerator {
       }
       Map<String, byte[]> after = module.getValue();
       if (sameBytes(before, after)) {
+        continue;
+      }
+      if (libraries.contains(name)) {
+        up.add(new LoadModule(name));
+        down.add(new LoadModule(name));
+        remarks.add(
+            "library "
+                + name
+                + " changed: it is loaded and the application's code relinked to it; objects of"
+                + " its classes kept in a process's state stay of the old version (map them in"
+                + " codeChange, or keep the library in the stable layer)");
         continue;
       }
       ModuleDiff diff = ModuleDiff.of(name, before, after);

@@ -66,11 +66,30 @@ public record ReleaseDescriptor(
 
   /** A module of an application: a jar (or class directory) under the application's directory. */
   @API(status = EXPERIMENTAL, since = "0.1")
-  public record Module(String name, String path) {}
+  /**
+   * A module of an application: its own code, or a library it packages ({@code library} is then the
+   * library's version, as its build named it; null for the application's own code). A library is
+   * loaded and upgraded as a module: the relup loads a changed one and relinks what uses it.
+   */
+  public record Module(String name, String path, String library) {
+    public Module(String name, String path) {
+      this(name, path, null);
+    }
+
+    /** Whether this is a library the application packages, not its own code. */
+    public boolean isLibrary() {
+      return library != null;
+    }
+  }
 
   public ReleaseDescriptor {
     applications = List.copyOf(applications);
     upgradeFrom = List.copyOf(upgradeFrom);
+  }
+
+  private static String libraryVersion(Reader reader, Option library) {
+    reader.single(library); // one value, not a list
+    return reader.version(library.values().getFirst());
   }
 
   public Optional<Application> application(String name) {
@@ -234,7 +253,7 @@ public record ReleaseDescriptor(
                   reader.args(inner, 1, "start <application callback class>").getFirst());
         }
         case "module" -> {
-          reader.options(inner, Set.of());
+          reader.options(inner, Set.of("library"));
           List<Atom> args =
               reader.args(
                   inner,
@@ -251,7 +270,12 @@ public record ReleaseDescriptor(
                     + before.line()
                     + "; a module belongs to one application");
           }
-          modules.add(new Module(module, relative(reader, args.get(1))));
+          var library = inner.options().get("library");
+          modules.add(
+              new Module(
+                  module,
+                  relative(reader, args.get(1)),
+                  library == null ? null : libraryVersion(reader, library)));
         }
         case "depends" -> {
           reader.options(inner, Set.of());
@@ -401,7 +425,7 @@ public record ReleaseDescriptor(
       out.open("application", application.name(), application.version());
       out.line("start", application.start());
       for (Module module : application.modules()) {
-        out.line("module", module.name(), module.path());
+        out.line("module", module.name(), module.path(), Writer.opt("library", module.library()));
       }
       if (!application.depends().isEmpty()) {
         out.line("depends", application.depends().toArray());

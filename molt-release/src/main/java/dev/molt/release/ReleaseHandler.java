@@ -311,8 +311,16 @@ public final class ReleaseHandler {
     }
     List<ModuleSource> sources = new ArrayList<>();
     for (Application application : descriptor.startOrder()) {
+      // libraries first: the application's code links to them
       for (ReleaseDescriptor.Module module : application.modules()) {
-        sources.add(source(descriptor, application, module));
+        if (module.isLibrary()) {
+          sources.add(source(descriptor, application, module));
+        }
+      }
+      for (ReleaseDescriptor.Module module : application.modules()) {
+        if (!module.isLibrary()) {
+          sources.add(source(descriptor, application, module));
+        }
       }
     }
     ApplicationController controller = ApplicationController.node();
@@ -409,17 +417,24 @@ public final class ReleaseHandler {
   private ModuleSource source(
       ReleaseDescriptor descriptor, Application application, ReleaseDescriptor.Module module) {
     Path path = root.resolve(application.dir()).resolve(module.path());
+    // the application's code uses every module it has and those of the applications it depends
+    // on; a library uses only the libraries listed before it (the build lists each after what it
+    // needs), so that a change of the application's code does not relink the libraries under it
     List<String> depends = new ArrayList<>();
     for (ReleaseDescriptor.Module other : application.modules()) {
-      if (!other.name().equals(module.name())) {
+      if (other.name().equals(module.name())) {
+        if (module.isLibrary()) {
+          break;
+        }
+        continue;
+      }
+      if (!module.isLibrary() || other.isLibrary()) {
         depends.add(other.name());
       }
     }
     for (String dependency : dependencies(descriptor, application)) {
-      descriptor
-          .application(dependency)
-          .orElseThrow()
-          .modules()
+      descriptor.application(dependency).orElseThrow().modules().stream()
+          .filter(m -> !module.isLibrary() || m.isLibrary())
           .forEach(m -> depends.add(m.name()));
     }
     ModuleSource source =
@@ -526,6 +541,7 @@ public final class ReleaseHandler {
   List<ModuleSource> sources(ReleaseDescriptor target, List<String> modules) {
     Map<String, Application> owners = target.moduleOwners();
     List<ModuleSource> sources = new ArrayList<>();
+    int libraries = 0;
     for (String module : modules) {
       Application application = owners.get(module);
       ReleaseDescriptor.Module m =
@@ -533,7 +549,13 @@ public final class ReleaseHandler {
               .filter(x -> x.name().equals(module))
               .findFirst()
               .orElseThrow();
-      sources.add(source(target, application, m));
+      // a library before the code that links to it: prepared in the same batch, the code links
+      // to the library's new version, not to the one running
+      if (m.isLibrary()) {
+        sources.add(libraries++, source(target, application, m));
+      } else {
+        sources.add(source(target, application, m));
+      }
     }
     return sources;
   }

@@ -83,6 +83,34 @@ class AppupGeneratorTest {
   }
 
   @Test
+  void aLibraryThatChangesIsLoadedWhateverItsClassesDo() throws IOException {
+    // a change that would make the application's own module an update with a note
+    Map<String, byte[]> before =
+        build(Map.of("Server", server("public record State(int n, String gone) {}", "v1", "")));
+    Map<String, byte[]> after =
+        build(Map.of("Server", server("public record State(int n) {}", "v2", "")));
+    Map<String, byte[]> app =
+        build(Map.of("Server", server("public record State(int n) {}", "v1", "")));
+
+    AppupGenerator.Result result =
+        AppupGenerator.generate(
+            "app",
+            Map.of("1.0.0", Map.of("app", app, "textlib", before)),
+            "1.1.0",
+            Map.of("app", app, "textlib", after),
+            java.util.Set.of("textlib"));
+
+    assertThat(up(result)).containsExactly(new LoadModule("textlib"));
+    assertThat(result.appup().downTo("1.0.0").orElseThrow().instructions())
+        .containsExactly(new LoadModule("textlib"));
+    assertThat(result.notes()).as("a library's classes are not judged as a server's").isEmpty();
+    assertThat(result.remarks())
+        .singleElement()
+        .asString()
+        .contains("library textlib changed", "relinked");
+  }
+
+  @Test
   void aStateRecordThatChangesShapeIsAnUpdate() throws IOException {
     AppupGenerator.Result result =
         compare(

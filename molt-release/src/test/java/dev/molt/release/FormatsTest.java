@@ -60,6 +60,17 @@ class FormatsTest {
     ReleaseDescriptor.Application kv = release.application("kv").orElseThrow();
     assertThat(kv.start()).isEqualTo("dev.molt.examples.kv.KvApplication");
     assertThat(kv.modules()).containsExactly(new ReleaseDescriptor.Module("kv", "kv-1.1.0.jar"));
+    ReleaseDescriptor withLibrary =
+        ReleaseDescriptor.parse(
+            "kv.release",
+            RELEASE.replace(
+                "module kv kv-1.1.0.jar",
+                "module kv kv-1.1.0.jar\n    module gson gson-2.11.0.jar library=2.11.0"));
+    assertThat(withLibrary.application("kv").orElseThrow().modules())
+        .containsExactly(
+            new ReleaseDescriptor.Module("kv", "kv-1.1.0.jar"),
+            new ReleaseDescriptor.Module("gson", "gson-2.11.0.jar", "2.11.0"));
+    assertThat(ReleaseDescriptor.parse("written", withLibrary.write())).isEqualTo(withLibrary);
     assertThat(kv.depends()).containsExactly("store");
     assertThat(kv.dir()).isEqualTo("lib/kv-1.1.0");
     assertThat(kv.config())
@@ -148,6 +159,16 @@ class FormatsTest {
 
   @Test
   void descriptorRulesAreCheckedWithThePlaceOfTheMistake() {
+    assertError(
+        RELEASE.replace("module kv kv-1.1.0.jar", "module gson gson.jar library=[2, 3]"),
+        10,
+        26,
+        "takes one value, not a list");
+    assertError(
+        RELEASE.replace("module kv kv-1.1.0.jar", "module gson gson.jar library=2/3"),
+        10,
+        34,
+        "is not a valid version");
     assertError(
         RELEASE.replace("depends store", "depends nowhere"),
         8,

@@ -1,0 +1,125 @@
+package dev.molt.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.artifact.DefaultArtifact;
+import org.apache.maven.artifact.handler.DefaultArtifactHandler;
+import org.apache.maven.plugin.logging.SystemStreamLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release goal carries the project's libraries: each dependency that is neither Molt's, nor in
+ * the stable layer, nor optional becomes a library module of the first application; a library that
+ * changes version between two releases is loaded by the generated appup; a stable layer that
+ * changes between them is warned of.
+ */
+class LibrariesTest {
+  @TempDir Path work;
+
+  private final List<String> warnings = new ArrayList<>();
+
+  private Artifact artifact(String group, String id, String version, boolean optional)
+      throws IOException {
+    DefaultArtifact artifact =
+        new DefaultArtifact(
+            group,
+            id,
+            version,
+            Artifact.SCOPE_COMPILE,
+            "jar",
+            null,
+            new DefaultArtifactHandler("jar"));
+    Path classes = Files.createDirectories(work.resolve("lib-" + id + "-" + version + "/x/" + id));
+    Files.write(classes.resolve("C.class"), (id + version).getBytes());
+    Path jar = work.resolve(id + "-" + version + ".jar");
+    dev.molt.release.ReleasePackager.jar(classes.getParent().getParent(), jar);
+    artifact.setFile(jar.toFile());
+    artifact.setOptional(optional);
+    return artifact;
+  }
+
+  private ReleaseMojo mojo(String version, String library, String stable) throws IOException {
+    Set<Artifact> dependencies = new LinkedHashSet<>();
+    dependencies.add(artifact("com.example", "textlib", library, false));
+    dependencies.add(artifact("com.example", "demo-logging", "1.0", true)); // optional: left out
+    dependencies.add(artifact("dev.molt", "molt-runtime", "test", false)); // Molt's: left out
+    dependencies.add(artifact("org.pinned", "pinned", stable, false)); // in the stable layer
+    ReleaseMojo mojo =
+        TestMojos.mojo(
+            work,
+            "libs",
+            version,
+            "libs.app",
+            """
+            package libs.app;
+            import dev.molt.behaviour.*;
+            public final class Server implements GenServer<String> {
+              public Init<String> init(Object arg) { return Init.ok("s"); }
+              public CallResult<String> handleCall(Object request, From from, String state) { return new Reply<>("ok", state); }
+              public CastResult<String> handleCast(Object request, String state) { return new NoReply<>(state); }
+            }
+            """,
+            dependencies);
+    mojo.plugin.setArtifacts(
+        new ArrayList<>(List.of(artifact("org.pinned", "pinned", stable, false))));
+    mojo.setLog(
+        new SystemStreamLog() {
+          @Override
+          public void warn(CharSequence content) {
+            warnings.add(content.toString());
+          }
+        });
+    return mojo;
+  }
+
+  @Test
+  void theProjectsLibrariesTravelWithTheReleaseAndAChangedOneIsLoaded() throws Exception {
+    mojo("1.0.0", "1.0", "1.0").execute();
+    assertThat(work.resolve("target/libs-1.0.0/releases/1.0.0/libs.release"))
+        .content()
+        .contains("module textlib textlib-1.0.jar library=1.0")
+        .doesNotContain("demo-logging", "molt-runtime", "module pinned");
+    assertThat(work.resolve("target/libs-1.0.0/lib/app-1.0.0/textlib-1.0.jar")).isRegularFile();
+    assertThat(work.resolve("target/libs-1.0.0/lib/molt-test/pinned-1.0.jar")).isRegularFile();
+
+    ReleaseMojo next = mojo("1.1.0", "2.0", "1.0");
+    next.upgradeFrom = List.of("1.0.0");
+    next.execute();
+
+    assertThat(work.resolve("target/libs-1.1.0/releases/1.1.0/libs.release"))
+        .content()
+        .contains("module textlib textlib-2.0.jar library=2.0");
+    assertThat(work.resolve("target/libs-1.1.0/lib/app-1.1.0/app.appup"))
+        .content()
+        .contains("load_module textlib", "library textlib changed");
+    assertThat(work.resolve("target/libs-1.1.0/releases/1.1.0/relup"))
+        .as("the relup loads the library's new version")
+        .content()
+        .contains("prepare textlib", "switch");
+    assertThat(warnings).as("the stable layer did not change").isEmpty();
+  }
+
+  @Test
+  void aStableLayerThatChangesBetweenReleasesIsWarnedOf() throws Exception {
+    mojo("1.0.0", "1.0", "1.0").execute();
+    ReleaseMojo next = mojo("1.1.0", "1.0", "2.0");
+    next.upgradeFrom = List.of("1.0.0");
+    next.execute();
+
+    assertThat(warnings)
+        .singleElement()
+        .asString()
+        .contains(
+            "the stable layer differs from 1.0.0's (new [pinned-2.0.jar], gone [pinned-1.0.jar])",
+            "keeps the old one until the node restarts");
+  }
+}
