@@ -79,6 +79,16 @@ public final class ReleaseMojo extends AbstractMojo {
   @Parameter(defaultValue = "${plugin}", readonly = true)
   PluginDescriptor plugin;
 
+  /** Attaches the tarball to the build, so that {@code install} and {@code deploy} carry it. */
+  @javax.inject.Inject org.apache.maven.project.MavenProjectHelper projectHelper;
+
+  /**
+   * Whether the tarball is attached to the build as an artifact of type {@code tar.gz} with
+   * classifier {@code release-<version>} (so that several releases of one build each get theirs).
+   */
+  @Parameter(property = "molt.release.attach", defaultValue = "true")
+  boolean attach = true;
+
   /** The release's name: the launcher is bin/&lt;name&gt;. */
   @Parameter(required = true)
   String name;
@@ -266,6 +276,9 @@ public final class ReleaseMojo extends AbstractMojo {
         ReleasePackager.tarball(out.resolve(name + "-" + version + ".tar.gz"), version, files);
     getLog()
         .info("release " + name + " " + version + ": " + tarball + " (" + files.size() + " files)");
+    if (attach && projectHelper != null) {
+      projectHelper.attachArtifact(project, "tar.gz", "release-" + version, tarball.toFile());
+    }
   }
 
   /**

@@ -109,6 +109,28 @@ class LibrariesTest {
   }
 
   @Test
+  void theTarballIsAttachedToTheBuildWithItsReleaseAsClassifier() throws Exception {
+    List<List<Object>> attached = new ArrayList<>();
+    ReleaseMojo mojo = mojo("1.0.0", "1.0", "1.0");
+    mojo.projectHelper =
+        (org.apache.maven.project.MavenProjectHelper)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {org.apache.maven.project.MavenProjectHelper.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("attachArtifact") && args.length == 4) {
+                    attached.add(List.of(args[1], args[2], args[3]));
+                  }
+                  return null;
+                });
+    mojo.execute();
+
+    assertThat(attached)
+        .containsExactly(
+            List.of("tar.gz", "release-1.0.0", work.resolve("target/libs-1.0.0.tar.gz").toFile()));
+  }
+
+  @Test
   void aStableLayerThatChangesBetweenReleasesIsWarnedOf() throws Exception {
     mojo("1.0.0", "1.0", "1.0").execute();
     ReleaseMojo next = mojo("1.1.0", "1.0", "2.0");
