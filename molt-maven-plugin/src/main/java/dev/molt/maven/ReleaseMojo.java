@@ -46,7 +46,8 @@ import org.apiguardian.api.API;
  * <p>A module comes from a class directory ({@code classes}, such as the project's output) or from
  * Java sources (files or directories) compiled here against the project's class path ({@code
  * sources}), which is how one build makes two versions of an application. A release in {@code
- * upgradeFrom} must have been built before, by an earlier execution into the same output directory.
+ * upgradeFrom} was built by an earlier execution into the same output directory, or is read from
+ * its tarball or from the artifact an earlier build attached ({@link PreviousReleases}).
  */
 @Mojo(
     name = "release",
@@ -99,8 +100,25 @@ public final class ReleaseMojo extends AbstractMojo {
   @Parameter(required = true)
   List<Application> applications;
 
-  /** Versions of this release that this one can be upgraded from (and downgraded to). */
+  /**
+   * Releases this one can be upgraded from (and downgraded to), each one of: a version built
+   * earlier into the same output directory; a release tarball's path ({@code .tar.gz}, relative to
+   * the project); or the Maven coordinates of one attached by an earlier build, {@code
+   * groupId:artifactId:version} (the release of that version, classifier {@code
+   * release-<version>}), or {@code groupId:artifactId:version:release} when the release's version
+   * differs from the project's. A tarball or an artifact is read into the output directory, so a
+   * project keeps one source tree, at the version it builds, and {@code mvn clean} loses nothing.
+   */
   @Parameter List<String> upgradeFrom = new ArrayList<>();
+
+  /** Resolves {@code upgradeFrom} coordinates. */
+  @javax.inject.Inject org.eclipse.aether.RepositorySystem repositorySystem;
+
+  @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
+  org.eclipse.aether.RepositorySystemSession repositorySession;
+
+  /** The versions of {@link #upgradeFrom}, once their releases are in the output directory. */
+  private List<String> fromVersions = List.of();
 
   @Parameter(defaultValue = "25")
   int javaVersion;
@@ -129,8 +147,13 @@ public final class ReleaseMojo extends AbstractMojo {
 
   private void build() throws IOException {
     Path out = outputDirectory.toPath();
-    List<ReleaseDescriptor> sources = new ArrayList<>();
+    List<String> versions = new ArrayList<>();
     for (String from : upgradeFrom) {
+      versions.add(PreviousReleases.of(this, out, from));
+    }
+    fromVersions = versions;
+    List<ReleaseDescriptor> sources = new ArrayList<>();
+    for (String from : fromVersions) {
       Path previous =
           out.resolve(name + "-" + from)
               .resolve("releases")
@@ -217,7 +240,7 @@ public final class ReleaseMojo extends AbstractMojo {
     ReleaseDescriptor descriptor =
         ReleaseDescriptor.parse(
             name + ".release",
-            new ReleaseDescriptor(name, version, javaVersion, apps, upgradeFrom).write());
+            new ReleaseDescriptor(name, version, javaVersion, apps, fromVersions).write());
     files.put(
         "releases/" + version + "/" + name + ".release",
         descriptor.write().getBytes(StandardCharsets.UTF_8));
@@ -234,7 +257,7 @@ public final class ReleaseMojo extends AbstractMojo {
                     + name
                     + ".release.")
             .getBytes(StandardCharsets.UTF_8));
-    if (!upgradeFrom.isEmpty()) {
+    if (!fromVersions.isEmpty()) {
       files.put(
           "releases/" + version + "/relup",
           RelupGenerator.generate(descriptor, sources, appups)
@@ -298,7 +321,7 @@ public final class ReleaseMojo extends AbstractMojo {
     files.keySet().stream()
         .filter(path -> path.startsWith("lib/molt-"))
         .forEach(path -> now.add(path.substring(path.lastIndexOf('/') + 1)));
-    for (String from : upgradeFrom) {
+    for (String from : fromVersions) {
       Path lib = out.resolve(name + "-" + from).resolve("lib");
       if (!Files.isDirectory(lib)) {
         continue;
