@@ -65,6 +65,12 @@ public final class ReleaseMojo extends AbstractMojo {
     List<String> depends = new ArrayList<>();
     Map<String, String> config = new LinkedHashMap<>();
     File appup;
+
+    /**
+     * The project's libraries this application carries, as {@code groupId:artifactId}; those no
+     * application names go to the first one.
+     */
+    List<String> libraries = new ArrayList<>();
   }
 
   /** A module: a class directory, or Java sources (files or directories) compiled here. */
@@ -197,21 +203,19 @@ public final class ReleaseMojo extends AbstractMojo {
         files.put(dir + "/" + jarName, Files.readAllBytes(jar));
         modules.add(new ReleaseDescriptor.Module(module.name, jarName));
       }
-      if (application == applications.getFirst()) {
-        for (Artifact library : libraries()) {
-          String jarName = library.getArtifactId() + "-" + library.getVersion() + ".jar";
-          if (modules.stream().anyMatch(m -> m.name().equals(library.getArtifactId()))) {
-            throw new IllegalStateException(
-                "library "
-                    + library.getId()
-                    + " has the name of a module of application "
-                    + application.name
-                    + "; rename the module");
-          }
-          files.put(dir + "/" + jarName, Files.readAllBytes(library.getFile().toPath()));
-          modules.add(
-              new ReleaseDescriptor.Module(library.getArtifactId(), jarName, library.getVersion()));
+      for (Artifact library : librariesOf(application)) {
+        String jarName = library.getArtifactId() + "-" + library.getVersion() + ".jar";
+        if (modules.stream().anyMatch(m -> m.name().equals(library.getArtifactId()))) {
+          throw new IllegalStateException(
+              "library "
+                  + library.getId()
+                  + " has the name of a module of application "
+                  + application.name
+                  + "; rename the module");
         }
+        files.put(dir + "/" + jarName, Files.readAllBytes(library.getFile().toPath()));
+        modules.add(
+            new ReleaseDescriptor.Module(library.getArtifactId(), jarName, library.getVersion()));
       }
       if (application.appup != null) {
         byte[] text = Files.readAllBytes(application.appup.toPath());
@@ -352,6 +356,45 @@ public final class ReleaseMojo extends AbstractMojo {
                     + " keeps the old one until the node restarts");
       }
     }
+  }
+
+  /**
+   * The libraries {@code application} carries: those it names, or, for the first application, also
+   * every library no application names. A name that is not a library of the project, or that two
+   * applications give, fails the build.
+   */
+  private List<Artifact> librariesOf(Application application) {
+    List<Artifact> all = libraries();
+    java.util.Map<String, String> claimed = new java.util.HashMap<>();
+    for (Application each : applications) {
+      for (String library : each.libraries) {
+        if (all.stream().noneMatch(a -> key(a).equals(library))) {
+          throw new IllegalStateException(
+              "application "
+                  + each.name
+                  + " names library "
+                  + library
+                  + ", which is not a library of the project (groupId:artifactId of a compile or"
+                  + " runtime dependency that is not optional, not Molt's and not in the stable"
+                  + " layer)");
+        }
+        String before = claimed.putIfAbsent(library, each.name);
+        if (before != null && !before.equals(each.name)) {
+          throw new IllegalStateException(
+              "library " + library + " is named by applications " + before + " and " + each.name);
+        }
+      }
+    }
+    return all.stream()
+        .filter(
+            a ->
+                application.name.equals(claimed.get(key(a)))
+                    || (!claimed.containsKey(key(a)) && application == applications.getFirst()))
+        .toList();
+  }
+
+  private static String key(Artifact artifact) {
+    return artifact.getGroupId() + ":" + artifact.getArtifactId();
   }
 
   private List<Artifact> libraries() {

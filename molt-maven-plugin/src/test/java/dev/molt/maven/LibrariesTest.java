@@ -1,6 +1,7 @@
 package dev.molt.maven;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,6 +129,52 @@ class LibrariesTest {
     assertThat(attached)
         .containsExactly(
             List.of("tar.gz", "release-1.0.0", work.resolve("target/libs-1.0.0.tar.gz").toFile()));
+  }
+
+  @Test
+  void anApplicationCarriesTheLibrariesItNamesAndTheFirstOneTheRest() throws Exception {
+    ReleaseMojo mojo = withSecondApplication("com.example:jsonlib");
+    mojo.project.getArtifacts().add(artifact("com.example", "jsonlib", "3.0", false));
+    mojo.execute();
+
+    String descriptor =
+        Files.readString(work.resolve("target/libs-1.0.0/releases/1.0.0/libs.release"));
+    String first = descriptor.substring(descriptor.indexOf("application app "));
+    first = first.substring(0, first.indexOf('}'));
+    String second = descriptor.substring(descriptor.indexOf("application other "));
+    assertThat(first)
+        .contains("module textlib textlib-1.0.jar library=1.0")
+        .doesNotContain("jsonlib");
+    assertThat(second)
+        .contains("module jsonlib jsonlib-3.0.jar library=3.0")
+        .doesNotContain("textlib");
+    assertThat(work.resolve("target/libs-1.0.0/lib/other-1.0.0/jsonlib-3.0.jar")).isRegularFile();
+  }
+
+  @Test
+  void aLibraryNamedThatTheProjectDoesNotHaveOrNamedTwiceFailsTheBuild() throws Exception {
+    assertThatThrownBy(withSecondApplication("com.example:nowhere")::execute)
+        .hasMessageContaining("application other names library com.example:nowhere, which is not");
+    ReleaseMojo twice = withSecondApplication("com.example:textlib");
+    twice.applications.getFirst().libraries = List.of("com.example:textlib");
+    assertThatThrownBy(twice::execute)
+        .hasMessageContaining("library com.example:textlib is named by applications app and other");
+  }
+
+  /** Release 1.0.0 with a second application, "other", that names {@code library}. */
+  private ReleaseMojo withSecondApplication(String library) throws Exception {
+    ReleaseMojo mojo = mojo("1.0.0", "1.0", "1.0");
+    ReleaseMojo.Module module = new ReleaseMojo.Module();
+    module.name = "othermod";
+    module.sources = mojo.applications.getFirst().modules.getFirst().sources;
+    ReleaseMojo.Application other = new ReleaseMojo.Application();
+    other.name = "other";
+    other.version = "1.0.0";
+    other.start = "libs.app.Server";
+    other.modules = List.of(module);
+    other.libraries = List.of(library);
+    mojo.applications = List.of(mojo.applications.getFirst(), other);
+    return mojo;
   }
 
   @Test
