@@ -55,9 +55,6 @@ final class Install {
 
   private long suspendedAt;
 
-  /** How the steps of a fused suspend and code change are shown as they go. */
-  private String stepLabel = "";
-
   private long pauseNanos;
 
   Install(ReleaseHandler handler, String name, ReleaseHandler.Route path) {
@@ -80,7 +77,6 @@ final class Install {
                 ? "steps " + (i + 1) + "-" + (i + 2 + fused) + " of " + steps.size()
                 : "step " + (i + 1) + " of " + steps.size();
         if (fused > 0) {
-          stepLabel = where;
           step =
               step
                   + ", switch and "
@@ -88,6 +84,7 @@ final class Install {
                       .map(RelupCheck::name)
                       .collect(java.util.stream.Collectors.joining(", "));
           suspendAndChange(
+              where,
               (RelupInstruction.Suspend) steps.get(i),
               steps.get(i + 1),
               steps.subList(i + 2, i + 2 + fused));
@@ -200,7 +197,10 @@ final class Install {
    * release_handler} suspends one process at a time, each with the timeout).
    */
   private void suspendAndChange(
-      RelupInstruction.Suspend suspend, RelupInstruction switchStep, List<RelupInstruction> changes)
+      String where,
+      RelupInstruction.Suspend suspend,
+      RelupInstruction switchStep,
+      List<RelupInstruction> changes)
       throws IOException, ReflectiveOperationException {
     execute(switchStep);
     // the processes are listed before the first is suspended: the listing is no part of the pause
@@ -214,7 +214,7 @@ final class Install {
     List<String> changed = new ArrayList<>();
     Progress.phase(
         LOG,
-        stepLabel
+        where
             + ": suspend "
             + String.join(", ", suspend.modules())
             + ", switch and code_change: "

@@ -311,16 +311,8 @@ public final class ReleaseHandler {
     }
     List<ModuleSource> sources = new ArrayList<>();
     for (Application application : descriptor.startOrder()) {
-      // libraries first: the application's code links to them
       for (ReleaseDescriptor.Module module : application.modules()) {
-        if (module.isLibrary()) {
-          sources.add(source(descriptor, application, module));
-        }
-      }
-      for (ReleaseDescriptor.Module module : application.modules()) {
-        if (!module.isLibrary()) {
-          sources.add(source(descriptor, application, module));
-        }
+        sources.add(source(descriptor, application, module));
       }
     }
     ApplicationController controller = ApplicationController.node();
@@ -541,7 +533,6 @@ public final class ReleaseHandler {
   List<ModuleSource> sources(ReleaseDescriptor target, List<String> modules) {
     Map<String, Application> owners = target.moduleOwners();
     List<ModuleSource> sources = new ArrayList<>();
-    int libraries = 0;
     for (String module : modules) {
       Application application = owners.get(module);
       ReleaseDescriptor.Module m =
@@ -549,13 +540,7 @@ public final class ReleaseHandler {
               .filter(x -> x.name().equals(module))
               .findFirst()
               .orElseThrow();
-      // a library before the code that links to it: prepared in the same batch, the code links
-      // to the library's new version, not to the one running
-      if (m.isLibrary()) {
-        sources.add(libraries++, source(target, application, m));
-      } else {
-        sources.add(source(target, application, m));
-      }
+      sources.add(source(target, application, m));
     }
     return sources;
   }

@@ -14,7 +14,8 @@ import java.util.Map;
 final class Preparation {
   private Preparation() {}
 
-  static PreparedLoad prepare(ModuleTable table, List<ModuleSource> sources, boolean purgeFirst) {
+  static PreparedLoad prepare(ModuleTable table, List<ModuleSource> given, boolean purgeFirst) {
+    List<ModuleSource> sources = inDependencyOrder(given);
     Map<String, ModuleSource> byName = new LinkedHashMap<>();
     for (ModuleSource source : sources) {
       if (byName.put(source.name(), source) != null) {
@@ -70,6 +71,33 @@ final class Preparation {
       return new PreparedLoad(
           List.copyOf(loaded), List.copyOf(relinked), table.generation, purgeFirst);
     }
+  }
+
+  /**
+   * {@code sources} with each after the ones of the batch it depends on, so that it links to their
+   * new versions rather than to the ones running; ties, and modules that depend on each other in a
+   * cycle, keep the order given.
+   */
+  static List<ModuleSource> inDependencyOrder(List<ModuleSource> sources) {
+    java.util.Set<String> inBatch = new java.util.HashSet<>();
+    sources.forEach(source -> inBatch.add(source.name()));
+    List<ModuleSource> left = new ArrayList<>(sources);
+    java.util.Set<String> placed = new java.util.HashSet<>();
+    List<ModuleSource> ordered = new ArrayList<>();
+    while (!left.isEmpty()) {
+      ModuleSource next =
+          left.stream()
+              .filter(
+                  s ->
+                      s.dependsOn().stream()
+                          .allMatch(d -> !inBatch.contains(d) || placed.contains(d)))
+              .findFirst()
+              .orElse(left.getFirst()); // a cycle: the order given
+      left.remove(next);
+      placed.add(next.name());
+      ordered.add(next);
+    }
+    return ordered;
   }
 
   private static ModuleVersion newVersion(

@@ -4,7 +4,6 @@ import dev.molt.Pid;
 import dev.molt.behaviour.CallException;
 import dev.molt.internal.process.Mailbox;
 import dev.molt.internal.process.ProcessCell;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +73,10 @@ final class HeldDispatch {
   private final AtomicLong lastSent = new AtomicLong(Long.MIN_VALUE);
 
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
+
+  /** Workers left in a request past its timeout; read and written by the caller alone. */
+  private int stuckWorkers;
+
   private final Thread waiter = Thread.currentThread();
 
   /** Failures by index, as workers find them (rare: no contention in the common case). */
@@ -85,7 +88,6 @@ final class HeldDispatch {
   private final class Worker implements Runnable {
     volatile int heldIndex = -1;
     volatile long heldSince;
-    boolean stuck;
 
     @Override
     public void run() {
@@ -230,23 +232,18 @@ final class HeldDispatch {
    */
   private void timeOutStuck() {
     long now = System.nanoTime();
-    List<Worker> current = new ArrayList<>(workers);
-    int stuck = 0;
-    for (Worker worker : current) {
+    for (Worker worker : workers) { // a snapshot: a worker started here is not looked at
       int i = worker.heldIndex;
       if (i >= 0 && now - worker.heldSince > timeout && states.compareAndSet(i, HELD, LATE)) {
         failed.add(new Failure(i, CallException.timeout(pids[i], request, timeout)));
         unsettled.decrementAndGet();
-        worker.stuck = true;
-        if (unsettled.get() > 0 && workers.stream().filter(w -> w.stuck).count() < MOST_STUCK) {
+        stuckWorkers++;
+        if (unsettled.get() > 0 && stuckWorkers < MOST_STUCK) {
           startWorker();
         }
       }
-      if (worker.stuck) {
-        stuck++;
-      }
     }
-    if (stuck >= MOST_STUCK) {
+    if (stuckWorkers >= MOST_STUCK) {
       for (int i = 0; i < pids.length; i++) {
         if (states.compareAndSet(i, FREE, CANCELLED)) {
           failed.add(new Failure(i, CallException.timeout(pids[i], request, timeout)));
