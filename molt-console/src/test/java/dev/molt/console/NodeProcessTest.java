@@ -209,6 +209,10 @@ class NodeProcessTest {
                     + " (no "
                     + root.resolve("tmp/control.sock")
                     + ")"));
+    Path missing = work.resolve("counter-9.9.9.tar.gz");
+    assertThat(molt("upgrade", missing.toString()))
+        .as("a tarball path that is not there is said to be one, not read as a version")
+        .isEqualTo(new Run(1, "error: no such tarball: " + missing + " does not exist"));
     assertThat(molt("unpack", v1.toString())).isEqualTo(new Run(0, "unpacked 1.0.0"));
     Run started = molt("start");
     assertThat(started.code()).as(started.out()).isZero();
