@@ -59,20 +59,21 @@ class ReleaseHandlerTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong calls = new AtomicLong();
     AtomicLong failures = new AtomicLong();
-    Pid client =
-        Process.spawn(
-            () -> {
-              while (!stop.get()) {
-                try {
-                  if (!"42".equals(call(r, "get a"))) {
-                    failures.incrementAndGet();
-                  }
-                } catch (RuntimeException e) {
-                  failures.incrementAndGet();
-                }
-                calls.incrementAndGet();
+    java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+    Process.spawn(
+        () -> {
+          while (!stop.get()) {
+            try {
+              if (!"42".equals(call(r, "get a"))) {
+                failures.incrementAndGet();
               }
-            });
+            } catch (RuntimeException e) {
+              failures.incrementAndGet();
+            }
+            calls.incrementAndGet();
+          }
+          left.countDown();
+        });
     assertThat(handler.unpack(r.release("1.1.0", "1.0.0", r.v2()))).isEqualTo("1.1.0");
     assertThat(handler.checkInstall("1.1.0")).containsExactly(r.app);
     InstallResult result = handler.install("1.1.0");
@@ -81,7 +82,7 @@ class ReleaseHandlerTest {
       Thread.onSpinWait();
     }
     stop.set(true);
-    Process.exit(client, dev.molt.ExitReason.kill());
+    assertThat(left.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
     assertThat(failures.get()).as("failed calls during the upgrade").isZero();
     assertThat(result.suspended()).isEqualTo(1);

@@ -2,7 +2,6 @@ package dev.molt.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.molt.ExitReason;
 import dev.molt.Pid;
 import dev.molt.Process;
 import dev.molt.code.CodeServer;
@@ -97,15 +96,15 @@ class TypedClientUpgradeTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong calls = new AtomicLong();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    AtomicInteger clients = new AtomicInteger();
+    AtomicInteger left = new AtomicInteger();
     List<Pid> pids =
         List.of(
             Process.spawn(
-                () -> callWithoutPause(() -> oldTouch, "old", stop, calls, failures, clients)),
+                () -> callWithoutPause(() -> oldTouch, "old", stop, calls, failures, left)),
             Process.spawn(
                 () ->
                     callWithoutPause(
-                        () -> clientTouch(r), "current", stop, calls, failures, clients)));
+                        () -> clientTouch(r), "current", stop, calls, failures, left)));
 
     long before = calls.get();
     awaitMore(calls, before + 200);
@@ -122,7 +121,10 @@ class TypedClientUpgradeTest {
     assertThat(down.to()).isEqualTo("1.0.0");
     awaitMore(calls, calls.get() + 500);
     stop.set(true);
-    pids.forEach(pid -> Process.exit(pid, ExitReason.kill()));
+    // The clients finish the call they are in and leave; killing them mid-call would fail it.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> left.get() == pids.size());
 
     assertThat(failures).as("failed calls, of " + calls.get()).isEmpty();
     assertThat(calls.get()).isGreaterThan(1_200);
@@ -144,8 +146,7 @@ class TypedClientUpgradeTest {
       AtomicBoolean stop,
       AtomicLong calls,
       ConcurrentLinkedQueue<String> failures,
-      AtomicInteger clients) {
-    clients.incrementAndGet();
+      AtomicInteger left) {
     int i = 0;
     while (!stop.get()) {
       String user = who + (i++ % 10);
@@ -161,6 +162,7 @@ class TypedClientUpgradeTest {
       }
       calls.incrementAndGet();
     }
+    left.incrementAndGet();
   }
 
   private static void awaitMore(AtomicLong calls, long target) {
