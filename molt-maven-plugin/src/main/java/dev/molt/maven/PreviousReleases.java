@@ -73,12 +73,19 @@ final class PreviousReleases {
 
   /**
    * Reads release tarball {@code tarball} of release {@code name} into {@code out/<name>-<vsn>/}
-   * (unless a build already put it there) and returns its version. Only regular files under {@code
-   * bin/}, {@code lib/} and {@code releases/} are read, and no name may leave the directory.
+   * (unless a build already put it there), copies it to {@code out/<name>-<vsn>.tar.gz} if none is
+   * there, and returns its version. Only regular files under {@code bin/}, {@code lib/} and {@code
+   * releases/} are read, and no name may leave the directory.
    */
   static String extract(String name, Path tarball, Path out) throws IOException {
     String version = versionOf(name, tarball);
     Path target = out.resolve(name + "-" + version);
+    // next to the releases this build makes, for the upgrade check and the testkit to find
+    Path copy = out.resolve(name + "-" + version + ".tar.gz");
+    if (!Files.exists(copy)) {
+      Files.createDirectories(out);
+      Files.copy(tarball, copy);
+    }
     if (Files.exists(target.resolve("releases").resolve(version).resolve(name + ".release"))) {
       return version;
     }

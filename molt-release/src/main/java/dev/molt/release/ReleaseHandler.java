@@ -296,6 +296,41 @@ public final class ReleaseHandler {
         descriptor.version());
   }
 
+  /**
+   * Stops the running release as a node's stop does, and leaves this JVM ready to boot another: its
+   * applications stop in reverse start order and are unloaded, and its modules are deleted and
+   * purged. The releases on disk are untouched. For tests that boot releases in-process one after
+   * another; a node stops with its JVM.
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+  public synchronized void shutdown() throws IOException {
+    Optional<String> running = current();
+    if (running.isEmpty()) {
+      return;
+    }
+    ReleaseDescriptor descriptor = descriptor(running.get());
+    ApplicationController controller = ApplicationController.node();
+    for (Application application : descriptor.startOrder().reversed()) {
+      if (controller.isRunning(application.name())) {
+        controller.stop(application.name());
+      }
+      if (controller.loadedApplications().stream()
+          .anyMatch(spec -> spec.name().equals(application.name()))) {
+        controller.unload(application.name());
+      }
+    }
+    for (Application application : descriptor.startOrder().reversed()) {
+      for (ReleaseDescriptor.Module module : application.modules().reversed()) {
+        if (CodeServer.isLoaded(module.name())) {
+          CodeServer.purge(module.name());
+          CodeServer.delete(module.name());
+          CodeServer.purge(module.name());
+        }
+      }
+    }
+    LOG.info("release {} {} is stopped", descriptor.name(), running.get());
+  }
+
   /** Why the node runs a release other than its permanent one, if it fell back at boot. */
   public synchronized Optional<String> bootFailure() {
     return Optional.ofNullable(bootFailure);

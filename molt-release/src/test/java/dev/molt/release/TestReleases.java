@@ -17,14 +17,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  * generated relup and sha256 manifest. Each test uses its own names, since the code server and the
  * application controller are one per node.
  */
-final class TestReleases {
-  final String release;
-  final String app;
-  final String pkg;
-  final String registered;
+public final class TestReleases {
+  public final String release;
+  public final String app;
+  public final String pkg;
+  public final String registered;
   private final Path work;
 
-  TestReleases(Path work, String tag) {
+  public TestReleases(Path work, String tag) {
     this.work = work;
     this.release = "rel" + tag;
     this.app = "store" + tag;
@@ -33,7 +33,7 @@ final class TestReleases {
   }
 
   /** Version 1: a map of strings; get/put/version requests as strings. */
-  String v1() {
+  public String v1() {
     return store(
         "v1",
         "public record State(java.util.Map<String, Object> data) {}",
@@ -43,7 +43,7 @@ final class TestReleases {
   }
 
   /** Version 2: also counts requests; its codeChange sets the count to the number of keys. */
-  String v2() {
+  public String v2() {
     return store(
         "v2",
         "public record State(java.util.Map<String, Object> data, long requests) {}",
@@ -135,7 +135,7 @@ final class TestReleases {
   }
 
   /** Compiles the store module of {@code version} from {@code storeSource} into a jar. */
-  Path jar(String version, String storeSource) throws IOException {
+  public Path jar(String version, String storeSource) throws IOException {
     return jar(version, storeSource, Map.of(), List.of());
   }
 
@@ -143,7 +143,7 @@ final class TestReleases {
    * As {@link #jar(String, String)}, with more classes ({@code simple name -> source}); the classes
    * in {@code leftOut} are compiled but not put in the jar, to make a link error.
    */
-  Path jar(
+  public Path jar(
       String version, String storeSource, Map<String, String> extraClasses, List<String> leftOut)
       throws IOException {
     return jar(version, storeSource, extraClasses, leftOut, false);
@@ -223,7 +223,7 @@ final class TestReleases {
   }
 
   /** The appup of {@code version}: update the store with a code change, both ways. */
-  String appup(String version, String from) {
+  public String appup(String version, String from) {
     return appup(version, from, "update " + app + " extra=\"up\" timeout=2s");
   }
 
@@ -268,13 +268,13 @@ final class TestReleases {
   }
 
   /** A complete, valid release: 1.0.0 alone, or {@code version} with a relup from {@code from}. */
-  Path release(String version, String from, String storeSource) throws IOException {
+  public Path release(String version, String from, String storeSource) throws IOException {
     return release(
         version, from, jar(version, storeSource), from == null ? null : appup(version, from));
   }
 
   /** A release of {@code jar} with {@code appup} (null for none). */
-  Path release(String version, String from, Path jar, String appup) throws IOException {
+  public Path release(String version, String from, Path jar, String appup) throws IOException {
     String descriptor = from == null ? descriptor(version) : descriptor(version, from);
     String relup = null;
     if (from != null) {

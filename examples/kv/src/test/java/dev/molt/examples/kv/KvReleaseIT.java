@@ -2,6 +2,7 @@ package dev.molt.examples.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.molt.testkit.LauncherNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,13 +19,13 @@ class KvReleaseIT {
 
   @Test
   void upgradeAndDowngradeUnderLoad() throws Exception {
-    try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
+    try (LauncherNode node = LauncherNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
       node.ok("start");
       node.ok(
           "eval", "KV.put(\"a\", 42); for (int i = 0; i < 10_000; i++) { KV.put(\"k\" + i, i); }");
       assertThat(node.ok("eval", "KV.get(\"a\")")).isEqualTo("42");
-      node.startLoad();
-      KvNode.Load before = node.load();
+      int load = node.startLoad("KV.get(\"a\")", "42");
+      LauncherNode.Load before = node.load(load);
       assertThat(before.calls()).as("the client calls").isPositive();
 
       String upgraded = node.ok("upgrade", TARGET.resolve("kv-1.1.0.tar.gz").toString());
@@ -34,7 +35,7 @@ class KvReleaseIT {
           .endsWith("1.1.0 is permanent");
       assertThat(upgraded.substring(upgraded.lastIndexOf('\n') + 1))
           .startsWith("upgraded to 1.1.0 from 1.0.0: 1 process suspended");
-      KvNode.Load after = node.load();
+      LauncherNode.Load after = node.load(load);
       assertThat(after.calls()).as("calls went on").isGreaterThan(before.calls());
       assertThat(after.failed()).as("failed calls").isZero();
 
@@ -62,16 +63,16 @@ class KvReleaseIT {
                   "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString().contains(\"requests=\")"))
           .as("1.0.0's state again")
           .isEqualTo("false");
-      assertThat(node.load().failed()).as("failed calls, after the downgrade too").isZero();
+      assertThat(node.load(load).failed()).as("failed calls, after the downgrade too").isZero();
       assertThat(node.ok("releases")).isEqualTo("kv 1.0.0 permanent\nkv 1.1.0 old");
     }
   }
 
   @Test
   void theConsoleRecompilesKvFromTheSourcesItsJarRecorded() throws Exception {
-    try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
+    try (LauncherNode node = LauncherNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
       node.ok("start");
-      KvNode.Run console =
+      LauncherNode.Run console =
           node.type(
               "KV.put(\"a\", 42)\nr kv\nKV.get(\"a\")\nmodules\n",
               "remote",
@@ -93,16 +94,16 @@ class KvReleaseIT {
 
   @Test
   void aBrokenUpgradeRollsBackAndTheNodeKeepsServing() throws Exception {
-    try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
+    try (LauncherNode node = LauncherNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
       node.ok("start");
       node.ok("upgrade", TARGET.resolve("kv-1.1.0.tar.gz").toString());
       node.ok("eval", "KV.put(\"a\", 42); KV.put(\"poison\", 1);");
       String stateBefore =
           node.ok("eval", "Sys.getState(dev.molt.Process.whereis(\"kv\").get()).toString()");
-      node.startLoad();
+      int load = node.startLoad("KV.get(\"a\")", "42");
 
       node.ok("unpack", TARGET.resolve("kv-1.2.0.tar.gz").toString());
-      KvNode.Run install = node.run("install", "1.2.0");
+      LauncherNode.Run install = node.run("install", "1.2.0");
       assertThat(install.code()).isEqualTo(1);
       assertThat(install.out())
           .as("its phases up to the failure, the rollback, then the error")
@@ -128,7 +129,7 @@ class KvReleaseIT {
           .as("the server is on the current (1.1.0) code")
           .isEqualTo("true");
       assertThat(node.ok("eval", "KV.get(\"a\")")).as("still serving").isEqualTo("42");
-      assertThat(node.load().failed()).as("failed calls").isZero();
+      assertThat(node.load(load).failed()).as("failed calls").isZero();
     }
   }
 }

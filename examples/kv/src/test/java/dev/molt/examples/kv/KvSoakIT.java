@@ -2,6 +2,7 @@ package dev.molt.examples.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.molt.testkit.LauncherNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ class KvSoakIT {
   @TempDir Path root;
 
   /** Loaded classes and metaspace in use (KB) after full GCs, as the node sees them. */
-  private static long[] memory(KvNode node) throws Exception {
+  private static long[] memory(LauncherNode node) throws Exception {
     // one expression: no variable of an earlier evaluation is involved (see the console's notes)
     String out =
         node.ok(
@@ -41,7 +42,7 @@ class KvSoakIT {
     return new long[] {Long.parseLong(last[0]), Long.parseLong(last[1])};
   }
 
-  private static void cycles(KvNode node, int n) throws Exception {
+  private static void cycles(LauncherNode node, int n) throws Exception {
     for (int i = 0; i < n; i++) {
       assertThat(node.ok("upgrade", "1.1.0")).contains("\nupgraded to 1.1.0 from 1.0.0");
       assertThat(node.ok("downgrade", "1.0.0")).contains("\ndowngraded to 1.0.0 from 1.1.0");
@@ -50,16 +51,16 @@ class KvSoakIT {
 
   @Test
   void aHundredCyclesUnderALongLivedCallerKeepClassesAndMetaspaceFlat() throws Exception {
-    try (KvNode node = KvNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
+    try (LauncherNode node = LauncherNode.extract(TARGET.resolve("kv-1.0.0.tar.gz"), root)) {
       node.ok("start");
       node.ok("eval", "KV.put(\"a\", 42)");
-      node.startLoad();
+      int caller = node.startLoad("KV.get(\"a\")", "42");
       node.ok("unpack", TARGET.resolve("kv-1.1.0.tar.gz").toString());
       cycles(node, 10);
       long[] at10 = memory(node);
       cycles(node, 90);
       long[] at100 = memory(node);
-      KvNode.Load load = node.load();
+      LauncherNode.Load load = node.load(caller);
       System.out.printf(
           "soak: after 10 cycles %d classes, %d KB metaspace; after 100, %d classes, %d KB;"
               + " %d calls, %d failed%n",

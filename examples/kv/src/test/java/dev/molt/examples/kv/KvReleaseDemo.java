@@ -1,5 +1,6 @@
 package dev.molt.examples.kv;
 
+import dev.molt.testkit.LauncherNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -18,15 +19,15 @@ public final class KvReleaseDemo {
     Path target = Path.of(args.length > 0 ? args[0] : "target").toAbsolutePath();
     Path root = Files.createTempDirectory("kv-release-");
     step(1, "extract and unpack " + target.resolve("kv-1.0.0.tar.gz") + " into " + root);
-    try (KvNode node = KvNode.extract(target.resolve("kv-1.0.0.tar.gz"), root)) {
+    try (LauncherNode node = LauncherNode.extract(target.resolve("kv-1.0.0.tar.gz"), root)) {
       step(2, "bin/kv start: " + node.ok("start"));
       step(3, "bin/kv eval: put a=42 and 10,000 more keys");
       node.ok(
           "eval", "KV.put(\"a\", 42); for (int i = 0; i < 10_000; i++) { KV.put(\"k\" + i, i); }");
       System.out.println("      KV.get(\"a\") = " + node.ok("eval", "KV.get(\"a\")"));
       step(4, "a client process in the node calls KV.get(\"a\") without pause");
-      node.startLoad();
-      KvNode.Load before = node.load();
+      int load = node.startLoad("KV.get(\"a\")", "42");
+      LauncherNode.Load before = node.load(load);
       System.out.println("      " + before.calls() + " calls so far");
       step(
           5,
@@ -37,7 +38,7 @@ public final class KvReleaseDemo {
       node.ok("upgrade", target.resolve("kv-1.1.0.tar.gz").toString())
           .lines()
           .forEach(line -> System.out.println("      " + line));
-      KvNode.Load after = node.load();
+      LauncherNode.Load after = node.load(load);
       System.out.println(
           "      KV.get(\"a\") = " + node.ok("eval", "KV.get(\"a\")") + ", and the node logged:");
       node.log()

@@ -1,0 +1,51 @@
+package dev.molt.testkit;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.apiguardian.api.API;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A test of the upgrade from one release to another: before it runs, release {@link #from()} is
+ * booted in this JVM on a temporary root and {@link #to()} is unpacked next to it; the test gets an
+ * {@link Upgrade} to drive them. After it, the release is stopped and the root deleted.
+ *
+ * <pre>{@code
+ * @UpgradeTest(from = "1.0.0", to = "1.1.0")
+ * void keysSurvive(Upgrade upgrade) {
+ *   upgrade.invoke("com.example.KV", "put", "a", 42);
+ *   try (Load load = upgrade.load(() -> upgrade.invoke("com.example.KV", "get", "a"), 42)) {
+ *     upgrade.upgrade();
+ *     assertThat(upgrade.invoke("com.example.KV", "get", "a")).isEqualTo(42);
+ *     upgrade.downgrade();
+ *     load.stop().assertClean();
+ *   }
+ * }
+ * }</pre>
+ *
+ * The tarballs are {@code <dir>/<release>-<version>.tar.gz}, as the Maven plugin writes them in
+ * {@code target/}: run such tests after {@code package}, with the Failsafe plugin ({@code *IT}).
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Test
+@ExtendWith(ReleaseExtension.class)
+public @interface UpgradeTest {
+  /** The release booted first. */
+  String from();
+
+  /** The release upgraded to. */
+  String to();
+
+  /** The release's name; empty: the only release in {@link #dir()} with both versions. */
+  String release() default "";
+
+  /** Where the tarballs are, relative to the working directory (the project's, under Maven). */
+  String dir() default "target";
+}
