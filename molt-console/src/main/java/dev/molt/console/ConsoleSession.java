@@ -348,8 +348,8 @@ final class ConsoleSession implements AutoCloseable {
     return out.toString().stripTrailing();
   }
 
-  private static String leaks() {
-    List<Leak> leaks = CodeServer.leaks();
+  private String leaks() {
+    List<Leak> leaks = releases == null ? CodeServer.leaks() : releases.leaks();
     if (leaks.isEmpty()) {
       return "no leaks: every purged version was collected";
     }

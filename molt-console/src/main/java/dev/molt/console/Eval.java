@@ -37,7 +37,10 @@ final class Eval implements AutoCloseable {
 
   private final Path scratch;
   private ConsoleLoader loader = new ConsoleLoader(Eval.class.getClassLoader());
-  private final Set<String> imported = new TreeSet<>();
+
+  /** The modules' packages imported so far, with the snippet that imported each. */
+  private final Map<String, Snippet> imported = new TreeMap<>();
+
   private volatile JShell shell;
   private volatile boolean stopped;
   private Map<String, Integer> versions = Map.of();
@@ -263,12 +266,30 @@ final class Eval implements AutoCloseable {
       loader.newGeneration();
     }
     shell.addToClasspath(classes.toString());
+    Set<String> packages = new TreeSet<>();
     for (ModuleInfo module : current) {
       for (String className : module.classes()) {
         int dot = className.lastIndexOf('.');
-        if (dot > 0 && !className.contains("$") && imported.add(className.substring(0, dot))) {
-          // the modules' packages, so that KV.get("a") works as it does in IEx
-          shell.eval("import " + className.substring(0, dot) + ".*;");
+        if (dot > 0 && !className.contains("$")) {
+          packages.add(className.substring(0, dot));
+        }
+      }
+    }
+    // a package no module has any more (a library a downgrade removed): its import would fail
+    // every later snippet
+    for (var gone = imported.entrySet().iterator(); gone.hasNext(); ) {
+      var entry = gone.next();
+      if (!packages.contains(entry.getKey())) {
+        shell.drop(entry.getValue());
+        gone.remove();
+      }
+    }
+    for (String pkg : packages) {
+      if (!imported.containsKey(pkg)) {
+        // the modules' packages, so that KV.get("a") works as it does in IEx
+        List<SnippetEvent> events = shell.eval("import " + pkg + ".*;");
+        if (!events.isEmpty()) {
+          imported.put(pkg, events.getFirst().snippet());
         }
       }
     }

@@ -53,6 +53,11 @@ final class ReleaseCommands {
     this.releases = releases;
   }
 
+  /** The node's leaks, a library's named as such ({@link ReleaseHandler#leaks}). */
+  List<dev.molt.code.Leak> leaks() {
+    return releases.leaks();
+  }
+
   /** Runs a command of {@link #ALL}; throws to report a failure in one line. */
   String run(String command, List<String> args) throws IOException {
     return switch (command) {

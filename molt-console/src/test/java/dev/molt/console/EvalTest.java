@@ -64,4 +64,24 @@ class EvalTest {
       assertThat(eval.eval("n + 1 + Gen.v()")).isEqualTo("32");
     }
   }
+
+  @Test // issue 14: a downgrade that removes a library left its import failing every snippet
+  void aPackageNoModuleHasAnyMoreIsNoLongerImported() throws Exception {
+    Path sources = java.nio.file.Files.createTempDirectory("evallib");
+    Path src = java.nio.file.Files.createDirectories(sources.resolve("test/evallib/gone"));
+    java.nio.file.Files.writeString(
+        src.resolve("Lib.java"),
+        "package test.evallib.gone; public final class Lib { public static int v() { return 7; } }");
+    try (Eval eval = new Eval(scratch.resolve("eval"), false, 0)) {
+      dev.molt.code.CodeServer.load(
+          dev.molt.code.ModuleSource.sources("evallib", src.resolve("Lib.java")));
+      assertThat(eval.eval("Lib.v()")).isEqualTo("7");
+      dev.molt.code.CodeServer.delete("evallib");
+      dev.molt.code.CodeServer.purge("evallib");
+      assertThat(eval.eval("1 + 1")).as("the import of the gone package is dropped").isEqualTo("2");
+      assertThatThrownBy(() -> eval.eval("Lib.v()"))
+          .isInstanceOf(ConsoleSession.ConsoleError.class)
+          .hasMessageContaining("cannot find symbol");
+    }
+  }
 }

@@ -156,7 +156,12 @@ public final class CheckUpgradesMojo extends AbstractMojo {
     if (smokeCheck == null || smokeCheck.isBlank()) {
       return;
     }
-    String value = node.ok("eval", smokeCheck);
+    String value;
+    try {
+      value = node.ok("eval", smokeCheck);
+    } catch (Launcher.Failed e) {
+      throw new Launcher.Failed("the smoke check " + when + ": " + e.getMessage());
+    }
     if (value.strip().equals("false")) {
       throw new Launcher.Failed("the smoke check " + smokeCheck + " was false " + when);
     }

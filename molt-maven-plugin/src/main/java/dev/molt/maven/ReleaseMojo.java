@@ -114,6 +114,7 @@ public final class ReleaseMojo extends AbstractMojo {
    * release-<version>}), or {@code groupId:artifactId:version:release} when the release's version
    * differs from the project's. A tarball or an artifact is read into the output directory, so a
    * project keeps one source tree, at the version it builds, and {@code mvn clean} loses nothing.
+   * An empty entry is skipped, so that a property can leave it out (a project's first release).
    */
   @Parameter List<String> upgradeFrom = new ArrayList<>();
 
@@ -155,7 +156,10 @@ public final class ReleaseMojo extends AbstractMojo {
     Path out = outputDirectory.toPath();
     List<String> versions = new ArrayList<>();
     for (String from : upgradeFrom) {
-      versions.add(PreviousReleases.of(this, out, from));
+      if (from != null
+          && !from.isBlank()) { // an empty one: a property left empty (a first release)
+        versions.add(PreviousReleases.of(this, out, from.strip()));
+      }
     }
     fromVersions = versions;
     List<ReleaseDescriptor> sources = new ArrayList<>();

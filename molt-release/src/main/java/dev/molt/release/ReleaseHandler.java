@@ -331,6 +331,43 @@ public final class ReleaseHandler {
     LOG.info("release {} {} is stopped", descriptor.name(), running.get());
   }
 
+  /**
+   * {@link CodeServer#leaks()}, each leak of a library module of a release on this node named as
+   * such: a library that starts threads or keeps global state belongs in the stable layer.
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+  public synchronized List<dev.molt.code.Leak> leaks() {
+    Set<String> libraries = new java.util.TreeSet<>();
+    for (ReleaseStatus release : releases) {
+      try {
+        for (Application application : descriptor(release.version()).startOrder()) {
+          for (ReleaseDescriptor.Module module : application.modules()) {
+            if (module.isLibrary()) {
+              libraries.add(module.name());
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // a release whose descriptor cannot be read names no library
+      }
+    }
+    List<dev.molt.code.Leak> leaks = new ArrayList<>();
+    for (dev.molt.code.Leak leak : CodeServer.leaks()) {
+      if (!libraries.contains(leak.module())) {
+        leaks.add(leak);
+        continue;
+      }
+      List<String> holders = new ArrayList<>(leak.holders());
+      holders.add(
+          leak.module()
+              + " is a library of the release: one that starts threads or keeps global state"
+              + " belongs in the stable layer;"
+              + " make it a dependency of molt-maven-plugin instead of the project");
+      leaks.add(new dev.molt.code.Leak(leak.module(), leak.version(), holders));
+    }
+    return leaks;
+  }
+
   /** Why the node runs a release other than its permanent one, if it fell back at boot. */
   public synchronized Optional<String> bootFailure() {
     return Optional.ofNullable(bootFailure);

@@ -85,6 +85,60 @@ class LibraryReleaseTest {
     assertThat(GenServer.call(tag, "greet")).isEqualTo("v2 hello 2");
   }
 
+  @Test
+  void aLibraryThatStartsAThreadLeaksAndTheLeakCheckSaysItBelongsInTheStableLayer()
+      throws Exception {
+    String ticker =
+        """
+        public final class Greeting {
+          static {
+            Thread ticker = new Thread(() -> {
+              while (true) {
+                try { Thread.sleep(20); } catch (InterruptedException e) { return; }
+              }
+            }, "%s-ticker");
+            ticker.setDaemon(true);
+            ticker.start();
+          }
+          public static String text() { return "hello 1"; }
+        }
+        """
+            .formatted(tag);
+    Path library1 = compile("textlib-1", Map.of(lib + ".Greeting", ticker), List.of());
+    Path library2 = compile("textlib-2", Map.of(lib + ".Greeting", greeting("hello 2")), List.of());
+    Path app =
+        compile("app", Map.of(pkg + ".App", app(), pkg + ".Store", store()), List.of(library1));
+    ReleaseHandler handler = ReleaseHandler.open(work.resolve("root"));
+    handler.unpack(release("1.0.0", null, app, "textlib-1.0.jar", "1.0", library1));
+    handler.boot();
+    assertThat(GenServer.call(tag, "greet")).isEqualTo("hello 1");
+    handler.upgrade(release("1.1.0", "1.0.0", app, "textlib-2.0.jar", "2.0", library2));
+    assertThat(GenServer.call(tag, "greet")).isEqualTo("hello 2");
+    try {
+      assertThat(handler.leaks())
+          .filteredOn(leak -> leak.module().equals(libModule))
+          .singleElement()
+          .satisfies(
+              leak ->
+                  assertThat(leak.holders())
+                      .anySatisfy(
+                          h -> assertThat(h).startsWith("thread '" + tag + "-ticker' runs code"))
+                      .anySatisfy(
+                          h ->
+                              assertThat(h)
+                                  .isEqualTo(
+                                      libModule
+                                          + " is a library of the release: one that starts threads"
+                                          + " or keeps global state belongs in the stable layer;"
+                                          + " make it a dependency of molt-maven-plugin instead of"
+                                          + " the project")));
+    } finally {
+      Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals(tag + "-ticker"))
+          .forEach(Thread::interrupt);
+    }
+  }
+
   private static String greeting(String text) {
     return "public final class Greeting { public static String text() { return \"%s\"; } }"
         .formatted(text);

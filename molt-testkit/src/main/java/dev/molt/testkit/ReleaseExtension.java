@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -19,9 +20,31 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * Boots the releases of {@link UpgradeTest} and {@link BootRelease} for the test's parameters, and
  * stops them and deletes their roots after it.
  */
-final class ReleaseExtension implements ParameterResolver {
+final class ReleaseExtension implements BeforeEachCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(ReleaseExtension.class);
+
+  /**
+   * Finds the versions of an {@link UpgradeTest} before the test runs: a first release, with none
+   * to upgrade from, skips it here (an abort while resolving a parameter would fail it).
+   */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    context
+        .getTestMethod()
+        .flatMap(m -> AnnotationSupport.findAnnotation(m, UpgradeTest.class))
+        .ifPresent(
+            test ->
+                context
+                    .getStore(NAMESPACE)
+                    .put(
+                        Versions.class,
+                        Versions.of(
+                            Path.of(test.dir()).toAbsolutePath(),
+                            test.release(),
+                            test.from(),
+                            test.to())));
+  }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -43,9 +66,11 @@ final class ReleaseExtension implements ParameterResolver {
                       new ParameterResolutionException(
                           "an Upgrade parameter needs @UpgradeTest(from = ..., to = ...)"));
       Path dir = Path.of(test.dir()).toAbsolutePath();
-      String name = releaseName(dir, test.release(), test.from(), test.to());
+      Versions versions = context.getStore(NAMESPACE).get(Versions.class, Versions.class);
+      String name = releaseName(dir, versions.release(), versions.from(), versions.to());
       Upgrade upgrade =
-          Upgrade.boot(tarball(dir, name, test.from()), tarball(dir, name, test.to()), root);
+          Upgrade.boot(
+              tarball(dir, name, versions.from()), tarball(dir, name, versions.to()), root);
       closeAfter(context, upgrade.node()::close);
       return upgrade;
     }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * The tarballs are {@code <dir>/<release>-<version>.tar.gz}, as the Maven plugin writes them in
- * {@code target/}: run such tests after {@code package}, with the Failsafe plugin ({@code *IT}).
+ * {@code target/}: run such tests after {@code package}, with the Failsafe plugin ({@code *IT}). A
+ * project that builds one release per version, from one source tree, writes {@code @UpgradeTest}
+ * with no versions: it tests the upgrade from the release this build's release upgrades from (read
+ * into {@code target/} by the plugin) to this build's.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 @Target(ElementType.METHOD)
@@ -37,11 +40,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Test
 @ExtendWith(ReleaseExtension.class)
 public @interface UpgradeTest {
-  /** The release booted first. */
-  String from();
+  /**
+   * The release booted first; empty: the one {@link #to()} declares it upgrades from (its
+   * descriptor's {@code upgrade_from}, the first if several). If it declares none, the test is
+   * skipped: a project's first release has nothing to upgrade from.
+   */
+  String from() default "";
 
-  /** The release upgraded to. */
-  String to();
+  /** The release upgraded to; empty: the newest in {@link #dir()}, the one the build just made. */
+  String to() default "";
 
   /** The release's name; empty: the only release in {@link #dir()} with both versions. */
   String release() default "";

@@ -26,6 +26,7 @@ import org.junit.platform.testkit.engine.Events;
 class UpgradeTestTest {
   static final String DIR = "target/testkit-releases";
   static final String STORE = "storetk";
+  static final String FIRST_ONLY = "target/testkit-first-release";
 
   @BeforeAll
   static void buildReleases() throws IOException {
@@ -43,6 +44,10 @@ class UpgradeTestTest {
             r.jar("1.1.0", r.v2(), api("v2"), List.of()),
             r.appup("1.1.0", "1.0.0")),
         dir.resolve(r.release + "-1.1.0.tar.gz"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve(r.release + "-1.0.0.tar.gz"),
+        Files.createDirectories(Path.of(FIRST_ONLY)).resolve(r.release + "-1.0.0.tar.gz"),
         StandardCopyOption.REPLACE_EXISTING);
   }
 
@@ -80,6 +85,37 @@ class UpgradeTestTest {
       assertThat(report.calls()).isGreaterThanOrEqualTo(600);
       assertThat(report.maxMicros()).isPositive();
     }
+  }
+
+  @UpgradeTest(dir = DIR)
+  void withNoVersionsItUpgradesTheNewestReleaseFromTheOneItDeclares(Upgrade upgrade) {
+    assertThat(upgrade.from()).isEqualTo("1.0.0");
+    assertThat(upgrade.to()).isEqualTo("1.1.0");
+    upgrade.upgrade();
+    assertThat(call("version")).isEqualTo("v2");
+  }
+
+  @Test
+  void aFirstReleaseHasNoUpgradeToTestAndTheTestIsSkippedSayingSo() {
+    Events tests =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(FirstRelease.class))
+            .execute()
+            .testEvents();
+    tests.assertStatistics(stats -> stats.started(1).aborted(1));
+    assertThat(
+            tests.aborted().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class))
+                .map(r -> r.orElseThrow().getThrowable().orElseThrow().getMessage()))
+        .containsExactly("release reltk 1.0.0 upgrades from no release: nothing to test yet");
+  }
+
+  @Test
+  void versionsCompareNumberByNumber() {
+    assertThat(Versions.compare("1.10.0", "1.9.0")).isPositive();
+    assertThat(Versions.compare("1.0.0", "1.0.0")).isZero();
+    assertThat(Versions.compare("2.0", "2.0.1")).isNegative();
+    assertThat(Versions.compare("1.0.0-rc1", "1.0.0-rc2")).isNegative();
   }
 
   @UpgradeTest(from = "1.0.0", to = "1.1.0", dir = DIR)
@@ -148,6 +184,12 @@ class UpgradeTestTest {
                 assertThat(m)
                     .contains(
                         "a LauncherNode parameter needs @BootRelease(\"<version>\") on the test"));
+  }
+
+  /** Run by {@link #aFirstReleaseHasNoUpgradeToTestAndTheTestIsSkippedSayingSo} only. */
+  static class FirstRelease {
+    @UpgradeTest(dir = FIRST_ONLY)
+    void upgrade(Upgrade upgrade) {}
   }
 
   /** Run by {@link #whatCannotBeBootedIsSaidInWords} only (a nested class Surefire skips). */
