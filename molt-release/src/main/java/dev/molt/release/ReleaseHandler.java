@@ -505,6 +505,9 @@ public final class ReleaseHandler {
         Files.isDirectory(path)
             ? ModuleSource.directory(module.name(), path)
             : ModuleSource.jar(module.name(), path);
+    if (module.isLibrary()) {
+      Upgrade.markLibrary(module.name());
+    }
     return source.dependingOn(depends.toArray(String[]::new));
   }
 

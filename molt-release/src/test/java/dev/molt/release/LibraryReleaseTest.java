@@ -86,6 +86,32 @@ class LibraryReleaseTest {
   }
 
   @Test
+  void aLibrarysMutableStaticsNeverRefuseItsUpgradeEvenInStrictMode() throws Exception {
+    // molt-release's tests run with -Dmolt.migration.strict=true, where an application class with
+    // a mutable static refuses the load; a library's statics are not the user's to carry
+    assertThat(Boolean.getBoolean("molt.migration.strict")).isTrue();
+    String cached =
+        """
+        public final class Greeting {
+          static final java.util.Map<String, String> CACHE = new java.util.HashMap<>();
+          public static String text() { return CACHE.computeIfAbsent("k", k -> "%s"); }
+        }
+        """;
+    Path library1 =
+        compile("textlib-1", Map.of(lib + ".Greeting", cached.formatted("hi 1")), List.of());
+    Path library2 =
+        compile("textlib-2", Map.of(lib + ".Greeting", cached.formatted("hi 2")), List.of());
+    Path app =
+        compile("app", Map.of(pkg + ".App", app(), pkg + ".Store", store()), List.of(library1));
+    ReleaseHandler handler = ReleaseHandler.open(work.resolve("root"));
+    handler.unpack(release("1.0.0", null, app, "textlib-1.0.jar", "1.0", library1));
+    handler.boot();
+    assertThat(GenServer.call(tag, "greet")).isEqualTo("hi 1");
+    handler.upgrade(release("1.1.0", "1.0.0", app, "textlib-2.0.jar", "2.0", library2));
+    assertThat(GenServer.call(tag, "greet")).isEqualTo("hi 2");
+  }
+
+  @Test
   void aLibraryThatStartsAThreadLeaksAndTheLeakCheckSaysItBelongsInTheStableLayer()
       throws Exception {
     String ticker =

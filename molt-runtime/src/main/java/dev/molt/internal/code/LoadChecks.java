@@ -51,6 +51,11 @@ public final class LoadChecks {
     return StableLayer.claims(className, STABLE_LOADER);
   }
 
+  /** Marks {@code module} as a third-party library ({@link Statics#library}). */
+  public static void library(String module) {
+    Statics.library(module);
+  }
+
   /**
    * Declares the classes under {@code packagePrefix} part of the stable layer: no module may define
    * them.

@@ -26,12 +26,28 @@ final class Statics {
 
   private Statics() {}
 
+  /** Modules that are third-party libraries: their statics are theirs, not the application's. */
+  private static final java.util.Set<String> LIBRARIES =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Marks {@code module} as a library (a release's {@code library=} module): its mutable statics
+   * are one INFO line, never a refusal, since its code is not the user's to change.
+   */
+  static void library(String module) {
+    LIBRARIES.add(module);
+  }
+
   /**
    * Logs a warning for each class of {@code version} with mutable statics and no hook to carry
    * them. In strict mode ({@code -Dmolt.migration.strict=true}) a class that {@code current} has
    * too (by name or {@code @Renamed}) refuses the load instead: its statics would restart.
    */
   static void check(ModuleVersion current, ModuleVersion version) {
+    if (LIBRARIES.contains(version.name())) {
+      checkLibrary(version);
+      return;
+    }
     List<String> restarted = new ArrayList<>();
     Map<String, String> renames = version.loader.renames();
     Map<String, Method> hooks = hooks(version);
@@ -131,6 +147,30 @@ final class Statics {
   /** Finds {@code version}'s hooks now, at prepare, rather than in the switch. */
   static void prepare(ModuleVersion version) {
     hooks(version);
+  }
+
+  private static void checkLibrary(ModuleVersion version) {
+    int classes = 0;
+    for (String name : version.bytes.keySet()) {
+      Class<?> type = version.loader.ownClass(name);
+      for (Field field : type.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers())
+            && !field.isSynthetic()
+            && !field.isEnumConstant()
+            && mutable(field)) {
+          classes++;
+          break;
+        }
+      }
+    }
+    if (classes > 0) {
+      LOG.info(
+          "{} is a library: {} of its classes keep mutable static state, which each version has"
+              + " of its own. A library whose state must outlive an upgrade belongs in the stable"
+              + " layer",
+          version,
+          classes);
+    }
   }
 
   /** The static codeChange(Class) hooks of {@code version}'s classes, found once. */

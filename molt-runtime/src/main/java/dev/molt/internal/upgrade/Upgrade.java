@@ -105,6 +105,14 @@ public final class Upgrade {
     return dev.molt.internal.code.LoadChecks.refused(classNames);
   }
 
+  /**
+   * Marks {@code module} as a release's library: its mutable statics are reported in one line and
+   * never refuse a load, since its code is not the user's to change.
+   */
+  public static void markLibrary(String module) {
+    dev.molt.internal.code.LoadChecks.library(module);
+  }
+
   // ---- many processes at once ----------------------------------------------------------------
 
   /**
