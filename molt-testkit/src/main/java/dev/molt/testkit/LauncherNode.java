@@ -30,6 +30,7 @@ public final class LauncherNode implements AutoCloseable {
 
   private final Path root;
   private final String name;
+  private final java.util.Map<String, String> environment = new java.util.TreeMap<>();
   private int loads;
 
   private LauncherNode(Path root, String name) {
@@ -87,6 +88,15 @@ public final class LauncherNode implements AutoCloseable {
     return name;
   }
 
+  /**
+   * Sets an environment variable for the commands run from now on, and so for the node they start:
+   * {@code env("MOLT_CONFIG_OCTOCHAT_PORT", "4041")} overrides a config value.
+   */
+  public LauncherNode env(String variable, String value) {
+    environment.put(variable, value);
+    return this;
+  }
+
   /** Runs {@code bin/<name> args...}. */
   public Run run(String... args) {
     return type(null, args);
@@ -100,7 +110,9 @@ public final class LauncherNode implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(root.resolve("bin").resolve(name).toString()));
     command.addAll(List.of(args));
     try {
-      java.lang.Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(environment);
+      java.lang.Process process = builder.start();
       try (var keys = process.getOutputStream()) {
         if (input != null) {
           keys.write(input.getBytes(StandardCharsets.UTF_8));
