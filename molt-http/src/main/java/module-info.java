@@ -5,6 +5,7 @@
 module dev.molt.http {
   requires transitive dev.molt.runtime;
   requires transitive io.helidon.webserver;
+  requires dev.molt.release;
   requires org.slf4j;
   requires static org.apiguardian.api;
 

@@ -45,12 +45,21 @@ public final class HttpServer {
    * @param host the address it listens on
    * @param port the port; 0 takes a free one ({@link #port})
    * @param service the {@link HttpService} class, by name: its current version serves each request
+   * @param healthPath where the node's figures are served as JSON (processes, module versions, the
+   *     last upgrade and its pause), or null for nowhere
    */
-  public record Spec(String name, String host, int port, String service) {}
+  public record Spec(String name, String host, int port, String service, String healthPath) {
+    public Spec withHealthPath(String healthPath) {
+      return new Spec(name, host, port, service, healthPath);
+    }
+  }
 
-  /** A server named {@code name} on {@code port} of every address, served by {@code service}. */
+  /**
+   * A server named {@code name} on {@code port} of every address, served by {@code service}, with
+   * the node's figures at {@code /_molt/health}.
+   */
   public static Spec spec(String name, int port, Class<? extends HttpService> service) {
-    return new Spec(name, "0.0.0.0", port, service.getName());
+    return new Spec(name, "0.0.0.0", port, service.getName(), "/_molt/health");
   }
 
   /** Starts the server, unlinked; fails if it cannot listen. */
@@ -86,7 +95,7 @@ public final class HttpServer {
     @Override
     public Init<WebServer> init(Object arg) {
       Spec spec = (Spec) arg;
-      UpgradingRouting routing = new UpgradingRouting(spec.service());
+      UpgradingRouting routing = new UpgradingRouting(spec.service(), spec.healthPath());
       Builder<?, ? extends Routing> builder = new FixedRouting(routing);
       WebServer server =
           WebServer.builder()

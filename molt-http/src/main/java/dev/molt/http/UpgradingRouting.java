@@ -18,11 +18,13 @@ final class UpgradingRouting implements HttpRouting {
   private record Current(Class<?> type, HttpRouting routing) {}
 
   private final String service;
+  private final String healthPath;
   private final HttpSecurity security = HttpSecurity.create();
   private volatile Current current;
 
-  UpgradingRouting(String service) {
+  UpgradingRouting(String service, String healthPath) {
     this.service = service;
+    this.healthPath = healthPath;
   }
 
   @Override
@@ -40,8 +42,12 @@ final class UpgradingRouting implements HttpRouting {
     synchronized (this) {
       known = current;
       if (known == null || known.type() != type) {
-        HttpRouting routing =
-            HttpRouting.builder().register(CodeServer.newInstance(type, HttpService.class)).build();
+        HttpRouting.Builder builder =
+            HttpRouting.builder().register(CodeServer.newInstance(type, HttpService.class));
+        if (healthPath != null) {
+          builder = builder.get(healthPath, new Health());
+        }
+        HttpRouting routing = builder.build();
         routing.beforeStart();
         known = new Current(type, routing);
         current = known;

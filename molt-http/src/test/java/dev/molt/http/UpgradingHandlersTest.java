@@ -61,7 +61,8 @@ class UpgradingHandlersTest {
   @Test
   void theNextRequestRunsTheNewHandlersAndOneInFlightFinishesOnItsOwn() throws Exception {
     CodeServer.load(ModuleSource.sources("httpup", version("v1")));
-    HttpServer.start(new HttpServer.Spec("httpup", "127.0.0.1", 0, "test.httpup.Api"));
+    HttpServer.start(
+        new HttpServer.Spec("httpup", "127.0.0.1", 0, "test.httpup.Api", "/_molt/health"));
     HttpClient client = HttpClient.newHttpClient();
     try {
       String base = "http://127.0.0.1:" + HttpServer.port("httpup");
@@ -80,6 +81,10 @@ class UpgradingHandlersTest {
           .as("the request in flight, on the code it started with")
           .isEqualTo("v1 slow");
       assertThat(get(client, base + "/nothing")).startsWith("404");
+      assertThat(get(client, base + "/_molt/health"))
+          .startsWith("200 {\"status\":\"up\",\"processes\":")
+          .containsPattern("\"httpup\":\\d+")
+          .contains("\"lastUpgrade\":");
     } finally {
       HttpServer.stop("httpup");
       CodeServer.purge("httpup");

@@ -655,7 +655,23 @@ public final class ReleaseHandler {
         result.suspended(),
         Progress.millis(result.pause().toNanos()),
         Progress.millis(result.total().toNanos()));
+    lastInstall = new LastInstall(name, result, java.time.Instant.now());
     return result;
+  }
+
+  /** The last install this JVM made: of which release, its result, and when it ended. */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+  public record LastInstall(String release, InstallResult result, java.time.Instant at) {}
+
+  private static volatile LastInstall lastInstall;
+
+  /**
+   * The last install (an upgrade or a downgrade) this node made since it started, for health
+   * endpoints and figures; empty before the first.
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+  public static Optional<LastInstall> lastInstall() {
+    return Optional.ofNullable(lastInstall);
   }
 
   /**
