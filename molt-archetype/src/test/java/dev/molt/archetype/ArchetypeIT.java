@@ -72,6 +72,19 @@ class ArchetypeIT {
     Files.writeString(file, text.replace(from, to));
   }
 
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path file : files.filter(f -> !from.relativize(f).startsWith("target")).toList()) {
+        Path copy = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy);
+        }
+      }
+    }
+  }
+
   private static String sha256(Path file) throws Exception {
     return HexFormat.of()
         .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
@@ -93,6 +106,9 @@ class ArchetypeIT {
     Path pom = project.resolve("pom.xml");
     Path counter = project.resolve("src/main/java/com/example/greeter/Counter.java");
     assertThat(Files.readString(pom)).contains("<molt.version>" + MOLT + "</molt.version>");
+    assertThat(Files.readString(project.resolve("README.md")))
+        .startsWith("# greeter\n")
+        .contains("\n## The next release, ready to edit\n");
 
     // 1.0.0, with Gson 2.10.1
     edit(
@@ -127,6 +143,12 @@ class ArchetypeIT {
     ok(project, "-q", "clean", "package", "-DskipTests");
     assertThat(sha256(project.resolve("target/greeter-1.0.0.tar.gz")))
         .as("the same sources built twice give the same tarball")
+        .isEqualTo(sha256(v100));
+    Path elsewhere = work.resolve("elsewhere/greeter");
+    copyTree(project, elsewhere);
+    ok(elsewhere, "-q", "clean", "package", "-DskipTests");
+    assertThat(sha256(elsewhere.resolve("target/greeter-1.0.0.tar.gz")))
+        .as("the same sources built in another directory give the same tarball")
         .isEqualTo(sha256(v100));
 
     // 1.1.0: Gson 2.11.0, a state component with a default, upgrading from the installed 1.0.0

@@ -140,6 +140,15 @@ public final class ReleaseMojo extends AbstractMojo {
   @Parameter(property = "molt.appup.strict", defaultValue = "false")
   boolean strictAppup;
 
+  /**
+   * Records in each module jar where its sources are on this machine (the manifest's {@code
+   * Molt-Sources}), so that a console's {@code r} can recompile them on a node of this machine. Off
+   * by default: the paths are absolute, so a jar that records them differs from one built from the
+   * same sources in another directory.
+   */
+  @Parameter(property = "molt.release.recordSources", defaultValue = "false")
+  boolean recordSources;
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     try {
@@ -203,7 +212,7 @@ public final class ReleaseMojo extends AbstractMojo {
                 classes,
                 Files.createDirectories(out.resolve("molt-jars"))
                     .resolve(name + "-" + version + "-" + jarName),
-                sourceRoots);
+                recordSources ? sourceRoots : List.of());
         files.put(dir + "/" + jarName, Files.readAllBytes(jar));
         modules.add(new ReleaseDescriptor.Module(module.name, jarName));
       }

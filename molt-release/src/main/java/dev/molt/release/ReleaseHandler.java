@@ -551,6 +551,67 @@ public final class ReleaseHandler {
    */
   record Route(String from, String to, Relup.Script script, ReleaseDescriptor target) {}
 
+  /**
+   * {@code route}, unless its script leaves a module on the running release's code though the
+   * target release's file of it differs: the node would then say it runs the target release while
+   * running old code. Refused before anything changes, naming each such module.
+   */
+  private Route loadingEveryChange(Route route, String script) throws IOException {
+    ReleaseDescriptor running = descriptor(route.from());
+    Map<String, Application> before = running.moduleOwners();
+    Set<String> loaded = new java.util.HashSet<>(route.script().prepared());
+    List<String> left = new ArrayList<>();
+    for (Application application : route.target().startOrder()) {
+      for (ReleaseDescriptor.Module module : application.modules()) {
+        if (loaded.contains(module.name())) {
+          continue;
+        }
+        Application owner = before.get(module.name());
+        if (owner == null) {
+          left.add(module.name() + " (new in " + route.to() + ")");
+          continue;
+        }
+        ReleaseDescriptor.Module old =
+            owner.modules().stream()
+                .filter(m -> m.name().equals(module.name()))
+                .findFirst()
+                .orElseThrow();
+        Path now = root.resolve(owner.dir()).resolve(old.path());
+        Path next = root.resolve(application.dir()).resolve(module.path());
+        if (!now.equals(next)
+            && Files.isRegularFile(now)
+            && Files.isRegularFile(next)
+            && Files.mismatch(now, next) != -1) {
+          left.add(module.name());
+        }
+      }
+    }
+    if (!left.isEmpty()) {
+      throw new IllegalStateException(
+          "the "
+              + script
+              + " "
+              + name
+              + " "
+              + route.to()
+              + " from "
+              + route.from()
+              + " leaves "
+              + String.join(", ", left)
+              + " on "
+              + route.from()
+              + "'s code, though "
+              + route.to()
+              + " has other code for it: the appup must update it (update <module>) or load it"
+              + " (load_module <module>, add_module for a new one), or the node would say it runs "
+              + route.to()
+              + " while running "
+              + route.from()
+              + "'s code");
+    }
+    return route;
+  }
+
   private Route path(String version) throws IOException {
     requireKnown(version);
     String from =
@@ -564,11 +625,14 @@ public final class ReleaseHandler {
     }
     Relup up = relup(version);
     if (up != null && up.upFrom(from).isPresent()) {
-      return new Route(from, version, up.upFrom(from).get(), descriptor(version));
+      return loadingEveryChange(
+          new Route(from, version, up.upFrom(from).get(), descriptor(version)), "relup of");
     }
     Relup down = relup(from);
     if (down != null && down.downTo(version).isPresent()) {
-      return new Route(from, version, down.downTo(version).get(), descriptor(version));
+      return loadingEveryChange(
+          new Route(from, version, down.downTo(version).get(), descriptor(version)),
+          "down script of");
     }
     throw new IllegalStateException(
         "no relup path from "

@@ -44,6 +44,30 @@ class ReleaseHandlerTest {
     return GenServer.call(r.registered, request);
   }
 
+  @Test // issue 14: a hand-written appup without its changed module reported 1.1.0 on 1.0.0's code
+  void aRelupThatLeavesAChangedModuleOnOldCodeIsRefusedBeforeAnythingChanges() throws Exception {
+    TestReleases r = new TestReleases(work, "hx");
+    ReleaseHandler handler = bootedOn1(r);
+    handler.unpack(
+        r.release(
+            "1.1.0",
+            "1.0.0",
+            r.jar("1.1.0", r.v2()),
+            r.appup("1.1.0", "1.0.0", "restart_application " + r.app)));
+    String refusal =
+        "the relup of "
+            + r.release
+            + " 1.1.0 from 1.0.0 leaves "
+            + r.app
+            + " on 1.0.0's code, though 1.1.0 has other code for it";
+    assertThatThrownBy(() -> handler.checkInstall("1.1.0")).hasMessageStartingWith(refusal);
+    assertThatThrownBy(() -> handler.upgrade("1.1.0"))
+        .hasMessageStartingWith(refusal)
+        .hasMessageContaining("the appup must update it (update <module>) or load it");
+    assertThat(handler.current()).contains("1.0.0");
+    assertThat(call(r, "version")).isEqualTo("v1");
+  }
+
   @Test
   void unpackBootInstallAndMakePermanentUnderLoad() throws Exception {
     TestReleases r = releases();

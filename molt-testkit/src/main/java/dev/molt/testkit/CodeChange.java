@@ -83,7 +83,10 @@ public final class CodeChange implements AutoCloseable {
     if (Files.isRegularFile(classes)) {
       return ModuleSource.jar(module, classes);
     }
-    throw new IllegalArgumentException(classes + " is neither a class directory nor a jar");
+    throw new IllegalArgumentException(
+        Files.exists(classes)
+            ? classes + " is neither a class directory nor a jar"
+            : classes + " does not exist (a class directory or a jar of the module's classes)");
   }
 
   private static ClassLoader loaderOf(ModuleInfo info) {

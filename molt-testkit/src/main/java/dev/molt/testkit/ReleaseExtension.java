@@ -137,12 +137,30 @@ final class ReleaseExtension implements BeforeEachCallback, ParameterResolver {
               + "); build them first (mvn package)");
     }
     if (names.size() != 1) {
+      String missing = "";
+      if (names.isEmpty()) {
+        List<String> found = new java.util.ArrayList<>();
+        for (String v : versions) {
+          try (Stream<Path> files = Files.list(dir)) {
+            if (files.anyMatch(p -> p.getFileName().toString().endsWith("-" + v + ".tar.gz"))) {
+              found.add(v);
+            }
+          } catch (IOException e) {
+            // said below: no release
+          }
+        }
+        missing =
+            "; no tarball of "
+                + Stream.of(versions).filter(v -> !found.contains(v)).toList()
+                + (found.isEmpty() ? "" : " (there are of " + found + ")");
+      }
       throw new ParameterResolutionException(
           (names.isEmpty() ? "no release" : "releases " + names)
               + " in "
               + dir
               + " with tarballs of "
               + List.of(versions)
+              + missing
               + (names.isEmpty()
                   ? "; build them first (mvn package), and run this test after package (Failsafe)"
                   : "; name one with release = \"...\""));

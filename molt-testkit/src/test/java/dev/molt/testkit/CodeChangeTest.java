@@ -156,7 +156,8 @@ class CodeChangeTest {
     change.close();
     assertThat(CodeServer.currentClass(store)).isEmpty();
     assertThatThrownBy(() -> CodeChange.between(work.resolve("none"), work.resolve("none")))
-        .hasMessageEndingWith("none is neither a class directory nor a jar");
+        .hasMessageEndingWith(
+            "none does not exist (a class directory or a jar of the module's classes)");
     try (CodeChange again = change("cc4b", "", "")) {
       assertThatThrownBy(() -> again.v2Class("no.Such")).hasMessage("v2 has no class no.Such");
       assertThatThrownBy(() -> again.up("java.lang.String", "x"))

@@ -174,7 +174,9 @@ class UpgradeTestTest {
             m ->
                 assertThat(m)
                     .contains("no release in ")
-                    .contains("with tarballs of [1.0.0, 9.9.9]; build them first (mvn package)"))
+                    .contains(
+                        "with tarballs of [1.0.0, 9.9.9]; no tarball of [9.9.9] (there are of"
+                            + " [1.0.0]); build them first (mvn package)"))
         .anySatisfy(
             m ->
                 assertThat(m)
