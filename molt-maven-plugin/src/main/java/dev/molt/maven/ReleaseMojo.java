@@ -281,21 +281,23 @@ public final class ReleaseMojo extends AbstractMojo {
               .write()
               .getBytes(StandardCharsets.UTF_8));
     }
+    Map<String, byte[]> stable = new java.util.TreeMap<>();
     for (Artifact artifact : plugin.getArtifacts()) {
       if ("jar".equals(artifact.getType())
           && artifact.getFile() != null
           && !artifact.getGroupId().startsWith("org.apache.maven")) {
-        files.put(
-            "lib/molt-"
-                + plugin.getVersion()
-                + "/"
-                + artifact.getArtifactId()
-                + "-"
-                + artifact.getVersion()
-                + ".jar",
+        stable.put(
+            artifact.getArtifactId() + "-" + artifact.getVersion() + ".jar",
             Files.readAllBytes(artifact.getFile().toPath()));
       }
     }
+    // the stable layer's directory is named by its content: a release whose stable layer differs
+    // (another library version, a rebuilt snapshot) gets a directory of its own, and the launcher
+    // runs the one the permanent release names (releases/<vsn>/stable)
+    String stableDir = "lib/molt-" + plugin.getVersion() + "-" + stableHash(stable);
+    stable.forEach((jar, bytes) -> files.put(stableDir + "/" + jar, bytes));
+    files.put(
+        "releases/" + version + "/stable", (stableDir + "\n").getBytes(StandardCharsets.UTF_8));
     warnOfStableLayerChanges(out, files);
     files.put("bin/" + name, launcher().getBytes(StandardCharsets.UTF_8));
 
@@ -333,41 +335,69 @@ public final class ReleaseMojo extends AbstractMojo {
    * once, when the node starts: a relup cannot change it. Says so for each earlier release whose
    * stable layer differs from this one's.
    */
+  /** The first 12 hex digits of a sha256 over the stable layer's jar names and contents. */
+  static String stableHash(Map<String, byte[]> jars) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, byte[]> jar : new java.util.TreeMap<>(jars).entrySet()) {
+        digest.update(jar.getKey().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(java.security.MessageDigest.getInstance("SHA-256").digest(jar.getValue()));
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-256 in this JDK", e);
+    }
+  }
+
   private void warnOfStableLayerChanges(Path out, Map<String, byte[]> files) throws IOException {
     java.util.Set<String> now = new java.util.TreeSet<>();
-    files.keySet().stream()
-        .filter(path -> path.startsWith("lib/molt-"))
-        .forEach(path -> now.add(path.substring(path.lastIndexOf('/') + 1)));
+    String nowDir = null;
+    for (String path : files.keySet()) {
+      if (path.startsWith("lib/molt-")) {
+        now.add(path.substring(path.lastIndexOf('/') + 1));
+        nowDir = path.substring(0, path.lastIndexOf('/'));
+      }
+    }
     for (String from : fromVersions) {
-      Path lib = out.resolve(name + "-" + from).resolve("lib");
+      Path previous = out.resolve(name + "-" + from);
+      Path lib = previous.resolve("lib");
       if (!Files.isDirectory(lib)) {
         continue;
       }
       java.util.Set<String> before = new java.util.TreeSet<>();
+      java.util.Set<String> beforeDirs = new java.util.TreeSet<>();
       try (Stream<Path> jars = Files.walk(lib, 2)) {
         jars.filter(p -> p.getParent().getFileName().toString().startsWith("molt-"))
             .filter(p -> p.toString().endsWith(".jar"))
-            .forEach(p -> before.add(p.getFileName().toString()));
+            .forEach(
+                p -> {
+                  before.add(p.getFileName().toString());
+                  beforeDirs.add("lib/" + p.getParent().getFileName());
+                });
       }
-      if (!before.equals(now)) {
-        java.util.Set<String> added = new java.util.TreeSet<>(now);
-        added.removeAll(before);
-        java.util.Set<String> removed = new java.util.TreeSet<>(before);
-        removed.removeAll(now);
-        getLog()
-            .warn(
-                "release "
-                    + version
-                    + ": the stable layer differs from "
-                    + from
-                    + "'s (new "
-                    + added
-                    + ", gone "
-                    + removed
-                    + "); a live upgrade from "
-                    + from
-                    + " keeps the old one until the node restarts");
+      if (before.equals(now) && beforeDirs.equals(java.util.Set.of(String.valueOf(nowDir)))) {
+        continue;
       }
+      java.util.Set<String> added = new java.util.TreeSet<>(now);
+      added.removeAll(before);
+      java.util.Set<String> removed = new java.util.TreeSet<>(before);
+      removed.removeAll(now);
+      getLog()
+          .warn(
+              "release "
+                  + version
+                  + ": the stable layer differs from "
+                  + from
+                  + "'s ("
+                  + (added.isEmpty() && removed.isEmpty()
+                      ? "the same jars, with other content"
+                      : "new " + added + ", gone " + removed)
+                  + "); a live upgrade from "
+                  + from
+                  + " keeps the old one until the node restarts on this release ("
+                  + nowDir
+                  + ")");
     }
   }
 

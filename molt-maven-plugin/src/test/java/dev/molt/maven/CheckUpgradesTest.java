@@ -67,11 +67,20 @@ class CheckUpgradesTest {
   /** Builds release {@code version} of "checked", runnable: the node's jars are in its lib/. */
   private void release(String version, String state, String extra, String... from)
       throws Exception {
+    release(version, state, extra, List.of(), from);
+  }
+
+  /** As above, with {@code pinned} jars in the node's stable layer too. */
+  private void release(
+      String version, String state, String extra, List<Artifact> pinned, String... from)
+      throws Exception {
     ReleaseMojo mojo =
         TestMojos.mojo(work, "checked", version, "check.app", server(state, extra), Set.of());
     Files.writeString(work.resolve("src-" + version + "/check/app/App.java"), APP);
     mojo.applications.getFirst().start = "check.app.App";
-    mojo.plugin.setArtifacts(nodeJars());
+    List<Artifact> stable = new ArrayList<>(nodeJars());
+    stable.addAll(pinned);
+    mojo.plugin.setArtifacts(stable);
     mojo.upgradeFrom = List.of(from);
     mojo.setLog(log());
     mojo.execute();
@@ -171,6 +180,63 @@ class CheckUpgradesTest {
         .hasMessageStartingWith("upgrade check checked 1.0.0 -> 1.1.0: bin/checked upgrade ")
         .hasMessageContaining("rolled back")
         .hasMessageContaining("gains component calls");
+  }
+
+  /** A library of the stable layer, {@code pinned.Version.v()} answering {@code v}. */
+  private Artifact pinned(String v) throws Exception {
+    Path src = Files.createDirectories(work.resolve("pinned-src-" + v + "/pinned"));
+    Files.writeString(
+        src.resolve("Version.java"),
+        "package pinned; public final class Version { public static String v() { return \""
+            + v
+            + "\"; } }");
+    Path classes = Files.createDirectories(work.resolve("pinned-classes-" + v));
+    int rc =
+        javax.tools.ToolProvider.getSystemJavaCompiler()
+            .run(
+                null, null, null, "-d", classes.toString(), src.resolve("Version.java").toString());
+    assertThat(rc).isZero();
+    DefaultArtifact artifact =
+        new DefaultArtifact(
+            "test",
+            "pinned",
+            v,
+            Artifact.SCOPE_RUNTIME,
+            "jar",
+            null,
+            new DefaultArtifactHandler("jar"));
+    artifact.setFile(
+        dev.molt.release.ReleasePackager.jar(classes, work.resolve("pinned-" + v + ".jar"))
+            .toFile());
+    return artifact;
+  }
+
+  @Test // issue 14: both versions of a pinned library sat in one lib/molt-*/, the old one first
+  void aStableLayerLibraryThatChangesVersionRunsAfterTheRestart() throws Exception {
+    release("1.0.0", "public record State(int n) {}", "", List.of(pinned("1.0")));
+    release("1.1.0", "public record State(int n) {}", "", List.of(pinned("2.0")), "1.0.0");
+    Path root = Files.createDirectories(work.resolve("root"));
+    CheckUpgradesMojo.Launcher node = new CheckUpgradesMojo.Launcher(root, "checked", 120);
+    node.extract(work.resolve("target/checked-1.0.0.tar.gz"));
+    try {
+      node.ok("start");
+      assertThat(node.ok("eval", "pinned.Version.v()")).isEqualTo("\"1.0\"");
+      node.ok("upgrade", work.resolve("target/checked-1.1.0.tar.gz").toString());
+      assertThat(node.ok("eval", "pinned.Version.v()"))
+          .as("live, the node keeps the stable layer it started with")
+          .isEqualTo("\"1.0\"");
+      node.ok("stop");
+      node.ok("start");
+      assertThat(node.ok("eval", "pinned.Version.v()"))
+          .as("restarted on 1.1.0, its stable layer")
+          .isEqualTo("\"2.0\"");
+      node.ok("downgrade", "1.0.0");
+      node.ok("stop");
+      node.ok("start");
+      assertThat(node.ok("eval", "pinned.Version.v()")).isEqualTo("\"1.0\"");
+    } finally {
+      node.stopQuietly();
+    }
   }
 
   @Test

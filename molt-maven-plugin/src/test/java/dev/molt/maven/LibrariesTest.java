@@ -90,7 +90,12 @@ class LibrariesTest {
         .contains("module textlib textlib-1.0.jar library=1.0")
         .doesNotContain("demo-logging", "molt-runtime", "module pinned");
     assertThat(work.resolve("target/libs-1.0.0/lib/app-1.0.0/textlib-1.0.jar")).isRegularFile();
-    assertThat(work.resolve("target/libs-1.0.0/lib/molt-test/pinned-1.0.jar")).isRegularFile();
+    String stable =
+        java.nio.file.Files.readString(work.resolve("target/libs-1.0.0/releases/1.0.0/stable"))
+            .strip();
+    assertThat(stable).matches("lib/molt-test-[0-9a-f]{12}");
+    assertThat(work.resolve("target/libs-1.0.0").resolve(stable).resolve("pinned-1.0.jar"))
+        .isRegularFile();
 
     ReleaseMojo next = mojo("1.1.0", "2.0", "1.0");
     next.upgradeFrom = List.of("1.0.0");
