@@ -639,7 +639,11 @@ final class Unpacker {
           && !file.getKey().startsWith("bin/")
           && !file.getValue().equals(sha256(target))) {
         throw new UnpackException(
-            "unpacking would overwrite " + file.getKey() + " with different content; refused");
+            "unpacking would overwrite "
+                + file.getKey()
+                + " with different content; refused: this is another build of a release the node"
+                + " already has (if that release is neither running nor permanent, remove it"
+                + " first)");
       }
     }
     boolean alreadyThere = true;

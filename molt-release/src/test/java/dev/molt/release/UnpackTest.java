@@ -56,6 +56,18 @@ class UnpackTest {
   }
 
   @Test
+  void anotherBuildOfAReleaseTheNodeHasIsRefusedSayingWhatToDo() throws IOException {
+    assertRefused(
+        r.release("1.0.0", null, r.v2()),
+        "unpacking would overwrite lib/"
+            + r.app
+            + "-1.0.0/"
+            + r.app
+            + ".jar with different content; refused: this is another build of a release the node"
+            + " already has (if that release is neither running nor permanent, remove it first)");
+  }
+
+  @Test
   void theValidTarballUnpacks() throws IOException {
     assertThat(handler.unpack(r.tarball("1.1.0", files, Map.of()))).isEqualTo("1.1.0");
     assertThat(work.resolve("root/lib/" + r.app + "-1.1.0/" + r.app + ".jar")).isRegularFile();
