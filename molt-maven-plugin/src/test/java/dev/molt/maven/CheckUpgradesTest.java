@@ -221,7 +221,10 @@ class CheckUpgradesTest {
     try {
       node.ok("start");
       assertThat(node.ok("eval", "pinned.Version.v()")).isEqualTo("\"1.0\"");
-      node.ok("upgrade", work.resolve("target/checked-1.1.0.tar.gz").toString());
+      assertThat(node.ok("upgrade", work.resolve("target/checked-1.1.0.tar.gz").toString()))
+          .as("the upgrade says when the new stable layer takes effect")
+          .contains("release 1.1.0 has another stable layer (lib/molt-test-")
+          .contains("it takes effect when the node next starts, on the permanent release");
       assertThat(node.ok("eval", "pinned.Version.v()"))
           .as("live, the node keeps the stable layer it started with")
           .isEqualTo("\"1.0\"");

@@ -719,8 +719,63 @@ public final class ReleaseHandler {
         result.suspended(),
         Progress.millis(result.pause().toNanos()),
         Progress.millis(result.total().toNanos()));
+    String stable = stableLayerChange(version);
+    if (stable != null) {
+      LOG.warn("{}", stable);
+      List<String> warnings = new ArrayList<>(result.warnings());
+      warnings.add(stable);
+      result =
+          new InstallResult(
+              result.from(),
+              result.to(),
+              result.suspended(),
+              result.pause(),
+              result.total(),
+              warnings);
+    }
     lastInstall = new LastInstall(name, result, java.time.Instant.now());
     return result;
+  }
+
+  /**
+   * Says so if release {@code version} names a stable layer ({@code releases/<vsn>/stable}) other
+   * than the one this node runs (the {@code lib/molt-*} jars of its class path): it takes effect at
+   * the next start. Null if they are the same, or either is unknown (a node not started by its
+   * launcher, a release built before releases named theirs).
+   */
+  private String stableLayerChange(String version) {
+    Path file = releaseDir(version).resolve("stable");
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    String wanted;
+    try {
+      wanted = Files.readString(file).strip();
+    } catch (IOException e) {
+      return null;
+    }
+    Path lib = root.resolve("lib").toAbsolutePath().normalize();
+    String running = null;
+    for (String entry :
+        System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+      Path jar = Path.of(entry).toAbsolutePath().normalize();
+      if (jar.getParent() != null
+          && lib.equals(jar.getParent().getParent())
+          && jar.getParent().getFileName().toString().startsWith("molt-")) {
+        running = "lib/" + jar.getParent().getFileName();
+        break;
+      }
+    }
+    if (running == null || running.equals(wanted)) {
+      return null;
+    }
+    return "release "
+        + version
+        + " has another stable layer ("
+        + wanted
+        + ") than the one this node runs ("
+        + running
+        + "): it takes effect when the node next starts, on the permanent release";
   }
 
   /** The last install this JVM made: of which release, its result, and when it ended. */
