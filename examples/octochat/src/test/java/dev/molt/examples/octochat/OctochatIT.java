@@ -1,6 +1,7 @@
 package dev.molt.examples.octochat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.molt.testkit.LauncherNode;
 import java.io.BufferedReader;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +73,19 @@ class OctochatIT {
     }
   }
 
+  /** Lines sent to a room and not (yet) delivered to one of its other members. */
+  private static long lost(List<Client> all) {
+    long lost = 0;
+    for (Client receiver : all) {
+      for (Client sender : all) {
+        if (sender != receiver && sender.room == receiver.room) {
+          lost += sender.sent.get() - receiver.next.getOrDefault(sender.id, 0L);
+        }
+      }
+    }
+    return lost;
+  }
+
   @Test
   void onThousandClientsChattingAnUpgradeAndADowngradeLoseNothing() throws Exception {
     int clients = Integer.getInteger("octochat.clients", 1000);
@@ -93,7 +109,8 @@ class OctochatIT {
         assertThat(client.in.readLine()).isEqualTo("you are in r" + client.room);
         all.add(client);
       }
-      Thread.sleep(500); // the last joins reach their rooms
+      // no wait for the joins: each client's Join was cast before its "you are in", so every line
+      // said from now on reaches its room after every Join
 
       AtomicBoolean sending = new AtomicBoolean(true);
       AtomicBoolean ending = new AtomicBoolean();
@@ -101,6 +118,7 @@ class OctochatIT {
       Histogram delays = new Histogram(3);
       AtomicLong delivered = new AtomicLong();
       CountDownLatch readersDone = new CountDownLatch(all.size());
+      CountDownLatch sendersDone = new CountDownLatch(all.size());
       for (Client client : all) {
         Thread.ofVirtual()
             .start(
@@ -160,6 +178,8 @@ class OctochatIT {
                     }
                   } catch (IOException | InterruptedException e) {
                     problems.add("c" + client.id + " could not send: " + e);
+                  } finally {
+                    sendersDone.countDown();
                   }
                 });
       }
@@ -171,21 +191,25 @@ class OctochatIT {
       for (Client client : asked) {
         client.say("/who");
       }
-      Thread.sleep(1_000);
+      // answered on 1.1.0, before the downgrade
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  asked.stream()
+                      .allMatch(c -> c.answers.stream().anyMatch(a -> a.startsWith("in r"))));
       String down = node.ok("downgrade", "1.0.0");
       Thread.sleep(3_000);
       sending.set(false);
-      Thread.sleep(3_000); // the last lines arrive
+      assertThat(sendersDone.await(30, TimeUnit.SECONDS)).as("the senders stopped").isTrue();
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> lost(all) == 0); // the last lines arrive
+      } catch (ConditionTimeoutException e) {
+        // counted and reported below
+      }
 
       long sent = all.stream().mapToLong(c -> c.sent.get()).sum();
-      long lost = 0;
-      for (Client receiver : all) {
-        for (Client sender : all) {
-          if (sender != receiver && sender.room == receiver.room) {
-            lost += sender.sent.get() - receiver.next.getOrDefault(sender.id, 0L);
-          }
-        }
-      }
+      long lost = lost(all);
       ending.set(true);
       for (Client client : all) {
         client.socket.close();
