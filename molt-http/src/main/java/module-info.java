@@ -5,6 +5,8 @@
 module dev.molt.http {
   requires transitive dev.molt.runtime;
   requires transitive io.helidon.webserver;
+  requires io.helidon.webserver.websocket;
+  requires io.helidon.websocket;
   requires dev.molt.release;
   requires org.slf4j;
   requires static org.apiguardian.api;

@@ -12,10 +12,15 @@ import dev.molt.behaviour.GenServer;
 import dev.molt.behaviour.Init;
 import dev.molt.behaviour.NoReply;
 import dev.molt.behaviour.Reply;
-import io.helidon.common.Builder;
-import io.helidon.webserver.Routing;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.websocket.WsRouting;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +52,70 @@ public final class HttpServer {
    * @param service the {@link HttpService} class, by name: its current version serves each request
    * @param healthPath where the node's figures are served as JSON (processes, module versions, the
    *     last upgrade and its pause), or null for nowhere
+   * @param webSockets WebSocket endpoints: path to the class, by name, of the {@link GenServer}
+   *     whose current version each connection gets (its {@code init} receives a {@link
+   *     WsConnection})
    */
-  public record Spec(String name, String host, int port, String service, String healthPath) {
+  public record Spec(
+      String name,
+      String host,
+      int port,
+      String service,
+      String healthPath,
+      Map<String, String> webSockets,
+      WebSocketLimits webSocketLimits) {
+    public Spec {
+      webSockets = Map.copyOf(webSockets);
+      Objects.requireNonNull(webSocketLimits, "webSocketLimits");
+    }
+
+    /** A server with no WebSocket endpoint. */
+    public Spec(String name, String host, int port, String service, String healthPath) {
+      this(name, host, port, service, healthPath, Map.of(), WebSocketLimits.DEFAULT);
+    }
+
     public Spec withHealthPath(String healthPath) {
-      return new Spec(name, host, port, service, healthPath);
+      return new Spec(name, host, port, service, healthPath, webSockets, webSocketLimits);
+    }
+
+    /**
+     * With a WebSocket endpoint at {@code path}: each connection is a process of the current
+     * version of {@code handler}, whose {@code init} gets a {@link WsConnection}.
+     */
+    public Spec withWebSocket(String path, Class<? extends GenServer<?>> handler) {
+      return withWebSocket(path, handler.getName());
+    }
+
+    /** With a WebSocket endpoint at {@code path}, its handler class given by name. */
+    public Spec withWebSocket(String path, String handler) {
+      Map<String, String> all = new TreeMap<>(webSockets);
+      all.put(path, handler);
+      return new Spec(name, host, port, service, healthPath, all, webSocketLimits);
+    }
+
+    public Spec withWebSocketLimits(WebSocketLimits limits) {
+      return new Spec(name, host, port, service, healthPath, webSockets, limits);
+    }
+  }
+
+  /**
+   * What one WebSocket connection may hold.
+   *
+   * @param maxMessageBytes the longest message a client may send; a longer one drops the connection
+   *     (status 1009)
+   * @param maxBufferedBytes how much may wait to be sent to a client that does not read; more drops
+   *     the connection (status 1008) instead of growing the heap
+   * @param maxMailbox how many messages may wait in the connection's process; past it, reading from
+   *     the client pauses
+   */
+  public record WebSocketLimits(int maxMessageBytes, long maxBufferedBytes, int maxMailbox) {
+    /** 1 MiB messages, 4 MiB waiting to be sent, 1,000 messages waiting in the process. */
+    public static final WebSocketLimits DEFAULT = new WebSocketLimits(1 << 20, 4L << 20, 1_000);
+
+    public WebSocketLimits {
+      if (maxMessageBytes <= 0 || maxBufferedBytes <= 0 || maxMailbox <= 0) {
+        throw new IllegalArgumentException("WebSocket limits must be positive: " + this);
+      }
     }
   }
 
@@ -96,17 +161,21 @@ public final class HttpServer {
     public Init<WebServer> init(Object arg) {
       Spec spec = (Spec) arg;
       UpgradingRouting routing = new UpgradingRouting(spec.service(), spec.healthPath());
-      Builder<?, ? extends Routing> builder = new FixedRouting(routing);
-      WebServer server =
-          WebServer.builder()
-              .host(spec.host())
-              .port(spec.port())
-              .addRouting(builder)
-              .build()
-              .start();
+      var server =
+          WebServer.builder().host(spec.host()).port(spec.port()).routing(asBuilder(routing));
+      if (!spec.webSockets().isEmpty()) {
+        WsRouting.Builder sockets = WsRouting.builder();
+        spec.webSockets()
+            .forEach(
+                (path, handler) ->
+                    sockets.endpoint(
+                        path, () -> new ProcessListener(handler, spec.webSocketLimits())));
+        server.addRouting(sockets);
+      }
+      WebServer started = server.build().start();
       LOG.info(
-          "HTTP server {} on port {}, served by {}", spec.name(), server.port(), spec.service());
-      return Init.ok(server);
+          "HTTP server {} on port {}, served by {}", spec.name(), started.port(), spec.service());
+      return Init.ok(started);
     }
 
     @Override
@@ -125,12 +194,30 @@ public final class HttpServer {
     }
   }
 
-  /** Hands the webserver a routing already built. */
-  private record FixedRouting(UpgradingRouting routing)
-      implements Builder<FixedRouting, UpgradingRouting> {
-    @Override
-    public UpgradingRouting build() {
-      return routing;
-    }
+  /**
+   * Hands the webserver the routing, already built, as an HTTP routing builder. A routing given any
+   * other way is served beside an empty HTTP routing the webserver adds, and which of the two
+   * serves depends on identity hash order: requests then answer 404 at random.
+   */
+  private static HttpRouting.Builder asBuilder(UpgradingRouting routing) {
+    HttpRouting.Builder ignored = HttpRouting.builder();
+    return (HttpRouting.Builder)
+        Proxy.newProxyInstance(
+            HttpServer.class.getClassLoader(),
+            new Class<?>[] {HttpRouting.Builder.class},
+            (proxy, method, args) -> {
+              boolean noArgs = args == null || args.length == 0;
+              if (noArgs && (method.getName().equals("build") || method.getName().equals("get"))) {
+                return routing;
+              }
+              if (method.getName().equals("equals") && args != null && args.length == 1) {
+                return proxy == args[0];
+              }
+              if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+              }
+              Object result = method.invoke(ignored, args);
+              return result == ignored ? proxy : result;
+            });
   }
 }

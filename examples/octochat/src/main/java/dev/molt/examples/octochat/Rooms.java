@@ -13,6 +13,7 @@ import dev.molt.behaviour.NoReply;
 import dev.molt.behaviour.Reply;
 import dev.molt.code.CodeServer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The rooms by name: starts a {@link Room} the first time someone joins it. */
@@ -25,6 +26,9 @@ public final class Rooms implements GenServer<Rooms.State> {
   /** Asks for the room of that name, started if it is not. */
   public record Find(String room) {}
 
+  /** Asks for the names of the rooms. */
+  public record Names() {}
+
   public static Pid startLink() {
     return GenServer.startLink(NAME, CodeServer.newInstance(Rooms.class, GenServer.class), null);
   }
@@ -32,6 +36,12 @@ public final class Rooms implements GenServer<Rooms.State> {
   /** The room named {@code name}. */
   public static Pid find(String name) {
     return (Pid) GenServer.call(NAME, new Find(name));
+  }
+
+  /** The names of the rooms, sorted. */
+  @SuppressWarnings("unchecked")
+  public static List<String> names() {
+    return (List<String>) GenServer.call(NAME, new Names());
   }
 
   @Override
@@ -49,6 +59,9 @@ public final class Rooms implements GenServer<Rooms.State> {
         state.monitors().put(Process.monitor(pid), room);
       }
       return new Reply<>(pid, state);
+    }
+    if (request instanceof Names) {
+      return new Reply<>(state.rooms().keySet().stream().sorted().toList(), state);
     }
     return new Reply<>(null, state);
   }

@@ -11,6 +11,10 @@ import dev.molt.behaviour.Init;
 import dev.molt.behaviour.NoReply;
 import dev.molt.behaviour.Reply;
 import dev.molt.behaviour.Stop;
+import dev.molt.http.WsClosed;
+import dev.molt.http.WsConnection;
+import dev.molt.http.WsSocket;
+import dev.molt.http.WsText;
 import dev.molt.net.TcpClosed;
 import dev.molt.net.TcpData;
 import dev.molt.net.TcpError;
@@ -26,8 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChatConnection implements GenServer<ChatConnection.State> {
   private static final AtomicLong GUESTS = new AtomicLong();
 
-  /** The socket, the client's name, its room's name and the room. */
-  public record State(TcpSocket socket, String nick, String roomName, Pid room) {}
+  /**
+   * The socket (a TCP {@link TcpSocket} or a {@link WsSocket}), the client's name, its room's name
+   * and the room.
+   */
+  public record State(Object socket, String nick, String roomName, Pid room) {}
 
   /** A line for this client, from its room. */
   public record Line(String text) {}
@@ -39,11 +46,14 @@ public final class ChatConnection implements GenServer<ChatConnection.State> {
 
   @Override
   public Init<State> init(Object arg) {
-    TcpSocket socket = ((TcpListener.Connection) arg).socket();
+    Object socket =
+        arg instanceof WsConnection ws ? ws.socket() : ((TcpListener.Connection) arg).socket();
     String nick = "guest" + GUESTS.incrementAndGet();
     Pid room = join("lobby", nick);
-    socket.send("welcome, " + nick + "; you are in lobby");
-    socket.setActiveOnce();
+    send(socket, "welcome, " + nick + "; you are in lobby");
+    if (socket instanceof TcpSocket tcp) {
+      tcp.setActiveOnce();
+    }
     return Init.ok(new State(socket, nick, "lobby", room));
   }
 
@@ -58,11 +68,13 @@ public final class ChatConnection implements GenServer<ChatConnection.State> {
     return switch (message) {
       case TcpData data -> {
         State next = handle(data.text(), state);
-        state.socket().setActiveOnce();
+        ((TcpSocket) state.socket()).setActiveOnce();
         yield new NoReply<>(next);
       }
+      case WsText(WsSocket socket, String text) -> new NoReply<>(handle(text, state));
       case TcpError error -> new NoReply<>(state);
       case TcpClosed closed -> new Stop<>(ExitReason.normal(), state);
+      case WsClosed closed -> new Stop<>(ExitReason.normal(), state);
       default -> new NoReply<>(state);
     };
   }
@@ -72,31 +84,40 @@ public final class ChatConnection implements GenServer<ChatConnection.State> {
       String name = line.substring(6).strip();
       GenServer.cast(state.room(), new Room.Leave(Process.self()));
       Pid room = join(name, state.nick());
-      state.socket().send("you are in " + name);
+      send(state.socket(), "you are in " + name);
       return new State(state.socket(), state.nick(), name, room);
     }
     if (line.startsWith("/nick ") && !line.substring(6).isBlank()) {
       String nick = line.substring(6).strip();
       GenServer.cast(state.room(), new Room.Nick(Process.self(), nick));
-      state.socket().send("you are " + nick);
+      send(state.socket(), "you are " + nick);
       return new State(state.socket(), nick, state.roomName(), state.room());
     }
     if (line.strip().equals("/who")) {
-      state.socket().send((String) GenServer.call(state.room(), new Room.Who()));
+      send(state.socket(), (String) GenServer.call(state.room(), new Room.Who()));
       return state;
     }
     if (line.startsWith("/")) {
-      state.socket().send("unknown command " + line.split(" ", 2)[0]);
+      send(state.socket(), "unknown command " + line.split(" ", 2)[0]);
       return state;
     }
     GenServer.cast(state.room(), new Room.Say(Process.self(), line));
     return state;
   }
 
+  /** Sends {@code line} on a TCP or WebSocket connection. */
+  private static void send(Object socket, String line) {
+    switch (socket) {
+      case TcpSocket tcp -> tcp.send(line);
+      case WsSocket ws -> ws.send(line);
+      default -> throw new IllegalStateException("not a socket: " + socket);
+    }
+  }
+
   @Override
   public CastResult<State> handleCast(Object request, State state) {
     if (request instanceof Line(String text)) {
-      state.socket().send(text);
+      send(state.socket(), text);
     }
     return new NoReply<>(state);
   }
