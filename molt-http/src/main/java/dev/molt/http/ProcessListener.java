@@ -10,6 +10,8 @@ import io.helidon.websocket.WsSession;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection: a process on the current version of the handler class owns it and gets
@@ -17,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * waiting, so a client that sends faster than its process handles is held back by TCP.
  */
 final class ProcessListener implements WsListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessListener.class);
+
   /** The open connections, by session, to hear of an end no listener call reports. */
   private static final Map<Object, ProcessListener> OPEN = new ConcurrentHashMap<>();
 
@@ -43,7 +47,8 @@ final class ProcessListener implements WsListener {
                   UpgradingRouting.current(handler, "WebSocket handler"), GenServer.class);
       process = GenServer.start(callbacks, new WsConnection(socket));
     } catch (RuntimeException e) {
-      session.close(1011, "the connection's process did not start");
+      LOG.warn("a WebSocket connection's process, of {}, did not start: {}", handler, e.toString());
+      socket.close(1011, "the connection's process did not start");
       return;
     }
     socket.own(process);

@@ -103,6 +103,7 @@ class WebSocketHostileTest {
     HttpServer.start(
         new HttpServer.Spec("wshostile", "127.0.0.1", 0, "test.wshostile.Api", null)
             .withWebSocket("/ws", "test.wshostile.Handler")
+            .withWebSocket("/broken", "test.wshostile.Missing")
             .withWebSocketLimits(new HttpServer.WebSocketLimits(64 * 1024, 1 << 20, 16)));
     base = "ws://127.0.0.1:" + HttpServer.port("wshostile") + "/ws";
   }
@@ -143,6 +144,18 @@ class WebSocketHostileTest {
     assertThat(EVENTS.poll(30, TimeUnit.SECONDS))
         .as("the process hears that its connection dropped")
         .isEqualTo("closed 1008");
+    assertStillServes();
+  }
+
+  @Test
+  void aHandlerThatCannotStartClosesItsConnectionWith1011() throws Exception {
+    WsTestClient client = new WsTestClient(true);
+    HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .buildAsync(URI.create(base.replace("/ws", "/broken")), client)
+        .get(10, TimeUnit.SECONDS);
+
+    assertThat(client.received.poll(10, TimeUnit.SECONDS)).isEqualTo("closed 1011");
     assertStillServes();
   }
 
