@@ -364,6 +364,7 @@ class OctochatIT {
       Thread.sleep(3_000);
       String up = node.ok("upgrade", "1.1.0");
       HttpResponse<String> who = get(http, base + "/rooms/r0");
+      String health = get(http, base + "/_molt/health").body();
       Thread.sleep(3_000);
       List<Client> asked = all.subList(0, Math.min(10, all.size()));
       for (Client client : asked) {
@@ -432,6 +433,13 @@ class OctochatIT {
       assertThat(load.ok.get()).isPositive();
       assertThat(who.statusCode()).as("1.1.0's new route, with the room's members").isEqualTo(200);
       assertThat(who.body()).startsWith("in r0: ").contains("c0").contains("c9");
+      assertThat(health)
+          .as("the node's figures after a real install")
+          .startsWith("{\"status\":\"up\"")
+          .contains("\"from\":\"1.0.0\",\"to\":\"1.1.0\"")
+          .contains(
+              "\"suspended\":"
+                  + (clients + (clients + 9) / 10 + 2)); // connections, rooms, lobby, Rooms
       assertThat(afterDowngrade).as("1.0.0's routes again after the downgrade").isEqualTo(404);
       assertThat(up).contains("upgraded to 1.1.0 from 1.0.0");
       assertThat(down).contains("downgraded to 1.0.0 from 1.1.0");
