@@ -15,9 +15,14 @@ import dev.molt.behaviour.Reply;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -40,6 +45,8 @@ import org.slf4j.LoggerFactory;
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class HttpServer {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private HttpServer() {}
 
@@ -127,14 +134,18 @@ public final class HttpServer {
     return new Spec(name, "0.0.0.0", port, service.getName(), "/_molt/health");
   }
 
-  /** Starts the server, unlinked; fails if it cannot listen. */
+  /**
+   * Starts the server, unlinked; fails, saying why, if it cannot listen (a port in use, an address
+   * not allowed). The webserver may take a while to start on a loaded machine: this waits up to 60
+   * s.
+   */
   public static Pid start(Spec spec) {
-    return GenServer.start(spec.name(), new Server(), spec);
+    return GenServer.start(spec.name(), new Server(), spec, START_TIMEOUT);
   }
 
-  /** Starts the server, linked to the calling process. */
+  /** Starts the server, linked to the calling process; fails as {@link #start} does. */
   public static Pid startLink(Spec spec) {
-    return GenServer.startLink(spec.name(), new Server(), spec);
+    return GenServer.startLink(spec.name(), new Server(), spec, START_TIMEOUT);
   }
 
   /** A supervisor's child that is the server. */
@@ -162,7 +173,15 @@ public final class HttpServer {
       Spec spec = (Spec) arg;
       UpgradingRouting routing = new UpgradingRouting(spec.service(), spec.healthPath());
       var server =
-          WebServer.builder().host(spec.host()).port(spec.port()).routing(asBuilder(routing));
+          WebServer.builder()
+              .host(spec.host())
+              .port(spec.port())
+              .routing(asBuilder(routing))
+              .addProtocol(
+                  WsConfig.builder()
+                      .name("websocket")
+                      .maxFrameLength(spec.webSocketLimits().maxMessageBytes())
+                      .build());
       if (!spec.webSockets().isEmpty()) {
         WsRouting.Builder sockets = WsRouting.builder();
         spec.webSockets()
@@ -173,6 +192,18 @@ public final class HttpServer {
         server.addRouting(sockets);
       }
       WebServer started = server.build().start();
+      if (!started.isRunning() || started.port() <= 0) {
+        started.stop();
+        throw new IllegalStateException(
+            "HTTP server "
+                + spec.name()
+                + " cannot listen on "
+                + spec.host()
+                + ":"
+                + spec.port()
+                + ": "
+                + whyNot(spec.host(), spec.port()));
+      }
       LOG.info(
           "HTTP server {} on port {}, served by {}", spec.name(), started.port(), spec.service());
       return Init.ok(started);
@@ -191,6 +222,16 @@ public final class HttpServer {
     @Override
     public void terminate(ExitReason reason, WebServer server) {
       server.stop();
+    }
+  }
+
+  /** Why the webserver could not listen: the error of a listen of our own on the same address. */
+  private static String whyNot(String host, int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(host, port));
+      return "the webserver did not start (its reason is in the console log)";
+    } catch (IOException e) {
+      return e.getMessage();
     }
   }
 

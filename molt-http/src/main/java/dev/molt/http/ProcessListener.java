@@ -93,7 +93,7 @@ final class ProcessListener implements WsListener {
     if (size <= limits.maxMessageBytes()) {
       return false;
     }
-    socket.drop(1009, "a message longer than " + limits.maxMessageBytes() + " bytes");
+    socket.closeNow(1009, "a message longer than " + limits.maxMessageBytes() + " bytes");
     return true;
   }
 
@@ -106,6 +106,18 @@ final class ProcessListener implements WsListener {
       Thread.currentThread().interrupt();
     }
     Process.send(process, message);
+  }
+
+  /** Answers a ping with its data, as RFC 6455 asks. */
+  @Override
+  public void onPing(WsSession session, BufferData data) {
+    byte[] bytes = new byte[data.available()];
+    data.read(bytes);
+    try {
+      session.pong(BufferData.create(bytes));
+    } catch (RuntimeException e) {
+      // the connection is ending; its process hears of it
+    }
   }
 
   @Override

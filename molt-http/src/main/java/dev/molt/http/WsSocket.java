@@ -6,6 +6,7 @@ import dev.molt.Down;
 import dev.molt.Pid;
 import dev.molt.Process;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsSession;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,14 +112,29 @@ public final class WsSocket {
     Process.send(writer, Stop.INSTANCE);
   }
 
-  /** Drops the connection at once, without the closing handshake. */
+  /**
+   * Cuts the connection at once, with no closing handshake (the peer sees it as abnormal, 1006):
+   * for a peer that does not read, which would never read a close frame either.
+   */
   void drop(int status, String reason) {
     closed = true;
     try {
-      session.terminate();
+      if (session.socketContext() instanceof ConnectionContext connection) {
+        connection.serverSocket().close();
+      } else {
+        session.terminate();
+      }
     } catch (RuntimeException e) {
-      // gone already
+      quietly(session::terminate);
     }
+    report(status, reason);
+    Process.send(writer, Stop.INSTANCE);
+  }
+
+  /** Closes the connection now, with {@code status}, ahead of what is queued. */
+  void closeNow(int status, String reason) {
+    closed = true;
+    quietly(() -> session.close(status, reason));
     report(status, reason);
     Process.send(writer, Stop.INSTANCE);
   }

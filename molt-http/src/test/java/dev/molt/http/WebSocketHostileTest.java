@@ -1,6 +1,7 @@
 package dev.molt.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.molt.code.CodeServer;
 import dev.molt.code.ModuleSource;
@@ -10,6 +11,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,7 @@ class WebSocketHostileTest {
                 if (count == 1000) { event("slow done, most waiting " + mostWaiting); }
               }
               case WsText(var s, var text) -> socket.send("echo " + text);
+              case WsBinary(var s, byte[] bytes) -> socket.send("binary " + bytes.length);
               case WsClosed(var s, int status, var reason) -> {
                 event("closed " + status);
                 return new Stop<>(ExitReason.normal(), socket);
@@ -104,7 +107,7 @@ class WebSocketHostileTest {
         new HttpServer.Spec("wshostile", "127.0.0.1", 0, "test.wshostile.Api", null)
             .withWebSocket("/ws", "test.wshostile.Handler")
             .withWebSocket("/broken", "test.wshostile.Missing")
-            .withWebSocketLimits(new HttpServer.WebSocketLimits(64 * 1024, 1 << 20, 16)));
+            .withWebSocketLimits(new HttpServer.WebSocketLimits(3 << 20, 1 << 20, 16)));
     base = "ws://127.0.0.1:" + HttpServer.port("wshostile") + "/ws";
   }
 
@@ -148,6 +151,17 @@ class WebSocketHostileTest {
   }
 
   @Test
+  void aPortInUseFailsTheStartSayingWhy() throws Exception {
+    int taken = HttpServer.port("wshostile");
+    assertThatThrownBy(
+            () ->
+                HttpServer.start(
+                    new HttpServer.Spec("second", "127.0.0.1", taken, "test.wshostile.Api", null)))
+        .hasStackTraceContaining("HTTP server second cannot listen on 127.0.0.1:" + taken)
+        .hasStackTraceContaining("Address already in use");
+  }
+
+  @Test
   void aHandlerThatCannotStartClosesItsConnectionWith1011() throws Exception {
     WsTestClient client = new WsTestClient(true);
     HttpClient.newHttpClient()
@@ -163,10 +177,47 @@ class WebSocketHostileTest {
   void aMessageOverTheLimitDropsItsConnection() throws Exception {
     WsTestClient client = new WsTestClient(true);
     WebSocket socket = connect(client);
-    socket.sendText("y".repeat(100_000), true).get(10, TimeUnit.SECONDS);
+    socket.sendText("y".repeat(4 << 20), true).get(10, TimeUnit.SECONDS);
 
     assertThat(EVENTS.poll(30, TimeUnit.SECONDS)).isEqualTo("closed 1009");
+    assertThat(client.received.poll(10, TimeUnit.SECONDS))
+        .as("the client is told why")
+        .isEqualTo("closed 1009");
     assertStillServes();
+  }
+
+  @Test
+  void aPingIsAnsweredWithItsData() throws Exception {
+    WsTestClient client = new WsTestClient(true);
+    WebSocket socket = connect(client);
+    socket
+        .sendPing(ByteBuffer.wrap("are you there".getBytes(StandardCharsets.UTF_8)))
+        .get(10, TimeUnit.SECONDS);
+
+    assertThat(client.received.poll(10, TimeUnit.SECONDS)).isEqualTo("pong are you there");
+  }
+
+  @Test
+  void aMessageUnderTheLimitArrivesWholeInOneFrameLargerThanTheWebserversDefault()
+      throws Exception {
+    URI uri = URI.create(base);
+    try (Socket raw = new Socket(uri.getHost(), uri.getPort())) {
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      InputStream in = raw.getInputStream();
+      handshake(out, in);
+      int length = 2 << 20; // over the webserver's own 1 MiB frame limit, under ours (3 MiB)
+      byte[] header = {(byte) 0x82, (byte) (0x80 | 127), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+      for (int i = 0; i < 8; i++) {
+        header[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
+      }
+      out.write(header); // a zero masking key: the payload goes as it is
+      out.write(new byte[length]);
+      out.flush();
+      byte[] answer = in.readNBytes(2 + "binary 2097152".length());
+      assertThat(new String(answer, 2, answer.length - 2, StandardCharsets.US_ASCII))
+          .isEqualTo("binary 2097152");
+    }
   }
 
   @Test
@@ -190,14 +241,8 @@ class WebSocketHostileTest {
     try (Socket raw = new Socket(uri.getHost(), uri.getPort())) {
       raw.setSoTimeout(10_000);
       OutputStream out = raw.getOutputStream();
-      out.write(
-          ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
       InputStream in = raw.getInputStream();
-      String response = readHead(in);
-      assertThat(response).startsWith("HTTP/1.1 101");
+      handshake(out, in);
       // An unmasked frame with a reserved opcode, then noise.
       out.write(new byte[] {(byte) 0x83, 0x05, 1, 2, 3, 4, 5, (byte) 0xff, (byte) 0xff, 0, 0});
       out.flush();
@@ -208,6 +253,15 @@ class WebSocketHostileTest {
       assertThat(drain(in)).as("the server ends the connection").isTrue();
     }
     assertStillServes();
+  }
+
+  private static void handshake(OutputStream out, InputStream in) throws Exception {
+    out.write(
+        ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    assertThat(readHead(in)).startsWith("HTTP/1.1 101");
   }
 
   private static String readHead(InputStream in) throws Exception {

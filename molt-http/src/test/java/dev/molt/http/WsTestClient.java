@@ -1,6 +1,8 @@
 package dev.molt.http;
 
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,6 +26,13 @@ final class WsTestClient implements WebSocket.Listener {
   @Override
   public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
     received.add(data.toString());
+    socket.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onPong(WebSocket socket, ByteBuffer message) {
+    received.add("pong " + StandardCharsets.UTF_8.decode(message));
     socket.request(1);
     return null;
   }

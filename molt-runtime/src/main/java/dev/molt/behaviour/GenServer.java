@@ -148,6 +148,14 @@ public interface GenServer<S> {
         Objects.requireNonNull(name, "name"), callbacks, arg, false, Timeouts.DEFAULT);
   }
 
+  /**
+   * As {@link #start(String, GenServer, Object)}, waiting at most {@code initTimeout} for {@code
+   * init}; {@code name} may be null.
+   */
+  static <S> Pid start(String name, GenServer<S> callbacks, Object arg, Duration initTimeout) {
+    return GenServerCalls.start(name, callbacks, arg, false, initTimeout);
+  }
+
   /** Starts an unnamed server linked to the calling process. */
   static <S> Pid startLink(GenServer<S> callbacks, Object arg) {
     return GenServerCalls.start(null, callbacks, arg, true, Timeouts.DEFAULT);
