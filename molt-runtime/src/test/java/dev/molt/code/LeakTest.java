@@ -144,6 +144,9 @@ class LeakTest {
         ModuleSource.sources(
             module, Sources.write(dir.resolve("leaky"), Map.of(pkg + ".Leaky", source))));
     CodeServer.currentClass(pkg + ".Leaky").orElseThrow().getMethod("start").invoke(null);
+    // a thread is known by the module code on its stack: wait until it runs it (a started thread
+    // may not have run yet on a busy machine)
+    await().atMost(Duration.ofSeconds(30)).until(() -> parked("leaky-worker-" + module));
     CodeServer.delete(module);
     CodeServer.purge(module);
     List<Leak> leaks = CodeServer.leaks();
@@ -158,6 +161,11 @@ class LeakTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> CodeServer.leaks().stream().noneMatch(l -> l.module().equals(module)));
+  }
+
+  private static boolean parked(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals(name) && t.getState() == Thread.State.WAITING);
   }
 
   /** In a method of its own, so that no local variable of the test keeps the thread reachable. */
