@@ -18,8 +18,9 @@
 #   RESULT deploy_<figure> live=<v> restart=<v> erlang=<v>
 # figures: dropped (connections), lost (lines x members that missed them), failed_http (requests),
 # gap_ms (longest time a client went without a line, from 2 s before the deploy), recovery_ms (from
-# the deploy's start to the end of the last second, up to 10 s after the deploy's end, in which
-# fewer lines were delivered than 95% of a second's worth in the 5 s before the deploy).
+# the deploy's start to the end of the last second, up to 10 s after the deploy's end and while the
+# clients still talk, in which fewer lines were delivered than 95% of a second's worth in the 5 s
+# before the deploy; give --after 10 or more to see all of it).
 # Installs Debian's erlang-base if missing. A benchmark, not a test: never in the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."

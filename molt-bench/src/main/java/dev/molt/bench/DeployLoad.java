@@ -322,7 +322,7 @@ public final class DeployLoad {
         lost(clients),
         load.failed.get(),
         longestGap / 1e6,
-        recovery(deployStart, deployEnd),
+        recovery(deployStart, deployEnd, stoppedSaying),
         clients.size(),
         said,
         reconnects.get(),
@@ -362,11 +362,13 @@ public final class DeployLoad {
   /**
    * Milliseconds from the deploy's start to the end of the last one-second window (sliding by 100
    * ms) whose deliveries were under 95% of the average second of the 5 s before the deploy, among
-   * the windows ending between the deploy's start and 10 s after its end; 0 if none was.
+   * the windows ending between the deploy's start and 10 s after its end, while the clients were
+   * still saying lines; 0 if none was.
    */
-  private long recovery(long deployStart, long deployEnd) {
+  private long recovery(long deployStart, long deployEnd, long stoppedSaying) {
     int first = (int) ((deployStart - start) / BUCKET_NANOS);
-    int last = (int) ((deployEnd + TimeUnit.SECONDS.toNanos(10) - start) / BUCKET_NANOS);
+    long until = Math.min(deployEnd + TimeUnit.SECONDS.toNanos(10), stoppedSaying);
+    int last = (int) ((until - start) / BUCKET_NANOS) - 1;
     double baseline = 0;
     for (int b = first - 50; b < first; b++) {
       baseline += deliveries.get(b);
