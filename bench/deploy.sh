@@ -2,7 +2,7 @@
 # A deploy as its users feel it: octochat with chat clients and HTTP load, deployed three ways.
 #
 #   bench/deploy.sh [--clients N] [--runs N] [--before S] [--after S] [--kinds "live restart erlang"]
-#                   (defaults: 1000 clients, 3 runs, 10 s before each deploy, 20 s after, all kinds)
+#                   (defaults: 1000 clients, 3 runs, 10 s before each deploy (6 at least), 20 s after, all kinds)
 #
 # Each run deploys octochat 1.0.0 -> 1.1.0 three times, each time on a fresh node, while N TCP chat
 # clients in rooms of 10 each say a line every 500 ms and an HTTP client GETs /rooms 100 times a
@@ -38,6 +38,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+[ "$before" -ge 6 ] 2>/dev/null || { echo "--before $before: give at least 6 s, the 5 s before the deploy are its baseline" >&2; exit 2; }
 
 if ! command -v erl >/dev/null 2>&1; then
   echo "installing Erlang/OTP from Debian's packages..." >&2

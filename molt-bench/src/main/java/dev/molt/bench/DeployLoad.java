@@ -7,15 +7,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -244,6 +239,10 @@ public final class DeployLoad {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
+    if (before < 6) {
+      throw new IllegalArgumentException(
+          "--before " + before + ": give at least 6 s, the 5 s before the deploy are its baseline");
+    }
     if (command.isEmpty()) {
       throw new IllegalArgumentException("no deploy command after --");
     }
@@ -385,57 +384,5 @@ public final class DeployLoad {
       }
     }
     return Math.max(0, recovered);
-  }
-
-  /** GETs at a fixed rate, each on its own thread, so a slow answer does not lower the rate. */
-  private static final class HttpLoad {
-    final AtomicLong ok = new AtomicLong();
-    final AtomicLong failed = new AtomicLong();
-    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-    final AtomicBoolean running = new AtomicBoolean(true);
-    final Thread thread;
-
-    HttpLoad(URI uri, int perSecond) {
-      HttpClient http =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(2))
-              .build();
-      thread =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    long period = 1_000_000_000L / perSecond;
-                    long due = System.nanoTime();
-                    while (running.get()) {
-                      Thread.ofVirtual().start(() -> get(http, uri));
-                      due += period;
-                      LockSupport.parkNanos(due - System.nanoTime());
-                    }
-                  });
-    }
-
-    private void get(HttpClient http, URI uri) {
-      try {
-        HttpResponse<String> response =
-            http.send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          ok.incrementAndGet();
-          return;
-        }
-        failures.add(response.statusCode() + " " + response.body());
-      } catch (IOException | InterruptedException e) {
-        failures.add(e.toString());
-      }
-      failed.incrementAndGet();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join();
-      Thread.sleep(2_500); // the last requests answer or time out
-    }
   }
 }
