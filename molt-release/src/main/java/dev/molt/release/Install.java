@@ -44,6 +44,13 @@ final class Install {
   private final Map<String, List<Pid>> suspendedByModule = new LinkedHashMap<>();
   private final List<Pid> suspended = new ArrayList<>();
   private final java.util.Set<Pid> unanswered = new java.util.LinkedHashSet<>();
+
+  /**
+   * The processes of each module suspended and moved by one message, as one batch: resumed by
+   * lifting it, not by a message to each (docs/adr/0011).
+   */
+  private final Map<String, Upgrade.Batch> batches = new LinkedHashMap<>();
+
   private final List<String> warnings = new ArrayList<>();
   private Prepared prepared;
   private List<String> deleted = List.of();
@@ -226,8 +233,11 @@ final class Install {
       RelupInstruction.CodeChange change = entry.getKey();
       List<Pid> pids = entry.getValue();
       suspended.addAll(pids);
+      Upgrade.Batch batch = Upgrade.batch(pids);
+      batches.put(change.module(), batch);
       Map<Pid, RuntimeException> failures =
-          Upgrade.suspendAndChangeCodeAll(pids, change.module(), null, change.extra(), timeout);
+          Upgrade.suspendAndChangeCodeAll(
+              pids, change.module(), null, change.extra(), timeout, batch);
       noteUnanswered(failures);
       if (!failures.isEmpty()) {
         var first = failures.entrySet().iterator().next();
@@ -351,7 +361,14 @@ final class Install {
       }
       case RelupInstruction.Resume r -> {
         List<Pid> pids = new ArrayList<>();
-        r.modules().forEach(m -> pids.addAll(suspendedByModule.getOrDefault(m, List.of())));
+        for (String module : r.modules()) {
+          Upgrade.Batch batch = batches.remove(module);
+          if (batch != null) {
+            Upgrade.lift(batch, List.of());
+          } else {
+            pids.addAll(suspendedByModule.getOrDefault(module, List.of()));
+          }
+        }
         Map<Pid, RuntimeException> failures = Upgrade.resumeAll(pids, Duration.ofSeconds(30));
         pauseNanos = Math.max(pauseNanos, System.nanoTime() - suspendedAt);
         failures.forEach(
@@ -516,7 +533,16 @@ final class Install {
     if (switched) {
       Upgrade.rollback(prepared);
     }
-    Upgrade.resumeAll(answering, Duration.ofSeconds(30))
+    java.util.Set<Pid> inBatches = new java.util.HashSet<>();
+    batches.forEach(
+        (module, batch) -> {
+          inBatches.addAll(suspendedByModule.getOrDefault(module, List.of()));
+          Upgrade.lift(batch, unanswered);
+        });
+    batches.clear();
+    Upgrade.resumeAll(
+            answering.stream().filter(pid -> !inBatches.contains(pid)).toList(),
+            Duration.ofSeconds(30))
         .forEach(
             (pid, error) ->
                 LOG.warn("rollback: {} could not be resumed: {}", pid, error.getMessage()));

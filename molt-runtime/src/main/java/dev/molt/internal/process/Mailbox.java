@@ -238,6 +238,16 @@ public final class Mailbox {
     }
   }
 
+  /**
+   * Makes the owner look again at its mode, as after a hold: its wait returns {@link #RECHECK}, now
+   * if it is parked. For a change made to its server from outside without holding it (a lifted
+   * suspension).
+   */
+  public void recheck() {
+    recheck = true;
+    LockSupport.unpark(owner.thread);
+  }
+
   private void awaitRelease() {
     holdWaiter = true;
     try {

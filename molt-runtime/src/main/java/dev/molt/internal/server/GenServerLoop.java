@@ -83,6 +83,22 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
   /** Set by the first code change of a suspension, so that it can be reverted until resume. */
   private Undo undo;
 
+  /**
+   * The install's suspension this server is suspended as one of, until it sees it lifted; kept
+   * here, not in {@link #system}: a code change writes this object anyway, and one more store in it
+   * costs the GC no new card.
+   */
+  private Suspension batch;
+
+  /** Where {@link #batch} keeps this server's undo (it was held for its code change), or -1. */
+  private int batchIndex = -1;
+
+  /** The index of this server in the batch of the worker that holds it now, or -1. */
+  private int heldIndex = -1;
+
+  /** Whether it is queued to be woken by the lift of {@link #batch}. */
+  private boolean waitsForLift;
+
   private ProcessCell self;
   private final SystemState system = new SystemState();
 
@@ -198,7 +214,7 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
       // the message path stays as small as before Next: what a callback asked for is done apart
       Object message =
           next == null && hibernateAfterNanos == 0
-              ? mailbox.takeBetweenMessages(system.suspended ? systemMessage : null)
+              ? mailbox.takeBetweenMessages(system.suspended ? whileSuspended() : null)
               : afterCallback(mailbox);
       if (message == Mailbox.RECHECK || message == CONTINUED) {
         continue;
@@ -251,7 +267,7 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
     next = null;
     switch (pending) {
       case null -> {
-        if (!hibernating && !system.suspended) {
+        if (!hibernating && !suspended()) {
           Object message = mailbox.takeBetweenMessages(hibernateAfterNanos);
           if (message != null) {
             return message;
@@ -263,7 +279,7 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
         handleContinue(continueArg);
         return CONTINUED;
       }
-      case Next.Timeout timeout when !system.suspended -> {
+      case Next.Timeout timeout when !suspended() -> {
         Object message = mailbox.takeBetweenMessages(timeout.after().toNanos());
         if (message == null) {
           return new IdleTimeout(timeout.after());
@@ -276,7 +292,7 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
       case Next.Hibernate hibernate -> hibernate(mailbox);
       default -> {}
     }
-    Object message = mailbox.takeBetweenMessages(system.suspended ? systemMessage : null);
+    Object message = mailbox.takeBetweenMessages(system.suspended ? whileSuspended() : null);
     if (hibernating) {
       if (message == Mailbox.RECHECK || isSystemRequest(message)) {
         next = HIBERNATE; // as OTP's: a system request leaves the server hibernating
@@ -416,7 +432,7 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
   @SuppressWarnings("ThreadPriorityCheck")
   private void handleSystem(Call call, SysRequest request) {
     Object reply = runSystem(request);
-    if (call.complete(reply) && call.wakesVirtualThread() && !system.suspended) {
+    if (call.complete(reply) && call.wakesVirtualThread() && !suspended()) {
       // The caller parked (system requests never spin) and the JDK queued it on this carrier. A
       // running server goes on to ordinary messages and could keep the carrier for a long time:
       // let the caller run first. A suspended server parks next anyway.
@@ -451,6 +467,15 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
    * codeChange}, say) sees itself as the process it runs for.
    */
   Object systemReplyHeld(SysRequest request) {
+    return systemReplyHeld(request, -1);
+  }
+
+  /**
+   * {@link #systemReplyHeld(SysRequest)} for the server at {@code index} of its worker's batch: a
+   * code change of a {@link Suspension} keeps its undo there.
+   */
+  Object systemReplyHeld(SysRequest request, int index) {
+    heldIndex = index;
     try {
       if (request instanceof SysRequest.Suspend || request instanceof SysRequest.Resume) {
         // a flag flipped, no callback run: nothing to bind, and no runner to interrupt (an install
@@ -463,7 +488,9 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
           new IllegalStateException(
               "system request " + request + " failed in " + self.pid + ": " + t, t));
     } finally {
-      self.mailbox.release(system.suspended ? systemMessage : null);
+      heldIndex = -1;
+      // a server suspended as one of a batch wakes for any message, and then waits for the lift
+      self.mailbox.release(suspended() && batch == null ? systemMessage : null);
     }
   }
 
@@ -483,19 +510,29 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
   }
 
   private Object systemReply(SysRequest request) {
+    suspended(); // a lifted suspension ends before anything else
     return switch (request) {
       case SysRequest.Suspend s -> {
+        onItsOwn();
         system.suspended = true;
         yield "ok";
       }
       case SysRequest.Resume r -> {
         system.suspended = false;
         undo = null;
+        leaveBatch();
         yield "ok";
       }
       case SysRequest.ChangeCode change -> changeCode(change.module(), change.extra());
       case SysRequest.SuspendAndChange both -> {
+        onItsOwn();
         system.suspended = true;
+        if (both.batch() != null) {
+          // resumed by the batch's lift, as a resume sent to it would; a suspension of its own
+          // with a code change already keeps that change's undo
+          batch = both.batch();
+          batchIndex = undo == null ? heldIndex : -1;
+        }
         yield changeCode(both.module(), both.extra());
       }
       case SysRequest.RevertCodeChange r -> revertCodeChange();
@@ -516,7 +553,7 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
   }
 
   private Object changeCode(String module, Object extra) {
-    if (!system.suspended) {
+    if (!suspended()) {
       return refused(
           new IllegalStateException(
               "process "
@@ -552,10 +589,13 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
     }
     Undo before = new Undo(version, callbacks, state);
     CodeChangeFailure failure = switchCode(target, extra, true);
-    if (failure == null && undo == null) {
-      undo = before;
+    if (failure == null && undo() == null) {
       if (pendingMoved != null) {
-        undo.moved(pendingMoved);
+        before.moved(pendingMoved);
+      }
+      if (batchIndex < 0 || !batch.keep(batchIndex, before)) {
+        batchIndex = -1;
+        undo = before;
       }
     }
     pendingMoved = null;
@@ -616,7 +656,7 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
 
   @SuppressWarnings("unchecked")
   private Object revertCodeChange() {
-    if (!system.suspended) {
+    if (!suspended()) {
       return refused(
           new IllegalStateException(
               "process "
@@ -625,6 +665,7 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
                   + "only before Sys.resume"));
     }
     failedTarget = null;
+    Undo undo = undo();
     if (undo == null) {
       return "ok";
     }
@@ -637,7 +678,11 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
     hibernateAfterNanos = hibernateAfterNanos(callbacks);
     state = (S) undo.state;
     failedTarget = null;
-    undo = null;
+    this.undo = null;
+    if (batchIndex >= 0) {
+      batch.forget(batchIndex);
+      batchIndex = -1;
+    }
     system.codeChanges--;
     return "ok";
   }
@@ -662,10 +707,70 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
         callbacks.getClass().getName(),
         version == null ? null : version.name(),
         version == null ? 0 : version.version,
-        system.suspended ? ProcessStatus.Status.SUSPENDED : ProcessStatus.Status.RUNNING,
+        suspended() ? ProcessStatus.Status.SUSPENDED : ProcessStatus.Status.RUNNING,
         state,
         self.mailbox.size(),
         system.lastFailure);
+  }
+
+  // ---- suspended as one of a batch (Suspension) ------------------------------------------------
+
+  /** Whether it is suspended now; a batch suspension lifted since ends here. */
+  private boolean suspended() {
+    if (system.suspended && batch != null && batch.lifted()) {
+      lifted();
+    }
+    return system.suspended;
+  }
+
+  /**
+   * What a suspended server waits for: system messages. One suspended as one of a batch is queued
+   * to be woken by the lift first.
+   */
+  private Predicate<Object> whileSuspended() {
+    if (!suspended()) {
+      return null;
+    }
+    if (batch != null && !waitsForLift) {
+      waitsForLift = true;
+      if (!batch.await(self)) {
+        return whileSuspended(); // lifted meanwhile
+      }
+    }
+    return systemMessage;
+  }
+
+  /** Its batch was lifted: it resumes, unless it is one that the install left suspended. */
+  private void lifted() {
+    Suspension lifted = batch;
+    if (lifted.staysSuspended(self)) {
+      if (undo == null && batchIndex >= 0) {
+        undo = (Undo) lifted.stayingUndo(self);
+      }
+    } else {
+      system.suspended = false;
+      undo = null;
+    }
+    leaveBatch();
+  }
+
+  /** Suspended on its own from now on, with its batch's undo as its own. */
+  private void onItsOwn() {
+    if (batch != null) {
+      undo = undo();
+      leaveBatch();
+    }
+  }
+
+  private void leaveBatch() {
+    batch = null;
+    batchIndex = -1;
+    waitsForLift = false;
+  }
+
+  /** What undoes the code changes of this suspension, or null. */
+  private Undo undo() {
+    return undo != null || batchIndex < 0 ? undo : (Undo) batch.undo(batchIndex);
   }
 
   private static SysRequest.Refused refused(RuntimeException error) {
@@ -737,7 +842,8 @@ public final class GenServerLoop<S> implements ProcessBody, ProcessCell.Runs {
       state = nextState;
       failedTarget = null;
       system.codeChanges++;
-      if (moved != null && undo != null) {
+      Undo undo = moved == null ? null : undo();
+      if (undo != null) {
         undo.moved(moved);
       } else if (moved != null) {
         pendingMoved = moved;

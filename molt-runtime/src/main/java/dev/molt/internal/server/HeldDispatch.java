@@ -61,6 +61,10 @@ final class HeldDispatch {
   private final Call[] sent;
   private final SysRequest request;
   private final long timeout;
+
+  /** The request only flips a flag ({@code Sys.suspend}, {@code Sys.resume}): no callback runs. */
+  private final boolean flipsAFlag;
+
   private final ProcessCell caller = ProcessCell.current();
   private final Call.Batch batch = new Call.Batch(1); // one for the workers, counted down at end
   private final AtomicIntegerArray states;
@@ -89,6 +93,12 @@ final class HeldDispatch {
     volatile int heldIndex = -1;
     volatile long heldSince;
 
+    /**
+     * Servers this worker settled and has not counted yet: a request that only flips a flag cannot
+     * hang, so its servers are counted once per chunk, not each on the shared counter.
+     */
+    private int uncounted;
+
     @Override
     public void run() {
       try {
@@ -97,13 +107,23 @@ final class HeldDispatch {
           for (int i = start; i < Math.min(pids.length, start + CHUNK); i++) {
             claim(i);
           }
+          countUncounted();
         }
         // what a worker stuck in a request left of its chunk
         for (int i = 0; i < pids.length && unsettled.get() > 0; i++) {
           claim(i);
         }
       } finally {
+        countUncounted();
         LockSupport.unpark(waiter);
+      }
+    }
+
+    private void countUncounted() {
+      if (uncounted > 0) {
+        int n = uncounted;
+        uncounted = 0;
+        counted(n);
       }
     }
 
@@ -118,11 +138,22 @@ final class HeldDispatch {
       if (cell == caller) {
         failed.add(new Failure(i, GenServerCalls.callingSelf(pids[i], request)));
         settle(i);
+      } else if (flipsAFlag
+          && cell.server instanceof GenServerLoop<?> server
+          && cell.mailbox.tryHold()) {
+        // no callback runs, so it cannot hang: no timeout to watch, no shared store per server
+        Object answer = server.systemReplyHeld(request);
+        RuntimeException error = GenServerCalls.failure(pids[i], request, answer);
+        if (error != null) {
+          failed.add(new Failure(i, error));
+        }
+        states.set(i, DONE);
+        uncounted++;
       } else if (cell.server instanceof GenServerLoop<?> server && cell.mailbox.tryHold()) {
         heldSince = System.nanoTime();
         heldIndex = i;
         states.set(i, HELD);
-        Object answer = server.systemReplyHeld(request);
+        Object answer = server.systemReplyHeld(request, i);
         heldIndex = -1;
         RuntimeException error = GenServerCalls.failure(pids[i], request, answer);
         // past its timeout the caller has reported it timed out: its answer is dropped
@@ -148,6 +179,7 @@ final class HeldDispatch {
     this.sent = new Call[pids.length];
     this.request = request;
     this.timeout = timeout;
+    this.flipsAFlag = request instanceof SysRequest.Suspend || request instanceof SysRequest.Resume;
     this.states = new AtomicIntegerArray(pids.length);
     this.unsettled = new AtomicInteger(pids.length);
   }
@@ -186,7 +218,11 @@ final class HeldDispatch {
   }
 
   private void counted() {
-    if (unsettled.decrementAndGet() == 0) {
+    counted(1);
+  }
+
+  private void counted(int n) {
+    if (unsettled.addAndGet(-n) == 0) {
       LockSupport.unpark(waiter);
     }
   }

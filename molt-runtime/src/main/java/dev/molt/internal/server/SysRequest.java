@@ -15,8 +15,10 @@ public sealed interface SysRequest {
 
   /**
    * Suspend, then ChangeCode, in one message: one round trip instead of two for a release install.
+   * With a {@code batch}, the server is suspended as one of it, and resumed when it is lifted.
    */
-  record SuspendAndChange(String module, Object oldVsn, Object extra) implements SysRequest {}
+  record SuspendAndChange(String module, Object oldVsn, Object extra, Suspension batch)
+      implements SysRequest {}
 
   /** Back to the version and state from before the code changes made while suspended. */
   record RevertCodeChange() implements SysRequest {}

@@ -11,6 +11,7 @@ import dev.molt.internal.process.ProcessCell;
 import dev.molt.internal.process.Timeouts;
 import dev.molt.internal.server.GenServerCalls;
 import dev.molt.internal.server.GenServerLoop;
+import dev.molt.internal.server.Suspension;
 import dev.molt.internal.server.SysRequest;
 import java.time.Duration;
 import java.util.Collection;
@@ -153,9 +154,60 @@ public final class Upgrade {
    */
   public static Map<Pid, RuntimeException> suspendAndChangeCodeAll(
       Collection<Pid> pids, String module, Object oldVsn, Object extra, Duration timeout) {
+    return suspendAndChangeCodeAll(pids, module, oldVsn, extra, timeout, null);
+  }
+
+  /**
+   * {@link #suspendAndChangeCodeAll}, each process suspended as one of {@code batch} (made for
+   * these {@code pids}, in this order): {@link #lift} then resumes them all at once, without a
+   * message to each. Null: each is suspended on its own.
+   */
+  public static Map<Pid, RuntimeException> suspendAndChangeCodeAll(
+      Collection<Pid> pids,
+      String module,
+      Object oldVsn,
+      Object extra,
+      Duration timeout,
+      Batch batch) {
     Objects.requireNonNull(module, "module");
+    if (batch != null && batch.size != pids.size()) {
+      throw new IllegalArgumentException(
+          "a batch made for " + batch.size + " processes, given " + pids.size());
+    }
     return GenServerCalls.callAll(
-        pids, new SysRequest.SuspendAndChange(module, oldVsn, extra), timeout);
+        pids,
+        new SysRequest.SuspendAndChange(
+            module, oldVsn, extra, batch == null ? null : batch.suspension),
+        timeout);
+  }
+
+  /**
+   * Processes suspended together by {@link #suspendAndChangeCodeAll} and resumed together by {@link
+   * #lift}.
+   */
+  public static final class Batch {
+    private final Suspension suspension;
+    private final int size;
+
+    private Batch(List<Pid> pids) {
+      this.suspension = new Suspension(pids);
+      this.size = pids.size();
+    }
+  }
+
+  /** A batch for {@link #suspendAndChangeCodeAll} of {@code pids}, in this order. */
+  public static Batch batch(List<Pid> pids) {
+    return new Batch(pids);
+  }
+
+  /**
+   * Resumes every process suspended as one of {@code batch}, at once, but those in {@code
+   * staySuspended}: processes that did not answer in time, which stay suspended on their own until
+   * the revert and the resume queued for them. Those that reverted their code change resume on the
+   * old code.
+   */
+  public static void lift(Batch batch, Collection<Pid> staySuspended) {
+    batch.suspension.lift(staySuspended);
   }
 
   /** {@link #revertCodeChange} for every process in {@code pids} at once; returns the failures. */

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +91,28 @@ class HeldDispatchTest {
         CodeServer.newInstance(
             CodeServer.currentClass(pkg + ".Server").orElseThrow(), GenServer.class),
         n);
+  }
+
+  /** Servers with n from 0, or 99 (whose v2 code change hangs) at {@code hanging}; idle. */
+  private List<Pid> startIdle(int count, int hanging) {
+    List<Pid> pids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      pids.add(start(i == hanging ? 99 : i));
+    }
+    awaitIdle(pids.toArray(Pid[]::new));
+    return pids;
+  }
+
+  private record Batched(Prepared prepared, Upgrade.Batch batch) {}
+
+  /** Holds v2 and suspends and moves {@code pids} to it as one batch, all of them answering. */
+  private Batched suspendAndMoveAsOneBatch(List<Pid> pids) throws IOException {
+    Prepared prepared = CodeServer.prepare(List.of(v2()), false);
+    Upgrade.hold(prepared);
+    Upgrade.Batch batch = Upgrade.batch(pids);
+    assertThat(Upgrade.suspendAndChangeCodeAll(pids, module, 1, null, Duration.ofSeconds(5), batch))
+        .isEmpty();
+    return new Batched(prepared, batch);
   }
 
   private static void awaitIdle(Pid... pids) {
@@ -190,11 +213,7 @@ class HeldDispatchTest {
   @Test
   void aBatchGivesEachServerTheTimeoutFromWhenItIsAskedNotOneDeadlineForAll() throws IOException {
     CodeServer.load(version("v1", ""));
-    List<Pid> pids = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      pids.add(start(i));
-    }
-    awaitIdle(pids.toArray(Pid[]::new));
+    List<Pid> pids = startIdle(30, -1);
     // each code change takes 30 ms: the batch needs far more than the 200 ms each one is given
     ModuleSource slow =
         version(
@@ -221,12 +240,8 @@ class HeldDispatchTest {
   @Test
   void aServerStuckInItsCodeChangeTimesOutAloneAndTheRestOfTheBatchGoesOn() throws IOException {
     CodeServer.load(version("v1", ""));
-    List<Pid> pids = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      pids.add(start(i == 2 ? 99 : i)); // the third hangs; a batch this small has one worker
-    }
+    List<Pid> pids = startIdle(10, 2); // the third hangs; a batch this small has one worker
     Pid stuck = pids.get(2);
-    awaitIdle(pids.toArray(Pid[]::new));
     CountDownLatch release = new CountDownLatch(1);
     System.getProperties().put(module + ".release", release);
     Prepared prepared = CodeServer.prepare(List.of(v2()), false);
@@ -257,6 +272,133 @@ class HeldDispatchTest {
     assertThat(GenServer.call(pids.get(9), "get")).isEqualTo("v1:9:0");
   }
 
+  // ---- a batch lifted at once (Suspension) ------------------------------------------------------
+
+  @Test
+  void aLiftedBatchResumesEveryServerAndWhatWaitedForThemIsHandledOnTheNewCode() throws Exception {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = startIdle(3, -1);
+    Batched batched = suspendAndMoveAsOneBatch(pids);
+    // the first wakes for a cast and a call while suspended; the others never wake
+    GenServer.cast(pids.get(0), "while suspended");
+    AtomicReference<Object> reply = new AtomicReference<>();
+    Process.spawn(() -> reply.set(GenServer.call(pids.get(0), "get", Duration.ofSeconds(30))));
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(
+            () ->
+                ProcessCell.of(pids.get(0)).mailbox.size() == 2
+                    && ProcessCell.of(pids.get(0)).mailbox.idle());
+    assertThat(Sys.getStatus(pids.get(0)).status()).isEqualTo(ProcessStatus.Status.SUSPENDED);
+    assertThat(Sys.getStatus(pids.get(1)).status()).isEqualTo(ProcessStatus.Status.SUSPENDED);
+    assertThat(reply.get()).as("no answer while suspended").isNull();
+    Upgrade.commit(batched.prepared());
+
+    Upgrade.lift(batched.batch(), List.of());
+
+    await().atMost(5, TimeUnit.SECONDS).until(() -> reply.get() != null);
+    assertThat(reply.get()).isEqualTo("v2:0:1");
+    for (Pid pid : pids) {
+      assertThat(Sys.getStatus(pid).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+    }
+    assertThat(GenServer.call(pids.get(2), "get")).isEqualTo("v2:200:0");
+    // a second suspension after the lift is one of its own, and its resume works as before
+    Sys.suspend(pids.get(1));
+    GenServer.cast(pids.get(1), "after");
+    assertThat(Sys.getStatus(pids.get(1)).mailbox()).isEqualTo(1);
+    Sys.resume(pids.get(1));
+    assertThat(GenServer.call(pids.get(1), "get")).isEqualTo("v2:100:1");
+  }
+
+  @Test
+  void serversThatNeverWakeAfterALiftKeepNothingOfTheOldVersion() throws Exception {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = startIdle(20, -1);
+    Batched batched = suspendAndMoveAsOneBatch(pids);
+    Upgrade.commit(batched.prepared());
+
+    Upgrade.lift(batched.batch(), List.of());
+    CodeServer.purge(module);
+
+    // what undid each code change held v1's state: dropped with the lift, though no server woke
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> CodeServer.leaks().stream().noneMatch(l -> l.module().equals(module)));
+    assertThat(pids).allMatch(pid -> ProcessCell.of(pid).mailbox.idle());
+    assertThat(GenServer.call(pids.get(7), "get")).isEqualTo("v2:700:0");
+  }
+
+  @Test
+  void aBatchRolledBackRevertsEveryServerAndLeavesOneThatDidNotAnswerToItsQueuedUndo()
+      throws IOException {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = startIdle(10, 4);
+    Pid stuck = pids.get(4);
+    CountDownLatch release = new CountDownLatch(1);
+    System.getProperties().put(module + ".release", release);
+    Prepared prepared = CodeServer.prepare(List.of(v2()), false);
+    Upgrade.hold(prepared);
+    Upgrade.Batch batch = Upgrade.batch(pids);
+
+    Map<Pid, RuntimeException> failures =
+        Upgrade.suspendAndChangeCodeAll(pids, module, 1, null, Duration.ofMillis(300), batch);
+
+    assertThat(failures).containsOnlyKeys(stuck);
+    // the rollback of an install (Install.rollBack)
+    List<Pid> answered = pids.stream().filter(pid -> pid != stuck).toList();
+    assertThat(Upgrade.revertCodeChangeAll(answered, Duration.ofSeconds(5))).isEmpty();
+    Upgrade.rollback(prepared);
+    Upgrade.lift(batch, List.of(stuck));
+    Upgrade.revertCodeChangeAll(List.of(stuck), Duration.ZERO);
+    Upgrade.resumeAll(List.of(stuck), Duration.ZERO);
+    for (Pid pid : answered) {
+      assertThat(Sys.getStatus(pid).version()).isEqualTo(1);
+      assertThat(Sys.getStatus(pid).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+    }
+    assertThat(GenServer.call(pids.get(9), "get")).isEqualTo("v1:9:0");
+
+    // its code change comes back after the lift: it stays suspended until its own revert and
+    // resume, and ends on the old code
+    release.countDown();
+    assertThat(GenServer.call(stuck, "get", Duration.ofSeconds(5))).isEqualTo("v1:99:0");
+    assertThat(Sys.getStatus(stuck).version()).isEqualTo(1);
+    assertThat(Sys.getStatus(stuck).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+  }
+
+  @Test
+  void aServerSuspendedOnItsOwnDuringABatchStaysSuspendedAfterTheLift() throws IOException {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = startIdle(3, -1);
+    Batched batched = suspendAndMoveAsOneBatch(pids);
+    Upgrade.commit(batched.prepared());
+    Sys.suspend(pids.get(0)); // an operator's suspension, after the batch's
+    Sys.resume(pids.get(1)); // and a resume of one before the lift
+
+    Upgrade.lift(batched.batch(), List.of());
+
+    assertThat(Sys.getStatus(pids.get(0)).status()).isEqualTo(ProcessStatus.Status.SUSPENDED);
+    assertThat(Sys.getStatus(pids.get(1)).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+    assertThat(GenServer.call(pids.get(1), "get")).isEqualTo("v2:100:0");
+    assertThat(Sys.getStatus(pids.get(2)).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+    Sys.resume(pids.get(0));
+    assertThat(GenServer.call(pids.get(0), "get")).isEqualTo("v2:0:0");
+  }
+
+  @Test
+  void aBatchMadeForOtherProcessesIsRefused() throws IOException {
+    CodeServer.load(version("v1", ""));
+    List<Pid> pids = List.of(start(1), start(2));
+    Upgrade.Batch batch = Upgrade.batch(pids.subList(0, 1));
+
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                Upgrade.suspendAndChangeCodeAll(
+                    pids, module, 1, null, Duration.ofSeconds(5), batch))
+        .withMessage("a batch made for 1 processes, given 2");
+    assertThat(Sys.getStatus(pids.get(0)).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+  }
+
   @Test
   void everyRefusalOfABatchIsReportedEvenTheLastOneAnswered() throws IOException {
     CodeServer.load(version("v1", ""));
@@ -277,11 +419,7 @@ class HeldDispatchTest {
   @Test
   void aBatchWhoseCodeChangesAllFailLogsTheFirstTenAndCountsTheRest() throws IOException {
     CodeServer.load(version("v1", ""));
-    List<Pid> pids = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      pids.add(start(i));
-    }
-    awaitIdle(pids.toArray(Pid[]::new));
+    List<Pid> pids = startIdle(30, -1);
     ModuleSource throwing =
         version(
             "v2",
