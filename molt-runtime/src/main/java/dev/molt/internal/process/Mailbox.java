@@ -239,9 +239,9 @@ public final class Mailbox {
   }
 
   /**
-   * Makes the owner look again at its mode, as after a hold: its wait returns {@link #RECHECK}, now
-   * if it is parked. For a change made to its server from outside without holding it (a lifted
-   * suspension).
+   * Makes the owner look again at its mode, as after a hold: its next wait between messages returns
+   * {@link #RECHECK}, now if it is parked in one. For a change made to its server from outside
+   * without holding it (a lifted suspension).
    */
   public void recheck() {
     recheck = true;
@@ -322,7 +322,9 @@ public final class Mailbox {
       if (held) {
         awaitRelease();
       }
-      if (recheck) {
+      // only the server's loop, between messages, looks again; a receive inside a callback
+      // leaves the flag for it
+      if (recheck && betweenMessages) {
         recheck = false;
         return RECHECK;
       }
