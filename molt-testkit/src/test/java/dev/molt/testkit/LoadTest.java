@@ -32,7 +32,8 @@ class LoadTest {
     assertThatThrownBy(report::assertClean)
         .isInstanceOf(AssertionError.class)
         .hasMessageStartingWith(report.failed() + " failed and " + report.wrong() + " wrong of ")
-        .hasMessageContaining("java.lang.IllegalStateException: call 10 failed")
+        // which failures come first depends on the three clients' scheduling: any of them
+        .hasMessageFindingMatch("java.lang.IllegalStateException: call \\d*0 failed")
         .hasMessageContaining("wrong answer: wrong");
     assertThat(load.stop()).as("stopping again").isSameAs(report);
   }
