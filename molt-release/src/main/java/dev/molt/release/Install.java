@@ -525,11 +525,17 @@ final class Install {
    * by then the pending version is gone, so its late code change finds nothing to move to.
    */
   private void rollBack() {
+    if (switched) {
+      Upgrade.withdraw(prepared); // no process moves to the new code from here, however late
+    }
     List<Pid> answering = suspended.stream().filter(pid -> !unanswered.contains(pid)).toList();
     Upgrade.revertCodeChangeAll(answering, Duration.ofSeconds(30))
         .forEach(
             (pid, error) ->
                 LOG.warn("rollback: {} could not be reverted: {}", pid, error.getMessage()));
+    // one that answered after its timeout, but before the withdrawal, runs the new code: it goes
+    // back too, instead of being killed with it; one still busy times out here, as it did
+    Upgrade.revertCodeChangeAll(unanswered, ABANDON_GRACE);
     if (switched) {
       Upgrade.rollback(prepared);
     }

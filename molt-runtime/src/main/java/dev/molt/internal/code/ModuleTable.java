@@ -63,6 +63,12 @@ public final class ModuleTable {
      */
     volatile ModuleVersion pending;
 
+    /**
+     * Set when an install that holds {@link #pending} rolls back: from then on no code change moves
+     * a process to it, however late its request is handled.
+     */
+    volatile boolean withdrawn;
+
     int lastVersion;
 
     Entry(String name) {
@@ -138,6 +144,7 @@ public final class ModuleTable {
       }
       for (ModuleVersion version : all) {
         version.entry.lastVersion = version.version;
+        version.entry.withdrawn = false;
         version.entry.pending = version;
       }
       generation++;
@@ -188,6 +195,7 @@ public final class ModuleTable {
         }
         entry.current = version;
         entry.pending = null;
+        entry.withdrawn = false;
       }
       generation++;
     }
@@ -198,6 +206,19 @@ public final class ModuleTable {
    * Drops the pending versions of {@link #hold}: what was current stays current, and the dropped
    * versions are purged (a process still on one is killed, with a warning).
    */
+  /**
+   * The first step of a rollback: no code change moves a process to the pending versions of {@code
+   * prepared} from now on, so that those that moved can be reverted before {@link #rollback} kills
+   * whatever still runs them.
+   */
+  public synchronized void withdraw(Prepared prepared) {
+    for (ModuleVersion version : PreparedLoad.of(prepared).all()) {
+      if (version.entry.pending == version) {
+        version.entry.withdrawn = true;
+      }
+    }
+  }
+
   public void rollback(Prepared prepared) {
     PreparedLoad load = PreparedLoad.of(prepared);
     synchronized (this) {
@@ -208,6 +229,7 @@ public final class ModuleTable {
         }
         killAll(version, "rolling back");
         entry.pending = null;
+        entry.withdrawn = false;
         Migrator.forget(version.loader);
         for (ModuleVersion from : new ModuleVersion[] {entry.current, entry.old}) {
           if (from != null) {

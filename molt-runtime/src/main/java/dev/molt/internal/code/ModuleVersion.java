@@ -103,7 +103,7 @@ public final class ModuleVersion implements ProcessCell.Runs {
    */
   public ModuleVersion changeTarget() {
     ModuleVersion pending = entry.pending;
-    return pending != null ? pending : entry.current;
+    return pending != null && !entry.withdrawn ? pending : entry.current;
   }
 
   /** The processes that run this version, as pids (a snapshot). */

@@ -68,6 +68,15 @@ public final class Upgrade {
    * dropped versions are purged (a process still on one is killed, with a warning). Processes that
    * changed code must have been put back first ({@link #revertCodeChangeAll}).
    */
+  /**
+   * From now on no code change moves a process to the pending versions of {@code prepared}: the
+   * first step of a rollback, before the processes that moved are reverted (one that answered its
+   * request late may have moved after the install gave up on it).
+   */
+  public static void withdraw(Prepared prepared) {
+    TABLE.withdraw(prepared);
+  }
+
   public static void rollback(Prepared prepared) {
     TABLE.rollback(prepared);
   }

@@ -366,6 +366,55 @@ class HeldDispatchTest {
   }
 
   @Test
+  void aServerWhoseCodeChangeEndsAfterItsTimeoutButBeforeTheRollbackIsRevertedNotKilled()
+      throws IOException {
+    // found by an outside try: the first two servers' code changes take 200 ms against a 100 ms
+    // timeout; the batch waits for the second, so the first has moved by the time it returns
+    CodeServer.load(version("v1", ""));
+    ModuleSource slow =
+        version(
+            "v2",
+            """
+            public State codeChange(Object oldVsn, Object old, Object extra) throws Exception {
+              State state = (State) Migration.migrate(old, getClass());
+              if (state.n() >= 98) {
+                Thread.sleep(200);
+              }
+              return state;
+            }
+            """);
+    List<Pid> pids = new ArrayList<>(List.of(start(98), start(99)));
+    pids.addAll(startIdle(6, -1));
+    awaitIdle(pids.toArray(Pid[]::new));
+    Prepared prepared = CodeServer.prepare(List.of(slow), false);
+    Upgrade.hold(prepared);
+    Upgrade.Batch batch = Upgrade.batch(pids);
+
+    Map<Pid, RuntimeException> failures =
+        Upgrade.suspendAndChangeCodeAll(pids, module, 1, null, Duration.ofMillis(100), batch);
+
+    assertThat(failures).containsKey(pids.get(0));
+    // the rollback of an install, in Install.rollBack's order
+    Upgrade.abandon(failures.keySet(), Duration.ofSeconds(1));
+    Upgrade.withdraw(prepared);
+    List<Pid> answered = pids.stream().filter(pid -> !failures.containsKey(pid)).toList();
+    assertThat(Upgrade.revertCodeChangeAll(answered, Duration.ofSeconds(5))).isEmpty();
+    Upgrade.revertCodeChangeAll(failures.keySet(), Duration.ofSeconds(1));
+    Upgrade.rollback(prepared);
+    Upgrade.lift(batch, failures.keySet());
+    Upgrade.revertCodeChangeAll(failures.keySet(), Duration.ZERO);
+    Upgrade.resumeAll(failures.keySet(), Duration.ZERO);
+
+    for (Pid late : List.of(pids.get(0), pids.get(1))) {
+      assertThat(Process.isAlive(late)).as("%s, late but back, is not killed", late).isTrue();
+      assertThat(GenServer.call(late, "get", Duration.ofSeconds(5)))
+          .isEqualTo("v1:" + (late == pids.get(0) ? 98 : 99) + ":0");
+      assertThat(Sys.getStatus(late).status()).isEqualTo(ProcessStatus.Status.RUNNING);
+    }
+    assertThat(GenServer.call(pids.get(7), "get")).isEqualTo("v1:5:0");
+  }
+
+  @Test
   void aServerSuspendedOnItsOwnDuringABatchStaysSuspendedAfterTheLift() throws IOException {
     CodeServer.load(version("v1", ""));
     List<Pid> pids = startIdle(3, -1);
