@@ -520,9 +520,10 @@ final class Install {
   }
 
   /**
-   * Puts every suspended process back, then the code. A process that did not answer in time gets
-   * its revert and resume queued behind the request it has not handled yet, without waiting for it:
-   * by then the pending version is gone, so its late code change finds nothing to move to.
+   * Puts every suspended process back, then the code. The pending versions are withdrawn first, so
+   * that a late code change finds nothing to move to; a process that did not answer in time is
+   * given {@code ABANDON_GRACE} to revert (its change may have ended late, before the withdrawal),
+   * then gets its revert and resume queued behind the request it has not handled yet.
    */
   private void rollBack() {
     if (switched) {

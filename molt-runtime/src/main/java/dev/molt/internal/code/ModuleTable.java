@@ -203,10 +203,6 @@ public final class ModuleTable {
   }
 
   /**
-   * Drops the pending versions of {@link #hold}: what was current stays current, and the dropped
-   * versions are purged (a process still on one is killed, with a warning).
-   */
-  /**
    * The first step of a rollback: no code change moves a process to the pending versions of {@code
    * prepared} from now on, so that those that moved can be reverted before {@link #rollback} kills
    * whatever still runs them.
@@ -219,6 +215,10 @@ public final class ModuleTable {
     }
   }
 
+  /**
+   * Drops the pending versions of {@link #hold}: what was current stays current, and the dropped
+   * versions are purged (a process still on one is killed, with a warning).
+   */
   public void rollback(Prepared prepared) {
     PreparedLoad load = PreparedLoad.of(prepared);
     synchronized (this) {

@@ -138,18 +138,18 @@ final class HeldDispatch {
       if (cell == caller) {
         failed.add(new Failure(i, GenServerCalls.callingSelf(pids[i], request)));
         settle(i);
-      } else if (flipsAFlag
-          && cell.server instanceof GenServerLoop<?> server
-          && cell.mailbox.tryHold()) {
-        // no callback runs, so it cannot hang: no timeout to watch, no shared store per server
-        Object answer = server.systemReplyHeld(request);
-        RuntimeException error = GenServerCalls.failure(pids[i], request, answer);
-        if (error != null) {
-          failed.add(new Failure(i, error));
-        }
-        states.set(i, DONE);
-        uncounted++;
       } else if (cell.server instanceof GenServerLoop<?> server && cell.mailbox.tryHold()) {
+        if (flipsAFlag) {
+          // no callback runs, so it cannot hang: no timeout to watch, no shared store per server
+          RuntimeException error =
+              GenServerCalls.failure(pids[i], request, server.systemReplyHeld(request));
+          if (error != null) {
+            failed.add(new Failure(i, error));
+          }
+          states.set(i, DONE);
+          uncounted++;
+          return;
+        }
         heldSince = System.nanoTime();
         heldIndex = i;
         states.set(i, HELD);

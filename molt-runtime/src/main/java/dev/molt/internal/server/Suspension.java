@@ -45,6 +45,11 @@ public final class Suspension {
     this.size = servers.size();
   }
 
+  /** How many servers it was made for. */
+  public int size() {
+    return size;
+  }
+
   /** How it shows in a request's messages. */
   @Override
   public String toString() {

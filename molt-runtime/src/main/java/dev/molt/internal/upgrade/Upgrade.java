@@ -64,11 +64,6 @@ public final class Upgrade {
   }
 
   /**
-   * Drops the pending versions of {@link #hold}: the code that was current stays current, and the
-   * dropped versions are purged (a process still on one is killed, with a warning). Processes that
-   * changed code must have been put back first ({@link #revertCodeChangeAll}).
-   */
-  /**
    * From now on no code change moves a process to the pending versions of {@code prepared}: the
    * first step of a rollback, before the processes that moved are reverted (one that answered its
    * request late may have moved after the install gave up on it).
@@ -77,6 +72,11 @@ public final class Upgrade {
     TABLE.withdraw(prepared);
   }
 
+  /**
+   * Drops the pending versions of {@link #hold}: the code that was current stays current, and the
+   * dropped versions are purged (a process still on one is killed, with a warning). Processes that
+   * changed code must have been put back first ({@link #revertCodeChangeAll}).
+   */
   public static void rollback(Prepared prepared) {
     TABLE.rollback(prepared);
   }
@@ -179,9 +179,9 @@ public final class Upgrade {
       Duration timeout,
       Batch batch) {
     Objects.requireNonNull(module, "module");
-    if (batch != null && batch.size != pids.size()) {
+    if (batch != null && batch.suspension.size() != pids.size()) {
       throw new IllegalArgumentException(
-          "a batch made for " + batch.size + " processes, given " + pids.size());
+          "a batch made for " + batch.suspension.size() + " processes, given " + pids.size());
     }
     return GenServerCalls.callAll(
         pids,
@@ -196,11 +196,9 @@ public final class Upgrade {
    */
   public static final class Batch {
     private final Suspension suspension;
-    private final int size;
 
     private Batch(List<Pid> pids) {
       this.suspension = new Suspension(pids);
-      this.size = pids.size();
     }
   }
 
