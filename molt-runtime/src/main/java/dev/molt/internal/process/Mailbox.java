@@ -35,18 +35,45 @@ public final class Mailbox {
   public static final Object RECHECK = new Object();
 
   private static final java.lang.invoke.VarHandle HELD;
+  private static final java.lang.invoke.VarHandle SLOT;
 
   static {
     try {
       HELD =
           java.lang.invoke.MethodHandles.lookup()
               .findVarHandle(Mailbox.class, "held", boolean.class);
+      SLOT =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(Mailbox.class, "slot", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+
+  /**
+   * The next message, when it came to an empty mailbox: a sender fills it only while it and the
+   * queue are empty, so it is older than anything in the queue, and a call and its reply, one
+   * message at a time, never touch the queue's nodes. Emptied by the consumer only.
+   */
+  private volatile Object slot;
+
+  /** The oldest message of the queue and the slot; consumer only. */
+  private Object poll() {
+    Object message = slot;
+    if (message != null) {
+      // no fence: a sender that still sees the message goes to the queue, and the owner's
+      // park publishes everything before it (parked is volatile)
+      SLOT.setRelease(this, null);
+      return message;
+    }
+    return queue.poll();
+  }
+
+  private boolean empty() {
+    return slot == null && queue.isEmpty();
+  }
 
   /**
    * Made on the first selective receive that passes a message over: most processes never need it.
@@ -79,7 +106,9 @@ public final class Mailbox {
 
   /** Adds a message; true if the consumer was parked and this woke it. */
   public boolean put(Object message) {
-    queue.offer(message);
+    if (!queue.isEmpty() || !SLOT.compareAndSet(this, null, message)) {
+      queue.offer(message);
+    }
     if (parked) {
       Predicate<Object> only = wakeFor;
       if (only != null && !only.test(message)) {
@@ -100,7 +129,7 @@ public final class Mailbox {
     if (saved != null && !saved.isEmpty()) {
       return saved.pollFirst();
     }
-    Object message = queue.poll();
+    Object message = poll();
     if (message != null) {
       return message;
     }
@@ -181,7 +210,7 @@ public final class Mailbox {
     if (saved != null && !saved.isEmpty()) {
       return saved.pollFirst();
     }
-    Object message = queue.poll();
+    Object message = poll();
     return message != null ? message : await(null, timeoutNanos, true, true);
   }
 
@@ -231,7 +260,7 @@ public final class Mailbox {
       this.wakeFor = wakeFor; // stored only when it changes: a store costs the GC a card
     }
     recheck = true;
-    boolean work = wakeFor == null && (!queue.isEmpty() || (saved != null && !saved.isEmpty()));
+    boolean work = wakeFor == null && (!empty() || (saved != null && !saved.isEmpty()));
     held = false;
     if (holdWaiter || work) {
       LockSupport.unpark(owner.thread);
@@ -263,17 +292,18 @@ public final class Mailbox {
 
   private Object await(
       Predicate<Object> match, long timeoutNanos, boolean spin, boolean betweenMessages) {
-    long start = System.nanoTime();
-    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
+    // the clock is read only when the spin ends without a message (Spin.clockAtOnce)
+    boolean clocked = Spin.clockAtOnce(timeoutNanos);
+    long start = clocked ? System.nanoTime() : 0;
     int budget = timeoutNanos == 0 || !spin ? 0 : owner.spinBudget;
     int spins = 0;
     int yields = 0;
     while (true) {
-      Object message = queue.poll();
+      Object message = poll();
       if (message != null) {
         if (match == null || match.test(message)) {
           if (timeoutNanos != 0 && spin) {
-            Spin.adapted(owner, budget, System.nanoTime() - start);
+            Spin.adapted(owner, budget, clocked ? System.nanoTime() - start : 0);
           }
           return message;
         }
@@ -290,6 +320,10 @@ public final class Mailbox {
         Thread.onSpinWait();
         continue;
       }
+      if (!clocked) {
+        clocked = true;
+        start = Spin.startOf(spins);
+      }
       if (next == Spin.YIELD) {
         yields++;
         Spin.yieldTo(owner);
@@ -297,7 +331,7 @@ public final class Mailbox {
       }
       long wait = 0;
       if (timeoutNanos != Long.MAX_VALUE) {
-        wait = deadline - System.nanoTime();
+        wait = start + timeoutNanos - System.nanoTime();
         if (wait <= 0) {
           if (spin) {
             Spin.adapted(owner, budget, Long.MAX_VALUE);
@@ -309,7 +343,7 @@ public final class Mailbox {
         this.betweenMessages = betweenMessages; // only when it parks: senders read this line
       }
       parked = true;
-      if (queue.isEmpty()) {
+      if (empty()) {
         Spin.parking(owner);
         if (timeoutNanos == Long.MAX_VALUE) {
           LockSupport.park(this);
@@ -338,7 +372,7 @@ public final class Mailbox {
    */
   public Object[] waiting() {
     Object message;
-    while ((message = queue.poll()) != null) {
+    while ((message = poll()) != null) {
       if (saved == null) {
         saved = new ArrayDeque<>();
       }
@@ -371,7 +405,7 @@ public final class Mailbox {
   /** Messages waiting, for diagnostics (a racy count when read from another process). */
   public int size() {
     ArrayDeque<Object> passedOver = saved;
-    return (passedOver == null ? 0 : passedOver.size()) + queue.size();
+    return (passedOver == null ? 0 : passedOver.size()) + queue.size() + (slot == null ? 0 : 1);
   }
 
   /** Wakes the consumer so that it notices it was killed. */

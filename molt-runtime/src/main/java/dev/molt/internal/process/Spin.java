@@ -75,6 +75,31 @@ public final class Spin {
     resumed(self);
   }
 
+  /**
+   * Waits shorter than this read the clock when they begin; longer ones only when their spin ends
+   * without what they wait for ({@link #startOf}). A call or a receive answered within its spin
+   * reads no clock at all: two reads were about 60 ns of a call's ~1 µs round trip between two
+   * carriers.
+   */
+  private static final long CLOCK_AT_ONCE_NANOS = 1_000_000;
+
+  /** About how long one {@link Thread#onSpinWait} takes on current x86 (a PAUSE). */
+  private static final long SPIN_NANOS = 30;
+
+  /** Whether a wait of {@code timeoutNanos} reads the clock when it begins. */
+  public static boolean clockAtOnce(long timeoutNanos) {
+    return timeoutNanos < CLOCK_AT_ONCE_NANOS;
+  }
+
+  /**
+   * When a wait that read no clock began, estimated when its spin ends after {@code spins}: its
+   * deadline and its adaptation count from there. The estimate errs by at most the spin's length
+   * (tens of microseconds), for waits of a millisecond or more.
+   */
+  public static long startOf(int spins) {
+    return System.nanoTime() - spins * SPIN_NANOS;
+  }
+
   public static final int SPIN = 0;
   public static final int YIELD = 1;
   public static final int PARK = 2;

@@ -42,6 +42,12 @@ public final class Call implements From, ProcessCell.Watcher {
   private final Pid caller;
   private final ProcessCell callerCell;
 
+  /**
+   * Whether the waiting thread is the calling process's own, which says in {@code parkedInWait}
+   * when it parks: a reply to a caller that did not park costs no unpark.
+   */
+  private final boolean waiterIsCaller;
+
   /** Whether the waiter registered this call with the server's watchers; its own thread only. */
   private boolean watching;
 
@@ -114,6 +120,7 @@ public final class Call implements From, ProcessCell.Watcher {
     this.waiter = Thread.currentThread();
     this.caller = caller == null ? null : caller.pid;
     this.callerCell = caller;
+    this.waiterIsCaller = batch == null && caller != null && caller.thread == waiter;
   }
 
   /** Whether {@link #await(long, boolean, ProcessCell)} watched the server, to unwatch after. */
@@ -179,11 +186,13 @@ public final class Call implements From, ProcessCell.Watcher {
     if (outcome == null && OUTCOME.compareAndSet(this, null, encoded)) {
       if (batch != null) {
         batch.done();
-      } else {
-        ProcessCell cell = callerCell;
-        if (cell != null && cell.parkedInWait) {
-          Spin.woke(cell);
-        }
+      } else if (!waiterIsCaller) {
+        LockSupport.unpark(waiter);
+      } else if (callerCell.parkedInWait) {
+        // a caller still spinning or yielding sees the outcome itself: it sets parkedInWait
+        // before it looks at the outcome a last time and parks, this thread reads it after
+        // setting the outcome, so one of the two always sees the other
+        Spin.woke(callerCell);
         LockSupport.unpark(waiter);
       }
       return true;
@@ -216,8 +225,9 @@ public final class Call implements From, ProcessCell.Watcher {
    * system request) still yields to a server that is not running, before it parks.
    */
   public Object await(long timeoutNanos, boolean spin, ProcessCell server) {
-    long start = System.nanoTime();
-    long deadline = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos;
+    // the clock is read only when the spin ends without the outcome (Spin.clockAtOnce)
+    boolean clocked = Spin.clockAtOnce(timeoutNanos);
+    long start = clocked ? System.nanoTime() : 0;
     ProcessCell self = ProcessCell.current();
     int budget = !spin ? 0 : self == null ? Spin.FOREIGN : self.spinBudget;
     ProcessCell peer = self == null ? null : server;
@@ -230,6 +240,10 @@ public final class Call implements From, ProcessCell.Watcher {
         spins++;
         Thread.onSpinWait();
         continue;
+      }
+      if (!clocked) {
+        clocked = true;
+        start = Spin.startOf(spins);
       }
       if (next == Spin.YIELD) {
         yields++;
@@ -248,16 +262,18 @@ public final class Call implements From, ProcessCell.Watcher {
       if (self != null) {
         self.checkNotKilled();
       }
-      long wait = timeoutNanos == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
+      long wait = timeoutNanos == Long.MAX_VALUE ? 0 : start + timeoutNanos - System.nanoTime();
       if (timeoutNanos != Long.MAX_VALUE && wait <= 0) {
         complete(TIMED_OUT);
         continue;
       }
       Spin.parking(self);
-      if (timeoutNanos == Long.MAX_VALUE) {
-        LockSupport.park(this);
-      } else {
-        LockSupport.parkNanos(this, wait);
+      if (outcome == null) { // a last look after parkedInWait is set: see complete
+        if (timeoutNanos == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else {
+          LockSupport.parkNanos(this, wait);
+        }
       }
       Spin.unparked(self);
       if (Thread.currentThread().isInterrupted() && outcome == null) {
@@ -268,7 +284,7 @@ public final class Call implements From, ProcessCell.Watcher {
       }
     }
     if (self != null && spin) {
-      Spin.adapted(self, budget, System.nanoTime() - start);
+      Spin.adapted(self, budget, clocked ? System.nanoTime() - start : 0);
     }
     return result == NULL ? null : result;
   }

@@ -46,6 +46,68 @@ class MailboxTest {
     assertThat(taken.get(5, TimeUnit.SECONDS)).containsExactly("go", false, "a", "b");
   }
 
+  /**
+   * The slot that a message to an empty mailbox goes in is read before the queue, so a sender must
+   * use it only while the queue is empty: otherwise its later message would overtake an earlier
+   * one. Six senders race a consumer that takes at varying speed, sometimes selectively.
+   */
+  @Test
+  void messagesOfOneSenderArriveInTheOrderItSentThemWhateverTheOthersDo() throws Exception {
+    int senders = 6;
+    int each = 20_000;
+    CompletableFuture<String> verdict = new CompletableFuture<>();
+    Pid consumer =
+        Process.spawn(
+            () -> {
+              Mailbox mailbox = ProcessCell.current().mailbox;
+              int[] next = new int[senders];
+              java.util.Random random = new java.util.Random(16);
+              for (int taken = 0; taken < senders * each; taken++) {
+                Object message;
+                if (random.nextInt(50) == 0) {
+                  int wanted = random.nextInt(senders);
+                  if (next[wanted] == each) {
+                    taken--;
+                    continue;
+                  }
+                  // the next of one sender, whatever the others sent before it
+                  message = mailbox.take(m -> ((int[]) m)[0] == wanted, 10_000_000_000L);
+                } else {
+                  message = mailbox.take(10_000_000_000L);
+                }
+                if (message == null) {
+                  verdict.complete("no message within 10 s after " + taken);
+                  return;
+                }
+                int[] m = (int[]) message;
+                if (m[1] != next[m[0]]) {
+                  verdict.complete(
+                      "sender " + m[0] + ": got " + m[1] + " when " + next[m[0]] + " was next");
+                  return;
+                }
+                next[m[0]]++;
+                for (int i = random.nextInt(4) == 0 ? random.nextInt(200) : 0; i > 0; i--) {
+                  Thread.onSpinWait(); // a slow message now and then lets the queue fill
+                }
+              }
+              verdict.complete("in order");
+            });
+    Mailbox mailbox = ProcessCell.of(consumer).mailbox;
+    for (int s = 0; s < senders; s++) {
+      int sender = s;
+      Process.spawn(
+          () -> {
+            for (int i = 0; i < each; i++) {
+              mailbox.put(new int[] {sender, i});
+              if (i % 64 == sender) {
+                Thread.yield();
+              }
+            }
+          });
+    }
+    assertThat(verdict.get(60, TimeUnit.SECONDS)).isEqualTo("in order");
+  }
+
   @Test
   void aSuspendedServerKeepsTheCallsThatReachItAndAnswersThemInOrderAfterResume() throws Exception {
     Pid server = GenServer.start(new Counter(), 0);
