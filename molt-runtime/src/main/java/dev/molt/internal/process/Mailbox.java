@@ -10,11 +10,11 @@ import java.util.function.Predicate;
  * A process's mailbox: many producers, one consumer (the process itself).
  *
  * <p>A message that finds the mailbox empty goes into a one-message slot, which the consumer reads
- * before the queue; any other goes into the queue. In a call loop, one message at a time, a
- * message then costs one swap of a field and never touches the queue's nodes, which the sender
- * and the consumer would otherwise pass between their cores (docs/adr/0009). A sender uses the
- * slot only while the queue is empty: its earlier messages are then all taken, and the slot's
- * message is older than any in the queue.
+ * before the queue; any other goes into the queue. In a call loop, one message at a time, a message
+ * then costs one swap of a field and never touches the queue's nodes, which the sender and the
+ * consumer would otherwise pass between their cores (docs/adr/0009). A sender uses the slot only
+ * while the queue is empty: its earlier messages are then all taken, and the slot's message is
+ * older than any in the queue.
  *
  * <p>{@link #put} never blocks. The consumer parks when the mailbox is empty and announces it in
  * {@code parked}; a producer that sees the flag after its offer unparks it. Both sides write their
