@@ -69,13 +69,24 @@ public final class Mailbox {
   /** The oldest message of the queue and the slot; consumer only. */
   private Object poll() {
     Object message = slot;
-    if (message != null) {
-      // no fence: a sender that still sees the message goes to the queue, and the owner's
-      // park publishes everything before it (parked is volatile)
-      SLOT.setRelease(this, null);
-      return message;
+    if (message == null) {
+      Object first = queue.peek();
+      if (first == null) {
+        return null;
+      }
+      // The slot may have been filled since it was read, and first queued behind it: read it
+      // again. A message there now was put by a sender that saw the queue empty, so before first
+      // was queued: it is older than first, or from another sender and concurrent with it.
+      // (Without this look, one sender's two messages could come swapped.)
+      message = slot;
+      if (message == null) {
+        return queue.poll(); // first: only this consumer takes from the queue
+      }
     }
-    return queue.poll();
+    // no fence: a sender that still sees the message goes to the queue, and the owner's park
+    // publishes everything before it (parked is volatile)
+    SLOT.setRelease(this, null);
+    return message;
   }
 
   private boolean empty() {
