@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * then costs one swap of a field and never touches the queue's nodes, which the sender and the
  * consumer would otherwise pass between their cores (docs/adr/0009). A sender uses the slot only
  * while the queue is empty: its earlier messages are then all taken, and the slot's message is
- * older than any in the queue.
+ * older than any in the queue. The consumer, for its part, reads the slot again after it found a
+ * message in the queue, since a sender may have filled the slot and queued behind it meanwhile.
  *
  * <p>{@link #put} never blocks. The consumer parks when the mailbox is empty and announces it in
  * {@code parked}; a producer that sees the flag after its offer unparks it. Both sides write their
