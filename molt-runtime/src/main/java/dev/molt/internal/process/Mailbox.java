@@ -1,5 +1,7 @@
 package dev.molt.internal.process;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,17 +44,14 @@ public final class Mailbox {
    */
   public static final Object RECHECK = new Object();
 
-  private static final java.lang.invoke.VarHandle HELD;
-  private static final java.lang.invoke.VarHandle SLOT;
+  private static final VarHandle HELD;
+  private static final VarHandle SLOT;
 
   static {
     try {
-      HELD =
-          java.lang.invoke.MethodHandles.lookup()
-              .findVarHandle(Mailbox.class, "held", boolean.class);
-      SLOT =
-          java.lang.invoke.MethodHandles.lookup()
-              .findVarHandle(Mailbox.class, "slot", Object.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      HELD = lookup.findVarHandle(Mailbox.class, "held", boolean.class);
+      SLOT = lookup.findVarHandle(Mailbox.class, "slot", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
